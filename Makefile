@@ -1,0 +1,29 @@
+# The two commands of the README's Quick start, and what CI runs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test install install-test lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+
+## Set up and start the demo on http://127.0.0.1:8000 (SQLite in ./var, demo accounts printed).
+demo: install
+	$(BIN)/refugiu demo
+
+## Install and run every check and test (on SQLite, or on the database DATABASE_URL names).
+test: install-test lint
+	$(BIN)/pytest
+
+lint: install-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	REFUGIU_DATA_DIR=$$(mktemp -d) SECRET_KEY=lint $(BIN)/refugiu makemigrations --check --dry-run

@@ -1,0 +1,1 @@
+"""Refugiu: case management, referral directory and programmes for victim-support NGOs."""

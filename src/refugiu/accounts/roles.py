@@ -1,0 +1,42 @@
+"""The one table that maps roles to what they allow (product brief §2). Deny by default.
+
+A permission is a plain string; code asks `user_has_permission(user, "directory.edit")`. A role not in the
+table, or a permission no role grants, allows nothing. Object scoping (which case, which department) lives
+in each module's selectors, not here.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    DATA_PROTECTION_OFFICER = "dpo", _("Data protection officer")
+    COORDINATOR = "coordinator", _("Coordinator")
+    CASEWORKER = "caseworker", _("Caseworker")
+    PROGRAMME_STAFF = "programme_staff", _("Programme staff")
+    DIRECTORY_EDITOR = "directory_editor", _("Directory editor")
+    RESEARCHER = "researcher", _("Researcher")
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ADMINISTRATOR: frozenset({"accounts.manage", "organisation.edit"}),
+    Role.DATA_PROTECTION_OFFICER: frozenset({"audit.view", "audit.export"}),
+    Role.COORDINATOR: frozenset({"cases.access", "directory.view_staff"}),
+    Role.CASEWORKER: frozenset({"cases.access", "directory.view_staff"}),
+    Role.PROGRAMME_STAFF: frozenset({"programmes.edit"}),
+    Role.DIRECTORY_EDITOR: frozenset(
+        {"directory.view_staff", "directory.edit", "directory.verify", "directory.review_suggestions"}
+    ),
+    Role.RESEARCHER: frozenset({"reports.statistics"}),
+}
+
+# Roles whose holders can reach case data and therefore must sign in with a second factor.
+ROLES_NEEDING_SECOND_FACTOR = frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.DATA_PROTECTION_OFFICER})
+
+
+def permissions_of(roles) -> frozenset[str]:
+    granted: set[str] = set()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(granted)

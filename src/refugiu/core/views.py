@@ -1,0 +1,14 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from refugiu.accounts.models import user_has_permission
+
+
+@login_required
+def staff_home(request):
+    """The staff landing page: links to what the signed-in person's roles allow."""
+    return render(
+        request,
+        "staff/home.html",
+        {"can_edit_directory": user_has_permission(request.user, "directory.edit")},
+    )

@@ -1,0 +1,463 @@
+"""The referral directory, modelled on Open Referral HSDS 3.0.
+
+Field names follow HSDS so that the API, import and export map one to one. What HSDS can carry but we do
+not edit (funding, programs, cost options, required documents, accessibility, identifiers, metadata) is
+kept as received in `hsds_extra`, so an import followed by an export loses nothing.
+
+Multilingual text: `name` and `description` are in the record's own language (`language`, usually the
+local one); `translations` holds the other languages as {"en": {"name": …, "description": …}}. Display
+falls back to the record's own text.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+
+class HsdsModel(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    hsds_extra = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Translatable(models.Model):
+    language = models.CharField(_("language of the record"), max_length=8, blank=True)
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def translated(self, field: str, language: str | None = None) -> str:
+        language = (language or translation.get_language() or "en").split("-")[0]
+        if language != self.language:
+            value = (self.translations.get(language) or {}).get(field)
+            if value:
+                return value
+        return getattr(self, field) or ""
+
+    @property
+    def display_name(self) -> str:
+        return self.translated("name")
+
+    @property
+    def display_description(self) -> str:
+        return self.translated("description")
+
+    def all_texts(self, field: str) -> list[str]:
+        values = [getattr(self, field) or ""]
+        values += [(t or {}).get(field) or "" for t in self.translations.values()]
+        return [v for v in values if v]
+
+
+class Taxonomy(HsdsModel):
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"))
+    uri = models.URLField(_("URI"), blank=True)
+    version = models.CharField(_("version"), max_length=50, blank=True)
+    # Our own vocabularies carry a stable slug; imported ones may not.
+    slug = models.SlugField(max_length=50, unique=True, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("taxonomy")
+        verbose_name_plural = _("taxonomies")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TaxonomyTerm(HsdsModel, Translatable):
+    taxonomy_ref = models.ForeignKey(
+        Taxonomy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="terms",
+        db_column="taxonomy_id",
+    )
+    taxonomy = models.CharField(_("taxonomy name"), max_length=200, blank=True)
+    code = models.CharField(_("code"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    term_uri = models.URLField(_("term URI"), blank=True)
+
+    class Meta:
+        verbose_name = _("taxonomy term")
+        verbose_name_plural = _("taxonomy terms")
+        ordering = ["taxonomy_ref__name", "name"]
+        indexes = [models.Index(fields=["taxonomy_ref", "code"])]
+
+    def __str__(self):
+        return self.display_name
+
+
+class Organization(HsdsModel, Translatable):
+    name = models.CharField(_("name"), max_length=300)
+    alternate_name = models.CharField(_("alternate name"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    tax_status = models.CharField(max_length=200, blank=True)
+    tax_id = models.CharField(max_length=200, blank=True)
+    year_incorporated = models.PositiveIntegerField(null=True, blank=True)
+    legal_status = models.CharField(max_length=200, blank=True)
+    logo = models.URLField(blank=True)
+    uri = models.URLField(blank=True)
+    parent_organization = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text=_("Where it is based (ISO 3166-1 alpha-2)")
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+    last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_modified = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.display_name
+
+
+class Service(HsdsModel, Translatable):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        INACTIVE = "inactive", _("inactive")
+        DEFUNCT = "defunct", _("defunct")
+        TEMPORARILY_CLOSED = "temporarily closed", _("temporarily closed")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="services")
+    name = models.CharField(_("name"), max_length=300)
+    alternate_name = models.CharField(_("alternate name"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    interpretation_services = models.TextField(_("interpretation"), blank=True)
+    application_process = models.TextField(_("how to apply"), blank=True)
+    fees_description = models.TextField(_("fees"), blank=True)
+    wait_time = models.TextField(blank=True)
+    fees = models.TextField(blank=True)
+    accreditations = models.TextField(blank=True)
+    eligibility_description = models.TextField(_("who can use it"), blank=True)
+    minimum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    assured_date = models.DateField(null=True, blank=True)
+    assurer_email = models.EmailField(blank=True)
+    licenses = models.TextField(blank=True)
+    alert = models.TextField(_("alert"), blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
+    last_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_modified = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.display_name
+
+
+class Location(HsdsModel, Translatable):
+    class Type(models.TextChoices):
+        PHYSICAL = "physical", _("physical")
+        POSTAL = "postal", _("postal")
+        VIRTUAL = "virtual", _("virtual")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="locations"
+    )
+    location_type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.PHYSICAL)
+    url = models.URLField(blank=True)
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    alternate_name = models.CharField(max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    transportation = models.TextField(_("how to get there"), blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    external_identifier = models.CharField(max_length=200, blank=True)
+    external_identifier_type = models.CharField(max_length=200, blank=True)
+    # A shelter's address must never reach a public page, the API, an export or the search index.
+    is_confidential = models.BooleanField(
+        _("confidential address"),
+        default=False,
+        help_text=_(
+            "Hide the address, coordinates and directions from everything public; show the front door."
+        ),
+    )
+    front_door_area = models.CharField(
+        _("public area"),
+        max_length=200,
+        blank=True,
+        help_text=_("What may be said publicly of where it is, e.g. a city."),
+    )
+    front_door_phone = models.CharField(_("front-door phone"), max_length=50, blank=True)
+    front_door_email = models.EmailField(_("front-door email"), blank=True)
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+
+    def __str__(self):
+        return self.display_name or str(self.id)
+
+
+class ServiceAtLocation(HsdsModel):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_at_locations")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="service_at_locations")
+    description = models.TextField(blank=True)
+    last_modified = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("service at location")
+        verbose_name_plural = _("services at locations")
+
+    def __str__(self):
+        return f"{self.service} @ {self.location}"
+
+
+class Address(HsdsModel):
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="addresses")
+    attention = models.CharField(max_length=200, blank=True)
+    address_1 = models.CharField(_("address"), max_length=300)
+    address_2 = models.CharField(_("address (continued)"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=200)
+    region = models.CharField(_("region"), max_length=200, blank=True)
+    state_province = models.CharField(_("county or region"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=30)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2"))
+    address_type = models.CharField(
+        max_length=10, choices=Location.Type.choices, default=Location.Type.PHYSICAL
+    )
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+
+    def __str__(self):
+        return f"{self.address_1}, {self.city}"
+
+
+class LinkedToParent(HsdsModel):
+    """HSDS sub-records (phones, contacts, schedules, languages) hang from one of several parents."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="%(class)ss"
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="%(class)ss"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="%(class)ss"
+    )
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation, on_delete=models.CASCADE, null=True, blank=True, related_name="%(class)ss"
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Contact(LinkedToParent):
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    department = models.CharField(_("department"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return self.name or self.title or str(self.id)
+
+
+class Phone(LinkedToParent):
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
+    )
+    number = models.CharField(_("number"), max_length=50)
+    extension = models.PositiveIntegerField(null=True, blank=True)
+    type = models.CharField(_("type"), max_length=20, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("phone")
+        verbose_name_plural = _("phones")
+
+    def __str__(self):
+        return self.number
+
+
+class Schedule(LinkedToParent):
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    dtstart = models.DateField(null=True, blank=True)
+    timezone = models.FloatField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True)
+    count = models.PositiveIntegerField(null=True, blank=True)
+    wkst = models.CharField(max_length=2, blank=True)
+    freq = models.CharField(max_length=10, blank=True)
+    interval = models.PositiveIntegerField(null=True, blank=True)
+    byday = models.CharField(max_length=100, blank=True)
+    byweekno = models.CharField(max_length=100, blank=True)
+    bymonthday = models.CharField(max_length=100, blank=True)
+    byyearday = models.CharField(max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
+    schedule_link = models.URLField(blank=True)
+    attending_type = models.CharField(max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("schedule")
+        verbose_name_plural = _("schedules")
+
+    def __str__(self):
+        return self.description or f"{self.byday} {self.opens_at}–{self.closes_at}"
+
+
+class Language(HsdsModel):
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="languages"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, null=True, blank=True, related_name="languages"
+    )
+    phone = models.ForeignKey(
+        Phone, on_delete=models.CASCADE, null=True, blank=True, related_name="languages"
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    code = models.CharField(_("code"), max_length=20, blank=True, help_text=_("ISO 639-1 or ISO 639-3"))
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self):
+        return self.name or self.code
+
+
+class ServiceArea(HsdsModel):
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="service_areas"
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    extent = models.TextField(blank=True)
+    extent_type = models.CharField(max_length=50, blank=True)
+    uri = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("service area")
+        verbose_name_plural = _("service areas")
+
+    def __str__(self):
+        return self.name or str(self.id)
+
+
+class Attribute(HsdsModel):
+    """A taxonomy term attached to any record, the HSDS way: by entity name and id."""
+
+    link_id = models.UUIDField(db_index=True)
+    link_type = models.CharField(max_length=100, blank=True)
+    link_entity = models.CharField(max_length=50)
+    taxonomy_term = models.ForeignKey(TaxonomyTerm, on_delete=models.CASCADE, related_name="attributes")
+    value = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("attribute")
+        verbose_name_plural = _("attributes")
+        indexes = [models.Index(fields=["link_entity", "link_id"])]
+
+    def __str__(self):
+        return f"{self.link_entity} {self.link_id}: {self.taxonomy_term}"
+
+
+class SearchEntry(models.Model):
+    """One searchable public record (an organisation or a service), folded for accent-blind search.
+
+    Rebuilt from the published, public data only (confidential addresses never enter it). The full-text
+    index over `name_text` and `body_text` is database specific and kept by `directory.search`.
+    """
+
+    class Kind(models.TextChoices):
+        ORGANIZATION = "organization", _("organisation")
+        SERVICE = "service", _("service")
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    object_id = models.UUIDField()
+    organization_id = models.UUIDField(db_index=True)
+    sort_name = models.CharField(max_length=300)
+    name_text = models.TextField()
+    body_text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="one_search_entry_per_record")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}"
+
+
+class SearchFacet(models.Model):
+    """A filterable value of a search entry: country, city, or a taxonomy term (facet = taxonomy slug)."""
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="facets")
+    facet = models.CharField(max_length=50)
+    value = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [models.Index(fields=["facet", "value", "entry"]), models.Index(fields=["entry", "facet"])]
+        constraints = [models.UniqueConstraint(fields=["entry", "facet", "value"], name="unique_facet_value")]
+
+    def __str__(self):
+        return f"{self.facet}={self.value}"
+
+
+class Suggestion(models.Model):
+    """A correction proposed by a member of the public; nothing changes until an editor accepts it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="suggestions")
+    text = models.TextField(_("what should change"))
+    contact_email = models.EmailField(_("your email (optional)"), blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("suggested correction")
+        verbose_name_plural = _("suggested corrections")
+
+    def __str__(self):
+        return f"{self.organization}: {self.status}"

@@ -1,0 +1,84 @@
+"""Reads of the public directory. Everything public goes through these, so nothing unpublished or
+confidential can be reached by a public page, the API or an export by accident."""
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from refugiu.directory.models import (
+    Address,
+    Attribute,
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
+
+
+def organization_public_list() -> QuerySet[Organization]:
+    return Organization.objects.filter(is_published=True)
+
+
+def service_public_list() -> QuerySet[Service]:
+    return Service.objects.filter(is_published=True, organization__is_published=True)
+
+
+def service_at_location_public_list() -> QuerySet[ServiceAtLocation]:
+    return ServiceAtLocation.objects.filter(
+        service__is_published=True, service__organization__is_published=True
+    )
+
+
+def organization_public_get(*, organization_id) -> Organization:
+    """A published organisation with everything its public page shows; 404 when missing or unpublished."""
+    try:
+        return (
+            organization_public_list()
+            .prefetch_related(
+                "phones",
+                "contacts",
+                Prefetch(
+                    "locations",
+                    queryset=Location.objects.prefetch_related(
+                        "addresses", "phones", "schedules", "languages"
+                    ),
+                ),
+                Prefetch(
+                    "services",
+                    queryset=service_public_list().prefetch_related(
+                        "phones",
+                        "schedules",
+                        "languages",
+                        "contacts",
+                        "service_areas",
+                        Prefetch(
+                            "service_at_locations",
+                            queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
+                                Prefetch("location__addresses", queryset=Address.objects.all())
+                            ),
+                        ),
+                    ),
+                ),
+            )
+            .get(id=organization_id)
+        )
+    except (Organization.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def terms_for(link_ids) -> dict:
+    """Taxonomy terms attached to each of these records, by record id."""
+    by_link: dict = {}
+    for attribute in Attribute.objects.filter(link_id__in=list(link_ids)).select_related(
+        "taxonomy_term__taxonomy_ref"
+    ):
+        by_link.setdefault(attribute.link_id, []).append(attribute.taxonomy_term)
+    return by_link
+
+
+def facet_labels() -> dict[str, dict[str, str]]:
+    """Display names for facet values: taxonomy slug → term code → translated term name."""
+    labels: dict[str, dict[str, str]] = {}
+    for term in TaxonomyTerm.objects.select_related("taxonomy_ref").filter(taxonomy_ref__slug__isnull=False):
+        labels.setdefault(term.taxonomy_ref.slug, {})[term.code or str(term.id)] = term.display_name
+    return labels

@@ -1,0 +1,125 @@
+"""The organisation that runs this Refugiu installation: who it is, how it is structured, how to reach it."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    founded = models.CharField(
+        _("founded"), max_length=100, blank=True, help_text=_('As precise as known, e.g. "early 2011".')
+    )
+    keywords = models.JSONField(_("thematic keywords"), default=list, blank=True)
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code"))
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class OrderedItem(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    text = models.TextField(_("text"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class FundamentalValue(OrderedItem):
+    class Meta(OrderedItem.Meta):
+        verbose_name = _("fundamental value")
+        verbose_name_plural = _("fundamental values")
+        default_related_name = "values"
+
+
+class Objective(OrderedItem):
+    class Meta(OrderedItem.Meta):
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+        default_related_name = "objectives"
+
+
+class CommitteePosition(models.Model):
+    """A seat on the steering committee; the holder's name is optional (the seed report gives none)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="committee")
+    title = models.CharField(_("position"), max_length=100)
+    holder = models.CharField(_("held by"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("steering committee position")
+        verbose_name_plural = _("steering committee")
+
+    def __str__(self):
+        return self.title
+
+
+class Department(models.Model):
+    class Kind(models.TextChoices):
+        ASSISTANCE = "assistance", _("Assistance")
+        TRAINING = "training", _("Training")
+        RESEARCH = "research", _("Research")
+        FINANCIAL = "financial", _("Financial")
+        OTHER = "other", _("Other")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="departments")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    activities = models.JSONField(_("activities"), default=list, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name
+
+
+class StaffRole(models.TextChoices):
+    LAWYER = "lawyer", _("lawyer")
+    PSYCHOLOGIST = "psychologist", _("psychologist")
+    SOCIAL_WORKER = "social_worker", _("social worker")
+    MEDICAL_MEDIATOR = "medical_mediator", _("medical mediator")
+    CULTURAL_MEDIATOR = "cultural_mediator", _("cultural mediator")
+    INTERPRETER = "interpreter", _("interpreter")
+    TRAINER = "trainer", _("trainer")
+    RESEARCHER = "researcher", _("researcher")
+    FINANCIAL_MANAGER = "financial_manager", _("financial manager")
+    COORDINATOR = "coordinator", _("coordinator")
+    OTHER = "other", _("other")
+
+
+class DepartmentStaffing(models.Model):
+    """How many staff members and collaborators a department has in one role."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="staffing")
+    role = models.CharField(_("role"), max_length=32, choices=StaffRole.choices)
+    count = models.PositiveIntegerField(_("number"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("staffing")
+        verbose_name_plural = _("staffing")
+        constraints = [models.UniqueConstraint(fields=["department", "role"], name="one_count_per_role")]
+
+    def __str__(self):
+        return f"{self.count} {self.get_role_display()}"

@@ -1,0 +1,25 @@
+from pathlib import Path
+
+import pytest
+
+SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
+HSDS_DIR = SHARED_DIR / "hsds"
+SEED_REPORT = SHARED_DIR / "seed" / "annual-report-2019.txt"
+
+needs_shared_hsds = pytest.mark.skipif(
+    not HSDS_DIR.is_dir(), reason="needs ../shared/hsds (the official HSDS 3 schemas), present in CI only"
+)
+needs_seed_report = pytest.mark.skipif(
+    not SEED_REPORT.is_file(), reason="needs ../shared/seed/annual-report-2019.txt, present in CI only"
+)
+
+
+def pytest_configure(config):
+    from refugiu.core.i18n import compile_catalogues
+
+    compile_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"

@@ -1,0 +1,67 @@
+import pytest
+from django.urls import reverse
+
+from refugiu.accounts.roles import ROLE_PERMISSIONS, Role, permissions_of
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_role_has_a_row_in_the_permission_table():
+    assert set(ROLE_PERMISSIONS) == set(Role)
+    assert permissions_of([]) == frozenset()
+    assert permissions_of(["unknown"]) == frozenset()
+
+
+def test_inactive_user_has_no_permission():
+    user = UserFactory(roles=[Role.DIRECTORY_EDITOR], is_active=False)
+    assert not user.has_role_permission("directory.edit")
+
+
+def test_staff_area_needs_login(client):
+    response = client.get(reverse("staff:home"))
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+def test_login_logout_with_real_password(client):
+    user = UserFactory(roles=[Role.DIRECTORY_EDITOR])
+    response = client.post(
+        reverse("account_login"), {"login": user.username, "password": "correct horse battery staple"}
+    )
+    assert response.status_code == 302
+    home = client.get(reverse("staff:home"))
+    assert home.status_code == 200 and home["Cache-Control"] == "no-store"
+    client.post(reverse("account_logout"))
+    assert client.get(reverse("staff:home")).status_code == 302
+
+
+def test_wrong_password_is_refused_in_the_visitors_language(client):
+    user = UserFactory()
+    response = client.post(
+        reverse("account_login"), {"login": user.username, "password": "wrong"}, HTTP_ACCEPT_LANGUAGE="ro"
+    )
+    assert response.status_code == 200
+    assert "parola" in response.content.decode().lower()
+
+
+def test_nobody_can_sign_up(client):
+    response = client.get("/accounts/signup/")
+    assert response.status_code in (200, 404)
+    if response.status_code == 200:
+        assert "closed" in response.content.decode().lower()
+
+
+def test_language_switcher_sets_romanian(client):
+    response = client.post(reverse("set_language"), {"language": "ro", "next": "/"}, follow=True)
+    assert response.status_code == 200
+    assert '<html lang="ro">' in response.content.decode()
+
+
+def test_about_page_shows_the_organisation(client):
+    from refugiu.organisation.demo import organisation_demo_load
+
+    organisation_demo_load()
+    content = client.get(reverse("organisation:about")).content.decode()
+    assert "Pro Refugiu Association" in content
+    assert "12 lawyer" in content and "2 cultural mediator" in content
+    assert "office@prorefugiu.org" in content and "56 Calea Crângași Street" in content
