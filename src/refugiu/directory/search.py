@@ -48,6 +48,12 @@ def fold_for_index(text: str) -> str:
     return " ".join([fold(text), *(fold(s) for s in extra_spellings(text or ""))])
 
 
+def sort_key(text: str) -> str:
+    """Alphabetical key: a Cyrillic or Greek name sorts by its national romanisation."""
+    spellings = extra_spellings(text or "")
+    return fold(spellings[0] if spellings else text)[:300]
+
+
 def query_words(query: str) -> list[str]:
     return fold(query).split()[:MAX_QUERY_WORDS]
 
@@ -140,7 +146,7 @@ def _index_chunk(organizations: list[Organization]) -> int:
             kind=SearchEntry.Kind.ORGANIZATION,
             object_id=organization.id,
             organization_id=organization.id,
-            sort_name=fold(organization.name)[:300],
+            sort_name=sort_key(organization.name),
             name_text=fold_for_index(
                 " ".join(organization.all_texts("name") + [organization.alternate_name])
             ),
@@ -160,7 +166,7 @@ def _index_chunk(organizations: list[Organization]) -> int:
                     kind=SearchEntry.Kind.SERVICE,
                     object_id=service.id,
                     organization_id=organization.id,
-                    sort_name=fold(service.name)[:300],
+                    sort_name=sort_key(service.name),
                     name_text=fold_for_index(" ".join(service.all_texts("name") + [service.alternate_name])),
                     body_text=fold_for_index(
                         " ".join(service.all_texts("description") + organization.all_texts("name") + s_texts)

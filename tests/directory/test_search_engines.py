@@ -1,0 +1,80 @@
+"""SQLite (FTS5) and PostgreSQL (tsvector) must give the same results, in the same order, for the same data.
+
+The suite runs once on each engine (.ci/run); these expectations are fixed lists, so both runs passing
+proves the two engines agree hit for hit.
+"""
+
+import uuid
+
+import pytest
+
+from refugiu.directory.search import directory_search, search_reindex_organizations
+from tests.factories import OrganizationFactory, attach_term
+
+pytestmark = pytest.mark.django_db
+
+NAMES = [
+    ("Asociația Crângași pentru Victime", "Consiliere juridică și socială", "RO"),
+    ("Crime Prevention Council of Lower Saxony", "Prevention work in Niedersachsen", "DE"),
+    ("Verein für Internationale Jugendarbeit Württemberg", "Counselling for women", "DE"),
+    ("Център за изследване на демокрацията", "Research on crime and victims", "BG"),
+    ("Κέντρο Ευρωπαϊκού Συνταγματικού Δικαίου", "Constitutional law and victims' rights", "GR"),
+    ("Victim Support Sweden", "Support for victims of crime; legal counselling", "SE"),
+    ("Legal Aid Office Crangasi", "State legal aid", "RO"),
+    ("Shelter Network", "Counselling and safe accommodation for victims", "IT"),
+    ("Women's Rights Centre", "Legal counselling for women victims of violence", "ES"),
+    ("Bucharest Bar", "Bar association; legal aid rota", "RO"),
+]
+
+EXPECTED = {
+    "crangasi": ["asociatia crangasi pentru victime", "legal aid office crangasi"],
+    "victim": [
+        "asociatia crangasi pentru victime",
+        "victim support sweden",
+        "kentro evropaikou syntagmatikou dikaiou",
+        "shelter network",
+        "tsentar za izsledvane na demokratsiyata",
+        "women s rights centre",
+    ],
+    "counsel": [
+        "shelter network",
+        "verein fur internationale jugendarbeit wurttemberg",
+        "victim support sweden",
+        "women s rights centre",
+    ],
+    "legal": ["legal aid office crangasi", "bucharest bar", "victim support sweden", "women s rights centre"],
+    "wurttemberg": ["verein fur internationale jugendarbeit wurttemberg"],
+    "tsentar": ["tsentar za izsledvane na demokratsiyata"],
+    "evropaikou": ["kentro evropaikou syntagmatikou dikaiou"],
+    "legal couns": ["victim support sweden", "women s rights centre"],
+    "nothingmatches": [],
+}
+
+
+@pytest.fixture
+def directory():
+    for name, description, country in NAMES:
+        organization = OrganizationFactory(name=name, description=description, country=country)
+        if country == "RO":
+            attach_term(organization, "institution_type", "legal_aid")
+    search_reindex_organizations()
+
+
+@pytest.mark.parametrize("query", sorted(EXPECTED))
+def test_same_ranked_results_on_every_engine(directory, query):
+    from refugiu.directory.models import SearchEntry
+
+    names = dict(SearchEntry.objects.values_list("object_id", "sort_name"))
+    hits = [names[uuid.UUID(object_id)] for _kind, object_id in directory_search(query=query).hits]
+    assert hits == EXPECTED[query]
+
+
+def test_same_facet_counts_on_every_engine(directory):
+    result = directory_search(query="victim", with_facets=True)
+    assert result.facet_counts == {
+        "country": [("BG", 1), ("ES", 1), ("GR", 1), ("IT", 1), ("RO", 1), ("SE", 1)],
+        "institution_type": [("legal_aid", 1)],
+    }
+    result = directory_search(filters={"institution_type": "legal_aid"}, with_facets=True)
+    assert result.total == 3
+    assert result.facet_counts["country"] == [("RO", 3)]
