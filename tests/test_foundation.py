@@ -65,3 +65,11 @@ def test_about_page_shows_the_organisation(client):
     assert "Pro Refugiu Association" in content
     assert "12 lawyer" in content and "2 cultural mediator" in content
     assert "office@prorefugiu.org" in content and "56 Calea Crângași Street" in content
+
+
+def test_static_files_are_served_by_us(client):
+    for path in ("refugiu/site.css", "refugiu/quick-exit.js", "refugiu/favicon.svg"):
+        response = client.get(f"/static/{path}")
+        assert response.status_code == 200, path
+        assert b"".join(response.streaming_content)
+        response.close()

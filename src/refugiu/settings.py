@@ -144,6 +144,7 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Bucharest")
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even before collectstatic
 MEDIA_ROOT = DATA_DIR / "uploads"
