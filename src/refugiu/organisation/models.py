@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 
 class Organisation(models.Model):
@@ -108,6 +109,28 @@ class StaffRole(models.TextChoices):
     OTHER = "other", _("other")
 
 
+# "12 lawyers": the number and the role together, so that each language can decline the role properly.
+STAFF_COUNT_LABELS = {
+    StaffRole.LAWYER: ngettext_lazy("%(count)d lawyer", "%(count)d lawyers", "count"),
+    StaffRole.PSYCHOLOGIST: ngettext_lazy("%(count)d psychologist", "%(count)d psychologists", "count"),
+    StaffRole.SOCIAL_WORKER: ngettext_lazy("%(count)d social worker", "%(count)d social workers", "count"),
+    StaffRole.MEDICAL_MEDIATOR: ngettext_lazy(
+        "%(count)d medical mediator", "%(count)d medical mediators", "count"
+    ),
+    StaffRole.CULTURAL_MEDIATOR: ngettext_lazy(
+        "%(count)d cultural mediator", "%(count)d cultural mediators", "count"
+    ),
+    StaffRole.INTERPRETER: ngettext_lazy("%(count)d interpreter", "%(count)d interpreters", "count"),
+    StaffRole.TRAINER: ngettext_lazy("%(count)d trainer", "%(count)d trainers", "count"),
+    StaffRole.RESEARCHER: ngettext_lazy("%(count)d researcher", "%(count)d researchers", "count"),
+    StaffRole.FINANCIAL_MANAGER: ngettext_lazy(
+        "%(count)d financial manager", "%(count)d financial managers", "count"
+    ),
+    StaffRole.COORDINATOR: ngettext_lazy("%(count)d coordinator", "%(count)d coordinators", "count"),
+    StaffRole.OTHER: ngettext_lazy("%(count)d other", "%(count)d others", "count"),
+}
+
+
 class DepartmentStaffing(models.Model):
     """How many staff members and collaborators a department has in one role."""
 
@@ -122,4 +145,4 @@ class DepartmentStaffing(models.Model):
         constraints = [models.UniqueConstraint(fields=["department", "role"], name="one_count_per_role")]
 
     def __str__(self):
-        return f"{self.count} {self.get_role_display()}"
+        return STAFF_COUNT_LABELS[self.role] % {"count": self.count}
