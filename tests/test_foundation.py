@@ -63,7 +63,11 @@ def test_about_page_shows_the_organisation(client):
     organisation_demo_load()
     content = client.get(reverse("organisation:about")).content.decode()
     assert "Pro Refugiu Association" in content
-    assert "12 lawyers" in content and "2 cultural mediators" in content and "2 social workers, 1 medical mediator<" in content
+    assert (
+        "12 lawyers" in content
+        and "2 cultural mediators" in content
+        and "2 social workers, 1 medical mediator<" in content
+    )
     assert "office@prorefugiu.org" in content and "56 Calea Crângași Street" in content
 
 

@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from refugiu.directory.api import api as hsds_api
+
 urlpatterns = [
     path("", include("refugiu.directory.urls")),
     path("", include("refugiu.organisation.urls")),
     path("staff/", include("refugiu.core.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("api/", hsds_api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -1,0 +1,648 @@
+"""The public HSDS 3.0 API of the directory, at /api/hsds/, read-only and without sign-in.
+
+Endpoints, parameters and the Page envelope follow the HSDS API reference (schema/openapi.json of
+HSDS 3.0); the records are the forms of `directory.hsds.serialise`, the same as the export's, so the
+rules on what is public (published records only, confidential locations by their front door) hold here
+by construction. Lists give the summary forms of the compiled *_list schemas, or the full forms with
+`full=true`; `format=ndjson` streams every matching record, one per line, without pagination, as the
+reference says.
+
+Why it works the way it does:
+- `search` goes through `directory_search`, so an API client gets the web search's ranking. When a
+  filter the search index does not hold (taxonomy term, taxonomy, modified_after) narrows the result,
+  every ranked id is fetched and checked against the database in batches, then paged; without one, the
+  search pages itself. Without `search`, records are ordered by name, then id, so pages are stable.
+- A page costs the same number of queries whatever `per_page` is: the querysets of the serialiser
+  prefetch everything, and attributes come in one query per page.
+- A bad parameter answers 400 with the parameter named and why, never 500; an id that names no
+  public record (missing, unpublished, or not an id at all) answers 404, the same in every case.
+- No documentation page: it would load scripts from another host. The OpenAPI document is at
+  /api/openapi.json, and points its responses at the official HSDS schemas.
+"""
+
+import datetime as dt
+import json
+import math
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from ninja import NinjaAPI, Query, Router
+from ninja.errors import HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+from pydantic import BeforeValidator
+
+from refugiu.directory.hsds.serialise import (
+    AttributeSlots,
+    HsdsRecord,
+    attributes_deferred,
+    organization_full_list,
+    organization_serialise,
+    organization_summarise,
+    organization_summary_list,
+    service_at_location_full_list,
+    service_at_location_serialise,
+    service_at_location_summary_list,
+    service_full_list,
+    service_serialise,
+    service_summarise,
+    service_summary_list,
+    taxonomy_serialise,
+    taxonomy_term_list,
+    taxonomy_term_serialise,
+)
+from refugiu.directory.models import Attribute, Taxonomy
+from refugiu.directory.search import directory_search
+
+HSDS_VERSION = "3.0"
+# We use HSDS 3.0 as published, with no profile: the profile is then the specification itself.
+HSDS_PROFILE_URL = "https://openreferral.readthedocs.io/en/3.0/"
+HSDS_SCHEMA_URL = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 100  # larger requests get this many: a page must stay cheap to build
+MAX_PAGE = 1_000_000  # beyond any real directory; keeps offsets within every database's integers
+SEARCH_ALL = 2**31 - 1  # "no limit" for directory_search when every ranked id is needed
+ID_BATCH = 500  # ids per query when ranked ids are checked or loaded
+NDJSON = "application/x-ndjson"
+
+
+class _Utf8JSONRenderer(JSONRenderer):
+    """JSON as UTF-8 text, not \\u escapes: most of the directory is not in English."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="Refugiu directory: HSDS 3.0 API",
+    version=HSDS_VERSION,
+    description=(
+        "The published records of the referral directory in Open Referral HSDS 3.0 form. Read-only, no "
+        "sign-in. Confidential locations are given by their front door only."
+    ),
+    docs_url=None,
+    urls_namespace="api",
+    renderer=_Utf8JSONRenderer(),
+)
+router = Router(tags=["HSDS 3.0"])
+
+
+@api.exception_handler(ValidationError)
+def _invalid_parameters(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"parameter": str(error["loc"][-1]) if error.get("loc") else "", "message": error.get("msg", "")}
+        for error in exc.errors
+    ]
+    detail = "; ".join(f"{error['parameter']}: {error['message']}" for error in errors)
+    return api.create_response(
+        request, {"detail": f"Invalid parameters: {detail}", "errors": errors}, status=400
+    )
+
+
+# --- parameters -----------------------------------------------------------------------------------------
+
+
+def _blank_is_absent(value: Any) -> Any:
+    """`?organization_id=` (an empty form field) means no filter, not a bad id."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+_UNENCODED_OFFSET = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
+
+
+def _moment(value: Any) -> Any:
+    """A date and time (ISO 8601), or a date meaning its midnight; without a zone, UTC."""
+    value = _blank_is_absent(value)
+    if not isinstance(value, str):
+        return value
+    # An unencoded "+02:00" after the time arrives as " 02:00".
+    text = _UNENCODED_OFFSET.sub(r"\1+\2", value.strip())
+    try:
+        moment = parse_datetime(text)
+        day = None if moment else parse_date(text)
+    except ValueError:
+        moment = day = None
+    if day is not None:
+        moment = dt.datetime.combine(day, dt.time())
+    if moment is None:
+        raise ValueError("must be a date (YYYY-MM-DD) or a date and time (ISO 8601)")
+    return timezone.make_aware(moment, dt.UTC) if timezone.is_naive(moment) else moment
+
+
+Page = Annotated[int, Query(description="Page number, from 1.", ge=1, le=MAX_PAGE)]
+PerPage = Annotated[
+    int, Query(description=f"Records per page, at most {MAX_PER_PAGE} (more gives {MAX_PER_PAGE}).", ge=1)
+]
+Format = Annotated[
+    Literal["json", "ndjson"],
+    Query(description="json: one page; ndjson: every matching record, one JSON object per line."),
+]
+
+
+def _printable(value: Any) -> Any:
+    """A NUL cannot reach PostgreSQL in a query: it would be an error, not a search."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+Search = Annotated[
+    str | None,
+    BeforeValidator(_printable),
+    Query(None, description="Full-text search, ranked as on the web search."),
+]
+Full = Annotated[bool, Query(description="Give each record in full form, as its own endpoint does.")]
+
+
+def _id_parameter(description: str) -> Any:
+    # Query's own default: with a validator in the Annotated, ninja would otherwise make it required.
+    return Annotated[
+        uuid.UUID | None, BeforeValidator(_blank_is_absent), Query(None, description=description)
+    ]
+
+
+TermId = _id_parameter("Only records tagged with this taxonomy term.")
+TaxonomyId = _id_parameter("Only records tagged with a term of this taxonomy.")
+OrganizationId = _id_parameter("Only the services of this organization.")
+ModifiedAfter = Annotated[
+    dt.datetime | None,
+    BeforeValidator(_moment),
+    Query(None, description="Only records modified at or after this date and time (ISO 8601)."),
+]
+
+
+# --- selections: which records, in which order ----------------------------------------------------------
+
+
+@dataclass
+class _Ordered:
+    """Records in a queryset's own order."""
+
+    queryset: QuerySet
+
+    def page(self, *, offset: int, limit: int) -> tuple[int, list]:
+        total = self.queryset.count()
+        return total, list(self.queryset[offset : offset + limit]) if offset < total else []
+
+    def batches(self, *, size: int) -> Iterator[list]:
+        batch: list = []
+        for record in self.queryset.iterator(chunk_size=size):
+            batch.append(record)
+            if len(batch) == size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+
+@dataclass
+class _Ranked:
+    """Records in the rank order of the directory search.
+
+    `key` is the field holding the id of the ranked record: "id", or "service_id" for services at
+    locations, ranked by their service. `narrowed`: the queryset holds filters the index does not.
+    """
+
+    queryset: QuerySet
+    kind: str
+    query: str
+    organization_id: uuid.UUID | None
+    narrowed: bool
+    key: str = "id"
+
+    def _search(self, *, offset: int, limit: int):
+        return directory_search(
+            query=self.query,
+            kind=self.kind,
+            organization_id=self.organization_id,
+            filters=None,
+            offset=offset,
+            limit=limit,
+            count_cap=None,
+        )
+
+    def _ranked_ids(self) -> list[uuid.UUID]:
+        hits = [uuid.UUID(object_id) for _, object_id in self._search(offset=0, limit=SEARCH_ALL).hits]
+        if self.key == "id" and not self.narrowed:
+            return hits
+        rank = {object_id: position for position, object_id in enumerate(hits)}
+        found: list[tuple[uuid.UUID, uuid.UUID]] = []
+        plain = self.queryset.prefetch_related(None).select_related(None).order_by()
+        for start in range(0, len(hits), ID_BATCH):
+            chunk = hits[start : start + ID_BATCH]
+            found += plain.filter(**{f"{self.key}__in": chunk}).values_list("id", self.key)
+        found.sort(key=lambda pair: (rank[pair[1]], pair[0]))
+        return [record_id for record_id, _ in found]
+
+    def _load(self, ids: list[uuid.UUID]) -> list:
+        by_id = {record.id: record for record in self.queryset.filter(id__in=ids)}
+        return [by_id[record_id] for record_id in ids if record_id in by_id]
+
+    def page(self, *, offset: int, limit: int) -> tuple[int, list]:
+        if self.key == "id" and not self.narrowed:
+            result = self._search(offset=offset, limit=limit)
+            return result.total, self._load([uuid.UUID(object_id) for _, object_id in result.hits])
+        ids = self._ranked_ids()
+        return len(ids), self._load(ids[offset : offset + limit])
+
+    def batches(self, *, size: int) -> Iterator[list]:
+        ids = self._ranked_ids()
+        for start in range(0, len(ids), size):
+            yield self._load(ids[start : start + size])
+
+
+Selection = _Ordered | _Ranked
+Serialise = Callable[[Any, AttributeSlots], HsdsRecord]
+
+
+def _tagged(queryset: QuerySet, *, term_id, taxonomy_id, keys: tuple[str, ...] = ("id",)) -> QuerySet:
+    """Records carrying an attribute with this term / a term of this taxonomy (on any of `keys`).
+
+    An uncorrelated `IN (SELECT link_id …)`: the tagged ids are read once by the term's index. Written
+    as EXISTS, SQLite would scan the term's attributes again for every record.
+    """
+    for condition in (
+        {"taxonomy_term_id": term_id} if term_id else None,
+        {"taxonomy_term__taxonomy_ref_id": taxonomy_id} if taxonomy_id else None,
+    ):
+        if condition:
+            tagged_ids = Attribute.objects.filter(**condition).values("link_id")
+            tagged = Q()
+            for key in keys:
+                tagged |= Q(**{f"{key}__in": tagged_ids})
+            queryset = queryset.filter(tagged)
+    return queryset
+
+
+# --- responses ------------------------------------------------------------------------------------------
+
+
+def _serialised(records: list, serialise: Serialise) -> list[HsdsRecord]:
+    with attributes_deferred() as attributes:
+        data = [serialise(record, attributes) for record in records]
+    return data
+
+
+def _listing(
+    selection: Selection, *, page: int, per_page: int, format: str, serialise: Serialise
+) -> dict | StreamingHttpResponse:
+    if format == "ndjson":
+        return _ndjson(selection, serialise)
+    per_page = min(per_page, MAX_PER_PAGE)
+    total, records = selection.page(offset=(page - 1) * per_page, limit=per_page)
+    contents = _serialised(records, serialise)
+    total_pages = math.ceil(total / per_page)
+    return {
+        "total_items": total,
+        "total_pages": total_pages,
+        "page_number": page,
+        "size": len(contents),
+        "first_page": page == 1,
+        "last_page": page >= total_pages,
+        "empty": not contents,
+        "contents": contents,
+    }
+
+
+def _ndjson(selection: Selection, serialise: Serialise) -> StreamingHttpResponse:
+    """Every record of the selection, serialised a batch at a time, so memory stays flat."""
+
+    def lines() -> Iterator[str]:
+        for batch in selection.batches(size=ID_BATCH):
+            for record in _serialised(batch, serialise):
+                yield json.dumps(record, ensure_ascii=False) + "\n"
+
+    return StreamingHttpResponse(lines(), content_type=NDJSON)
+
+
+def _get(queryset: QuerySet, record_id: str):
+    """The public record with this id; 404 alike for missing, unpublished or malformed."""
+    try:
+        parsed = uuid.UUID(record_id)
+    except ValueError:
+        parsed = None
+    record = queryset.filter(id=parsed).first() if parsed else None
+    if record is None:
+        raise HttpError(404, "Not found")
+    return record
+
+
+def _one(record: Any, serialise: Serialise) -> HsdsRecord:
+    return _serialised([record], serialise)[0]
+
+
+def _schema(name: str) -> dict:
+    return {"$ref": HSDS_SCHEMA_URL + name}
+
+
+def _responses(item: dict, *, page: bool) -> dict:
+    """OpenAPI responses pointing at the official HSDS schemas (ninja cannot know them)."""
+    error = {
+        "content": {
+            "application/json": {"schema": {"type": "object", "properties": {"detail": {"type": "string"}}}}
+        }
+    }
+    if not page:
+        return {
+            "responses": {
+                200: {"description": "OK", "content": {"application/json": {"schema": item}}},
+                404: {"description": "No public record has this id", **error},
+            }
+        }
+    envelope = {
+        "type": "object",
+        "properties": {
+            "total_items": {"type": "integer"},
+            "total_pages": {"type": "integer"},
+            "page_number": {"type": "integer"},
+            "size": {"type": "integer"},
+            "first_page": {"type": "boolean"},
+            "last_page": {"type": "boolean"},
+            "empty": {"type": "boolean"},
+            "contents": {"type": "array", "items": item},
+        },
+    }
+    return {
+        "responses": {
+            200: {
+                "description": "A page (format=json), or every record, one per line (format=ndjson)",
+                "content": {"application/json": {"schema": envelope}, NDJSON: {"schema": item}},
+            },
+            400: {"description": "A parameter is not valid; `errors` names it and says why", **error},
+        }
+    }
+
+
+# --- endpoints ------------------------------------------------------------------------------------------
+
+
+_ROOT = {
+    "type": "object",
+    "properties": {
+        "version": {"type": "string", "description": "HSDS version of this API."},
+        "profile": {"type": "string", "format": "uri", "description": "The HSDS profile of this API."},
+        "openapi_url": {"type": "string", "format": "uri", "description": "This API's OpenAPI document."},
+    },
+}
+
+
+@router.get(
+    "/",
+    summary="About this API",
+    openapi_extra={
+        "responses": {200: {"description": "OK", "content": {"application/json": {"schema": _ROOT}}}}
+    },
+)
+def api_root(request: HttpRequest) -> dict:
+    return {
+        "version": HSDS_VERSION,
+        "profile": HSDS_PROFILE_URL,
+        "openapi_url": request.build_absolute_uri(reverse(f"{api.urls_namespace}:openapi-json")),
+    }
+
+
+def _service_item(full: bool) -> Serialise:
+    if full:
+        return lambda service, attributes: service_serialise(service=service, attributes=attributes)
+    return lambda service, attributes: service_summarise(service=service)
+
+
+@router.get(
+    "/services",
+    summary="Services (service_list.json; full=true: service.json)",
+    openapi_extra=_responses(_schema("compiled/service_list.json"), page=True),
+)
+def services_list(
+    request: HttpRequest,
+    search: Search = None,
+    page: Page = 1,
+    per_page: PerPage = DEFAULT_PER_PAGE,
+    format: Format = "json",
+    taxonomy_term_id: TermId = None,
+    taxonomy_id: TaxonomyId = None,
+    organization_id: OrganizationId = None,
+    modified_after: ModifiedAfter = None,
+    full: Full = False,
+):
+    queryset = service_full_list() if full else service_summary_list()
+    queryset = _tagged(queryset, term_id=taxonomy_term_id, taxonomy_id=taxonomy_id)
+    if modified_after:
+        queryset = queryset.filter(last_modified__gte=modified_after)
+    if organization_id:
+        queryset = queryset.filter(organization_id=organization_id)
+    selection: Selection = (
+        _Ranked(
+            queryset,
+            kind="service",
+            query=search,
+            organization_id=organization_id,
+            narrowed=bool(taxonomy_term_id or taxonomy_id or modified_after),
+        )
+        if search and search.strip()
+        else _Ordered(queryset.order_by("name", "id"))
+    )
+    return _listing(selection, page=page, per_page=per_page, format=format, serialise=_service_item(full))
+
+
+@router.get(
+    "/services/{id}",
+    summary="A service in full (service.json)",
+    openapi_extra=_responses(_schema("compiled/service.json"), page=False),
+)
+def service_detail(request: HttpRequest, id: str):
+    return _one(_get(service_full_list(), id), _service_item(True))
+
+
+def _organization_item(full: bool) -> Serialise:
+    if full:
+        return lambda organization, attributes: organization_serialise(
+            organization=organization, attributes=attributes
+        )
+    return lambda organization, attributes: organization_summarise(organization=organization)
+
+
+@router.get(
+    "/organizations",
+    summary="Organizations (organization_list.json; full=true: organization.json)",
+    openapi_extra=_responses(_schema("compiled/organization_list.json"), page=True),
+)
+def organizations_list(
+    request: HttpRequest,
+    search: Search = None,
+    page: Page = 1,
+    per_page: PerPage = DEFAULT_PER_PAGE,
+    format: Format = "json",
+    taxonomy_term_id: TermId = None,
+    taxonomy_id: TaxonomyId = None,
+    modified_after: ModifiedAfter = None,
+    full: Full = False,
+):
+    queryset = organization_full_list() if full else organization_summary_list()
+    queryset = _tagged(queryset, term_id=taxonomy_term_id, taxonomy_id=taxonomy_id)
+    if modified_after:
+        queryset = queryset.filter(last_modified__gte=modified_after)
+    selection: Selection = (
+        _Ranked(
+            queryset,
+            kind="organization",
+            query=search,
+            organization_id=None,
+            narrowed=bool(taxonomy_term_id or taxonomy_id or modified_after),
+        )
+        if search and search.strip()
+        else _Ordered(queryset.order_by("name", "id"))
+    )
+    return _listing(
+        selection, page=page, per_page=per_page, format=format, serialise=_organization_item(full)
+    )
+
+
+@router.get(
+    "/organizations/{id}",
+    summary="An organization in full, with its services in full (organization.json)",
+    openapi_extra=_responses(_schema("compiled/organization.json"), page=False),
+)
+def organization_detail(request: HttpRequest, id: str):
+    return _one(_get(organization_full_list(), id), _organization_item(True))
+
+
+def _service_at_location_item(full: bool) -> Serialise:
+    return lambda sal, attributes: service_at_location_serialise(
+        service_at_location=sal, attributes=attributes, summary=not full
+    )
+
+
+@router.get(
+    "/service_at_locations",
+    summary="Services at locations (service_at_location_list.json; full=true: service_at_location.json)",
+    openapi_extra=_responses(_schema("compiled/service_at_location_list.json"), page=True),
+)
+def service_at_locations_list(
+    request: HttpRequest,
+    search: Search = None,
+    page: Page = 1,
+    per_page: PerPage = DEFAULT_PER_PAGE,
+    format: Format = "json",
+    taxonomy_term_id: TermId = None,
+    taxonomy_id: TaxonomyId = None,
+    organization_id: OrganizationId = None,
+    modified_after: ModifiedAfter = None,
+    full: Full = False,
+):
+    queryset = service_at_location_full_list() if full else service_at_location_summary_list()
+    queryset = _tagged(queryset, term_id=taxonomy_term_id, taxonomy_id=taxonomy_id, keys=("id", "service_id"))
+    if modified_after:
+        queryset = queryset.filter(
+            Q(last_modified__gte=modified_after) | Q(service__last_modified__gte=modified_after)
+        )
+    if organization_id:
+        queryset = queryset.filter(service__organization_id=organization_id)
+    selection: Selection = (
+        _Ranked(
+            queryset,
+            kind="service",
+            query=search,
+            organization_id=organization_id,
+            narrowed=True,
+            key="service_id",
+        )
+        if search and search.strip()
+        else _Ordered(queryset.order_by("service__name", "service_id", "location__name", "id"))
+    )
+    return _listing(
+        selection, page=page, per_page=per_page, format=format, serialise=_service_at_location_item(full)
+    )
+
+
+@router.get(
+    "/service_at_locations/{id}",
+    summary="A service at a location in full (service_at_location.json)",
+    openapi_extra=_responses(_schema("compiled/service_at_location.json"), page=False),
+)
+def service_at_location_detail(request: HttpRequest, id: str):
+    return _one(_get(service_at_location_full_list(), id), _service_at_location_item(True))
+
+
+def _taxonomy_item(taxonomy: Taxonomy, attributes: AttributeSlots) -> HsdsRecord:
+    return taxonomy_serialise(taxonomy=taxonomy)
+
+
+def _text_search(queryset: QuerySet, search: str | None, fields: tuple[str, ...]) -> QuerySet:
+    """Vocabularies are short: a plain case-insensitive match on their names is enough."""
+    if not search or not search.strip():
+        return queryset
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"{field}__icontains": search.strip()})
+    return queryset.filter(condition)
+
+
+@router.get(
+    "/taxonomies",
+    summary="Taxonomies (taxonomy.json)",
+    openapi_extra=_responses(_schema("taxonomy.json"), page=True),
+)
+def taxonomies_list(
+    request: HttpRequest,
+    search: Search = None,
+    page: Page = 1,
+    per_page: PerPage = DEFAULT_PER_PAGE,
+    format: Format = "json",
+):
+    queryset = _text_search(Taxonomy.objects.all(), search, ("name", "description")).order_by("name", "id")
+    return _listing(_Ordered(queryset), page=page, per_page=per_page, format=format, serialise=_taxonomy_item)
+
+
+@router.get(
+    "/taxonomies/{id}",
+    summary="A taxonomy (taxonomy.json)",
+    openapi_extra=_responses(_schema("taxonomy.json"), page=False),
+)
+def taxonomy_detail(request: HttpRequest, id: str):
+    return _one(_get(Taxonomy.objects.all(), id), _taxonomy_item)
+
+
+def _taxonomy_term_item(term, attributes: AttributeSlots) -> HsdsRecord:
+    return taxonomy_term_serialise(term=term)
+
+
+@router.get(
+    "/taxonomy_terms",
+    summary="Taxonomy terms (taxonomy_term.json)",
+    openapi_extra=_responses(_schema("taxonomy_term.json"), page=True),
+)
+def taxonomy_terms_list(
+    request: HttpRequest,
+    search: Search = None,
+    page: Page = 1,
+    per_page: PerPage = DEFAULT_PER_PAGE,
+    format: Format = "json",
+    taxonomy_id: _id_parameter("Only the terms of this taxonomy.") = None,
+    parent_id: _id_parameter("Only the terms under this term.") = None,
+    top_only: Annotated[bool, Query(description="Only terms with no parent term.")] = False,
+):
+    queryset = _text_search(taxonomy_term_list(), search, ("name", "code", "description"))
+    if taxonomy_id:
+        queryset = queryset.filter(taxonomy_ref_id=taxonomy_id)
+    if parent_id:
+        queryset = queryset.filter(parent_id=parent_id)
+    if top_only:
+        queryset = queryset.filter(parent__isnull=True)
+    selection = _Ordered(queryset.order_by("taxonomy_ref__name", "name", "id"))
+    return _listing(selection, page=page, per_page=per_page, format=format, serialise=_taxonomy_term_item)
+
+
+@router.get(
+    "/taxonomy_terms/{id}",
+    summary="A taxonomy term (taxonomy_term.json)",
+    openapi_extra=_responses(_schema("taxonomy_term.json"), page=False),
+)
+def taxonomy_term_detail(request: HttpRequest, id: str):
+    return _one(_get(taxonomy_term_list(), id), _taxonomy_term_item)
+
+
+api.add_router("/hsds", router)

@@ -1,0 +1,877 @@
+"""Import of Open Referral HSDS 3.0 data into the directory, all or nothing.
+
+What it reads (`hsds_import_path`): a JSON file holding one organisation in full form, a list of them or
+an API page of them ({"contents": [...]}); NDJSON, one organisation per line; a tabular data package (a
+folder or a .zip, see `tabular`). A top-level record with a nested "organization" object, or a "status",
+is a service in full form: the service and everything under it is imported and its organisation updated,
+while the organisation's other services are left alone. `hsds_import_organizations` takes the dicts.
+
+Why it works the way it does:
+- One path for every form. Nested JSON is flattened into one row per record, the shape of the tabular
+  form and of our tables. HSDS repeats a record wherever it applies (one phone under the organisation,
+  its contact, its location and its service); the copies become one row linked to each place, as
+  phones.csv has it. Copies that disagree are an error, not a guess.
+- Our own validation, not a JSON Schema engine: a message must name the record, the field and the reason
+  in words an editor understands, and the limits that matter are our columns' (lengths, integer ranges).
+  A required field must be present; only a description, postal code or state/province may be empty
+  (European data often has none), and an empty optional field is the same as an absent one.
+- Upsert by id with INSERT … ON CONFLICT, in batches, so large files import in seconds. A list in a
+  record is complete: what the database holds under the record that its list ("services", "phones",
+  "attributes", …; in a tabular package, the table) no longer has is removed, so the result equals the
+  file. A list that is absent says nothing: an organisation in summary form, as on a list page, leaves
+  its services alone. Two exceptions, on purpose: confidential locations and their addresses are never
+  removed by an import (a public export leaves them out, and re-importing it must not lose a shelter's
+  address), and our own vocabularies (taxonomies with a slug, loaded by migration) are referred to,
+  never overwritten.
+- Columns HSDS has no place for (publication, verification, a location's confidentiality, an
+  organisation's country) keep their value when the file does not mention them. `language` and
+  `translations` are our extension fields: stored when present, blank otherwise.
+- Lossless: what HSDS carries and we have no column for (funding, programs, cost options, required
+  documents, accessibility, identifiers, metadata, unknown fields) is kept verbatim in `hsds_extra` under
+  its HSDS key, for the export to give back. A reference to a record that is in neither the file nor the
+  database (HSDS's own examples have several) cannot be a foreign key, so it is kept there too, and
+  reported. An attribute nested in a record is linked to it (link_id, and link_entity = its entity).
+- All or nothing: one transaction, which also rebuilds the search index of the organisations touched.
+"""
+
+import datetime as dt
+import functools
+import json
+import math
+import time
+import uuid
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime, parse_time
+
+from refugiu.directory import models as d
+from refugiu.directory.hsds.tabular import PackageError, tabular_package_collect
+from refugiu.directory.search import search_reindex_organizations
+
+BATCH = 500  # ids per query and rows per INSERT: below every database's parameter limit
+MAX_WARNINGS = 50
+# Required by HSDS, but often unknown in European data: present and empty is accepted.
+MAY_BE_EMPTY = frozenset({"description", "postal_code", "state_province"})
+# Our columns that no file sets: they belong to editors or to us.
+NOT_FROM_FILES = frozenset(
+    ("id", "hsds_extra", "is_published", "last_verified_on", "last_verified_by", "slug")
+)
+
+
+class HsdsImportError(Exception):
+    """Why a file was refused: which record, which field, what is wrong. Nothing of the file was written."""
+
+    def __init__(self, record: str, field: str, reason: str):
+        self.record, self.field, self.reason = record, field, reason
+        super().__init__(": ".join(part for part in (record, field, reason) if part))
+
+
+@dataclass
+class Counts:
+    """Records of one kind an import created, updated, and removed (because the file no longer has them)."""
+
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.removed} removed"
+
+
+COUNTED = (
+    "organizations", "services", "locations", "service_at_locations", "addresses", "phones", "contacts",
+    "schedules", "languages", "service_areas", "taxonomies", "taxonomy_terms", "attributes",
+)  # fmt: skip
+
+
+@dataclass
+class ImportSummary:
+    """What an import did, by kind of record, and what it noticed but did not refuse (`warnings`)."""
+
+    organizations: Counts = field(default_factory=Counts)
+    services: Counts = field(default_factory=Counts)
+    locations: Counts = field(default_factory=Counts)
+    service_at_locations: Counts = field(default_factory=Counts)
+    addresses: Counts = field(default_factory=Counts)
+    phones: Counts = field(default_factory=Counts)
+    contacts: Counts = field(default_factory=Counts)
+    schedules: Counts = field(default_factory=Counts)
+    languages: Counts = field(default_factory=Counts)
+    service_areas: Counts = field(default_factory=Counts)
+    taxonomies: Counts = field(default_factory=Counts)
+    taxonomy_terms: Counts = field(default_factory=Counts)
+    attributes: Counts = field(default_factory=Counts)
+    warnings: list[str] = field(default_factory=list)
+    organization_ids: list[uuid.UUID] = field(default_factory=list)  # touched, and reindexed
+    reindex_seconds: float = 0.0  # of the import's time, what rebuilding their search entries took
+
+    def counts(self) -> dict[str, Counts]:
+        return {plural: getattr(self, plural) for plural in COUNTED}
+
+    def __str__(self) -> str:
+        lines = [
+            f"{plural.replace('_', ' ')}: {counts}"
+            for plural, counts in self.counts().items()
+            if counts.created or counts.updated or counts.removed
+        ] or ["nothing to import"]
+        return "\n".join(lines + [f"warning: {warning}" for warning in self.warnings])
+
+
+@dataclass(frozen=True)
+class Entity:
+    """How one HSDS object maps onto one of our models."""
+
+    name: str  # HSDS's, as used in messages and in Attribute.link_entity
+    plural: str
+    model: type[models.Model]
+    required: tuple[str, ...] = ()  # besides the id
+    # nested list key → (entity, the link key its items get); "" = attributes, linked by link_id/link_entity
+    children: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # nested object key → (entity, our link key pointing at it)
+    nested: dict[str, tuple[str, str]] = field(default_factory=dict)
+    enums: dict[str, tuple[str, ...]] = field(default_factory=dict)  # beyond our models' choices
+    kept_if_absent: tuple[str, ...] = ()  # our extension columns: a file may set them, need not
+    stamped: tuple[str, ...] = ()  # not HSDS: set to the time of the import
+
+
+_ATTRIBUTES = {"attributes": ("attribute", "")}
+
+
+def _children(link: str, **entities: str) -> dict[str, tuple[str, str]]:
+    return {key: (entity, link) for key, entity in entities.items()} | _ATTRIBUTES
+
+
+# fmt: off
+ENTITIES: dict[str, Entity] = {entity.name: entity for entity in (
+    Entity("taxonomy", "taxonomies", d.Taxonomy, required=("name", "description")),
+    Entity("taxonomy_term", "taxonomy_terms", d.TaxonomyTerm, required=("name", "description"),
+           nested={"taxonomy_detail": ("taxonomy", "taxonomy_id")}),
+    Entity("organization", "organizations", d.Organization, required=("name", "description"),
+           children=_children("organization_id", contacts="contact", phones="phone", locations="location",
+                              services="service"),
+           kept_if_absent=("country",), stamped=("last_modified",)),
+    Entity("service", "services", d.Service, required=("name", "status"),
+           children=_children("service_id", phones="phone", schedules="schedule", languages="language",
+                              service_areas="service_area", service_at_locations="service_at_location",
+                              contacts="contact"),
+           nested={"organization": ("organization", "organization_id")}),
+    Entity("location", "locations", d.Location, required=("location_type",),
+           children=_children("location_id", languages="language", addresses="address", contacts="contact",
+                              phones="phone", schedules="schedule"),
+           kept_if_absent=("is_confidential", "front_door_area", "front_door_phone", "front_door_email")),
+    Entity("service_at_location", "service_at_locations", d.ServiceAtLocation,
+           children=_children("service_at_location_id", contacts="contact", phones="phone",
+                              schedules="schedule"),
+           nested={"location": ("location", "location_id")}, stamped=("last_modified",)),
+    Entity("address", "addresses", d.Address, children=_ATTRIBUTES,
+           required=("address_1", "city", "state_province", "postal_code", "country", "address_type")),
+    Entity("contact", "contacts", d.Contact, children=_children("contact_id", phones="phone")),
+    Entity("phone", "phones", d.Phone, required=("number",),
+           children=_children("phone_id", languages="language")),
+    Entity("schedule", "schedules", d.Schedule, children=_ATTRIBUTES,
+           enums={"wkst": ("MO", "TU", "WE", "TH", "FR", "SA", "SU"), "freq": ("WEEKLY", "MONTHLY")}),
+    Entity("language", "languages", d.Language, children=_ATTRIBUTES),
+    Entity("service_area", "service_areas", d.ServiceArea, children=_ATTRIBUTES),
+    Entity("attribute", "attributes", d.Attribute,
+           nested={"taxonomy_term": ("taxonomy_term", "taxonomy_term_id")}),
+)}
+# fmt: on
+WRITE_ORDER = tuple(ENTITIES)  # parents before children, as listed
+MODEL_ENTITY = {entity.model: name for name, entity in ENTITIES.items()}
+LABEL_PLURAL = {entity.model._meta.label: entity.plural for entity in ENTITIES.values()}
+# Sub-records that mean nothing linked to nothing: skipped, with a warning, when every link is gone.
+NEEDS_A_PARENT = ("contact", "phone", "schedule", "language", "service_area")
+
+
+# --- columns and values ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the HSDS key
+    attname: str
+    kind: str
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()
+    maximum: int | None = None
+    digits: tuple[int, int] = (0, 0)  # decimals: (max_digits, decimal_places)
+    target: str = ""  # links: the entity pointed at
+    required: bool = False  # links our table cannot do without
+
+
+# Checked in order: the first class a model field is an instance of gives its kind of value.
+# fmt: off
+_KINDS: tuple[tuple[type[models.Field], str], ...] = (
+    (models.EmailField, "email"), (models.URLField, "url"), (models.UUIDField, "uuid"),
+    (models.DateTimeField, "datetime"), (models.DateField, "date"), (models.TimeField, "time"),
+    (models.DecimalField, "decimal"), (models.FloatField, "float"), (models.BooleanField, "bool"),
+    (models.PositiveSmallIntegerField, "int"), (models.PositiveIntegerField, "int"),
+    (models.JSONField, "translations"), (models.CharField, "str"), (models.TextField, "str"),
+)
+# fmt: on
+_AS_IS = (models.CharField, models.TextField, models.IntegerField, models.FloatField, models.BooleanField)
+_TEXT_KINDS = frozenset({"str", "email", "url", "country"})
+
+
+@functools.cache
+def _columns(entity_name: str) -> tuple[dict[str, Column], dict[str, Column]]:
+    """The entity's plain columns and its links (foreign keys), by HSDS key."""
+    entity = ENTITIES[entity_name]
+    values: dict[str, Column] = {}
+    links: dict[str, Column] = {}
+    for f in entity.model._meta.concrete_fields:
+        if f.primary_key or f.name in NOT_FROM_FILES or f.name in entity.stamped:
+            continue
+        if f.is_relation:
+            target = MODEL_ENTITY[f.related_model]
+            links[f.column] = Column(f.column, f.attname, "uuid", target=target, required=not f.null)
+            continue
+        kind = "country" if f.name == "country" else next(k for cls, k in _KINDS if isinstance(f, cls))
+        choices = entity.enums.get(f.name) or tuple(str(c) for c, _ in f.choices or ())
+        maximum = 32767 if isinstance(f, models.PositiveSmallIntegerField) else 2**31 - 1
+        digits = (f.max_digits, f.decimal_places) if isinstance(f, models.DecimalField) else (0, 0)
+        values[f.name] = Column(f.name, f.attname, kind, f.max_length, choices, maximum, digits)
+    return values, links
+
+
+_EXTRA = ("extra", None)
+
+
+@functools.cache
+def _keys(entity_name: str) -> dict[str, tuple[str, Any]]:
+    """What each key of the entity's records is: "id", a "value" or "link" column, "children" or "nested"."""
+    values, links = _columns(entity_name)
+    entity = ENTITIES[entity_name]
+    return (
+        {key: ("value", column) for key, column in values.items()}
+        | {key: ("link", column) for key, column in links.items()}
+        | {key: ("children", spec) for key, spec in entity.children.items()}
+        | {key: ("nested", spec) for key, spec in entity.nested.items()}
+        | {"id": ("id", None)}
+    )
+
+
+_email = EmailValidator()
+_url = URLValidator(schemes=["http", "https"])
+_TEXT_REASONS = {
+    "email": "must be an email address",
+    "url": "must be a web address starting with http:// or https://",
+}
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _coerce(label: Any, column: Column, value: Any, *, from_text: bool) -> Any:
+    """The Python value of a field, or HsdsImportError. `from_text`: every value arrives as a CSV string."""
+    kind = column.kind
+    if kind == "str" and value.__class__ is str and not column.choices:  # most fields: checked first, fast
+        if column.max_length and len(value) > column.max_length:
+            raise HsdsImportError(
+                str(label), column.name, f"must be at most {column.max_length} characters long"
+            )
+        return value
+
+    def refuse(reason: str) -> HsdsImportError:
+        return HsdsImportError(str(label), column.name, reason)
+
+    if kind == "translations":
+        return _translations(label, column, value, from_text=from_text)
+    if not isinstance(value, str) and (kind in _TEXT_KINDS or kind in ("date", "time", "datetime", "uuid")):
+        raise refuse(f"must be a string, not {_json_type(value)}")
+    if kind in _TEXT_KINDS:
+        if column.choices and value not in column.choices:
+            raise refuse("must be one of " + ", ".join(column.choices))
+        if column.max_length and len(value) > column.max_length:
+            raise refuse(f"must be at most {column.max_length} characters long")
+        if kind == "country":
+            if len(value) != 2 or not value.isascii() or not value.isalpha():
+                raise refuse("must be a two-letter country code (ISO 3166-1 alpha-2)")
+            return value.upper()
+        if kind in _TEXT_REASONS:
+            try:
+                (_email if kind == "email" else _url)(value)
+            except ValidationError as exc:
+                raise refuse(_TEXT_REASONS[kind]) from exc
+        return value
+    if kind == "uuid":
+        return _uuid(label, column.name, value)
+    if kind in ("date", "time", "datetime"):
+        return _moment(refuse, kind, value)
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower() if from_text else None
+        if text in ("true", "1", "yes"):
+            return True
+        if text in ("false", "0", "no"):
+            return False
+        raise refuse("must be true or false")
+    return _number(refuse, column, value, from_text=from_text)
+
+
+def _moment(refuse, kind: str, value: str) -> dt.date | dt.time | dt.datetime:
+    formats = {
+        "date": "a date (YYYY-MM-DD)",
+        "time": "a time (HH:MM:SS)",
+        "datetime": "a date and time (ISO 8601)",
+    }
+    parser = {"date": parse_date, "time": parse_time, "datetime": parse_datetime}[kind]
+    try:
+        parsed = parser(value.strip())
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise refuse(f"must be {formats[kind]}")
+    if kind == "datetime" and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, dt.UTC)
+    return parsed
+
+
+def _number(refuse, column: Column, value: Any, *, from_text: bool) -> int | float | Decimal:
+    kind = column.kind
+    number: Decimal | None = None
+    if isinstance(value, str) and from_text:
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            number = None
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = Decimal(value)
+    elif isinstance(value, float) and math.isfinite(value):
+        number = Decimal(repr(value))
+    if number is None or not number.is_finite():
+        raise refuse("must be a whole number" if kind == "int" else "must be a number")
+    if kind == "float":
+        return float(number)
+    if kind == "int":
+        if number != number.to_integral_value():
+            raise refuse("must be a whole number")
+        if not 0 <= number <= (column.maximum or 0):
+            raise refuse(f"must be between 0 and {column.maximum}")
+        return int(number)
+    max_digits, places = column.digits
+    quantized = number.quantize(Decimal(1).scaleb(-places))
+    limit = 10 ** (max_digits - places)
+    if abs(quantized) >= limit:
+        raise refuse(f"must be between -{limit} and {limit}")
+    return quantized
+
+
+def _uuid(label: Any, key: str, value: Any) -> uuid.UUID:
+    """`value` as a UUID; `label` (a Row or a string) names the record if it is not one."""
+    if isinstance(value, uuid.UUID):
+        return value
+    parsed = _parse_uuid(value.strip()) if isinstance(value, str) else None
+    if parsed is None:
+        raise HsdsImportError(str(label), key, "must be a UUID")
+    return parsed
+
+
+@functools.lru_cache(maxsize=4096)  # the same few terms and parents recur across a large file
+def _parse_uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
+def _translations(label: Any, column: Column, value: Any, *, from_text: bool) -> dict:
+    """Our extension: {"en": {"name": …, "description": …}}, the record's text in other languages."""
+    if from_text and isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            value = None
+    shape = 'must be an object of language code → {"name": …, "description": …}'
+    if not isinstance(value, dict):
+        raise HsdsImportError(str(label), column.name, shape)
+    for language, texts in value.items():
+        if not language or len(language) > 8:
+            raise HsdsImportError(str(label), column.name, f"{language!r} is not a language code")
+        if not isinstance(texts, dict) or not all(isinstance(text, str) for text in texts.values()):
+            raise HsdsImportError(str(label), f"{column.name}.{language}", shape)
+    return value
+
+
+# --- rows -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One record as our table will hold it, whichever form it came in."""
+
+    entity: str
+    id: uuid.UUID
+    where: str  # tabular: the file and row it came from
+    values: dict[str, Any] = field(default_factory=dict)
+    links: dict[str, uuid.UUID] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    given: set[str] = field(default_factory=set)  # the lists of sub-records the file gives for it
+
+    @property
+    def label(self) -> str:
+        """How messages name the record (made only when needed: an import has hundreds of thousands)."""
+        return f"{self.entity} {self.id}" + (f" ({self.where})" if self.where else "")
+
+    __str__ = label.fget
+
+    def merge(self, other: "Row") -> None:
+        """Fold in another copy of the same record: it may add links and fields, never change them."""
+        self.given |= other.given
+        for mine, theirs in (
+            (self.values, other.values),
+            (self.links, other.links),
+            (self.extra, other.extra),
+        ):
+            for key, value in theirs.items():
+                if key in mine and mine[key] != value:
+                    raise HsdsImportError(
+                        self.label, key, "the record appears more than once, with different values"
+                    )
+                mine[key] = value  # fmt: skip
+
+
+class ImportRows:
+    """The rows of one import, by entity and id, gathered from whichever form the data came in."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[uuid.UUID, Row]] = {name: {} for name in ENTITIES}
+        self.warnings: list[str] = []
+        self.warnings_left_out = 0
+
+    def warn(self, message: str) -> None:
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(message)
+        else:
+            self.warnings_left_out += 1
+
+    def top_level(self, data: Any, *, position: str) -> None:
+        if isinstance(data, dict) and (isinstance(data.get("organization"), dict) or "status" in data):
+            self.record("service", data, fallback=f"service {position}")
+        else:
+            self.record("organization", data, fallback=f"organization {position}")
+
+    def give_tables(self, tables: Iterable[str]) -> None:
+        """Tabular: a table in the package is the complete list of its records under every parent."""
+        for name, by_id in self.rows.items():
+            keys = {key for key, (child, _) in ENTITIES[name].children.items() if child in tables}
+            for row in by_id.values():
+                row.given |= keys
+
+    def record(
+        self,
+        entity_name: str,
+        data: Any,
+        *,
+        fallback: str,
+        forced: dict[str, Any] | None = None,
+        where: str = "",
+        from_text: bool = False,
+    ) -> uuid.UUID:
+        """Validate one record (and, recursively, what is nested in it) into rows; returns its id.
+
+        `fallback` names the record until its id is known; `forced` are the links its nesting implies;
+        `where` (tabular) says which file and row it came from.
+        """
+        entity = ENTITIES[entity_name]
+        if not isinstance(data, dict):
+            raise HsdsImportError(fallback, "", f"must be an object, not {_json_type(data)}")
+        if _is_blank(data.get("id")):
+            raise HsdsImportError(fallback, "id", "is required")
+        record_id = _uuid(fallback, "id", data["id"])
+        row = Row(entity_name, record_id, where)
+        keys = _keys(entity_name)
+        for key, value in data.items():
+            how, spec = keys.get(key, _EXTRA)
+            if how == "extra" or (from_text and how in ("children", "nested")):
+                if not (from_text and value == ""):  # an empty cell is no value
+                    row.extra[key] = value
+            elif how in ("value", "link"):
+                if value is None or (value.__class__ is str and not value.strip()):
+                    continue
+                if how == "value":
+                    row.values[key] = _coerce(row, spec, value, from_text=from_text)
+                else:
+                    row.links[key] = _uuid(row, key, value)
+            elif how == "children":
+                self._children(entity, row, key, value)
+            elif how == "nested" and value is not None:
+                target, link = spec
+                self._force(row, link, self.record(target, value, fallback=f"{key} of {row.label}"))
+        for key, value in (forced or {}).items():
+            self._force(row, key, value)
+        for key in entity.required:
+            if data.get(key) is None:
+                raise HsdsImportError(row.label, key, "is required")
+            if key not in row.values and key not in row.links and key not in MAY_BE_EMPTY:
+                raise HsdsImportError(row.label, key, "must not be empty")
+        known = self.rows[entity_name].get(record_id)
+        if known is None:
+            self.rows[entity_name][record_id] = row
+        elif from_text:
+            raise HsdsImportError(row.label, "id", f"appears twice (also {known.label})")
+        else:
+            known.merge(row)
+        return record_id
+
+    def _children(self, entity: Entity, row: Row, key: str, value: Any) -> None:
+        if value is None:
+            return
+        if not isinstance(value, list):
+            raise HsdsImportError(row.label, key, f"must be a list, not {_json_type(value)}")
+        row.given.add(key)
+        child, link = entity.children[key]
+        forced = {link: row.id} if link else {"link_id": row.id, "link_entity": entity.name}
+        for position, item in enumerate(value, 1):
+            self.record(child, item, fallback=f"{child} #{position} in {key} of {row.label}", forced=forced)
+
+    @staticmethod
+    def _force(row: Row, key: str, value: Any) -> None:
+        """Set a link the nesting implies; a record that says otherwise is refused (link_entity is ours)."""
+        target = row.values if key in _columns(row.entity)[0] else row.links
+        if key != "link_entity" and target.get(key, value) != value:
+            raise HsdsImportError(row.label, key, "does not match the record it is nested in")
+        target[key] = value
+
+
+# --- reading files --------------------------------------------------------------------------------------
+
+
+def _json_records(path: Path) -> list[tuple[str, Any]]:
+    """(position, record) of a JSON or NDJSON file, or HsdsImportError naming what is wrong with it."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise HsdsImportError(path.name, "", "is not UTF-8 text") from None
+    if not text.strip():
+        raise HsdsImportError(path.name, "", "is empty")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg != "Extra data":
+            raise HsdsImportError(
+                path.name, "", f"is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+            ) from None
+        return list(_ndjson_records(path.name, text))
+    if isinstance(data, dict) and "contents" in data and "id" not in data:
+        data = data["contents"]
+        if not isinstance(data, list):
+            raise HsdsImportError(path.name, "contents", f"must be a list, not {_json_type(data)}")
+    if isinstance(data, dict):
+        return [("#1", data)]
+    if isinstance(data, list):
+        return [(f"#{number}", item) for number, item in enumerate(data, 1)]
+    raise HsdsImportError(
+        path.name,
+        "",
+        "must hold an organization (a JSON object), a list of them or a page of them "
+        f'({{"contents": [...]}}), not {_json_type(data)}',
+    )
+
+
+def _ndjson_records(name: str, text: str) -> Iterator[tuple[str, Any]]:
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            yield f"on line {number}", json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise HsdsImportError(f"{name} line {number}", "", f"is not JSON ({exc.msg})") from None
+
+
+def hsds_import_path(path: Path, *, reindex: bool = True) -> ImportSummary:
+    """Import an HSDS file or tabular package (see the module's docstring), all or nothing."""
+    path = Path(path)
+    if not path.exists():
+        raise HsdsImportError(str(path), "", "no such file or folder")
+    collector = ImportRows()
+    if path.is_dir() or zipfile.is_zipfile(path):
+        try:
+            tabular_package_collect(path=path, rows=collector)
+        except PackageError as exc:
+            raise HsdsImportError(exc.where, exc.field, exc.reason) from exc
+    else:
+        for position, record in _json_records(path):
+            collector.top_level(record, position=position)
+    return _write(collector, reindex=reindex)
+
+
+def hsds_import_organizations(organizations: Sequence[dict], *, reindex: bool = True) -> ImportSummary:
+    """Import organisations in HSDS full form (as the API and the JSON export give them), all or nothing."""
+    collector = ImportRows()
+    for number, organization in enumerate(organizations, 1):
+        collector.record("organization", organization, fallback=f"organization #{number}")
+    return _write(collector, reindex=reindex)
+
+
+# --- writing --------------------------------------------------------------------------------------------
+
+
+def _batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _ids_in_database(model: type[models.Model], ids: Iterable[uuid.UUID], **filters) -> set[uuid.UUID]:
+    found: set[uuid.UUID] = set()
+    for batch in _batches(ids):
+        found.update(model.objects.filter(id__in=batch, **filters).values_list("id", flat=True))
+    return found
+
+
+def _write(collector: ImportRows, *, reindex: bool) -> ImportSummary:
+    summary = ImportSummary()
+    with transaction.atomic():
+        _resolve(collector)
+        touched: set[uuid.UUID] = set(collector.rows["organization"])
+        existed = {}
+        for name in WRITE_ORDER:
+            counts = getattr(summary, ENTITIES[name].plural)
+            existed[name] = _upsert(name, collector.rows[name].values(), counts=counts, touched=touched)
+        _prune(collector, existed=existed, summary=summary)
+        touched |= {
+            row.links["organization_id"]
+            for name in ("service", "location")
+            for row in collector.rows[name].values()
+            if "organization_id" in row.links
+        }
+        summary.organization_ids = sorted(touched)
+        if reindex:
+            started = time.perf_counter()
+            for batch in _batches(summary.organization_ids, 2000):
+                search_reindex_organizations(batch)
+            summary.reindex_seconds = time.perf_counter() - started
+    summary.warnings = collector.warnings
+    if collector.warnings_left_out:
+        summary.warnings.append(f"… and {collector.warnings_left_out} more warnings")
+    return summary
+
+
+def _resolve(collector: ImportRows) -> None:
+    """Check every reference against the file and the database, before anything is written."""
+    rows = collector.rows
+    # Our own vocabularies are referred to, not overwritten.
+    ours = {"taxonomy": {"slug__isnull": False}, "taxonomy_term": {"taxonomy_ref__slug__isnull": False}}
+    for name, filters in ours.items():
+        for record_id in _ids_in_database(ENTITIES[name].model, list(rows[name]), **filters):
+            del rows[name][record_id]
+    wanted: dict[str, set[uuid.UUID]] = {}
+    for name, by_id in rows.items():
+        links = _columns(name)[1]
+        for row in by_id.values():
+            for key, target_id in row.links.items():
+                if target_id not in rows[links[key].target]:
+                    wanted.setdefault(links[key].target, set()).add(target_id)
+    in_database = {target: _ids_in_database(ENTITIES[target].model, ids) for target, ids in wanted.items()}
+    gone: set[uuid.UUID] = set()
+    for name in WRITE_ORDER:
+        links = _columns(name)[1]
+        for row in list(rows[name].values()):
+            for key, target_id in list(row.links.items()):
+                column = links[key]
+                if target_id in gone or (
+                    target_id not in rows[column.target]
+                    and target_id not in in_database.get(column.target, ())
+                ):
+                    if column.required:
+                        raise HsdsImportError(
+                            row.label, key, f"no {column.target} with this id in the file or the directory"
+                        )
+                    del row.links[key]
+                    row.extra[key] = str(target_id)
+                    if target_id not in gone:
+                        collector.warn(
+                            f"{row.label}: {key}: no {column.target} {target_id} here; kept as data"
+                        )
+            for key, column in links.items():
+                if column.required and key not in row.links:
+                    raise HsdsImportError(row.label, key, "is required")
+            if name in NEEDS_A_PARENT and not row.links:
+                del rows[name][row.id]
+                gone.add(row.id)
+                collector.warn(f"{row.label}: linked to no record in the file or the directory: skipped")
+    _resolve_attributes(collector)
+
+
+def _resolve_attributes(collector: ImportRows) -> None:
+    """An attribute must belong to a record; link_entity then says which kind, in HSDS's words."""
+    rows = collector.rows
+    entity_of = {row_id: name for name, by_id in rows.items() for row_id in by_id}
+    unknown = {row.values.get("link_id") for row in rows["attribute"].values()} - entity_of.keys() - {None}
+    for name in WRITE_ORDER:
+        if unknown and name not in ("taxonomy", "attribute"):
+            for record_id in _ids_in_database(ENTITIES[name].model, unknown):
+                entity_of[record_id] = name
+    for row in list(rows["attribute"].values()):
+        entity = entity_of.get(row.values.get("link_id"))
+        if entity is None:
+            del rows["attribute"][row.id]
+            collector.warn(f"{row.label}: link_id: no record {row.values.get('link_id', '')} here: skipped")
+        else:
+            row.values["link_entity"] = entity
+
+
+def _upsert(name: str, rows: Iterable[Row], *, counts: Counts, touched: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Insert or update these rows, a batch at a time; returns the ids that were there before."""
+    entity = ENTITIES[name]
+    model = entity.model
+    links = _columns(name)[1]
+    follows_organization = name in ("service", "location")
+    before = [*entity.kept_if_absent, *(["organization_id"] if follows_organization else [])]
+    database = connections[DEFAULT_DB_ALIAS]
+    columns = list(model._meta.concrete_fields)
+    defaults = {f.attname: f.get_default() for f in columns}
+    prepare = [(f.attname, _preparation(f, database)) for f in columns]
+    now = timezone.now()
+    existed: set[uuid.UUID] = set()
+    for batch in _batches(rows):
+        current = {
+            values[0]: values[1:]
+            for values in model.objects.filter(id__in=[row.id for row in batch]).values_list("id", *before)
+        }
+        params = []
+        for row in batch:
+            fields: dict[str, Any] = {**defaults, **row.values, "id": row.id, "hsds_extra": row.extra}
+            for key, target_id in row.links.items():
+                fields[links[key].attname] = target_id
+            for stamped in entity.stamped:
+                fields[stamped] = now
+            if name == "service" and "last_modified" not in row.values:
+                fields["last_modified"] = now
+            if row.id in current:
+                existed.add(row.id)
+                old = current[row.id]
+                for position, column in enumerate(entity.kept_if_absent):
+                    if column not in row.values:
+                        fields[column] = old[position]
+                if follows_organization and old[-1]:
+                    touched.add(old[-1])
+            params.append(
+                [v if (v := fields[a]) is None or p is None else p(v, database) for a, p in prepare]
+            )
+        _insert_or_update(database, model, columns, params)
+        counts.created += len(batch)
+    counts.created -= len(existed)
+    counts.updated += len(existed)
+    return existed
+
+
+def _insert_or_update(
+    database, model: type[models.Model], columns: list[models.Field], params: list[list]
+) -> None:
+    """INSERT … ON CONFLICT (id) DO UPDATE of these rows, one prepared statement run with executemany.
+
+    Building a model instance and compiling SQL for every row is where bulk_create spends most of a
+    large import, so the SQL is ours; the fields themselves prepare the values, as for bulk_create.
+    executemany loops in C on SQLite and pipelines on PostgreSQL (one multi-row VALUES was slower
+    there: the driver parses every placeholder of every statement). Columns that belong to editors
+    (NOT_FROM_FILES) are written for new rows only.
+    """
+    quote = database.ops.quote_name
+    table, names = quote(model._meta.db_table), ", ".join(quote(f.column) for f in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    updates = ", ".join(
+        f"{quote(f.column)} = EXCLUDED.{quote(f.column)}"
+        for f in columns
+        if not f.primary_key and (f.name not in NOT_FROM_FILES or f.name == "hsds_extra")
+    )
+    sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders}) ON CONFLICT (id) DO UPDATE SET {updates}"  # noqa: S608
+    with database.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _preparation(model_field: models.Field, database) -> Any:
+    """How a value of this field goes to the database: as it is (None), or through the field.
+
+    Text, numbers and booleans reach the driver as they are, and so do UUIDs on PostgreSQL (SQLite keeps
+    their hex); the rest (JSON, dates, decimals) need their field's hand.
+    """
+    target = model_field.target_field if model_field.is_relation else model_field
+    if isinstance(target, models.UUIDField):
+        return None if database.features.has_native_uuid_field else _uuid_hex
+    if isinstance(model_field, models.JSONField):  # hsds_extra and translations are mostly empty
+        prepare, empty = model_field.get_db_prep_save, model_field.get_db_prep_save({}, database)
+        return lambda value, database: prepare(value, database) if value else empty
+    return None if isinstance(model_field, _AS_IS) else model_field.get_db_prep_save
+
+
+def _uuid_hex(value: uuid.UUID, database) -> str:
+    return value.hex
+
+
+def _prune(collector: ImportRows, *, existed: dict[str, set[uuid.UUID]], summary: ImportSummary) -> None:
+    """Remove what the database holds under a record, in a list the file gives for it, and the file has not.
+
+    Runs after the upsert, so a sub-record the file moved elsewhere is already linked to its new place.
+    Whatever a removed record takes with it (by cascade) takes its attributes too.
+    """
+    keep = {name: set(by_id) for name, by_id in collector.rows.items()}
+    referenced = {
+        i for by_id in collector.rows.values() for row in by_id.values() for i in row.links.values()
+    }
+    stale: dict[str, set[uuid.UUID]] = {name: set() for name in ENTITIES}
+    for name in WRITE_ORDER:
+        if not existed[name]:  # new records have nothing under them yet
+            continue
+        for key, (child, link) in ENTITIES[name].children.items():
+            parents = [
+                i for i, row in collector.rows[name].items() if key in row.given and i in existed[name]
+            ]
+            column = _columns(child)[1][link].attname if link else "link_id"
+            for batch in _batches(parents):
+                found = (
+                    ENTITIES[child]
+                    .model.objects.filter(**{f"{column}__in": batch})
+                    .values_list("id", flat=True)
+                )
+                stale[child] |= set(found) - keep[child] - referenced
+    stale["location"] -= _ids_in_database(d.Location, stale["location"], is_confidential=True)
+    stale["address"] -= _ids_in_database(d.Address, stale["address"], location__is_confidential=True)
+    going = {i for name in WRITE_ORDER if name != "attribute" for i in _with_descendants(name, stale[name])}
+    for batch in _batches(going):
+        stale["attribute"].update(d.Attribute.objects.filter(link_id__in=batch).values_list("id", flat=True))
+    stale["attribute"] -= keep["attribute"]
+    for name, ids in stale.items():
+        for batch in _batches(ids):
+            _, removed = ENTITIES[name].model.objects.filter(id__in=batch).delete()
+            for label, number in removed.items():
+                if label in LABEL_PLURAL:
+                    getattr(summary, LABEL_PLURAL[label]).removed += number
+
+
+def _with_descendants(name: str, ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """These records' ids and those of every record the database will delete with them (ON DELETE CASCADE)."""
+    found, queue = set(ids), [(name, ids)]
+    while queue:
+        parent, parent_ids = queue.pop()
+        for relation in ENTITIES[parent].model._meta.related_objects:
+            if relation.on_delete is not models.CASCADE or relation.related_model not in MODEL_ENTITY:
+                continue
+            for batch in _batches(parent_ids):
+                related = relation.related_model.objects.filter(**{f"{relation.field.attname}__in": batch})
+                new = set(related.values_list("id", flat=True)) - found
+                queue.append((MODEL_ENTITY[relation.related_model], new))
+                found |= new
+    return found

@@ -1,0 +1,582 @@
+"""HSDS 3.0 forms of the directory's records: the one place that turns our models into HSDS dicts.
+
+The API and the export both call this module, so what the public may see is decided here and nowhere
+else. The querysets it builds (`*_full_list`, `*_summary_list`) start from the public selectors and
+prefetch everything the forms read, so a batch of records costs the same number of queries whatever its
+size.
+
+Why it works the way it does:
+- A confidential location has one public form, built by `location_serialise` and used everywhere: its
+  id, type, a neutral name (its public area) and its front door (phone, email). Its addresses,
+  coordinates, directions, description, identifiers, other names, translations, phones, schedules,
+  contacts, attributes and what HSDS extras it came with never leave. A phone, schedule, contact or
+  language tied to a confidential location (directly, through a service at that location or through a
+  contact there) is excluded by the querysets themselves, so one that is also linked to the service or
+  the organisation cannot leak through them either. A service at a confidential location shows the
+  location's front door only.
+- Values are JSON values: ids, dates and times as ISO strings, decimals as numbers. A missing value is
+  omitted, and so is an empty string where HSDS gives the field a format or an enum (email, url, freq…),
+  which an empty string would fail; other empty strings stay, as HSDS allows them.
+- What HSDS carries and we do not model (`hsds_extra`: funding, programs, cost options, metadata, …)
+  is merged back under its own key as received, so an import followed by an export loses nothing. Our
+  extension fields go out too (`language`, `translations`, an organisation's `country`), so a
+  re-import keeps them. Summary forms keep only the one-to-one extras (no lists).
+- A link to another record is given only when that record is public (a location's organisation, an
+  organisation's parent), so no unpublished record's id is revealed.
+- Attributes link to a record by id alone, so the ORM cannot prefetch them: each form takes an
+  `AttributeSlots`, hands every record an empty list from it, and `attributes_deferred` fills all the
+  lists with one query when the batch is done.
+"""
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Model, Prefetch, QuerySet
+
+from refugiu.directory import models as d
+from refugiu.directory.selectors import (
+    organization_public_list,
+    service_at_location_public_list,
+    service_public_list,
+)
+
+HsdsRecord = dict[str, Any]
+
+# The fields of each HSDS object that are columns of ours, in the order of the HSDS schema. Links to a
+# parent are left out of nested records (the nesting says it), as in the HSDS examples.
+TAXONOMY_FIELDS = ("id", "name", "description", "uri", "version")
+TAXONOMY_TERM_FIELDS = (
+    "id", "code", "name", "description", "parent_id", "taxonomy", "language", "taxonomy_id", "term_uri",
+)  # fmt: skip
+ATTRIBUTE_FIELDS = ("id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value")
+ORGANIZATION_FIELDS = (
+    "id", "name", "alternate_name", "description", "email", "website", "tax_status", "tax_id",
+    "year_incorporated", "legal_status", "logo", "uri", "parent_organization_id",
+)  # fmt: skip
+SERVICE_FIELDS = (
+    "id", "organization_id", "name", "alternate_name", "description", "url", "email", "status",
+    "interpretation_services", "application_process", "fees_description", "wait_time", "fees",
+    "accreditations", "eligibility_description", "minimum_age", "maximum_age", "assured_date",
+    "assurer_email", "licenses", "alert", "last_modified",
+)  # fmt: skip
+LOCATION_FIELDS = (
+    "id", "location_type", "url", "organization_id", "name", "alternate_name", "description",
+    "transportation", "latitude", "longitude", "external_identifier", "external_identifier_type",
+)  # fmt: skip
+SERVICE_AT_LOCATION_FIELDS = ("id", "service_id", "location_id", "description")
+ADDRESS_FIELDS = (
+    "id", "attention", "address_1", "address_2", "city", "region", "state_province", "postal_code",
+    "country", "address_type",
+)  # fmt: skip
+PHONE_FIELDS = ("id", "number", "extension", "type", "description")
+CONTACT_FIELDS = ("id", "name", "title", "department", "email")
+SCHEDULE_FIELDS = (
+    "id", "valid_from", "valid_to", "dtstart", "timezone", "until", "count", "wkst", "freq", "interval",
+    "byday", "byweekno", "bymonthday", "byyearday", "description", "opens_at", "closes_at",
+    "schedule_link", "attending_type", "notes",
+)  # fmt: skip
+LANGUAGE_FIELDS = ("id", "name", "code", "note")
+SERVICE_AREA_FIELDS = ("id", "name", "description", "extent", "extent_type", "uri")
+# HSDS key → our attribute, where they differ.
+SOURCES = {"taxonomy_id": "taxonomy_ref_id"}
+# Fields HSDS gives a format or an enum: an empty string would not validate, so it is left out.
+OMIT_IF_BLANK = frozenset(
+    {"url", "email", "website", "uri", "term_uri", "schedule_link", "assurer_email", "wkst", "freq"}
+)
+# The name a confidential location goes by when it has no public area.
+CONFIDENTIAL_NAME = "Confidential location"
+ATTRIBUTE_BATCH = 10_000  # ids per query: far below every database's parameter limit
+
+
+# --- values ---------------------------------------------------------------------------------------------
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        moment = value.astimezone(dt.UTC).isoformat(timespec="milliseconds")
+        return moment.replace("+00:00", "Z")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _fields(record: Model, names: tuple[str, ...]) -> HsdsRecord:
+    data: HsdsRecord = {}
+    for name in names:
+        value = getattr(record, SOURCES.get(name, name))
+        if value is None or (value == "" and name in OMIT_IF_BLANK):
+            continue
+        data[name] = _json_value(value)
+    return data
+
+
+def _with_extra(data: HsdsRecord, record: d.HsdsModel, *, one_to_one_only: bool = False) -> HsdsRecord:
+    """Merge back what HSDS carries and we do not model; our own fields win a clash."""
+    for key, value in (record.hsds_extra or {}).items():
+        if key not in data and not (one_to_one_only and isinstance(value, list)):
+            data[key] = value
+    return data
+
+
+def _with_translations(data: HsdsRecord, record: d.Translatable) -> HsdsRecord:
+    """Our extension fields: the record's own language and its text in others."""
+    if record.language:
+        data.setdefault("language", record.language)
+    if record.translations:
+        data["translations"] = record.translations
+    return data
+
+
+def _public_organization_id(organization: d.Organization | None) -> str | None:
+    return str(organization.id) if organization is not None and organization.is_published else None
+
+
+# --- attributes -----------------------------------------------------------------------------------------
+
+
+class AttributeSlots:
+    """One list per record that a batch's attributes go into, filled in one query by `fill`."""
+
+    def __init__(self) -> None:
+        self._slots: dict[uuid.UUID, list[HsdsRecord]] = {}
+
+    def slot(self, record_id: uuid.UUID) -> list[HsdsRecord]:
+        return self._slots.setdefault(record_id, [])
+
+    def fill(self) -> None:
+        ids = list(self._slots)
+        for start in range(0, len(ids), ATTRIBUTE_BATCH):
+            attributes = (
+                d.Attribute.objects.filter(link_id__in=ids[start : start + ATTRIBUTE_BATCH])
+                .select_related("taxonomy_term__taxonomy_ref")
+                .order_by("id")
+            )
+            for attribute in attributes:
+                self._slots[attribute.link_id].append(attribute_serialise(attribute=attribute))
+        self._slots = {}
+
+
+@contextmanager
+def attributes_deferred() -> Iterator[AttributeSlots]:
+    """Serialise a batch inside the block; on leaving it, every record's attributes are in place."""
+    slots = AttributeSlots()
+    yield slots
+    slots.fill()
+
+
+def attribute_serialise(*, attribute: d.Attribute) -> HsdsRecord:
+    data = _fields(attribute, ATTRIBUTE_FIELDS)
+    data["taxonomy_term"] = taxonomy_term_serialise(term=attribute.taxonomy_term)
+    return _with_extra(data, attribute)
+
+
+# --- vocabularies ---------------------------------------------------------------------------------------
+
+
+def taxonomy_serialise(*, taxonomy: d.Taxonomy) -> HsdsRecord:
+    return _with_extra(_fields(taxonomy, TAXONOMY_FIELDS), taxonomy)
+
+
+def taxonomy_term_serialise(*, term: d.TaxonomyTerm) -> HsdsRecord:
+    """A term with its taxonomy (`taxonomy_detail`): select_related("taxonomy_ref") saves a query."""
+    data = _fields(term, TAXONOMY_TERM_FIELDS)
+    if term.taxonomy_ref_id is not None:
+        data["taxonomy_detail"] = taxonomy_serialise(taxonomy=term.taxonomy_ref)
+    if term.translations:
+        data["translations"] = term.translations
+    return _with_extra(data, term)
+
+
+# --- the small records under the others -----------------------------------------------------------------
+
+
+def _attributed(data: HsdsRecord, record: d.HsdsModel, attributes: AttributeSlots) -> HsdsRecord:
+    data["attributes"] = attributes.slot(record.id)
+    return _with_extra(data, record)
+
+
+def language_serialise(*, language: d.Language, attributes: AttributeSlots) -> HsdsRecord:
+    return _attributed(_fields(language, LANGUAGE_FIELDS), language, attributes)
+
+
+def phone_serialise(*, phone: d.Phone, attributes: AttributeSlots) -> HsdsRecord:
+    data = _fields(phone, PHONE_FIELDS)
+    data["languages"] = [
+        language_serialise(language=x, attributes=attributes) for x in _prefetched(phone, "languages")
+    ]
+    return _attributed(data, phone, attributes)
+
+
+def contact_serialise(*, contact: d.Contact, attributes: AttributeSlots) -> HsdsRecord:
+    data = _fields(contact, CONTACT_FIELDS)
+    data["phones"] = _phones(contact, attributes)
+    return _attributed(data, contact, attributes)
+
+
+def schedule_serialise(*, schedule: d.Schedule, attributes: AttributeSlots) -> HsdsRecord:
+    return _attributed(_fields(schedule, SCHEDULE_FIELDS), schedule, attributes)
+
+
+def address_serialise(*, address: d.Address, attributes: AttributeSlots) -> HsdsRecord:
+    return _attributed(_fields(address, ADDRESS_FIELDS), address, attributes)
+
+
+def service_area_serialise(*, service_area: d.ServiceArea, attributes: AttributeSlots) -> HsdsRecord:
+    return _attributed(_fields(service_area, SERVICE_AREA_FIELDS), service_area, attributes)
+
+
+def _prefetched(record: Model, relation: str) -> list:
+    """The rows of `relation` that this module's querysets prefetched. Nothing else is read: a row
+    they leave out (a confidential location's phone) cannot be reached by a lazy query, and a
+    queryset that forgot a prefetch fails here instead of running one query per record."""
+    try:
+        return getattr(record, "public_" + relation)
+    except AttributeError:
+        raise RuntimeError(
+            f"{type(record).__name__}.{relation} was not prefetched (see *_full_list)"
+        ) from None
+
+
+def _phones(parent: Model, attributes: AttributeSlots) -> list[HsdsRecord]:
+    return [phone_serialise(phone=phone, attributes=attributes) for phone in _prefetched(parent, "phones")]
+
+
+def _contacts(parent: Model, attributes: AttributeSlots) -> list[HsdsRecord]:
+    return [
+        contact_serialise(contact=contact, attributes=attributes)
+        for contact in _prefetched(parent, "contacts")
+    ]
+
+
+def _schedules(parent: Model, attributes: AttributeSlots) -> list[HsdsRecord]:
+    return [
+        schedule_serialise(schedule=schedule, attributes=attributes)
+        for schedule in _prefetched(parent, "schedules")
+    ]
+
+
+def _languages(parent: Model, attributes: AttributeSlots) -> list[HsdsRecord]:
+    return [language_serialise(language=x, attributes=attributes) for x in _prefetched(parent, "languages")]
+
+
+# --- locations ------------------------------------------------------------------------------------------
+
+
+def location_serialise(
+    *, location: d.Location, attributes: AttributeSlots, summary: bool = False
+) -> HsdsRecord:
+    """The public form of a location, everywhere: full, or one-to-one fields only (`summary`).
+
+    A confidential location gives only its id, type, organisation, a neutral name (its public area) and,
+    in full form, its front door: the front-door phone as its one phone and the front-door email as its
+    one contact. Their ids are derived from the location's, so they are stable from one call to the next.
+    The location's organisation is read (select_related("organization") saves a query per location).
+    """
+    organization_id = _public_organization_id(location.organization) if location.organization_id else None
+    if location.is_confidential:
+        data: HsdsRecord = {"id": str(location.id), "location_type": location.location_type}
+        if organization_id:
+            data["organization_id"] = organization_id
+        data["name"] = location.front_door_area or CONFIDENTIAL_NAME
+        if summary:
+            return data
+        if location.front_door_phone:
+            phone_id = uuid.uuid5(location.id, "front-door-phone")
+            data["phones"] = [{"id": str(phone_id), "number": location.front_door_phone}]
+        if location.front_door_email:
+            contact_id = uuid.uuid5(location.id, "front-door-email")
+            data["contacts"] = [{"id": str(contact_id), "email": location.front_door_email}]
+        return data
+    data = _fields(location, LOCATION_FIELDS)
+    if not organization_id:
+        data.pop("organization_id", None)
+    _with_translations(data, location)
+    if summary:
+        return _with_extra(data, location, one_to_one_only=True)
+    data["languages"] = _languages(location, attributes)
+    data["addresses"] = [
+        address_serialise(address=address, attributes=attributes)
+        for address in _prefetched(location, "addresses")
+    ]
+    data["contacts"] = _contacts(location, attributes)
+    data["phones"] = _phones(location, attributes)
+    data["schedules"] = _schedules(location, attributes)
+    return _attributed(data, location, attributes)
+
+
+# --- organisations, services and where they are given ---------------------------------------------------
+
+
+def organization_serialise(
+    *, organization: d.Organization, attributes: AttributeSlots, services: bool = True
+) -> HsdsRecord:
+    """An organisation in full form; with its published services in full form unless `services` is off
+    (inside a service, which is already given)."""
+    data = organization_summarise(organization=organization, extras=False)
+    data["contacts"] = _contacts(organization, attributes)
+    data["phones"] = _phones(organization, attributes)
+    data["locations"] = [
+        location_serialise(location=location, attributes=attributes)
+        for location in _prefetched(organization, "locations")
+    ]
+    if services:
+        data["services"] = [
+            service_serialise(service=service, attributes=attributes, organization=False)
+            for service in _prefetched(organization, "services")
+            if service.is_published  # the prefetch already filters; this guards one that does not
+        ]
+    return _attributed(data, organization, attributes)
+
+
+def organization_summarise(*, organization: d.Organization, extras: bool = True) -> HsdsRecord:
+    """The one-to-one fields of an organisation (organization_list.json); reads its parent."""
+    data = _fields(organization, ORGANIZATION_FIELDS)
+    if organization.parent_organization_id and not _public_organization_id(organization.parent_organization):
+        del data["parent_organization_id"]
+    _with_translations(data, organization)
+    if organization.country:
+        data["country"] = organization.country
+    return _with_extra(data, organization, one_to_one_only=True) if extras else data
+
+
+def service_serialise(
+    *,
+    service: d.Service,
+    attributes: AttributeSlots,
+    organization: bool = True,
+    service_at_locations: bool = True,
+) -> HsdsRecord:
+    """A service in full form (service.json). `organization` and `service_at_locations` are left out
+    where the service is itself nested in one of them."""
+    data = _with_translations(_fields(service, SERVICE_FIELDS), service)
+    data["phones"] = _phones(service, attributes)
+    data["schedules"] = _schedules(service, attributes)
+    data["service_areas"] = [
+        service_area_serialise(service_area=area, attributes=attributes)
+        for area in _prefetched(service, "service_areas")
+    ]
+    if service_at_locations:
+        data["service_at_locations"] = [
+            service_at_location_serialise(service_at_location=sal, attributes=attributes, service=False)
+            for sal in _prefetched(service, "service_at_locations")
+        ]
+    data["languages"] = _languages(service, attributes)
+    if organization:
+        data["organization"] = organization_serialise(
+            organization=service.organization, attributes=attributes, services=False
+        )
+    data["contacts"] = _contacts(service, attributes)
+    return _attributed(data, service, attributes)
+
+
+def service_summarise(*, service: d.Service) -> HsdsRecord:
+    """The one-to-one fields of a service with its organisation's (service_list.json)."""
+    data = _with_translations(_fields(service, SERVICE_FIELDS), service)
+    data["organization"] = organization_summarise(organization=service.organization)
+    return _with_extra(data, service, one_to_one_only=True)
+
+
+def service_at_location_serialise(
+    *,
+    service_at_location: d.ServiceAtLocation,
+    attributes: AttributeSlots,
+    service: bool = True,
+    summary: bool = False,
+) -> HsdsRecord:
+    """A service at a location, full or summary, with its location's public form and, unless `service`
+    is off (inside the service), its service. At a confidential location its own description, phones,
+    schedules, contacts and extras are left out too: they would say where it is."""
+    sal = service_at_location
+    confidential = sal.location.is_confidential
+    data = _fields(sal, SERVICE_AT_LOCATION_FIELDS[:3] if confidential else SERVICE_AT_LOCATION_FIELDS)
+    if not summary and not confidential:
+        data["contacts"] = _contacts(sal, attributes)
+        data["phones"] = _phones(sal, attributes)
+        data["schedules"] = _schedules(sal, attributes)
+    data["location"] = location_serialise(location=sal.location, attributes=attributes, summary=summary)
+    if service:
+        data["service"] = (
+            service_summarise(service=sal.service)
+            if summary
+            else service_serialise(service=sal.service, attributes=attributes, service_at_locations=False)
+        )
+    if confidential:
+        return data
+    if summary:
+        return _with_extra(data, sal, one_to_one_only=True)
+    return _attributed(data, sal, attributes)
+
+
+# --- what the forms read, prefetched --------------------------------------------------------------------
+
+
+def _public(lookup: str, queryset: QuerySet) -> Prefetch:
+    """Prefetch into a plain list, `public_<relation>`, which is all `_prefetched` reads.
+
+    A list rather than the related manager's cache: Django would otherwise build a queryset per
+    record prefetched, which costs more than the queries themselves in an export.
+    """
+    return Prefetch(lookup, queryset=queryset, to_attr="public_" + lookup.rsplit("__", 1)[-1])
+
+
+def _away_from_confidential(queryset: QuerySet, *paths: str) -> QuerySet:
+    """Leave out every row linked, through any of these paths, to a confidential location."""
+    for path in paths:
+        queryset = queryset.exclude(**{f"{path}__is_confidential": True})
+    return queryset
+
+
+def _language_rows() -> QuerySet[d.Language]:
+    return _away_from_confidential(d.Language.objects.all(), "location", "phone__location").order_by("id")
+
+
+def _phone_rows() -> QuerySet[d.Phone]:
+    return (
+        _away_from_confidential(
+            d.Phone.objects.all(),
+            "location",
+            "service_at_location__location",
+            "contact__location",
+            "contact__service_at_location__location",
+        )
+        .prefetch_related(_public("languages", _language_rows()))
+        .order_by("id")
+    )
+
+
+def _contact_rows() -> QuerySet[d.Contact]:
+    return (
+        _away_from_confidential(d.Contact.objects.all(), "location", "service_at_location__location")
+        .prefetch_related(_public("phones", _phone_rows()))
+        .order_by("id")
+    )
+
+
+def _schedule_rows() -> QuerySet[d.Schedule]:
+    return _away_from_confidential(
+        d.Schedule.objects.all(), "location", "service_at_location__location"
+    ).order_by("id")
+
+
+def _location_prefetches(prefix: str) -> list[Prefetch]:
+    return [
+        _public(
+            f"{prefix}addresses",
+            d.Address.objects.filter(location__is_confidential=False).order_by("id"),
+        ),
+        _public(f"{prefix}phones", _phone_rows()),
+        _public(f"{prefix}schedules", _schedule_rows()),
+        _public(f"{prefix}languages", _language_rows()),
+        _public(f"{prefix}contacts", _contact_rows()),
+    ]
+
+
+def _location_rows() -> QuerySet[d.Location]:
+    return (
+        d.Location.objects.select_related("organization")
+        .prefetch_related(*_location_prefetches(""))
+        .order_by("name", "id")
+    )
+
+
+def _service_at_location_rows() -> QuerySet[d.ServiceAtLocation]:
+    return (
+        d.ServiceAtLocation.objects.select_related("location__organization")
+        .prefetch_related(
+            _public("phones", _phone_rows()),
+            _public("schedules", _schedule_rows()),
+            _public("contacts", _contact_rows()),
+            *_location_prefetches("location__"),
+        )
+        .order_by("id")
+    )
+
+
+def _organization_prefetches(prefix: str, *, services: bool) -> list[Prefetch]:
+    prefetches = [
+        _public(f"{prefix}phones", _phone_rows()),
+        _public(f"{prefix}contacts", _contact_rows()),
+        _public(f"{prefix}locations", _location_rows()),
+    ]
+    if services:
+        services_queryset = (
+            service_public_list()
+            .prefetch_related(*_service_prefetches("", organization=False, service_at_locations=True))
+            .order_by("name", "id")
+        )
+        prefetches.append(_public(f"{prefix}services", services_queryset))
+    return prefetches
+
+
+def _service_prefetches(prefix: str, *, organization: bool, service_at_locations: bool) -> list[Prefetch]:
+    prefetches = [
+        _public(f"{prefix}phones", _phone_rows()),
+        _public(f"{prefix}schedules", _schedule_rows()),
+        _public(f"{prefix}service_areas", d.ServiceArea.objects.order_by("id")),
+        _public(f"{prefix}languages", _language_rows()),
+        _public(f"{prefix}contacts", _contact_rows()),
+    ]
+    if service_at_locations:
+        prefetches.append(_public(f"{prefix}service_at_locations", _service_at_location_rows()))
+    if organization:
+        prefetches += _organization_prefetches(f"{prefix}organization__", services=False)
+    return prefetches
+
+
+def organization_full_list() -> QuerySet[d.Organization]:
+    """Published organisations with everything `organization_serialise` reads."""
+    return (
+        organization_public_list()
+        .select_related("parent_organization")
+        .prefetch_related(*_organization_prefetches("", services=True))
+    )
+
+
+def organization_summary_list() -> QuerySet[d.Organization]:
+    return organization_public_list().select_related("parent_organization")
+
+
+def service_full_list() -> QuerySet[d.Service]:
+    """Published services with everything `service_serialise` reads."""
+    return (
+        service_public_list()
+        .select_related("organization__parent_organization")
+        .prefetch_related(*_service_prefetches("", organization=True, service_at_locations=True))
+    )
+
+
+def service_summary_list() -> QuerySet[d.Service]:
+    return service_public_list().select_related("organization__parent_organization")
+
+
+def service_at_location_full_list() -> QuerySet[d.ServiceAtLocation]:
+    """Public services at locations with everything `service_at_location_serialise` reads."""
+    return (
+        service_at_location_public_list()
+        .select_related("location__organization", "service__organization__parent_organization")
+        .prefetch_related(
+            _public("phones", _phone_rows()),
+            _public("schedules", _schedule_rows()),
+            _public("contacts", _contact_rows()),
+            *_location_prefetches("location__"),
+            *_service_prefetches("service__", organization=True, service_at_locations=False),
+        )
+    )
+
+
+def service_at_location_summary_list() -> QuerySet[d.ServiceAtLocation]:
+    return service_at_location_public_list().select_related(
+        "location__organization", "service__organization__parent_organization"
+    )
+
+
+def taxonomy_term_list() -> QuerySet[d.TaxonomyTerm]:
+    return d.TaxonomyTerm.objects.select_related("taxonomy_ref")

@@ -1,0 +1,261 @@
+"""Reading an HSDS 3.0 tabular data package: a folder or a .zip holding datapackage.json and its CSV files.
+
+The tables that map onto our models become the importer's rows, through the same validation as the JSON
+form (`ImportRows.record`). The others (funding, cost options, programs, …) are kept verbatim in the
+hsds_extra of the record they belong to, under the key the JSON form uses, less the column that links
+them to it; a row whose record is not in the package is reported and not kept.
+
+datapackage.json names the CSV file of each HSDS table (resource). When a package has none, or one that
+is not JSON (a symbolic link checked out as a text file, as in the HSDS repository's own example), the
+standard HSDS file names are read instead and the summary says so. Resource paths are looked up inside
+the package only: an absolute path, "..", or a URL is refused, so a package cannot make us read anything
+else on the machine.
+"""
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+if TYPE_CHECKING:
+    from refugiu.directory.hsds.importer import ImportRows, Row
+
+# HSDS resource name → the file the official datapackage.json gives it.
+STANDARD_PATHS = {
+    "organization": "organizations.csv",
+    "program": "programs.csv",
+    "service": "services.csv",
+    "attribute": "attributes.csv",
+    "service_at_location": "service_at_location.csv",
+    "location": "locations.csv",
+    "phone": "phones.csv",
+    "contact": "contacts.csv",
+    "address": "addresses.csv",
+    "schedule": "schedules.csv",
+    "funding": "funding.csv",
+    "service_area": "service_areas.csv",
+    "required_document": "required_documents.csv",
+    "language": "languages.csv",
+    "accessibility": "accessibility.csv",
+    "taxonomy_term": "taxonomy_terms.csv",
+    "metadata": "metadata.csv",
+    "meta_table_description": "meta_table_descriptions.csv",
+    "cost_option": "cost_options.csv",
+    "organization_identifier": "organization_identifiers.csv",
+    "taxonomy": "taxonomies.csv",
+}
+DESCRIPTOR = "datapackage.json"
+# The tables that map onto our models, parents first, as the importer writes them.
+RECORD_TABLES = (
+    "taxonomy", "taxonomy_term", "organization", "service", "location", "service_at_location", "address",
+    "contact", "phone", "schedule", "language", "service_area", "attribute",
+)  # fmt: skip
+# The tables we have no model for: (hsds_extra key, the columns linking a row to its record, best first).
+EXTRA_TABLES = {
+    "funding": ("funding", ("service_id", "organization_id")),
+    "cost_option": ("cost_options", ("service_id",)),
+    "required_document": ("required_documents", ("service_id",)),
+    "program": ("programs", ("organization_id",)),
+    "organization_identifier": ("organization_identifiers", ("organization_id",)),
+    "accessibility": ("accessibility", ("location_id",)),
+    "metadata": ("metadata", ("resource_id",)),
+}
+EXTRA_NUMBERS = {("cost_option", "amount")}  # the only non-text columns of those tables
+
+
+class PackageError(Exception):
+    """The package cannot be read: `where` is the file (and row) concerned."""
+
+    def __init__(self, where: str, reason: str, field: str = ""):
+        self.where, self.reason, self.field = where, reason, field
+        super().__init__(": ".join(part for part in (where, field, reason) if part))
+
+
+@dataclass
+class Table:
+    name: str  # the HSDS resource name, e.g. "service"
+    file: str  # the file inside the package, for messages
+    rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row number, its cells by column)
+
+
+@dataclass
+class TabularPackage:
+    tables: dict[str, Table] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Folder:
+    def __init__(self, root: Path):
+        self.root = root.resolve()
+
+    def read(self, name: str) -> bytes | None:
+        path = (self.root / name).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            return None
+        return path.read_bytes()
+
+
+class _Zip:
+    """A zip's members, read in place (never extracted); the package may sit in one top-level folder."""
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self.archive = archive
+        names = [n for n in archive.namelist() if not n.endswith("/")]
+        descriptors = sorted((n for n in names if PurePosixPath(n).name == DESCRIPTOR), key=len)
+        self.prefix = str(PurePosixPath(descriptors[0]).parent) + "/" if descriptors else ""
+        if self.prefix == "./":
+            self.prefix = ""
+        self.names = set(names)
+
+    def read(self, name: str) -> bytes | None:
+        member = self.prefix + name
+        return self.archive.read(member) if member in self.names else None
+
+
+def tabular_package_read(*, path: Path) -> TabularPackage:
+    """Every HSDS table of the package at `path` (a folder or a .zip), as rows of cells by column."""
+    if path.is_dir():
+        return _read(_Folder(path))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _read(_Zip(archive))
+    except zipfile.BadZipFile as exc:
+        raise PackageError(path.name, "not a readable zip file") from exc
+
+
+def _read(source: _Folder | _Zip) -> TabularPackage:
+    package = TabularPackage()
+    paths = _resource_paths(source, package.warnings)
+    for name, file in paths.items():
+        content = source.read(file)
+        if content is None:
+            if paths is not STANDARD_PATHS:
+                raise PackageError(file, f"named in {DESCRIPTOR} (resource {name!r}) but not in the package")
+            continue
+        package.tables[name] = Table(name=name, file=file, rows=_csv_rows(file, content))
+    if not package.tables:
+        raise PackageError(
+            DESCRIPTOR, "the package holds none of the HSDS tables (organizations.csv, services.csv, …)"
+        )
+    return package
+
+
+def _resource_paths(source: _Folder | _Zip, warnings: list[str]) -> dict[str, str]:
+    raw = source.read(DESCRIPTOR)
+    if raw is None:
+        warnings.append(f"no {DESCRIPTOR}: read the standard HSDS file names")
+        return STANDARD_PATHS
+    try:
+        descriptor = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        warnings.append(
+            f"{DESCRIPTOR} is not JSON (a link checked out as text?): read the standard file names"
+        )
+        return STANDARD_PATHS
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list):
+        raise PackageError(DESCRIPTOR, "has no list of resources")
+    paths: dict[str, str] = {}
+    for position, resource in enumerate(resources, 1):
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            raise PackageError(DESCRIPTOR, f"resource #{position} has no name")
+        name, file = resource["name"], resource.get("path")
+        if name not in STANDARD_PATHS:
+            warnings.append(f"table {name!r} is not part of HSDS 3.0: ignored")
+            continue
+        if not isinstance(file, str) or not _is_safe_relative(file):
+            raise PackageError(DESCRIPTOR, f"resource {name!r}: path must be a file name inside the package")
+        paths[name] = file
+    return paths
+
+
+def _is_safe_relative(file: str) -> bool:
+    pure = PurePosixPath(file)
+    return (
+        bool(file)
+        and "://" not in file
+        and not pure.is_absolute()
+        and ".." not in pure.parts
+        and "\\" not in file
+    )
+
+
+def _csv_rows(file: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PackageError(file, "is not UTF-8 text") from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [column.strip() for column in next(reader, [])]
+        if len(set(header)) != len(header):
+            raise PackageError(file, "has the same column twice in its header")
+        rows = []
+        for number, cells in enumerate(reader, 2):
+            if not any(cells):
+                continue
+            if len(cells) != len(header):
+                raise PackageError(file, f"row {number} has {len(cells)} cells, the header has {len(header)}")
+            rows.append((number, dict(zip(header, cells, strict=True))))
+    except csv.Error as exc:
+        raise PackageError(file, f"is not valid CSV ({exc})") from exc
+    return rows
+
+
+def tabular_package_collect(*, path: Path, rows: "ImportRows") -> None:
+    """Read the package at `path` into the importer's `rows` (see the module docstring)."""
+    package = tabular_package_read(path=path)
+    for warning in package.warnings:
+        rows.warn(warning)
+    for name in RECORD_TABLES:
+        table = package.tables.get(name)
+        for number, cells in table.rows if table else ():
+            where = f"{table.file} row {number}"
+            rows.record(name, cells, fallback=where, where=where, from_text=True)
+    rows.give_tables(package.tables)
+    everything = {row.id: row for by_id in rows.rows.values() for row in by_id.values()}
+    for name, (key, parent_links) in EXTRA_TABLES.items():
+        table = package.tables.get(name)
+        for number, cells in table.rows if table else ():
+            where = f"{table.file} row {number}"
+            parent = _extra_parent(rows, name, parent_links, cells, where, everything)
+            if parent is None:
+                rows.warn(
+                    f"{name} {cells.get('id', '')} ({where}): its record is not in the package: not kept"
+                )
+                continue
+            item = {c: _extra_value(name, c, value, where) for c, value in cells.items() if value != ""}
+            del item[parent[1]]
+            parent[0].extra.setdefault(key, []).append(item)
+    for name in package.tables.keys() - set(RECORD_TABLES) - set(EXTRA_TABLES):
+        rows.warn(f"{package.tables[name].file}: describes the package, not a record: not kept")
+
+
+def _extra_parent(rows, name, parent_links, cells, where, everything) -> "tuple[Row, str] | None":
+    """The record a row of an extra table belongs to, and the column that says so."""
+    for link in parent_links:
+        if not cells.get(link):
+            continue
+        try:
+            parent_id = UUID(cells[link].strip())
+        except ValueError:
+            raise PackageError(f"{name} ({where})", "must be a UUID", link) from None
+        parent = everything.get(parent_id) if link == "resource_id" else rows.rows[link[:-3]].get(parent_id)
+        if parent is not None:
+            return parent, link
+    return None
+
+
+def _extra_value(name: str, column: str, value: str, where: str) -> str | int | float:
+    if (name, column) not in EXTRA_NUMBERS:
+        return value
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise PackageError(f"{name} ({where})", "must be a number", column) from None
+    return int(number) if number == number.to_integral_value() else float(number)
