@@ -13,19 +13,25 @@ by name. Nothing is scored per match, so a common term costs a sort, not a scori
 Search queries are never stored or logged.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.db.models import Q
 from unidecode import unidecode
 
 from refugiu.directory.models import (
+    Address,
+    Attribute,
+    Language,
+    Location,
     Organization,
     SearchEntry,
     SearchFacet,
     Service,
+    ServiceAtLocation,
 )
-from refugiu.directory.selectors import terms_for
 from refugiu.directory.transliteration import extra_spellings
 
 COUNT_CAP = 1000
@@ -40,7 +46,16 @@ FACETS = (*PLACE_FACETS, *TAXONOMY_FACETS, "language")
 
 def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces: the form both indexes and queries use."""
-    return _NON_WORD.sub(" ", unidecode(text or "").lower()).strip()
+    if not text:
+        return ""
+    # Word by word through a cache: real and synthetic text repeat their words, and transliterating
+    # character by character was most of the time of indexing a large directory.
+    return " ".join(filter(None, map(_fold_word, text.split())))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _fold_word(word: str) -> str:
+    return _NON_WORD.sub(" ", unidecode(word).lower()).strip()
 
 
 def fold_for_index(text: str) -> str:
@@ -59,37 +74,40 @@ def query_words(query: str) -> list[str]:
 
 
 # --- indexing -------------------------------------------------------------------------------------------
+#
+# Indexing reads plain rows (values()), not model instances: building 100,000 services' worth of model
+# objects through prefetch_related cost most of an import's time.
+
+CHUNK_ORGANIZATIONS = 500
 
 
-def _public_places(locations) -> tuple[set[str], set[str], list[str]]:
+def _texts(row: dict, field: str) -> list[str]:
+    """The row's own text for `field` and every translation of it (dict form of Translatable.all_texts)."""
+    values = [row.get(field) or ""]
+    values += [(t or {}).get(field) or "" for t in (row.get("translations") or {}).values()]
+    return [v for v in values if v]
+
+
+def _public_places(locations: list[dict]) -> tuple[set[str], set[str], list[str]]:
     """Countries, cities and address text that may be shown publicly for these locations."""
     countries, cities, texts = set(), set(), []
     for location in locations:
-        if location.is_confidential:
-            if location.front_door_area:
-                cities.add(location.front_door_area)
-                texts.append(location.front_door_area)
+        if location["is_confidential"]:
+            if location["front_door_area"]:
+                cities.add(location["front_door_area"])
+                texts.append(location["front_door_area"])
             continue
-        texts += location.all_texts("name")
-        for address in location.addresses.all():
-            countries.add(address.country.upper())
-            cities.add(address.city)
-            texts += [
-                address.address_1,
-                address.address_2,
-                address.city,
-                address.region,
-                address.state_province,
-            ]
+        texts += _texts(location, "name")
+        for address in location["addresses"]:
+            countries.add(address["country"].upper())
+            cities.add(address["city"])
+            texts += [address[f] for f in ("address_1", "address_2", "city", "region", "state_province")]
     return countries, cities, texts
 
 
 def _facet_rows(countries, cities, terms, languages) -> list[tuple[str, str]]:
     rows = {("country", c) for c in countries if c} | {("city", c) for c in cities if c}
-    for term in terms:
-        taxonomy = term.taxonomy_ref
-        if taxonomy is not None and taxonomy.slug in TAXONOMY_FACETS:
-            rows.add((taxonomy.slug, term.code or str(term.id)))
+    rows |= {(slug, code) for slug, code in terms if slug in TAXONOMY_FACETS}
     rows |= {("language", code.lower()) for code in languages if code}
     return sorted(rows)
 
@@ -100,95 +118,148 @@ def search_reindex_organizations(organization_ids=None) -> int:
     Unpublished records, and the addresses of confidential locations, are left out. Returns the number
     of entries written.
     """
-    organizations = Organization.objects.prefetch_related(
-        "locations__addresses",
-        "services__service_at_locations__location__addresses",
-        "services__languages",
-    )
+    organizations = Organization.objects.filter(is_published=True)
     if organization_ids is not None:
         organization_ids = list(organization_ids)
-        organizations = organizations.filter(id__in=organization_ids)
     written = 0
     with transaction.atomic():
-        stale = SearchEntry.objects.all()
-        if organization_ids is not None:
-            stale = stale.filter(organization_id__in=organization_ids)
-        SearchFacet.objects.filter(entry__in=stale).delete()
-        stale.delete()
-        for chunk in _chunks(organizations.filter(is_published=True).order_by("pk"), 500):
-            written += _index_chunk(chunk)
+        _delete_entries(organization_ids)
+        if organization_ids is None:
+            published = list(organizations.order_by("pk").values_list("id", flat=True))
+        else:
+            published = list(
+                organizations.filter(id__in=organization_ids).order_by("pk").values_list("id", flat=True)
+            )
+        for start in range(0, len(published), CHUNK_ORGANIZATIONS):
+            written += _index_chunk(published[start : start + CHUNK_ORGANIZATIONS])
     return written
 
 
-def _chunks(queryset, size):
-    batch = []
-    for item in queryset.iterator(chunk_size=size):
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def _delete_entries(organization_ids) -> None:
+    entries = SearchEntry._meta.db_table
+    facets = SearchFacet._meta.db_table
+    with connection.cursor() as cursor:
+        if organization_ids is None:
+            cursor.execute(f"DELETE FROM {facets}")
+            cursor.execute(f"DELETE FROM {entries}")
+            return
+        for start in range(0, len(organization_ids), CHUNK_ORGANIZATIONS):
+            ids = [_uuid_param(i) for i in organization_ids[start : start + CHUNK_ORGANIZATIONS]]
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(
+                f"DELETE FROM {facets} WHERE entry_id IN "
+                f"(SELECT id FROM {entries} WHERE organization_id IN ({marks}))",
+                ids,
+            )
+            cursor.execute(f"DELETE FROM {entries} WHERE organization_id IN ({marks})", ids)
 
 
-def _index_chunk(organizations: list[Organization]) -> int:
-    services = [s for o in organizations for s in o.services.all() if s.is_published]
-    terms = terms_for([o.id for o in organizations] + [s.id for s in services])
+def _index_chunk(organization_ids: list) -> int:
+    organizations = list(
+        Organization.objects.filter(id__in=organization_ids)
+        .order_by("pk")
+        .values("id", "name", "alternate_name", "description", "translations", "country")
+    )
+    services = list(
+        Service.objects.filter(organization_id__in=organization_ids, is_published=True)
+        .order_by("pk")
+        .values("id", "organization_id", "name", "alternate_name", "description", "translations")
+    )
+    service_ids = [s["id"] for s in services]
+    links = list(
+        ServiceAtLocation.objects.filter(service_id__in=service_ids).values_list("service_id", "location_id")
+    )
+    locations = {
+        row["id"]: {**row, "addresses": []}
+        for row in Location.objects.filter(
+            Q(organization_id__in=organization_ids) | Q(id__in={location_id for _, location_id in links})
+        ).values("id", "organization_id", "name", "translations", "is_confidential", "front_door_area")
+    }
+    for address in Address.objects.filter(location_id__in=list(locations)).values(
+        "location_id", "address_1", "address_2", "city", "region", "state_province", "country"
+    ):
+        locations[address["location_id"]]["addresses"].append(address)
+    locations_of_org: dict = {}
+    for location in locations.values():
+        locations_of_org.setdefault(location["organization_id"], []).append(location)
+    locations_of_service: dict = {}
+    for service_id, location_id in links:
+        locations_of_service.setdefault(service_id, []).append(locations[location_id])
+    languages: dict = {}
+    for service_id, code in Language.objects.filter(service_id__in=service_ids).values_list(
+        "service_id", "code"
+    ):
+        languages.setdefault(service_id, set()).add(code)
+    terms: dict = {}
+    for link_id, slug, code, term_id in Attribute.objects.filter(
+        link_id__in=[*organization_ids, *service_ids]
+    ).values_list("link_id", "taxonomy_term__taxonomy_ref__slug", "taxonomy_term__code", "taxonomy_term_id"):
+        terms.setdefault(link_id, []).append((slug, code or str(term_id)))
+    services_of_org: dict = {}
+    for service in services:
+        services_of_org.setdefault(service["organization_id"], []).append(service)
+
     entries, facets = [], []
     for organization in organizations:
-        org_locations = list(organization.locations.all())
-        countries, cities, place_texts = _public_places(org_locations)
-        if organization.country:
-            countries.add(organization.country.upper())
-        org_terms = terms.get(organization.id, [])
-        org_services = [s for s in organization.services.all() if s.is_published]
-        entry = SearchEntry(
-            kind=SearchEntry.Kind.ORGANIZATION,
-            object_id=organization.id,
-            organization_id=organization.id,
-            sort_name=sort_key(organization.name),
-            name_text=fold_for_index(
-                " ".join(organization.all_texts("name") + [organization.alternate_name])
-            ),
-            body_text=fold_for_index(" ".join(organization.all_texts("description") + place_texts)),
+        org_id = organization["id"]
+        org_names = _texts(organization, "name")
+        countries, cities, place_texts = _public_places(locations_of_org.get(org_id, []))
+        if organization["country"]:
+            countries.add(organization["country"].upper())
+        org_services = services_of_org.get(org_id, [])
+        entries.append(
+            SearchEntry(
+                kind=SearchEntry.Kind.ORGANIZATION,
+                object_id=org_id,
+                organization_id=org_id,
+                sort_name=sort_key(organization["name"]),
+                name_text=fold_for_index(" ".join([*org_names, organization["alternate_name"]])),
+                body_text=fold_for_index(" ".join(_texts(organization, "description") + place_texts)),
+            )
         )
-        service_terms = [t for s in org_services for t in terms.get(s.id, [])]
-        service_languages = {lang.code for s in org_services for lang in s.languages.all()}
-        entries.append(entry)
-        facets.append(_facet_rows(countries, cities, org_terms + service_terms, service_languages))
+        facets.append(
+            _facet_rows(
+                countries,
+                cities,
+                terms.get(org_id, []) + [t for s in org_services for t in terms.get(s["id"], [])],
+                {code for s in org_services for code in languages.get(s["id"], ())},
+            )
+        )
         for service in org_services:
-            locations = [sal.location for sal in service.service_at_locations.all()]
-            s_countries, s_cities, s_texts = _public_places(locations)
-            if not s_countries and organization.country:
-                s_countries.add(organization.country.upper())
+            s_countries, s_cities, s_texts = _public_places(locations_of_service.get(service["id"], []))
+            if not s_countries and organization["country"]:
+                s_countries.add(organization["country"].upper())
             entries.append(
                 SearchEntry(
                     kind=SearchEntry.Kind.SERVICE,
-                    object_id=service.id,
-                    organization_id=organization.id,
-                    sort_name=sort_key(service.name),
-                    name_text=fold_for_index(" ".join(service.all_texts("name") + [service.alternate_name])),
-                    body_text=fold_for_index(
-                        " ".join(service.all_texts("description") + organization.all_texts("name") + s_texts)
-                    ),
+                    object_id=service["id"],
+                    organization_id=org_id,
+                    sort_name=sort_key(service["name"]),
+                    name_text=fold_for_index(" ".join([*_texts(service, "name"), service["alternate_name"]])),
+                    body_text=fold_for_index(" ".join(_texts(service, "description") + org_names + s_texts)),
                 )
             )
             facets.append(
                 _facet_rows(
                     s_countries,
                     s_cities,
-                    terms.get(service.id, []) + org_terms,
-                    {lang.code for lang in service.languages.all()},
+                    terms.get(service["id"], []) + terms.get(org_id, []),
+                    languages.get(service["id"], ()),
                 )
             )
-    created = SearchEntry.objects.bulk_create(entries)
-    if connection.vendor != "postgresql" and any(e.pk is None for e in created):
+    created = SearchEntry.objects.bulk_create(entries, batch_size=1000)
+    if any(e.pk is None for e in created):
         raise RuntimeError("bulk_create did not return primary keys")
-    SearchFacet.objects.bulk_create(
-        SearchFacet(entry_id=entry.pk, facet=name, value=value[:200])
-        for entry, rows in zip(created, facets, strict=True)
-        for name, value in rows
-    )
+    # Facet rows are many (about ten per entry) and plain: one executemany, no model objects.
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {SearchFacet._meta.db_table} (entry_id, facet, value) VALUES (%s, %s, %s)",
+            [
+                (entry.pk, name, value[:200])
+                for entry, rows in zip(created, facets, strict=True)
+                for name, value in rows
+            ],
+        )
     return len(created)
 
 
