@@ -425,3 +425,39 @@ def test_command_exit_code_and_stderr_without_traceback(tmp_path):
 @pytest.fixture
 def vocabulary_term() -> d.TaxonomyTerm:
     return d.TaxonomyTerm.objects.get(taxonomy_ref__slug="service_type", code="legal_counselling")
+
+
+def test_reimporting_a_public_export_leaves_confidential_locations_as_they_are(tmp_path):
+    """The export shows a shelter as its front door; importing that back must not replace the real record."""
+    from refugiu.directory.hsds.export import hsds_export_path
+    from tests.factories import (
+        AddressFactory,
+        LocationFactory,
+        PhoneFactory,
+        ServiceAtLocationFactory,
+        ServiceFactory,
+    )
+
+    service = ServiceFactory(name="Shelter")
+    shelter = LocationFactory(
+        organization=service.organization,
+        name="Casa Ascunsă",
+        is_confidential=True,
+        front_door_area="Ilfov",
+        front_door_phone="+40 700 000 001",
+        latitude="44.5",
+        longitude="26.1",
+    )
+    AddressFactory(location=shelter, address_1="Strada Secretă 7")
+    real_phone = PhoneFactory(location=shelter, number="+40 700 999 999")
+    ServiceAtLocationFactory(service=service, location=shelter)
+    exported = tmp_path / "public.json"
+    hsds_export_path(path=exported)
+    assert "Strada Secretă" not in exported.read_text(encoding="utf-8")
+
+    summary = hsds_import_path(exported)
+    shelter.refresh_from_db()
+    assert shelter.name == "Casa Ascunsă" and str(shelter.latitude) == "44.500000"
+    assert shelter.addresses.get().address_1 == "Strada Secretă 7"
+    assert list(shelter.phones.values_list("id", "number")) == [(real_phone.id, "+40 700 999 999")]
+    assert any("confidential location" in warning for warning in summary.warnings)

@@ -672,6 +672,7 @@ def _write(collector: ImportRows, *, reindex: bool) -> ImportSummary:
 def _resolve(collector: ImportRows) -> None:
     """Check every reference against the file and the database, before anything is written."""
     rows = collector.rows
+    _protect_confidential_locations(collector)
     # Our own vocabularies are referred to, not overwritten.
     ours = {"taxonomy": {"slug__isnull": False}, "taxonomy_term": {"taxonomy_ref__slug__isnull": False}}
     for name, filters in ours.items():
@@ -713,6 +714,26 @@ def _resolve(collector: ImportRows) -> None:
                 gone.add(row.id)
                 collector.warn(f"{row.label}: linked to no record in the file or the directory: skipped")
     _resolve_attributes(collector)
+
+
+def _protect_confidential_locations(collector: ImportRows) -> None:
+    """Leave an existing confidential location, and what hangs under it, exactly as it is.
+
+    A public export shows such a location as its front door only (area, front-door phone). Re-importing
+    that export must not overwrite the shelter's real name, phones or coordinates with the front door.
+    A file that states `is_confidential` itself is a full copy, and is imported as usual.
+    """
+    rows = collector.rows
+    candidates = [i for i, row in rows["location"].items() if "is_confidential" not in row.values]
+    protected = _ids_in_database(d.Location, candidates, is_confidential=True)
+    if not protected:
+        return
+    for location_id in protected:
+        del rows["location"][location_id]
+    for name in ("address", "contact", "phone", "schedule", "language"):
+        for record_id in [i for i, row in rows[name].items() if row.links.get("location_id") in protected]:
+            del rows[name][record_id]
+    collector.warn(f"{len(protected)} confidential location(s) already here were left unchanged")
 
 
 def _resolve_attributes(collector: ImportRows) -> None:
