@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install install-test lint
+.PHONY: demo test install install-test lint bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,3 +27,8 @@ lint: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	REFUGIU_DATA_DIR=$$(mktemp -d) SECRET_KEY=lint $(BIN)/refugiu makemigrations --check --dry-run
+
+## Benchmarks (slow: builds 100,000-service directories on SQLite and PostgreSQL); see BENCHMARKS.md.
+bench: install-test
+	$(BIN)/python -m benchmarks.search_api --services 100000 --repeat 30
+	$(BIN)/python -m benchmarks.import_rate --services 20000

@@ -243,3 +243,20 @@ def test_admin_edit_refreshes_search(client, shelter, django_capture_on_commit_c
     assert response.status_code == 302, response.content.decode()[:2000]
     assert directory_search(query="luminii").hits[0] == ("organization", str(shelter.id))
     assert directory_search(query="sperantei").hits == []
+
+
+def test_search_queries_are_neither_stored_nor_logged(client, shelter, caplog):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    caplog.set_level("DEBUG")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("directory:search"), {"q": "violenta domestica ilfov"})
+        client.get("/api/hsds/services", {"search": "violenta domestica ilfov"})
+    writes = [
+        q["sql"]
+        for q in queries
+        if not q["sql"].lstrip().upper().startswith(("SELECT", "SAVEPOINT", "RELEASE"))
+    ]
+    assert writes == []
+    assert "violenta" not in caplog.text
