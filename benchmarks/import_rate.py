@@ -100,7 +100,7 @@ def main() -> None:
         finally:
             if engine == "postgresql":
                 subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", database], check=False)
-        for label, r in json.loads(output.stdout).items():
+        for label, r in json.loads(output.stdout.strip().splitlines()[-1]).items():
             before_index = r["total"] - r["index"]
             print(
                 f"| {engine} | {label} | {r['services']:,} | {r['total']:.1f} | {r['index']:.1f} "

@@ -12,6 +12,7 @@ It prints medians and 95th percentiles in milliseconds and the ratios, as Markdo
 """
 
 import argparse
+import io
 import json
 import os
 import statistics
@@ -45,7 +46,7 @@ def worker(services: int, repeat: int) -> dict:
     call_command("migrate", verbosity=0)
     if Service.objects.count() != services or not SearchEntry.objects.exists():
         started = time.perf_counter()
-        call_command("generate_directory", services=services, seed=1, verbosity=0)
+        call_command("generate_directory", services=services, seed=1, verbosity=0, stdout=io.StringIO())
         print(f"generated {services} services in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
     client = Client(HTTP_HOST="127.0.0.1")
@@ -142,7 +143,7 @@ def main() -> None:
         )
         sys.stderr.write(output.stderr)
         output.check_returncode()
-        for label, r in json.loads(output.stdout).items():
+        for label, r in json.loads(output.stdout.strip().splitlines()[-1]).items():
             rows.append((engine, label, r))
     print(
         f"Search API, {args.services:,} synthetic services, {args.repeat} runs each, times in ms (median / p95)\n"

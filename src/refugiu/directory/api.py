@@ -405,6 +405,33 @@ def api_root(request: HttpRequest) -> dict:
     }
 
 
+def _selection(
+    queryset: QuerySet,
+    *,
+    kind: str,
+    search: str | None,
+    term_id,
+    taxonomy_id,
+    modified_after,
+    organization_id=None,
+) -> "Selection":
+    """The filtered records of a list endpoint: ranked as the web search ranks them, or by name."""
+    queryset = _tagged(queryset, term_id=term_id, taxonomy_id=taxonomy_id)
+    if modified_after:
+        queryset = queryset.filter(last_modified__gte=modified_after)
+    if organization_id:
+        queryset = queryset.filter(organization_id=organization_id)
+    if search and search.strip():
+        return _Ranked(
+            queryset,
+            kind=kind,
+            query=search,
+            organization_id=organization_id,
+            narrowed=bool(term_id or taxonomy_id or modified_after),
+        )
+    return _Ordered(queryset.order_by("name", "id"))
+
+
 def _service_item(full: bool) -> Serialise:
     if full:
         return lambda service, attributes: service_serialise(service=service, attributes=attributes)
@@ -428,22 +455,14 @@ def services_list(
     modified_after: ModifiedAfter = None,
     full: Full = False,
 ):
-    queryset = service_full_list() if full else service_summary_list()
-    queryset = _tagged(queryset, term_id=taxonomy_term_id, taxonomy_id=taxonomy_id)
-    if modified_after:
-        queryset = queryset.filter(last_modified__gte=modified_after)
-    if organization_id:
-        queryset = queryset.filter(organization_id=organization_id)
-    selection: Selection = (
-        _Ranked(
-            queryset,
-            kind="service",
-            query=search,
-            organization_id=organization_id,
-            narrowed=bool(taxonomy_term_id or taxonomy_id or modified_after),
-        )
-        if search and search.strip()
-        else _Ordered(queryset.order_by("name", "id"))
+    selection = _selection(
+        service_full_list() if full else service_summary_list(),
+        kind="service",
+        search=search,
+        term_id=taxonomy_term_id,
+        taxonomy_id=taxonomy_id,
+        modified_after=modified_after,
+        organization_id=organization_id,
     )
     return _listing(selection, page=page, per_page=per_page, format=format, serialise=_service_item(full))
 
@@ -481,20 +500,13 @@ def organizations_list(
     modified_after: ModifiedAfter = None,
     full: Full = False,
 ):
-    queryset = organization_full_list() if full else organization_summary_list()
-    queryset = _tagged(queryset, term_id=taxonomy_term_id, taxonomy_id=taxonomy_id)
-    if modified_after:
-        queryset = queryset.filter(last_modified__gte=modified_after)
-    selection: Selection = (
-        _Ranked(
-            queryset,
-            kind="organization",
-            query=search,
-            organization_id=None,
-            narrowed=bool(taxonomy_term_id or taxonomy_id or modified_after),
-        )
-        if search and search.strip()
-        else _Ordered(queryset.order_by("name", "id"))
+    selection = _selection(
+        organization_full_list() if full else organization_summary_list(),
+        kind="organization",
+        search=search,
+        term_id=taxonomy_term_id,
+        taxonomy_id=taxonomy_id,
+        modified_after=modified_after,
     )
     return _listing(
         selection, page=page, per_page=per_page, format=format, serialise=_organization_item(full)
