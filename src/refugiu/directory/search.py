@@ -132,7 +132,20 @@ def search_reindex_organizations(organization_ids=None) -> int:
             )
         for start in range(0, len(published), CHUNK_ORGANIZATIONS):
             written += _index_chunk(published[start : start + CHUNK_ORGANIZATIONS])
+        if written >= ANALYZE_AFTER:
+            _analyze()
     return written
+
+
+# After a large rebuild the planner's statistics are stale: on PostgreSQL a rare term then took 200 ms
+# instead of 3 ms (it expected 800 entries where there were 100,000).
+ANALYZE_AFTER = 5000
+
+
+def _analyze() -> None:
+    with connection.cursor() as cursor:
+        for table in (SearchEntry._meta.db_table, SearchFacet._meta.db_table):
+            cursor.execute(f"ANALYZE {table}")
 
 
 def _delete_entries(organization_ids) -> None:
@@ -275,23 +288,22 @@ class SearchResult:
 
 
 def _match_sql(words: list[str]) -> tuple[str, list, str, list]:
-    """SQL selecting matching entry ids, and SQL selecting the ids whose name holds every word."""
-    table = SearchEntry._meta.db_table
+    """A condition on entry `e` that it matches every word, and one that its name holds every word.
+
+    PostgreSQL tests the stored tsvector columns of `e` directly, which lets the planner use their GIN
+    indexes; SQLite looks the words up in the FTS5 table, keyed by the entry's id.
+    """
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{w}:*" for w in words)
         return (
-            f"SELECT id FROM {table} WHERE search_document @@ to_tsquery('simple', %s)",
+            "e.search_document @@ to_tsquery('simple', %s)",
             [tsquery],
-            f"SELECT id FROM {table} WHERE search_name @@ to_tsquery('simple', %s)",
+            "e.search_name @@ to_tsquery('simple', %s)",
             [tsquery],
         )
     fts_query = " AND ".join(f'"{w}"*' for w in words)
-    return (
-        "SELECT rowid FROM directory_search_fts WHERE directory_search_fts MATCH %s",
-        [fts_query],
-        "SELECT rowid FROM directory_search_fts WHERE directory_search_fts MATCH %s",
-        [f"{{name_text}} : ({fts_query})"],
-    )
+    lookup = "e.id IN (SELECT rowid FROM directory_search_fts WHERE directory_search_fts MATCH %s)"
+    return lookup, [fts_query], lookup, [f"{{name_text}} : ({fts_query})"]
 
 
 def directory_search(
@@ -313,7 +325,7 @@ def directory_search(
     name_sql, name_params = None, []
     if words:
         match_sql, match_params, name_sql, name_params = _match_sql(words)
-        where.append(f"e.id IN ({match_sql})")
+        where.append(match_sql)
         params += match_params
     if kind:
         where.append("e.kind = %s")
@@ -327,7 +339,7 @@ def directory_search(
             params += [facet, value]
     where_sql = " AND ".join(where)
     if name_sql:
-        order_sql = f"CASE WHEN e.id IN ({name_sql}) THEN 0 ELSE 1 END, e.sort_name, e.id"
+        order_sql = f"CASE WHEN {name_sql} THEN 0 ELSE 1 END, e.sort_name, e.id"
         order_params = name_params
     else:
         order_sql, order_params = "e.sort_name, e.id", []
