@@ -58,6 +58,7 @@ def main() -> None:
     base_env = {**os.environ, "SECRET_KEY": "benchmark-only", "REFUGIU_DATA_DIR": str(WORK / "generate")}
     base_env.pop("DATABASE_URL", None)
     if not data.exists():
+        subprocess.run([sys.executable, "-m", "refugiu.cli", "migrate", "-v0"], env=base_env, check=True)
         subprocess.run(
             [
                 sys.executable,

@@ -133,7 +133,7 @@ def search_reindex_organizations(organization_ids=None) -> int:
         for start in range(0, len(published), CHUNK_ORGANIZATIONS):
             written += _index_chunk(published[start : start + CHUNK_ORGANIZATIONS])
         if written >= ANALYZE_AFTER:
-            _analyze()
+            search_statistics_refresh()
     return written
 
 
@@ -142,7 +142,8 @@ def search_reindex_organizations(organization_ids=None) -> int:
 ANALYZE_AFTER = 5000
 
 
-def _analyze() -> None:
+def search_statistics_refresh() -> None:
+    """Let the query planner see the index as it now is; call after writing many entries in pieces."""
     with connection.cursor() as cursor:
         for table in (SearchEntry._meta.db_table, SearchFacet._meta.db_table):
             cursor.execute(f"ANALYZE {table}")

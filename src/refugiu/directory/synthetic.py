@@ -30,6 +30,7 @@ from django.db import transaction
 
 from refugiu.directory.hsds.importer import ImportSummary, hsds_import_organizations
 from refugiu.directory.models import TaxonomyTerm
+from refugiu.directory.search import search_statistics_refresh
 
 MARKER = "[synthetic]"
 TEN_PERCENT, ONE_PERCENT, RARE = "counselling", "interpreter", "braille"
@@ -343,6 +344,8 @@ def directory_generate(*, services: int, seed: int = 0) -> ImportSummary:
                 batch = []
         if batch:
             _add(total, hsds_import_organizations(batch))
+        # Imported in pieces, each too small to refresh the planner's statistics by itself.
+        search_statistics_refresh()
     return total
 
 

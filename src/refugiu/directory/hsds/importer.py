@@ -55,7 +55,7 @@ from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 from refugiu.directory import models as d
 from refugiu.directory.hsds.tabular import PackageError, tabular_package_collect
-from refugiu.directory.search import search_reindex_organizations
+from refugiu.directory.search import ANALYZE_AFTER, search_reindex_organizations, search_statistics_refresh
 
 BATCH = 500  # ids per query and rows per INSERT: below every database's parameter limit
 MAX_WARNINGS = 50
@@ -660,8 +660,9 @@ def _write(collector: ImportRows, *, reindex: bool) -> ImportSummary:
         summary.organization_ids = sorted(touched)
         if reindex:
             started = time.perf_counter()
-            for batch in _batches(summary.organization_ids, 2000):
-                search_reindex_organizations(batch)
+            written = sum(search_reindex_organizations(b) for b in _batches(summary.organization_ids, 2000))
+            if written >= ANALYZE_AFTER:
+                search_statistics_refresh()
             summary.reindex_seconds = time.perf_counter() - started
     summary.warnings = collector.warnings
     if collector.warnings_left_out:
