@@ -39,6 +39,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from pydantic import BeforeValidator
 
+from refugiu.core.batching import in_batches
 from refugiu.directory.hsds.serialise import (
     AttributeSlots,
     HsdsRecord,
@@ -189,14 +190,7 @@ class _Ordered:
         return total, list(self.queryset[offset : offset + limit]) if offset < total else []
 
     def batches(self, *, size: int) -> Iterator[list]:
-        batch: list = []
-        for record in self.queryset.iterator(chunk_size=size):
-            batch.append(record)
-            if len(batch) == size:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+        return in_batches(self.queryset.iterator(chunk_size=size), size)
 
 
 @dataclass

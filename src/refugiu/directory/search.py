@@ -15,6 +15,7 @@ Search queries are never stored or logged.
 
 import functools
 import re
+import uuid
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -379,20 +380,9 @@ def directory_search(
 
 
 def _uuid_param(value):
-    import uuid
-
     value = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     return value if connection.vendor == "postgresql" else value.hex
 
 
 def _as_uuid(value):
-    import uuid
-
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-
-
-def search_services_queryset(result: SearchResult):
-    """The Service objects of a result's service hits, in rank order."""
-    ids = [object_id for kind, object_id in result.hits if kind == SearchEntry.Kind.SERVICE]
-    by_id = {str(s.id): s for s in Service.objects.filter(id__in=ids)}
-    return [by_id[i] for i in ids if i in by_id]

@@ -2,6 +2,7 @@
 correction form. Confidential addresses are kept out by the templates' single `location_public` include
 and by the search index, which never holds them."""
 
+import hashlib
 import math
 
 from django.conf import settings
@@ -155,8 +156,6 @@ def suggest_correction(request, organization_id):
 
 def _suggestion_rate_limited(request) -> bool:
     """Counts suggestions per connection per hour in the cache, keyed by a hash, never the address itself."""
-    import hashlib
-
     address = request.META.get("REMOTE_ADDR", "")
     key = "suggest:" + hashlib.sha256((settings.SECRET_KEY + address).encode()).hexdigest()[:32]
     count = cache.get_or_set(key, 0, timeout=3600)

@@ -36,8 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from django.db.models import QuerySet
-
+from refugiu.core.batching import in_batches
 from refugiu.directory import models as d
 from refugiu.directory.hsds.serialise import (
     HsdsRecord,
@@ -222,20 +221,10 @@ class _replacing:
 # --- organisations in full form -------------------------------------------------------------------------
 
 
-def _batches(queryset: QuerySet, size: int) -> Iterator[list]:
-    batch: list = []
-    for record in queryset.iterator(chunk_size=size):
-        batch.append(record)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def organizations_serialised() -> Iterator[HsdsRecord]:
     """Every published organisation in full form, by name, a batch of queries per `BATCH`."""
-    for batch in _batches(organization_full_list().order_by("name", "id"), BATCH):
+    queryset = organization_full_list().order_by("name", "id")
+    for batch in in_batches(queryset.iterator(chunk_size=BATCH), BATCH):
         with attributes_deferred() as attributes:
             records = [organization_serialise(organization=o, attributes=attributes) for o in batch]
         yield from records

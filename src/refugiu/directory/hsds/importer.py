@@ -53,6 +53,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
+from refugiu.core.batching import in_batches
 from refugiu.directory import models as d
 from refugiu.directory.hsds.tabular import PackageError, tabular_package_collect
 from refugiu.directory.search import ANALYZE_AFTER, search_reindex_organizations, search_statistics_refresh
@@ -624,14 +625,7 @@ def hsds_import_organizations(organizations: Sequence[dict], *, reindex: bool = 
 
 
 def _batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    return in_batches(items, size)
 
 
 def _ids_in_database(model: type[models.Model], ids: Iterable[uuid.UUID], **filters) -> set[uuid.UUID]:

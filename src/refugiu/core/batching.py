@@ -1,0 +1,11 @@
+"""Splitting a stream of items into lists of a fixed size (itertools.batched arrives only in Python 3.12)."""
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+
+def in_batches(items: Iterable, size: int) -> Iterator[list]:
+    """Consecutive lists of `size` items (the last may be shorter); reads `items` lazily, once."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
