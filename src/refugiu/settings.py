@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "refugiu.accounts",
     "refugiu.organisation",
     "refugiu.directory",
+    "refugiu.cases",
 ]
 
 MIDDLEWARE = [
@@ -193,4 +194,11 @@ REFUGIU = {
     # Entries not verified for this many days are listed for re-verification.
     "STALE_AFTER_DAYS": int(os.environ.get("REFUGIU_STALE_AFTER_DAYS", "365")),
     "SUGGESTIONS_PER_HOUR": int(os.environ.get("REFUGIU_SUGGESTIONS_PER_HOUR", "5")),
+    # Cases: the country the organisation works in (a referral elsewhere is cross-border), how long a
+    # coordinator's break-glass access lasts, the largest upload, and how many years after closure a
+    # case is listed for anonymisation.
+    "HOME_COUNTRY": os.environ.get("REFUGIU_HOME_COUNTRY", "RO"),
+    "BREAK_GLASS_MINUTES": int(os.environ.get("REFUGIU_BREAK_GLASS_MINUTES", "60")),
+    "UPLOAD_MAX_BYTES": int(os.environ.get("REFUGIU_UPLOAD_MAX_MB", "10")) * 1024 * 1024,
+    "RETENTION_YEARS": int(os.environ.get("REFUGIU_RETENTION_YEARS", "5")),
 }

@@ -1,0 +1,110 @@
+"""Who may see which case: the one scope every list, page, API, export and search goes through.
+
+- A caseworker sees the cases whose team they are on.
+- A coordinator sees every case of the departments they coordinate, the cases whose team they are on,
+  and a case they broke the glass for, while that access lasts.
+- Nobody else sees a case: not an administrator, not a superuser, not the data protection officer
+  (who works through the GDPR tools, by beneficiary, and reads the audit log).
+
+`case_get(user=…, case_id=…)` raises Http404 both for a case that does not exist and for one the user
+may not see, so the answer never tells them apart.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.utils import timezone
+
+from refugiu.accounts.models import RoleAssignment, user_has_permission
+from refugiu.accounts.roles import Role
+from refugiu.cases import vocabularies as v
+from refugiu.cases.models import BreakGlass, Case, TeamMember
+
+NOTHING = Q(pk__in=[])
+
+
+def coordinated_department_ids(user) -> list[int]:
+    if not user_has_permission(user, "cases.access"):
+        return []
+    if not hasattr(user, "_coordinated_departments"):
+        user._coordinated_departments = list(
+            RoleAssignment.objects.filter(
+                user=user, role=Role.COORDINATOR, department__isnull=False
+            ).values_list("department_id", flat=True)
+        )
+    return user._coordinated_departments
+
+
+def case_scope(user) -> Q:
+    """A filter on Case that keeps exactly the cases `user` may see (nothing when they may see none)."""
+    if not user_has_permission(user, "cases.access"):
+        return NOTHING
+    scope = Q(Exists(TeamMember.objects.filter(case=OuterRef("pk"), user=user)))
+    departments = coordinated_department_ids(user)
+    if departments:
+        scope |= Q(department_id__in=departments)
+        scope |= Q(
+            Exists(BreakGlass.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=timezone.now()))
+        )
+    return scope
+
+
+def case_get(*, user, case_id, queryset=None) -> Case:
+    """The case if `user` may see it; Http404 otherwise, exactly as for a case that does not exist."""
+    try:
+        case_id = int(case_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    queryset = queryset if queryset is not None else Case.objects.all()
+    case = queryset.filter(case_scope(user)).filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def is_coordinator_of(user, case: Case) -> bool:
+    return case.department_id in coordinated_department_ids(user)
+
+
+def team_functions(user, case: Case) -> set[str]:
+    cache = getattr(case, "_team_functions", None)
+    if cache is None:
+        cache = case._team_functions = {}
+    if user.pk not in cache:
+        cache[user.pk] = set(
+            TeamMember.objects.filter(case=case, user=user).values_list("function", flat=True)
+        )
+    return cache[user.pk]
+
+
+def break_glass_active(user, case: Case) -> bool:
+    return BreakGlass.objects.filter(case=case, user=user, expires_at__gt=timezone.now()).exists()
+
+
+def readable_seals(user, case: Case) -> set[str]:
+    """The note seals `user` may read on `case`: team notes always; a sealed kind only for its profession
+    on the team, or for a coordinator during a break-glass access."""
+    seals = {v.NoteSeal.NONE}
+    functions = team_functions(user, case)
+    for seal, function in v.SEAL_READERS.items():
+        if function in functions:
+            seals.add(seal)
+    if len(seals) < len(v.NoteSeal) and is_coordinator_of(user, case) and break_glass_active(user, case):
+        seals = set(v.NoteSeal.values)
+    return seals
+
+
+def can_edit(user, case: Case) -> bool:
+    """Team members and the department's coordinators write to an open case; a closed one is read-only."""
+    if case.is_closed:
+        return False
+    return bool(team_functions(user, case)) or is_coordinator_of(user, case)
+
+
+def can_coordinate(user, case: Case) -> bool:
+    """Assigning the team, approving closure, reopening, overriding consent: the department's coordinator."""
+    return is_coordinator_of(user, case)
+
+
+def can_break_glass(user) -> bool:
+    """Only coordinators may break the glass (product brief §2)."""
+    return bool(coordinated_department_ids(user))

@@ -1,0 +1,242 @@
+"""Reads of case data. Each goes through `access.case_scope`; those that show a case's content write a
+"viewed" audit record, so the log answers "who looked at this person's file" as well as "who changed it".
+
+Query counts are fixed: a page of the case list, a case page and its timeline each cost the same number
+of queries whatever the page size or the length of the case's history (tests assert the counts).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import chain
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from refugiu.cases import access
+from refugiu.cases import vocabularies as v
+from refugiu.cases.models import (
+    Beneficiary,
+    Case,
+    Consent,
+    Document,
+    IdentityToken,
+    NeedsAssessment,
+    Note,
+    Proceeding,
+    Referral,
+    ServiceEntry,
+    StatusChange,
+    Task,
+    TeamMember,
+)
+from refugiu.core.audit import audit_record
+from refugiu.core.crypto import blind_tokens
+
+TIMELINE_LENGTH = 50
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    status: str = ""
+    category: str = ""
+    department: int | None = None
+    overdue: bool = False
+
+
+def case_list(*, user, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    """The cases `user` may see, most recently active first, with what the list shows."""
+    filters = filters or CaseFilters()
+    cases = Case.objects.visible_to(user).select_related("beneficiary", "department")
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    else:
+        cases = cases.exclude(status=v.CaseStatus.CLOSED)
+    if filters.category:
+        cases = cases.filter(category=filters.category)
+    if filters.department:
+        cases = cases.filter(department_id=filters.department)
+    today = timezone.localdate()
+    overdue = Q(Exists(Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today))) | Q(
+        Exists(Proceeding.objects.filter(case=OuterRef("pk"), deadline__lt=today))
+    )
+    cases = cases.annotate(is_overdue=overdue)
+    if filters.overdue:
+        cases = cases.filter(is_overdue=True)
+    return cases.order_by("-updated_at", "-pk")
+
+
+def case_list_audit(*, user, request, case_ids: list[int]) -> None:
+    """A list shows codes, categories and statuses: one record for the page, naming the cases shown."""
+    audit_record(actor=user, action="cases.case.listed", request=request, detail={"cases": case_ids})
+
+
+def case_for_reading(*, user, case_id, request=None, action: str = "cases.case.viewed") -> Case:
+    """The case (404 if the user may not see it), its beneficiary and department, with the read audited."""
+    case = access.case_get(
+        user=user,
+        case_id=case_id,
+        queryset=Case.objects.select_related("beneficiary", "department", "beneficiary__identity"),
+    )
+    audit_record(actor=user, action=action, target=case, request=request)
+    return case
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: dt.datetime
+    kind: str
+    record: object
+
+
+def _as_datetime(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
+def case_timeline(*, user, case: Case, limit: int = TIMELINE_LENGTH) -> list[TimelineItem]:
+    """The latest `limit` events of every kind, newest first: one query per kind, whatever the history.
+
+    Sealed notes the user may not read appear as sealed (who wrote one and when, not what it says)."""
+    seals = access.readable_seals(user, case)
+    items = chain(
+        (
+            TimelineItem(_as_datetime(s.delivered_on), "service", s)
+            for s in ServiceEntry.objects.filter(case=case)
+            .select_related("staff")
+            .order_by("-delivered_on", "-pk")[:limit]
+        ),
+        (
+            TimelineItem(n.written_at, "note" if n.seal in seals else "sealed_note", n)
+            for n in Note.objects.filter(case=case).select_related("author").order_by("-written_at")[:limit]
+        ),
+        (
+            TimelineItem(c.at, "status", c)
+            for c in StatusChange.objects.filter(case=case).select_related("by").order_by("-at")[:limit]
+        ),
+        (
+            TimelineItem(_as_datetime(r.sent_on), "referral", r)
+            for r in Referral.objects.filter(case=case)
+            .select_related("service__organization", "department")
+            .order_by("-sent_on", "-pk")[:limit]
+        ),
+        (
+            TimelineItem(_as_datetime(a.assessed_on), "assessment", a)
+            for a in NeedsAssessment.objects.filter(case=case)
+            .select_related("author")
+            .order_by("-assessed_on")[:limit]
+        ),
+        (
+            TimelineItem(c.recorded_at, "consent", c)
+            for c in Consent.objects.filter(case=case)
+            .select_related("organization")
+            .order_by("-recorded_at")[:limit]
+        ),
+        (
+            TimelineItem(d.uploaded_at, "document", d)
+            for d in Document.objects.filter(case=case)
+            .select_related("uploaded_by")
+            .order_by("-uploaded_at")[:limit]
+        ),
+    )
+    return sorted(items, key=lambda item: item.at, reverse=True)[:limit]
+
+
+def case_sidebar(*, case: Case) -> dict:
+    """What a case page shows beside the timeline: team, open tasks, proceedings, active consents."""
+    return {
+        "team": list(TeamMember.objects.filter(case=case).select_related("user").order_by("-is_lead", "pk")),
+        "tasks": list(
+            Task.objects.filter(case=case, done_at__isnull=True)
+            .select_related("assignee")
+            .order_by("due_on")[:50]
+        ),
+        "proceedings": list(Proceeding.objects.filter(case=case).order_by("deadline", "pk")[:50]),
+        "consents": list(
+            Consent.objects.filter(beneficiary_id=case.beneficiary_id)
+            .select_related("organization")
+            .order_by("-given_on", "-pk")[:50]
+        ),
+        "assessment": NeedsAssessment.objects.filter(case=case).order_by("-assessed_on", "-pk").first(),
+    }
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    due_on: dt.date
+    kind: str  # "task" or "deadline"
+    case: Case
+    record: object
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.due_on < timezone.localdate()
+
+
+def my_work(*, user, limit: int = 200) -> list[WorkItem]:
+    """The user's open tasks and the deadlines of proceedings in their cases, overdue first."""
+    visible = Case.objects.visible_to(user).exclude(status=v.CaseStatus.CLOSED)
+    tasks = Task.objects.filter(assignee=user, done_at__isnull=True, case__in=visible).select_related("case")
+    team_cases = TeamMember.objects.filter(user=user).values("case_id")
+    deadlines = Proceeding.objects.filter(
+        case__in=visible.filter(pk__in=team_cases), deadline__isnull=False
+    ).select_related("case")
+    items = [WorkItem(t.due_on, "task", t.case, t) for t in tasks.order_by("due_on")[:limit]]
+    items += [WorkItem(p.deadline, "deadline", p.case, p) for p in deadlines.order_by("deadline")[:limit]]
+    return sorted(items, key=lambda item: (item.due_on, item.kind))[:limit]
+
+
+@dataclass(frozen=True)
+class PossibleMatch:
+    beneficiary: Beneficiary
+    matched_on: tuple[str, ...]
+    visible_cases: tuple[Case, ...]
+
+
+def beneficiary_search(
+    *, user, request=None, names: str = "", phone: str = "", document: str = "", code: str = ""
+) -> list[PossibleMatch]:
+    """Search-before-register: existing records that share a name word, the phone, the document number or
+    the code. Matches outside the user's cases show only their code, so a duplicate is caught without
+    showing anyone's file; the search is audited without what was searched for."""
+    wanted = {
+        "name": blind_tokens(names, kind="name"),
+        "phone": blind_tokens(phone, kind="phone"),
+        "document": blind_tokens(document, kind="document"),
+    }
+    scores: dict[int, set[str]] = {}
+    name_hits: dict[int, int] = {}
+    digests = {d for tokens in wanted.values() for d in tokens}
+    if digests:
+        for beneficiary_id, kind in IdentityToken.objects.filter(digest__in=digests).values_list(
+            "beneficiary_id", "kind"
+        ):
+            scores.setdefault(beneficiary_id, set()).add(kind)
+            if kind == "name":
+                name_hits[beneficiary_id] = name_hits.get(beneficiary_id, 0) + 1
+    if code.strip():
+        for beneficiary_id in Beneficiary.objects.filter(code=code.strip().upper()).values_list(
+            "pk", flat=True
+        ):
+            scores.setdefault(beneficiary_id, set()).add("code")
+    # One shared given name is common, and listing everyone called Maria would be a leak of its own:
+    # a match on names alone needs two name words.
+    keep = {b: kinds for b, kinds in scores.items() if kinds != {"name"} or name_hits.get(b, 0) >= 2}
+    beneficiaries = Beneficiary.objects.filter(pk__in=list(keep)[:50]).prefetch_related(
+        Prefetch(
+            "cases", queryset=Case.objects.visible_to(user).select_related("department"), to_attr="visible"
+        )
+    )
+    matches = [
+        PossibleMatch(
+            beneficiary=(b.merged_into if b.merged_into_id else b),
+            matched_on=tuple(sorted(keep[b.pk])),
+            visible_cases=tuple(b.visible),
+        )
+        for b in beneficiaries.select_related("merged_into")
+    ]
+    audit_record(
+        actor=user,
+        action="cases.beneficiary.searched",
+        request=request,
+        detail={"matches": [m.beneficiary.code for m in matches]},
+    )
+    return matches
