@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's security-key list uses it
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -88,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "refugiu.accounts.middleware.IdleTimeoutMiddleware",
+    "refugiu.accounts.middleware.SecondFactorRequiredMiddleware",
     "refugiu.core.middleware.PrivacyHeadersMiddleware",
 ]
 
@@ -133,7 +136,9 @@ ACCOUNT_ADAPTER = "refugiu.accounts.adapter.StaffOnlyAccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Failed sign-ins: at most 10 a minute from one address, and 5 in 15 minutes for one username from one
+# address (the adapter adds a hash of the address to the key): a guesser elsewhere cannot lock anyone out.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Refugiu"
 
@@ -172,6 +177,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "refugiu@localhost")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
+# A working day at most, and gone with the browser; idleness ends it sooner (REFUGIU["IDLE_TIMEOUT_MINUTES"]).
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
@@ -201,4 +209,6 @@ REFUGIU = {
     "BREAK_GLASS_MINUTES": int(os.environ.get("REFUGIU_BREAK_GLASS_MINUTES", "60")),
     "UPLOAD_MAX_BYTES": int(os.environ.get("REFUGIU_UPLOAD_MAX_MB", "10")) * 1024 * 1024,
     "RETENTION_YEARS": int(os.environ.get("REFUGIU_RETENTION_YEARS", "5")),
+    # A signed-in session with no request for this long is ended.
+    "IDLE_TIMEOUT_MINUTES": int(os.environ.get("REFUGIU_IDLE_TIMEOUT_MINUTES", "15")),
 }

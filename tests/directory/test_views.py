@@ -6,6 +6,7 @@ from django.urls import reverse
 from refugiu.accounts.roles import Role
 from refugiu.directory.models import Suggestion
 from refugiu.directory.search import search_reindex_organizations
+from tests.accounts.mfa import force_login_with_mfa
 from tests.factories import (
     AddressFactory,
     LocationFactory,
@@ -174,7 +175,7 @@ STAFF_URLS = [
 def test_staff_directory_pages_refuse_other_roles(client, shelter, role):
     suggestion = Suggestion.objects.create(organization=shelter, text="x")
     if role is not None:
-        client.force_login(UserFactory(roles=[role]))
+        force_login_with_mfa(client, UserFactory(roles=[role]))
     for method, name, needs_org in STAFF_URLS:
         url = reverse(name, args=[shelter.id] if needs_org else [])
         response = getattr(client, method)(url)
@@ -203,7 +204,7 @@ def test_editor_verifies_and_reviews(client, shelter):
 
 
 def test_admin_is_open_to_editors_only(client, shelter):
-    client.force_login(UserFactory(roles=[Role.CASEWORKER], is_staff=True))
+    force_login_with_mfa(client, UserFactory(roles=[Role.CASEWORKER], is_staff=True))
     assert client.get("/admin/directory/organization/").status_code == 403
     editor = UserFactory(roles=[Role.DIRECTORY_EDITOR], is_staff=True)
     client.force_login(editor)

@@ -1,5 +1,8 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.signals import user_logged_out
 from django.db import models
+from django.dispatch import receiver
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from refugiu.accounts.roles import Role, permissions_of
@@ -9,6 +12,8 @@ class User(AbstractUser):
     """A member of staff or a collaborator. The public never has an account."""
 
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    # Part of every session's check value: raising it signs the person out everywhere at once.
+    session_generation = models.PositiveIntegerField(_("session generation"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -16,6 +21,36 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
+
+    def save(self, *args, **kwargs):
+        # An inactive account already has no working session (the backends refuse it), but its sessions
+        # would come back if it were reactivated: saving it inactive moves the generation on for good.
+        update_fields = kwargs.get("update_fields")
+        bump = not self.is_active and not self._state.adding
+        if bump and (update_fields is None or "is_active" in update_fields):
+            self.session_generation = models.F("session_generation") + 1
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "session_generation"}
+            super().save(*args, **kwargs)
+            self.refresh_from_db(fields=["session_generation"])
+        else:
+            super().save(*args, **kwargs)
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django compares this with the value stored at login on every request (and also with the
+        # SECRET_KEY_FALLBACKS variants, which go through here too), so mixing the generation in makes
+        # older sessions fail verification without keeping a list of sessions per user.
+        return salted_hmac(
+            "refugiu.accounts.User.session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    def end_all_sessions(self) -> None:
+        """Invalidate every session of this person, on every device, including the current one."""
+        # F() so two logouts at once both count; the loaded instance keeps its old value on purpose.
+        type(self).objects.filter(pk=self.pk).update(session_generation=models.F("session_generation") + 1)
 
     @property
     def roles(self) -> frozenset[str]:
@@ -53,3 +88,12 @@ class RoleAssignment(models.Model):
 def user_has_permission(user, permission: str) -> bool:
     """True only for an active, signed-in user holding a role that grants `permission`."""
     return bool(user and user.is_authenticated and user.has_role_permission(permission))
+
+
+# Connected when Django loads the models, so it runs whichever view signs the person out (allauth's
+# sign-out, the admin's, a test client's logout()). Sessions ended by the middleware (idle, no second
+# factor) do not go through logout(), so they end only that browser's session.
+@receiver(user_logged_out, dispatch_uid="refugiu.accounts.end_all_sessions_on_logout")
+def _end_all_sessions_on_logout(sender, request, user, **kwargs):
+    if user is not None and user.pk is not None:
+        user.end_all_sessions()

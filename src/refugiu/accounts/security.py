@@ -1,0 +1,67 @@
+"""Sign-in protections shared by the middleware, the account adapter and the tests.
+
+Built on django-allauth's own records: allauth keeps, in the session, a list of the ways the person proved
+who they are during this session (password, then "mfa" once a TOTP code, recovery code or security key was
+accepted). We read that list rather than keep a second one.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.utils.crypto import salted_hmac
+
+from refugiu.accounts.roles import ROLES_NEEDING_SECOND_FACTOR
+
+# Paths under /api/ answer in JSON; the HSDS directory API is public and never needs a signed-in person.
+API_PREFIX = "/api/"
+PUBLIC_API_PREFIX = "/api/hsds/"
+
+
+def user_needs_second_factor(user) -> bool:
+    """True for a signed-in person holding any role that can see case data."""
+    if not (user and user.is_authenticated):
+        return False
+    return not user.roles.isdisjoint(ROLES_NEEDING_SECOND_FACTOR)
+
+
+def has_second_factor(user) -> bool:
+    """True if the person enrolled an authenticator app or a security key (recovery codes alone don't count:
+    allauth only asks for a second factor at sign-in when one of these two exists)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN])
+
+
+def session_used_second_factor(request) -> bool:
+    """True if this session's sign-in (or enrolment) included a second factor, by allauth's records."""
+    from allauth.account.authentication import get_authentication_records
+
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
+
+
+def record_second_factor(request, authenticator) -> None:
+    """Note in the session, as allauth does after a code is accepted, that a second factor was proven."""
+    from allauth.account.internal.flows.login import record_authentication
+
+    record_authentication(request, request.user, "mfa", id=authenticator.pk, type=authenticator.type)
+
+
+def end_this_session(request) -> None:
+    """Sign out this browser only. Unlike logout(), other devices keep their sessions: used when a session
+    ends for its own reasons (idle, no second factor), not because the person chose to sign out."""
+    request.session.flush()
+    request.user = AnonymousUser()
+
+
+def client_address_hash(address: str) -> str:
+    """A keyed hash of an IP address: stable enough to count failures by, useless for finding the address
+    (a plain hash of an IPv4 address is reversed by trying all four billion)."""
+    return salted_hmac("refugiu.accounts.client_address", address, algorithm="sha256").hexdigest()[:32]
+
+
+def idle_timeout_minutes() -> int:
+    return int(settings.REFUGIU.get("IDLE_TIMEOUT_MINUTES", 15))
+
+
+def is_private_api(path: str) -> bool:
+    return path.startswith(API_PREFIX) and not path.startswith(PUBLIC_API_PREFIX)
