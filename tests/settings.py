@@ -8,3 +8,6 @@ os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-els
 os.environ.setdefault("REFUGIU_MANIFEST_STATIC", "0")
 
 from refugiu.settings import *  # noqa: E402, F403
+
+# Hashing test passwords with PBKDF2's full work factor costs ~0.3 s per fake user; tests make hundreds.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

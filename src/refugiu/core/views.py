@@ -10,5 +10,9 @@ def staff_home(request):
     return render(
         request,
         "staff/home.html",
-        {"can_edit_directory": user_has_permission(request.user, "directory.edit")},
+        {
+            "can_edit_directory": user_has_permission(request.user, "directory.edit"),
+            "can_use_cases": user_has_permission(request.user, "cases.access"),
+            "can_read_audit": user_has_permission(request.user, "audit.view"),
+        },
     )

@@ -1,0 +1,133 @@
+"""What every staff case page shares: who may open one, how a case is fetched, how a page showing case data
+is audited, and how a service's refusal reaches the person at the screen.
+
+The pages themselves live in `views_lists`, `views_intake`, `views_case`, `views_records` and
+`views_referrals`. Each follows one shape: fetch through `access` (404 for missing and forbidden alike),
+call one service, then redirect (after a write) or render (auditing what the page shows).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from refugiu.accounts.models import user_has_permission
+from refugiu.cases import access
+from refugiu.cases.models import Case
+from refugiu.cases.services import CaseError
+from refugiu.core.audit import audit_record
+
+
+def cases_view(view):
+    """Signed-in people with "cases.access" only. Everyone else gets 404, as if the page did not exist:
+    a 403 would confirm that there is something here to be refused."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not user_has_permission(request.user, "cases.access"):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+def coordinators_only(request) -> None:
+    """Pages for department coordinators (closures, merging, break-glass by reference): 404 for others."""
+    if not access.coordinated_department_ids(request.user):
+        raise Http404
+
+
+def case_load(request, case_id) -> Case:
+    """The case with what every page header shows; 404 if it is missing or the user may not see it.
+
+    It is not audited here: a page that shows it is, when rendered (`case_render`), and a write is, by
+    its service."""
+    return access.case_get(
+        user=request.user,
+        case_id=case_id,
+        queryset=Case.objects.select_related("beneficiary", "department"),
+    )
+
+
+def not_posted(request) -> HttpResponseNotAllowed | None:
+    """For actions that only take a POST: called after the case (and record) were fetched, so that a GET
+    of another team's case answers 404 like every other case URL, not 405."""
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+
+
+def int_or_404(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def case_render(
+    request, template: str, case: Case, context: dict, *, action="cases.case.viewed", target=None
+):
+    """Render a page that shows `case` (or `target`, a record of it), writing the read to the audit log."""
+    audit_record(actor=request.user, action=action, target=target or case, case_id=case.pk, request=request)
+    return render(request, template, {"case": case, **context})
+
+
+def case_error_show(form, error: CaseError, record=None) -> None:
+    """Show a service's refusal on the form, which keeps everything the user typed.
+
+    After a stale save the form carries the record's current version, so that once the person has
+    checked the other change (the page links to the current version), saving again works."""
+    form.add_error(None, error.message)
+    if error.code == "stale" and record is not None and "version" in form.fields:
+        form.stale = True  # the page then links to the saved version
+        data = form.data.copy()
+        data[form.add_prefix("version")] = str(
+            type(record).objects.filter(pk=record.pk).values_list("version", flat=True).get()
+        )
+        form.data = data
+
+
+def initial_from_post(request, form_class, *, multiple=()) -> dict:
+    """What the user has typed so far, as a form's initial values: used when a form is posted back only to
+    search the directory, so that nothing is lost and no "this field is required" appears yet."""
+    initial = {}
+    for name in form_class.base_fields:
+        if name in multiple:
+            initial[name] = request.POST.getlist(name)
+        elif name in request.POST:
+            initial[name] = request.POST.get(name)
+    return initial
+
+
+def form_page(request, case: Case, form, *, title, submit, record=None, intro="", action="cases.case.viewed"):
+    """The page of one form about a case (also where a form embedded in the case page shows its errors)."""
+    return case_render(
+        request,
+        "cases/form.html",
+        case,
+        {"form": form, "title": title, "submit": submit, "intro": intro},
+        action=action,
+        target=record,
+    )
+
+
+def record_form(request, case: Case, form, *, write, success, title, submit, record=None, intro=""):
+    """GET shows `form`; a valid POST makes one service call, `write(cleaned_data)`, then goes back to the
+    case page (post/redirect/get). A refusal re-renders the form with the message and the user's input."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except CaseError as error:
+            case_error_show(form, error, record)
+        else:
+            messages.success(request, success)
+            return redirect(case_url(case))
+    action = f"cases.{record._meta.model_name}.viewed" if record is not None else "cases.case.viewed"
+    return form_page(
+        request, case, form, title=title, submit=submit, record=record, intro=intro, action=action
+    )
+
+
+def case_url(case: Case) -> str:
+    return reverse("cases:case_detail", kwargs={"case_id": case.pk})

@@ -1,0 +1,164 @@
+"""Intake: search before registering, register, open a case; and a coordinator's merge of duplicates.
+
+Searches carry names and document numbers, so they are posted, never put in a URL, and never kept: the
+session only remembers *that* a search was done (registering needs one) and which beneficiaries this
+person has just registered (they may open a case for those).
+"""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from refugiu.cases import access, selectors, services
+from refugiu.cases.forms import (
+    BeneficiaryMergeForm,
+    BeneficiaryRegisterForm,
+    BeneficiarySearchForm,
+    CaseOpenForm,
+)
+from refugiu.cases.models import Beneficiary, Case
+from refugiu.cases.services import CaseError
+from refugiu.cases.views import case_url, cases_view, coordinators_only
+from refugiu.core.audit import audit_record
+
+SEARCHED_SESSION_KEY = "cases.intake_searched"
+REGISTERED_SESSION_KEY = "cases.intake_registered"
+REGISTERED_KEPT = 20
+
+MATCHED_ON = {
+    "name": gettext_lazy("names"),
+    "phone": gettext_lazy("phone"),
+    "document": gettext_lazy("document number"),
+    "code": gettext_lazy("code"),
+}
+
+
+@cases_view
+def beneficiary_intake(request):
+    step = request.POST.get("step") if request.method == "POST" else None
+    search_form = BeneficiarySearchForm(request.POST if step == "search" else None, prefix="search")
+    register_form, matches = None, None
+    if step == "search" and search_form.is_valid():
+        found = selectors.beneficiary_search(user=request.user, request=request, **search_form.cleaned_data)
+        matches = [{"match": m, "matched_on": [MATCHED_ON.get(k, k) for k in m.matched_on]} for m in found]
+        request.session[SEARCHED_SESSION_KEY] = True
+        register_form = BeneficiaryRegisterForm(
+            prefix="new",
+            initial={
+                "phone": search_form.cleaned_data["phone"],
+                "document_number": search_form.cleaned_data["document"],
+            },
+        )
+    elif step == "register":
+        if not request.session.get(SEARCHED_SESSION_KEY):
+            messages.error(request, _("Search for the person first, so that nobody is registered twice."))
+            return redirect("cases:beneficiary_intake")
+        register_form = BeneficiaryRegisterForm(request.POST, prefix="new")
+        if register_form.is_valid():
+            try:
+                beneficiary = services.beneficiary_register(
+                    user=request.user,
+                    request=request,
+                    identity=register_form.identity(),
+                    **register_form.attributes(),
+                )
+            except CaseError as error:
+                register_form.add_error(None, error.message)
+            else:
+                request.session.pop(SEARCHED_SESSION_KEY, None)
+                registered = request.session.get(REGISTERED_SESSION_KEY, [])[-(REGISTERED_KEPT - 1) :]
+                request.session[REGISTERED_SESSION_KEY] = [*registered, beneficiary.pk]
+                messages.success(
+                    request,
+                    _("%(code)s is registered. Now open a case for them.") % {"code": beneficiary.code},
+                )
+                return redirect("cases:case_open", beneficiary_id=beneficiary.pk)
+    return render(
+        request,
+        "cases/beneficiary_intake.html",
+        {"search_form": search_form, "register_form": register_form, "matches": matches},
+    )
+
+
+def _openable_beneficiary(request, beneficiary_id) -> Beneficiary:
+    """One this person just registered, or one whose case they can see; 404 otherwise."""
+    just_registered = beneficiary_id in request.session.get(REGISTERED_SESSION_KEY, [])
+    if not just_registered and not (
+        Case.objects.visible_to(request.user).filter(beneficiary_id=beneficiary_id).exists()
+    ):
+        raise Http404
+    return get_object_or_404(Beneficiary, pk=beneficiary_id)
+
+
+@cases_view
+def case_open(request, beneficiary_id):
+    beneficiary = _openable_beneficiary(request, beneficiary_id)
+    form = CaseOpenForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = form.case_fields()
+        category = fields.pop("category")
+        try:
+            case = services.case_open(
+                user=request.user,
+                request=request,
+                beneficiary=beneficiary,
+                department=form.cleaned_data["department"],
+                category=category,
+                team=form.cleaned_data["team"],
+                **fields,
+            )
+        except CaseError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Case %(reference)s is open.") % {"reference": case.reference})
+            return redirect(case_url(case))
+    audit_record(actor=request.user, action="cases.beneficiary.viewed", target=beneficiary, request=request)
+    return render(request, "cases/case_open.html", {"form": form, "beneficiary": beneficiary})
+
+
+def _merge_candidate(user, code: str) -> Beneficiary | None:
+    """The record with this code if every case of it is in a department `user` coordinates."""
+    beneficiary = Beneficiary.objects.filter(code=code, merged_into__isnull=True).first()
+    if beneficiary is None:
+        return None
+    departments = set(access.coordinated_department_ids(user))
+    if not set(beneficiary.cases.values_list("department_id", flat=True)) <= departments:
+        return None
+    beneficiary.case_list = list(beneficiary.cases.select_related("department").order_by("opened_on", "pk"))
+    return beneficiary
+
+
+@cases_view
+def beneficiary_merge(request):
+    """Two codes → both records with their cases → confirm. A code that does not exist and one outside the
+    coordinator's departments get the same answer."""
+    coordinators_only(request)
+    form = BeneficiaryMergeForm(request.POST or None)
+    pair = None
+    if request.method == "POST" and form.is_valid():
+        keep = _merge_candidate(request.user, form.cleaned_data["keep"])
+        merge = _merge_candidate(request.user, form.cleaned_data["merge"])
+        if keep is None or merge is None:
+            form.add_error(None, _("These codes do not both name records in your departments' cases."))
+        elif keep.pk == merge.pk:
+            form.add_error(None, _("Choose two different records to merge."))
+        elif request.POST.get("confirm") == "yes":
+            try:
+                services.beneficiary_merge(user=request.user, request=request, keep=keep, merge=merge)
+            except CaseError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(merge)s was merged into %(keep)s.") % {"merge": merge.code, "keep": keep.code},
+                )
+                return redirect("cases:beneficiary_merge")
+        else:
+            pair = (keep, merge)
+            for beneficiary in pair:
+                audit_record(
+                    actor=request.user, action="cases.beneficiary.viewed", target=beneficiary, request=request
+                )
+    return render(request, "cases/beneficiary_merge.html", {"form": form, "pair": pair})

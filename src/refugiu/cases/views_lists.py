@@ -1,0 +1,68 @@
+"""Lists: my cases, my work, closure requests waiting for a coordinator.
+
+A list shows codes, references and statuses, never names; each page writes one audit record naming
+the cases it showed (`selectors.case_list_audit`)."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from refugiu.cases import access, selectors
+from refugiu.cases import vocabularies as v
+from refugiu.cases.forms import CaseFilterForm
+from refugiu.cases.models import Case
+from refugiu.cases.views import cases_view, coordinators_only
+
+PAGE_SIZE = 50
+
+
+@cases_view
+def case_list(request):
+    form = CaseFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.CaseFilters(
+        status=data.get("status") or "",
+        category=data.get("category") or "",
+        department=data["department"].pk if data.get("department") else None,
+        overdue=bool(data.get("overdue")),
+    )
+    page = Paginator(selectors.case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    selectors.case_list_audit(user=request.user, request=request, case_ids=[c.pk for c in page])
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "base_query": params.urlencode(),
+        },
+    )
+
+
+@cases_view
+def my_work(request):
+    items = selectors.my_work(user=request.user)
+    selectors.case_list_audit(
+        user=request.user, request=request, case_ids=sorted({item.case.pk for item in items})
+    )
+    return render(request, "cases/my_work.html", {"items": items})
+
+
+@cases_view
+def closures(request):
+    coordinators_only(request)
+    cases = list(
+        Case.objects.visible_to(request.user)
+        .filter(
+            department_id__in=access.coordinated_department_ids(request.user),
+            closure_requested_at__isnull=False,
+        )
+        .exclude(status=v.CaseStatus.CLOSED)
+        .select_related("beneficiary", "department", "closure_requested_by")
+        .order_by("closure_requested_at", "pk")[:200]
+    )
+    selectors.case_list_audit(user=request.user, request=request, case_ids=[c.pk for c in cases])
+    return render(request, "cases/closures.html", {"cases": cases})
