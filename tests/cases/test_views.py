@@ -30,12 +30,6 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Every test creates several people; the real hasher would spend most of the run hashing passwords.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world():
     """Two departments. In the first, a case worked by a social worker (lead), a lawyer and a psychologist,
