@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from refugiu.directory.api import api as hsds_api
+from refugiu.api import api
 
 urlpatterns = [
     path("", include("refugiu.directory.urls")),
@@ -14,6 +14,6 @@ urlpatterns = [
     path("staff/api-tokens/", include("refugiu.cases.token_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("api/", hsds_api.urls),
+    path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

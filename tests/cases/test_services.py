@@ -201,3 +201,17 @@ def test_my_work_lists_overdue_first(world):
     assert [w.kind for w in work] == ["deadline", "task"] and work[0].is_overdue
     with pytest.raises(CaseError):
         services.task_create(user=lawyer, case=case, title="x", due_on=today, assignee=world["outsider"])
+
+
+def test_cases_open_only_in_ones_own_department_and_sharing_names_a_recipient(world):
+    with pytest.raises(CaseError) as error:
+        case_new(department=world["asylum"], by=world["lawyer"])
+    assert error.value.code == "department"
+    with pytest.raises(CaseError) as error:
+        services.consent_record(
+            user=world["lawyer"],
+            case=world["case"],
+            purpose=v.ConsentPurpose.SHARING,
+            form=v.ConsentForm.ORAL,
+        )
+    assert error.value.code == "recipient_required"

@@ -34,6 +34,17 @@ def coordinated_department_ids(user) -> list[int]:
     return user._coordinated_departments
 
 
+def user_department_ids(user) -> set[int]:
+    """The departments a coordinator or caseworker works in (their case roles' departments)."""
+    if not user_has_permission(user, "cases.access"):
+        return set()
+    return set(
+        RoleAssignment.objects.filter(
+            user=user, role__in=[Role.COORDINATOR, Role.CASEWORKER], department__isnull=False
+        ).values_list("department_id", flat=True)
+    )
+
+
 def case_scope(user) -> Q:
     """A filter on Case that keeps exactly the cases `user` may see (nothing when they may see none)."""
     if not user_has_permission(user, "cases.access"):

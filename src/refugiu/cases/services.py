@@ -201,6 +201,11 @@ def case_open(
     coordinate the department (then `team` names who works on it)."""
     _require(user_has_permission(user, "cases.access"), "forbidden", _("You may not open cases."))
     _require(beneficiary.merged_into_id is None, "merged", _("This record was merged into another one."))
+    _require(
+        department.pk in access.user_department_ids(user),
+        "department",
+        _("You can open cases only in a department you work in."),
+    )
     with transaction.atomic():
         case = Case.objects.create(
             beneficiary=beneficiary, department=department, category=category, created_by=user, **attributes
@@ -465,6 +470,13 @@ def _writable(user, case: Case) -> None:
 
 def consent_record(*, user, request=None, case: Case, **fields) -> Consent:
     _writable(user, case)
+    _require(
+        fields.get("purpose") != v.ConsentPurpose.SHARING
+        or fields.get("organization") is not None
+        or bool((fields.get("recipient_name") or "").strip()),
+        "recipient_required",
+        _("A consent to share names who the data may be shared with."),
+    )
     with transaction.atomic():
         consent = Consent.objects.create(
             beneficiary_id=case.beneficiary_id, case=case, recorded_by=user, **fields
@@ -671,9 +683,7 @@ def referral_send(
         _require(
             bool(override_reason.strip()),
             "no_consent",
-            _(
-                "There is no consent to share with this organisation. Record the consent first."
-            ),
+            _("There is no consent to share with this organisation. Record the consent first."),
         )
         _require(
             access.can_coordinate(user, case),

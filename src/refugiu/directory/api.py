@@ -18,6 +18,9 @@ Why it works the way it does:
   public record (missing, unpublished, or not an id at all) answers 404, the same in every case.
 - No documentation page: it would load scripts from another host. The OpenAPI document is at
   /api/openapi.json, and points its responses at the official HSDS schemas.
+
+The router is mounted, with the cases API's, on the project's one NinjaAPI (refugiu.api), which also turns
+a bad parameter into the 400 answer described above.
 """
 
 import datetime as dt
@@ -30,13 +33,12 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from ninja import NinjaAPI, Query, Router
-from ninja.errors import HttpError, ValidationError
-from ninja.renderers import JSONRenderer
+from ninja import Query, Router
+from ninja.errors import HttpError
 from pydantic import BeforeValidator
 
 from refugiu.core.batching import in_batches
@@ -74,36 +76,7 @@ ID_BATCH = 500  # ids per query when ranked ids are checked or loaded
 NDJSON = "application/x-ndjson"
 
 
-class _Utf8JSONRenderer(JSONRenderer):
-    """JSON as UTF-8 text, not \\u escapes: most of the directory is not in English."""
-
-    json_dumps_params = {"ensure_ascii": False}
-
-
-api = NinjaAPI(
-    title="Refugiu directory: HSDS 3.0 API",
-    version=HSDS_VERSION,
-    description=(
-        "The published records of the referral directory in Open Referral HSDS 3.0 form. Read-only, no "
-        "sign-in. Confidential locations are given by their front door only."
-    ),
-    docs_url=None,
-    urls_namespace="api",
-    renderer=_Utf8JSONRenderer(),
-)
 router = Router(tags=["HSDS 3.0"])
-
-
-@api.exception_handler(ValidationError)
-def _invalid_parameters(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = [
-        {"parameter": str(error["loc"][-1]) if error.get("loc") else "", "message": error.get("msg", "")}
-        for error in exc.errors
-    ]
-    detail = "; ".join(f"{error['parameter']}: {error['message']}" for error in errors)
-    return api.create_response(
-        request, {"detail": f"Invalid parameters: {detail}", "errors": errors}, status=400
-    )
 
 
 # --- parameters -----------------------------------------------------------------------------------------
@@ -395,7 +368,7 @@ def api_root(request: HttpRequest) -> dict:
     return {
         "version": HSDS_VERSION,
         "profile": HSDS_PROFILE_URL,
-        "openapi_url": request.build_absolute_uri(reverse(f"{api.urls_namespace}:openapi-json")),
+        "openapi_url": request.build_absolute_uri(reverse("api:openapi-json")),
     }
 
 
@@ -649,6 +622,3 @@ def taxonomy_terms_list(
 )
 def taxonomy_term_detail(request: HttpRequest, id: str):
     return _one(_get(taxonomy_term_list(), id), _taxonomy_term_item)
-
-
-api.add_router("/hsds", router)

@@ -1,0 +1,262 @@
+"""Records of the cases module as the API gives them (the shapes of `api_schemas`).
+
+Plain functions from loaded records to dicts: they read only what the caller loaded (select_related by
+the selectors), so serialising a page never runs a query per row. No beneficiary identity here: that has
+its own endpoint.
+"""
+
+from django.utils import timezone
+
+from refugiu.cases.models import (
+    Beneficiary,
+    Case,
+    Consent,
+    NeedsAssessment,
+    Note,
+    Proceeding,
+    Referral,
+    ServiceEntry,
+    Task,
+)
+from refugiu.cases.selectors import TimelineItem
+
+PROCEEDING_FIELDS = (
+    "kind",
+    "stage",
+    "authority",
+    "file_number",
+    "started_on",
+    "decided_on",
+    "deadline",
+    "deadline_label",
+    "is_dublin",
+    "is_appeal",
+    "pecuniary_claimed",
+    "non_pecuniary_claimed",
+    "pecuniary_awarded",
+    "non_pecuniary_awarded",
+    "currency",
+    "evidence",
+    "notes",
+)
+NEED_AREAS = ("legal", "social", "psychological", "medical", "shelter", "interpretation", "safety")
+
+
+def staff_out(user) -> dict | None:
+    return {"id": user.pk, "name": str(user)} if user is not None else None
+
+
+def department_out(department) -> dict | None:
+    return {"id": department.pk, "name": department.name} if department is not None else None
+
+
+def beneficiary_out(beneficiary: Beneficiary) -> dict:
+    return {
+        "id": beneficiary.pk,
+        "code": beneficiary.code,
+        "gender": beneficiary.gender,
+        "age_band": beneficiary.age_band,
+        "nationality": str(beneficiary.nationality),
+        "languages": list(beneficiary.languages),
+        "migration_status": beneficiary.migration_status,
+        "version": beneficiary.version,
+    }
+
+
+def case_summary_out(case: Case) -> dict:
+    """A row of the case list: the case and its beneficiary's code, nothing that names the person."""
+    return {
+        "id": case.pk,
+        "reference": case.reference,
+        "beneficiary_code": case.beneficiary.code,
+        "department": department_out(case.department),
+        "category": case.category,
+        "status": case.status,
+        "risk_level": case.risk_level,
+        "flags": list(case.flags),
+        "opened_on": case.opened_on,
+        "updated_at": case.updated_at,
+        "is_overdue": bool(getattr(case, "is_overdue", False)),
+        "closure_requested": case.closure_requested_at is not None,
+    }
+
+
+def case_out(case: Case) -> dict:
+    return {
+        "id": case.pk,
+        "reference": case.reference,
+        "version": case.version,
+        "beneficiary": beneficiary_out(case.beneficiary),
+        "department": department_out(case.department),
+        "category": case.category,
+        "status": case.status,
+        "risk_level": case.risk_level,
+        "flags": list(case.flags),
+        "trafficking_status": case.trafficking_status,
+        "exploitation_types": list(case.exploitation_types),
+        "control_methods": list(case.control_methods),
+        "recruitment_methods": list(case.recruitment_methods),
+        "exploitation_country": str(case.exploitation_country),
+        "summary": case.summary,
+        "opened_on": case.opened_on,
+        "updated_at": case.updated_at,
+        "closure_requested_at": case.closure_requested_at,
+        "closure_outcome": case.closure_outcome,
+        "closed_on": case.closed_on,
+    }
+
+
+def assessment_out(assessment: NeedsAssessment) -> dict:
+    return {
+        "id": assessment.pk,
+        "assessed_on": assessment.assessed_on,
+        "author": staff_out(assessment.author),
+        "notes": assessment.notes,
+        **{area: getattr(assessment, area) for area in NEED_AREAS},
+    }
+
+
+def organization_out(organization) -> dict | None:
+    return {"id": organization.pk, "name": organization.display_name} if organization is not None else None
+
+
+def consent_out(consent: Consent) -> dict:
+    return {
+        "id": consent.pk,
+        "case_id": consent.case_id,
+        "purpose": consent.purpose,
+        "form": consent.form,
+        "given_on": consent.given_on,
+        "organization": organization_out(consent.organization),
+        "recipient_name": consent.recipient_name,
+        "shared_fields": list(consent.shared_fields),
+        "withdrawn_on": consent.withdrawn_on,
+        "is_active": consent.is_active,
+    }
+
+
+def proceeding_out(proceeding: Proceeding) -> dict:
+    return {
+        "id": proceeding.pk,
+        "version": proceeding.version,
+        **{field: getattr(proceeding, field) for field in PROCEEDING_FIELDS},
+    }
+
+
+def task_out(task: Task) -> dict:
+    return {
+        "id": task.pk,
+        "title": task.title,
+        "due_on": task.due_on,
+        "assignee": staff_out(task.assignee),
+        "done_at": task.done_at,
+        "is_overdue": task.done_at is None and task.due_on < timezone.localdate(),
+    }
+
+
+def session_out(entry: ServiceEntry) -> dict:
+    return {
+        "id": entry.pk,
+        "kind": entry.kind,
+        "delivered_on": entry.delivered_on,
+        "duration_minutes": entry.duration_minutes,
+        "staff": staff_out(entry.staff),
+        "mediator": entry.mediator,
+        "language": entry.language,
+        "note": entry.note,
+    }
+
+
+def note_out(note: Note) -> dict:
+    return {
+        "id": note.pk,
+        "seal": note.seal,
+        "text": note.text,
+        "author": staff_out(note.author),
+        "written_at": note.written_at,
+    }
+
+
+def referral_out(referral: Referral) -> dict:
+    service = referral.service
+    return {
+        "id": referral.pk,
+        "version": referral.version,
+        "kind": referral.kind,
+        "status": referral.status,
+        "service": (
+            {
+                "id": service.pk,
+                "name": service.display_name,
+                "organization": organization_out(service.organization),
+            }
+            if service is not None
+            else None
+        ),
+        "department": department_out(referral.department),
+        "country": str(referral.country),
+        "is_cross_border": referral.is_cross_border,
+        "reason": referral.reason,
+        "shared_fields": list(referral.shared_fields),
+        "consent_id": referral.consent_id,
+        "consent_overridden": referral.consent_overridden_by_id is not None,
+        "sent_on": referral.sent_on,
+        "responded_on": referral.responded_on,
+        "completed_on": referral.completed_on,
+        "decline_reason": referral.decline_reason,
+        "feedback": referral.feedback,
+    }
+
+
+def _destination(referral: Referral) -> str:
+    if referral.service is not None:
+        return referral.service.display_name
+    return referral.department.name if referral.department is not None else ""
+
+
+def timeline_entry_out(item: TimelineItem, *, staff_by_id: dict) -> dict:
+    """One timeline event. A sealed note the caller may not read keeps its author and date, not its text.
+
+    `staff_by_id` holds the people behind referrals and consents, which the timeline does not load."""
+    record = item.record
+    entry = {"kind": item.kind, "at": item.at, "id": record.pk, "by": None, "text": None}
+    if item.kind == "service":
+        entry |= {
+            "by": staff_out(record.staff),
+            "text": record.note,
+            "service_kind": record.kind,
+            "duration_minutes": record.duration_minutes,
+            "language": record.language,
+            "mediator": record.mediator,
+        }
+    elif item.kind == "note":
+        entry |= {"by": staff_out(record.author), "text": record.text, "seal": record.seal}
+    elif item.kind == "sealed_note":
+        entry |= {"by": staff_out(record.author), "seal": record.seal}
+    elif item.kind == "status":
+        entry |= {
+            "by": staff_out(record.by),
+            "text": record.note,
+            "from_status": record.from_status,
+            "to_status": record.to_status,
+        }
+    elif item.kind == "referral":
+        entry |= {
+            "by": staff_out(staff_by_id.get(record.created_by_id)),
+            "text": record.reason,
+            "referral_kind": record.kind,
+            "referral_status": record.status,
+            "destination": _destination(record),
+        }
+    elif item.kind == "assessment":
+        entry |= {"by": staff_out(record.author), "text": record.notes}
+    elif item.kind == "consent":
+        entry |= {
+            "by": staff_out(staff_by_id.get(record.recorded_by_id)),
+            "consent_purpose": record.purpose,
+            "consent_active": record.is_active,
+            "destination": record.organization.display_name if record.organization else record.recipient_name,
+        }
+    elif item.kind == "document":
+        entry |= {"by": staff_out(record.uploaded_by), "title": record.title}
+    return entry

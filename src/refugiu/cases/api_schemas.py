@@ -1,0 +1,504 @@
+"""Input and output schemas of the cases API (refugiu.cases.api).
+
+Controlled values are the codes of `cases.vocabularies` (HTCDS names for the trafficking lists), given
+to OpenAPI as enums. Outputs never carry a beneficiary's identity, except `IdentityOut`, which only the
+audited identity endpoint returns; a beneficiary is otherwise known by their pseudonymous code.
+"""
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.db import models
+from django_countries import countries
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+from refugiu.cases import vocabularies as v
+
+
+def choice(choices: type[models.TextChoices]):
+    """The codes of a vocabulary as a Literal: validated on input, an enum in the OpenAPI document."""
+    return Literal[tuple(choices.values)]  # type: ignore[valid-type]
+
+
+Gender = choice(v.Gender)
+AgeBand = choice(v.AgeBand)
+MigrationStatus = choice(v.MigrationStatus)
+CaseCategory = choice(v.CaseCategory)
+CaseStatus = choice(v.CaseStatus)
+RiskLevel = choice(v.RiskLevel)
+CaseFlag = choice(v.CaseFlag)
+TeamFunction = choice(v.TeamFunction)
+TraffickingStatus = choice(v.TraffickingStatus) | Literal[""]
+ExploitationType = choice(v.ExploitationType)
+ControlMethod = choice(v.ControlMethod)
+RecruitmentMethod = choice(v.RecruitmentMethod)
+ConsentPurpose = choice(v.ConsentPurpose)
+ConsentForm = choice(v.ConsentForm)
+NeedLevel = choice(v.NeedLevel)
+ServiceKind = choice(v.ServiceKind)
+NoteSeal = choice(v.NoteSeal)
+ReferralKind = choice(v.ReferralKind)
+ReferralStatus = choice(v.ReferralStatus)
+SharedField = choice(v.SharedField)
+ProceedingKind = choice(v.ProceedingKind)
+ProceedingStage = choice(v.ProceedingStage)
+ClosureOutcome = choice(v.ClosureOutcome) | Literal[""]
+
+
+def _country_code(value: str) -> str:
+    value = value.strip().upper()
+    if value and value not in countries:
+        raise ValueError("must be an ISO 3166-1 alpha-2 country code, or empty")
+    return value
+
+
+Country = Annotated[
+    str, AfterValidator(_country_code), Field(max_length=2, description="ISO 3166-1 alpha-2, or empty.")
+]
+LanguageCode = Annotated[str, Field(min_length=2, max_length=16, description="A language code (ISO 639).")]
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)] | None
+# The largest id or version a database column holds: a larger number is refused as input (400) rather than
+# reaching SQLite, which cannot even bind it.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class Problem(Schema):
+    detail: str
+    code: str | None = Field(
+        None, description='Why a case operation was refused, e.g. "stale", "no_consent".'
+    )
+
+
+class Staff(Schema):
+    id: int
+    name: str
+
+
+class Department(Schema):
+    id: int
+    name: str
+
+
+# --- beneficiaries --------------------------------------------------------------------------------------
+
+
+class BeneficiaryOut(Schema):
+    id: int
+    code: str = Field(description="The pseudonymous code: how the person is named everywhere by default.")
+    gender: Gender
+    age_band: AgeBand
+    nationality: str
+    languages: list[str]
+    migration_status: MigrationStatus
+    version: Id
+
+
+class IdentityIn(Schema):
+    given_names: str = Field("", max_length=500)
+    family_names: str = Field("", max_length=500)
+    other_names: str = Field("", max_length=1000, description="Other names and spellings.")
+    date_of_birth: str = Field("", max_length=40, description="As known: a date, a year, or approximate.")
+    phone: str = Field("", max_length=100)
+    email: str = Field("", max_length=254)
+    address: str = Field("", max_length=1000)
+    document_type: str = Field("", max_length=100)
+    document_number: str = Field("", max_length=100)
+
+
+class IdentityOut(IdentityIn):
+    beneficiary_id: Id
+    code: str
+
+
+class BeneficiaryIn(Schema):
+    identity: IdentityIn
+    gender: Gender = v.Gender.UNKNOWN.value
+    age_band: AgeBand = v.AgeBand.UNKNOWN.value
+    nationality: Country = ""
+    languages: list[LanguageCode] = Field(default_factory=list, max_length=20)
+    migration_status: MigrationStatus = v.MigrationStatus.UNKNOWN.value
+    register_despite_matches: bool = Field(
+        False,
+        description="Search-before-register: registration answers 409 with the possible duplicates unless "
+        "this is true (set it once the caller has checked they are other people).",
+    )
+
+
+class BeneficiarySearchIn(Schema):
+    names: str = Field("", max_length=500, description="Any of the person's names, in any order.")
+    phone: str = Field("", max_length=100)
+    document: str = Field("", max_length=100, description="An identity document number.")
+    code: str = Field("", max_length=16, description="A beneficiary code.")
+
+
+class CaseRef(Schema):
+    id: int
+    reference: str
+    department: Department
+    status: CaseStatus
+
+
+class BeneficiaryMatch(Schema):
+    code: str
+    matched_on: list[Literal["name", "phone", "document", "code"]]
+    beneficiary_id: Id | None = Field(
+        description="Given when the caller works on one of the person's cases (or registered them and "
+        "no case was opened yet); null for a record known only elsewhere, which is named by its code."
+    )
+    cases: list[CaseRef] = Field(description="The person's cases the caller may see.")
+
+
+class PossibleDuplicates(Problem):
+    matches: list[BeneficiaryMatch]
+
+
+# --- cases ----------------------------------------------------------------------------------------------
+
+
+class CaseSummary(Schema):
+    id: int
+    reference: str
+    beneficiary_code: str
+    department: Department
+    category: CaseCategory
+    status: CaseStatus
+    risk_level: RiskLevel
+    flags: list[CaseFlag]
+    opened_on: dt.date
+    updated_at: dt.datetime
+    is_overdue: bool = Field(description="An open task or a proceeding's deadline is past.")
+    closure_requested: bool
+
+
+class CasePage(Schema):
+    total_items: int
+    total_pages: int
+    page_number: int
+    size: int
+    contents: list[CaseSummary]
+
+
+class CaseOut(Schema):
+    id: int
+    reference: str
+    version: int = Field(description="Send it back with a PATCH: a save over a newer version answers 409.")
+    beneficiary: BeneficiaryOut
+    department: Department
+    category: CaseCategory
+    status: CaseStatus
+    risk_level: RiskLevel
+    flags: list[CaseFlag]
+    trafficking_status: TraffickingStatus
+    exploitation_types: list[ExploitationType]
+    control_methods: list[ControlMethod]
+    recruitment_methods: list[RecruitmentMethod]
+    exploitation_country: str
+    summary: str
+    opened_on: dt.date
+    updated_at: dt.datetime
+    closure_requested_at: dt.datetime | None
+    closure_outcome: ClosureOutcome
+    closed_on: dt.date | None
+
+
+class TeamMemberOut(Schema):
+    user: Staff
+    function: TeamFunction
+    is_lead: bool
+
+
+class AssessmentIn(Schema):
+    assessed_on: dt.date | None = Field(None, description="Defaults to today.")
+    legal: NeedLevel = "none"
+    social: NeedLevel = "none"
+    psychological: NeedLevel = "none"
+    medical: NeedLevel = "none"
+    shelter: NeedLevel = "none"
+    interpretation: NeedLevel = "none"
+    safety: NeedLevel = "none"
+    notes: str = Field("", max_length=20_000)
+
+
+class AssessmentOut(AssessmentIn):
+    id: int
+    assessed_on: dt.date
+    author: Staff
+
+
+class Organization(Schema):
+    id: uuid.UUID
+    name: str
+
+
+class ConsentIn(Schema):
+    purpose: ConsentPurpose
+    form: ConsentForm
+    given_on: dt.date | None = Field(None, description="Defaults to today.")
+    organization_id: uuid.UUID | None = Field(
+        None, description="Sharing: the directory organisation the person agreed to share with."
+    )
+    recipient_name: str = Field("", max_length=200, description="Sharing: a recipient not in the directory.")
+    shared_fields: list[SharedField] = Field(default_factory=list, description="Sharing: what may be shared.")
+
+
+class ConsentOut(Schema):
+    id: int
+    case_id: int | None
+    purpose: ConsentPurpose
+    form: ConsentForm
+    given_on: dt.date
+    organization: Organization | None
+    recipient_name: str
+    shared_fields: list[SharedField]
+    withdrawn_on: dt.date | None
+    is_active: bool
+
+
+class ConsentWithdrawIn(Schema):
+    withdrawn_on: dt.date | None = Field(None, description="Defaults to today.")
+
+
+class ProceedingFields(Schema):
+    authority: str = Field("", max_length=200, description="Court or authority.")
+    file_number: str = Field("", max_length=200)
+    started_on: dt.date | None = None
+    decided_on: dt.date | None = None
+    deadline: dt.date | None = Field(None, description="The next deadline; it appears in the team's work.")
+    deadline_label: str = Field("", max_length=200, description="What is due by the deadline.")
+    is_dublin: bool = False
+    is_appeal: bool = False
+    pecuniary_claimed: Money = None
+    non_pecuniary_claimed: Money = None
+    pecuniary_awarded: Money = None
+    non_pecuniary_awarded: Money = None
+    currency: str = Field("", max_length=3, description="ISO 4217, e.g. EUR.")
+    evidence: str = Field("", max_length=20_000, description="E.g. psychological reports.")
+    notes: str = Field("", max_length=20_000)
+
+
+class ProceedingIn(ProceedingFields):
+    kind: ProceedingKind
+    stage: ProceedingStage = Field(description="One of the stages of the proceeding's kind.")
+
+
+class ProceedingUpdateIn(Schema):
+    """Only the fields sent are changed."""
+
+    version: Id
+    stage: ProceedingStage = None
+    authority: str = Field(None, max_length=200)
+    file_number: str = Field(None, max_length=200)
+    started_on: dt.date | None = None
+    decided_on: dt.date | None = None
+    deadline: dt.date | None = None
+    deadline_label: str = Field(None, max_length=200)
+    is_dublin: bool = None
+    is_appeal: bool = None
+    pecuniary_claimed: Money = None
+    non_pecuniary_claimed: Money = None
+    pecuniary_awarded: Money = None
+    non_pecuniary_awarded: Money = None
+    currency: str = Field(None, max_length=3)
+    evidence: str = Field(None, max_length=20_000)
+    notes: str = Field(None, max_length=20_000)
+
+
+class ProceedingOut(ProceedingIn):
+    id: int
+    version: Id
+
+
+class TaskIn(Schema):
+    title: str = Field(min_length=1, max_length=500)
+    due_on: dt.date
+    assignee_id: Id | None = Field(None, description="A member of staff who works on the case; default: you.")
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    due_on: dt.date
+    assignee: Staff
+    done_at: dt.datetime | None
+    is_overdue: bool
+
+
+class CaseDetail(CaseOut):
+    team: list[TeamMemberOut]
+    latest_assessment: AssessmentOut | None
+    consents: list[ConsentOut] = Field(description="The person's consents, latest first.")
+    proceedings: list[ProceedingOut]
+    open_tasks: list[TaskOut]
+    can_edit: bool = Field(description="The caller may write to this case (team member or coordinator).")
+    can_coordinate: bool = Field(description="The caller is the department's coordinator.")
+
+
+class TeamMemberIn(Schema):
+    user_id: Id
+    function: TeamFunction
+    is_lead: bool = False
+
+
+class CaseOpenIn(Schema):
+    beneficiary_id: Id = Field(description="A person you registered, or one of whose cases you work on.")
+    department_id: Id = Field(description="A department you work in.")
+    category: CaseCategory
+    risk_level: RiskLevel = v.RiskLevel.LOW.value
+    flags: list[CaseFlag] = Field(default_factory=list)
+    trafficking_status: TraffickingStatus = ""
+    exploitation_types: list[ExploitationType] = Field(default_factory=list)
+    control_methods: list[ControlMethod] = Field(default_factory=list)
+    recruitment_methods: list[RecruitmentMethod] = Field(default_factory=list)
+    exploitation_country: Country = ""
+    summary: str = Field("", max_length=20_000)
+    team: list[TeamMemberIn] = Field(
+        default_factory=list,
+        description="Coordinators only: who works on the case. Without it, a caseworker who opens a case "
+        "leads its team.",
+    )
+    my_function: TeamFunction | None = Field(
+        None,
+        description="Your function on the case, when you lead it (default: the one you last held).",
+    )
+
+
+class CaseUpdateIn(Schema):
+    """Only the fields sent are changed. `status` moves the case along its path (open → assessment →
+    support plan → services; one step back is allowed); closing goes through the coordinator."""
+
+    version: Id
+    category: CaseCategory = None
+    risk_level: RiskLevel = None
+    flags: list[CaseFlag] = None
+    trafficking_status: TraffickingStatus = None
+    exploitation_types: list[ExploitationType] = None
+    control_methods: list[ControlMethod] = None
+    recruitment_methods: list[RecruitmentMethod] = None
+    exploitation_country: Country = None
+    summary: str = Field(None, max_length=20_000)
+    status: CaseStatus = None
+    status_note: str = Field("", max_length=5_000, description="Why the status changed.")
+
+
+# --- what happens in a case -----------------------------------------------------------------------------
+
+
+class SessionIn(Schema):
+    kind: ServiceKind
+    duration_minutes: int = Field(gt=0, le=24 * 60)
+    delivered_on: dt.date | None = Field(None, description="Defaults to today; never in the future.")
+    mediator: str = Field("", max_length=150, description="The mediator or interpreter present.")
+    language: str = Field("", max_length=16, description="The language used (ISO 639).")
+    note: str = Field("", max_length=20_000)
+
+
+class SessionOut(SessionIn):
+    id: int
+    delivered_on: dt.date
+    staff: Staff
+
+
+class NoteIn(Schema):
+    text: str = Field(min_length=1, max_length=50_000)
+    seal: NoteSeal = Field(
+        v.NoteSeal.NONE.value,
+        description="psychological / legal: readable only by the psychologists / lawyers on the team.",
+    )
+
+
+class NoteOut(NoteIn):
+    id: int
+    author: Staff
+    written_at: dt.datetime
+
+
+class ReferralIn(Schema):
+    service_id: uuid.UUID | None = Field(None, description="External: a service of the directory.")
+    department_id: Id | None = Field(None, description="Internal: another department.")
+    reason: str = Field(min_length=1, max_length=20_000)
+    shared_fields: list[SharedField] = Field(
+        description="Exactly which data is shared; the consent must cover it."
+    )
+    override_reason: str = Field(
+        "", max_length=5_000, description="Coordinators only: why the referral goes without consent."
+    )
+
+
+class ReferralUpdateIn(Schema):
+    version: Id
+    status: ReferralStatus = Field(description="sent → accepted → completed; sent or accepted → declined.")
+    decline_reason: str = Field("", max_length=5_000, description="Required when declined.")
+    feedback: str = Field("", max_length=20_000)
+
+
+class ServiceRef(Schema):
+    id: uuid.UUID
+    name: str
+    organization: Organization
+
+
+class ReferralOut(Schema):
+    id: int
+    version: Id
+    kind: ReferralKind
+    status: ReferralStatus
+    service: ServiceRef | None
+    department: Department | None
+    country: str
+    is_cross_border: bool
+    reason: str
+    shared_fields: list[SharedField]
+    consent_id: int | None
+    consent_overridden: bool
+    sent_on: dt.date
+    responded_on: dt.date | None
+    completed_on: dt.date | None
+    decline_reason: str
+    feedback: str
+
+
+class TimelineEntry(Schema):
+    """One event of the case. Which optional fields are set depends on `kind`."""
+
+    kind: Literal["service", "note", "sealed_note", "status", "referral", "assessment", "consent", "document"]
+    at: dt.datetime
+    id: int
+    by: Staff | None
+    text: str | None = Field(
+        description="The note, the session's note or the status change's note; null for a sealed note "
+        "the caller may not read."
+    )
+    seal: NoteSeal | None = None
+    service_kind: ServiceKind | None = None
+    duration_minutes: int | None = None
+    language: str | None = None
+    mediator: str | None = None
+    from_status: CaseStatus | Literal[""] | None = None
+    to_status: CaseStatus | None = None
+    referral_kind: ReferralKind | None = None
+    referral_status: ReferralStatus | None = None
+    destination: str | None = None
+    consent_purpose: ConsentPurpose | None = None
+    consent_active: bool | None = None
+    title: str | None = Field(None, description="A document's title.")
+
+
+class CaseBrief(Schema):
+    id: int
+    reference: str
+    beneficiary_code: str
+
+
+class WorkItem(Schema):
+    kind: Literal["task", "deadline"]
+    due_on: dt.date
+    is_overdue: bool
+    case: CaseBrief
+    title: str = Field(description="The task, or what is due by the proceeding's deadline.")
+    task_id: int | None
+    proceeding_id: int | None
+    proceeding_kind: ProceedingKind | None
