@@ -19,26 +19,9 @@ from refugiu.cases.models import (
     Task,
 )
 from refugiu.cases.selectors import TimelineItem
+from refugiu.cases.services import PROCEEDING_EDITABLE
 
-PROCEEDING_FIELDS = (
-    "kind",
-    "stage",
-    "authority",
-    "file_number",
-    "started_on",
-    "decided_on",
-    "deadline",
-    "deadline_label",
-    "is_dublin",
-    "is_appeal",
-    "pecuniary_claimed",
-    "non_pecuniary_claimed",
-    "pecuniary_awarded",
-    "non_pecuniary_awarded",
-    "currency",
-    "evidence",
-    "notes",
-)
+PROCEEDING_FIELDS = ("kind", *PROCEEDING_EDITABLE)
 NEED_AREAS = ("legal", "social", "psychological", "medical", "shelter", "interpretation", "safety")
 
 

@@ -13,6 +13,7 @@ from refugiu.accounts.models import RoleAssignment, User
 from refugiu.accounts.roles import Role
 from refugiu.cases import access
 from refugiu.cases import vocabularies as v
+from refugiu.cases.services import PROCEEDING_EDITABLE
 from refugiu.organisation.models import Department
 
 PRIVATE = {"autocomplete": "off"}
@@ -501,24 +502,7 @@ def _stage_choices():
     ]
 
 
-PROCEEDING_FIELDS = (
-    "stage",
-    "authority",
-    "file_number",
-    "started_on",
-    "decided_on",
-    "deadline",
-    "deadline_label",
-    "is_dublin",
-    "is_appeal",
-    "pecuniary_claimed",
-    "non_pecuniary_claimed",
-    "pecuniary_awarded",
-    "non_pecuniary_awarded",
-    "currency",
-    "evidence",
-    "notes",
-)
+PROCEEDING_FIELDS = PROCEEDING_EDITABLE
 
 
 def _money(label):

@@ -50,7 +50,7 @@ from refugiu.cases.models import (
     Task,
     TeamMember,
 )
-from refugiu.cases.services import IDENTITY_FIELDS, CaseError
+from refugiu.cases.services import IDENTITY_FIELDS, PROCEEDING_EDITABLE, CaseError
 from refugiu.core.audit import audit_record
 from refugiu.core.models import AuditEntry
 
@@ -222,25 +222,7 @@ REFERRAL_FIELDS = (
     "decline_reason",
     "feedback",
 )
-PROCEEDING_FIELDS = (
-    "kind",
-    "stage",
-    "authority",
-    "file_number",
-    "started_on",
-    "decided_on",
-    "deadline",
-    "deadline_label",
-    "is_dublin",
-    "is_appeal",
-    "pecuniary_claimed",
-    "non_pecuniary_claimed",
-    "pecuniary_awarded",
-    "non_pecuniary_awarded",
-    "currency",
-    "evidence",
-    "notes",
-)
+PROCEEDING_FIELDS = ("kind", *PROCEEDING_EDITABLE)
 TASK_FIELDS = ("title", "due_on", "assignee", "done_at")
 DOCUMENT_FIELDS = ("title", "content_type", "size", "uploaded_at", "uploaded_by")
 
