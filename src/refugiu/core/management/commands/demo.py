@@ -1,7 +1,11 @@
 """`refugiu demo`: a working installation with the seed organisation's data, in one command.
 
-Safe to run again: it migrates, loads demo data only into an empty database, keeps existing accounts
-and their passwords, and prints the demo logins each time.
+Safe to run again: it migrates, loads demo data only into an empty database, keeps existing accounts,
+their passwords and their authenticator secrets, and prints the demo logins each time.
+
+Accounts that can see case files must sign in with a second factor, so the demo enrols an authenticator
+app for each of them (allauth's own TOTP activation, with recovery codes) and prints its secret: add it
+to any authenticator app to sign in.
 """
 
 import secrets
@@ -12,17 +16,32 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from refugiu.accounts.models import RoleAssignment, User
-from refugiu.accounts.roles import Role
+from refugiu.accounts.roles import ROLES_NEEDING_SECOND_FACTOR, Role
+from refugiu.cases.demo_stories import ASYLUM, TRAFFICKING
 
+# username, role, the assistance departments the role is tied to, what the account is for.
 DEMO_ACCOUNTS = [
-    ("admin", Role.ADMINISTRATOR, "Administrator (also Django admin)"),
-    ("editor", Role.DIRECTORY_EDITOR, "Directory editor"),
-    ("coordinator", Role.COORDINATOR, "Coordinator"),
-    ("caseworker", Role.CASEWORKER, "Caseworker"),
-    ("trainer", Role.PROGRAMME_STAFF, "Programme staff"),
-    ("dpo", Role.DATA_PROTECTION_OFFICER, "Data protection officer"),
-    ("researcher", Role.RESEARCHER, "Researcher"),
+    ("admin", Role.ADMINISTRATOR, (), "Administrator (also Django admin)"),
+    ("editor", Role.DIRECTORY_EDITOR, (), "Directory editor"),
+    ("coordinator", Role.COORDINATOR, (TRAFFICKING,), "Coordinator, department for victims of trafficking"),
+    ("coordinator2", Role.COORDINATOR, (ASYLUM,), "Coordinator, department for asylum seekers and refugees"),
+    ("psychologist", Role.CASEWORKER, (TRAFFICKING, ASYLUM), "Caseworker: psychologist"),
+    ("lawyer", Role.CASEWORKER, (TRAFFICKING, ASYLUM), "Caseworker: lawyer"),
+    ("socialworker", Role.CASEWORKER, (TRAFFICKING,), "Caseworker: social worker"),
+    ("mediator", Role.CASEWORKER, (ASYLUM,), "Caseworker: cultural mediator and interpreter"),
+    ("caseworker", Role.CASEWORKER, (ASYLUM,), "Caseworker: social worker, asylum department"),
+    ("trainer", Role.PROGRAMME_STAFF, (), "Programme staff"),
+    ("dpo", Role.DATA_PROTECTION_OFFICER, (), "Data protection officer"),
+    ("researcher", Role.RESEARCHER, (), "Researcher"),
 ]
+DISPLAY_NAMES = {
+    "psychologist": "Demo psychologist",
+    "lawyer": "Demo lawyer",
+    "socialworker": "Demo social worker",
+    "mediator": "Demo cultural mediator",
+    "caseworker": "Demo social worker (asylum)",
+    "coordinator2": "Demo coordinator (asylum)",
+}
 
 
 class Command(BaseCommand):
@@ -38,10 +57,19 @@ class Command(BaseCommand):
         call_command("createcachetable", verbosity=0)
         loaded = demo_data_load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded." if loaded else "Existing data kept."))
-        passwords = demo_accounts_ensure()
+        logins = demo_accounts_ensure()
         self.stdout.write("\nDemo accounts (username / password / role):")
-        for username, _role, label in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {username:<12} {passwords[username]:<24} {label}")
+        for username, _role, _departments, label in DEMO_ACCOUNTS:
+            password, secret, url = logins[username]
+            self.stdout.write(f"  {username:<12} {password:<24} {label}")
+            if secret:
+                self.stdout.write(f"  {'':<12} authenticator secret {secret}")
+                self.stdout.write(f"  {'':<12} {url}")
+        self.stdout.write(
+            "\nAccounts with an authenticator secret see case files, so they sign in with a second factor:\n"
+            "add the secret (or the otpauth:// link, as a QR code) to any authenticator app and enter\n"
+            "the code it shows after the password. Recovery codes: /accounts/2fa/recovery-codes/."
+        )
         self.stdout.write(f"(kept in {settings.DATA_DIR / 'demo-accounts.txt'})\n")
         if not no_serve:
             self.stdout.write(f"Serving on http://{bind}/ — press Ctrl+C to stop.")
@@ -49,7 +77,9 @@ class Command(BaseCommand):
 
 
 def demo_data_load() -> bool:
-    """Load the seed organisation and its directory into an empty database; True when loaded."""
+    """Load the seed organisation, its directory, the demo accounts and the demo cases into an empty
+    database; True when loaded."""
+    from refugiu.cases.demo import cases_demo_load
     from refugiu.directory.demo import directory_demo_load
     from refugiu.organisation.demo import organisation_demo_load
     from refugiu.organisation.models import Organisation
@@ -59,27 +89,68 @@ def demo_data_load() -> bool:
     with transaction.atomic():
         organisation_demo_load()
         directory_demo_load()
+        demo_accounts_ensure()  # the cases are written by the demo accounts
+        cases_demo_load()
     return True
 
 
-def demo_accounts_ensure() -> dict[str, str]:
-    """Create the demo accounts once, with random passwords kept (0600) in the data folder."""
+def demo_accounts_ensure() -> dict[str, tuple[str, str, str]]:
+    """Create the demo accounts once, with random passwords kept (0600) in the data folder, and an
+    authenticator app enrolled for each account that needs a second factor.
+
+    Returns username → (password, authenticator secret or "", otpauth:// URL or "").
+    """
+    from refugiu.cases.demo import assistance_departments
+
     path = settings.DATA_DIR / "demo-accounts.txt"
     known = {}
     if path.exists():
         for line in path.read_text().splitlines():
-            username, _, password = line.partition(" ")
-            known[username] = password
-    for username, role, label in DEMO_ACCOUNTS:
+            if len(line.split()) >= 2:  # "username password [authenticator secret]"
+                username, password = line.split()[:2]
+                known[username] = password
+    departments = assistance_departments()
+    logins = {}
+    for username, role, department_keys, label in DEMO_ACCOUNTS:
         user = User.objects.filter(username=username).first()
         if user is None or username not in known:
             known[username] = secrets.token_urlsafe(12)
-            user = user or User(username=username, display_name=f"Demo {label.lower()}")
+            user = user or User(
+                username=username, display_name=DISPLAY_NAMES.get(username, f"Demo {label.lower()}")
+            )
             user.set_password(known[username])
             user.is_staff = role == Role.ADMINISTRATOR or role == Role.DIRECTORY_EDITOR
             user.is_superuser = role == Role.ADMINISTRATOR
             user.save()
-        RoleAssignment.objects.get_or_create(user=user, role=role, department=None)
-    path.write_text("".join(f"{u} {p}\n" for u, p in known.items()))
+        tied = [departments.get(key) for key in department_keys if departments.get(key) is not None]
+        for department in tied or [None]:
+            RoleAssignment.objects.get_or_create(user=user, role=role, department=department)
+        if tied:
+            # An account made by an older demo held the role without a department.
+            RoleAssignment.objects.filter(user=user, role=role, department=None).delete()
+        secret, url = ("", "")
+        if role in ROLES_NEEDING_SECOND_FACTOR:
+            secret, url = _authenticator_ensure(user)
+        logins[username] = (known[username], secret, url)
+    path.write_text("".join(f"{u} {p} {s}".rstrip() + "\n" for u, (p, s, _url) in logins.items()))
     path.chmod(0o600)
-    return known
+    return logins
+
+
+def _authenticator_ensure(user) -> tuple[str, str]:
+    """The user's TOTP secret and its otpauth:// URL, enrolling an authenticator (and recovery codes)
+    the way allauth's own activation page does if the user has none yet."""
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        secret = generate_totp_secret()
+        TOTP.activate(user, secret)
+        RecoveryCodes.activate(user)
+    else:
+        secret = decrypt(authenticator.data["secret"])
+    return secret, get_adapter().build_totp_url(user, secret)
