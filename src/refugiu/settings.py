@@ -57,6 +57,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("REFUGIU_TEST_SQLITE_NAME") or None}
 else:
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("REFUGIU_TEST_DATABASE_NAME") or None}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # JIT compilation pays off for long analytical queries, not for ours: it spent 160 ms compiling
+        # a 30 ms count of a coordinator's cases (BENCHMARKS.md).
+        DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -182,7 +186,9 @@ SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# Nothing reaches other sites. Not "no-referrer": under it browsers send `Origin: null` with every form
+# POST, and Django's CSRF check refuses them all (sign-in included).
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "refugiu_cache"}}
