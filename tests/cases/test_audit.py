@@ -152,3 +152,14 @@ def test_nobody_else_reads_the_log(client, world):
         assert client.get(reverse("dpo:audit_export")).status_code == 404
         assert client.get(reverse("dpo:break_glass")).status_code == 404
     assert not AuditEntry.objects.filter(action__startswith="core.audit.").exists()
+
+
+def test_a_case_search_finds_the_list_pages_that_showed_it(world):
+    from refugiu.cases import gdpr, selectors
+
+    case, other = world["case"], world["other_case"]
+    selectors.case_list_audit(user=world["lawyer"], request=None, case_ids=[other.pk * 10 + 1, case.pk])
+    selectors.case_list_audit(user=world["lawyer"], request=None, case_ids=[case.pk * 10 + 1])
+    found = gdpr.audit_search(user=world["dpo"], filters=gdpr.AuditFilters(case=case.pk))
+    listed = [e for e in found if e.action == "cases.case.listed"]
+    assert len(listed) == 1 and listed[0].detail["cases"][-1] == case.pk

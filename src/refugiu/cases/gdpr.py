@@ -23,7 +23,8 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -585,6 +586,9 @@ class AuditFilters:
         }
 
 
+LISTING_ACTIONS = ("cases.case.listed", "cases.work.listed")
+
+
 def audit_search(*, user, filters: AuditFilters) -> QuerySet[AuditEntry]:
     _require(user)
     entries = AuditEntry.objects.all()
@@ -593,7 +597,12 @@ def audit_search(*, user, filters: AuditFilters) -> QuerySet[AuditEntry]:
     if filters.action:
         entries = entries.filter(action__startswith=filters.action)
     if filters.case is not None:
-        entries = entries.filter(case_id=filters.case)
+        # A list page writes one record naming every case it showed (detail["cases"]); those count as
+        # accesses of each of them. Matched on the record's text: JSON containment has no SQLite lookup.
+        listed = Q(action__in=LISTING_ACTIONS) & Q(detail_text__regex=rf"[\[ ,]{int(filters.case)}[\],]")
+        entries = entries.annotate(detail_text=Cast("detail", TextField())).filter(
+            Q(case_id=filters.case) | listed
+        )
     if filters.beneficiary is not None:
         entries = entries.filter(beneficiary_id=filters.beneficiary)
     if filters.since is not None:
