@@ -95,3 +95,13 @@ def test_server_errors_show_nothing_of_the_request(people, settings, monkeypatch
     assert response.status_code == 500
     assert NAMES["family_names"].encode() not in response.content
     assert b"Traceback" not in response.content
+
+
+def test_the_admin_site_holds_no_case_data_nor_the_audit_log():
+    """An administrator "sees no case content unless also assigned" (product brief §2): Django's admin,
+    open to superusers, must not offer a way round the case scope, nor a way to edit the audit log."""
+    from django.contrib import admin
+
+    labels = {model._meta.app_label for model in admin.site._registry}
+    assert "cases" not in labels
+    assert not any(model._meta.label == "core.AuditEntry" for model in admin.site._registry)
