@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from refugiu.accounts.roles import Role
 from refugiu.cases import services
 from refugiu.cases import vocabularies as v
+from refugiu.cases.documents import document_store
 from refugiu.cases.models import Case
 from refugiu.core.models import AuditEntry
 from tests.accounts.mfa import force_login_with_mfa
@@ -146,14 +147,16 @@ def world(settings, tmp_path):
         shared_fields=["code"],
         form=v.ConsentForm.WRITTEN,
     )
-    referral = services.referral_send(user=by, case=case, service=service, reason="shelter", shared_fields=["code"])
+    referral = services.referral_send(
+        user=by, case=case, service=service, reason="shelter", shared_fields=["code"]
+    )
     task = services.task_create(user=by, case=case, title="call", due_on=dt.date.today())
     proceeding = services.proceeding_record(
         user=by, case=case, kind=v.ProceedingKind.CRIMINAL_CASE, stage=v.ProceedingStage.COMPLAINT
     )
-    from refugiu.cases.documents import document_store  # noqa: PLC0415 - built alongside this test
-
-    document = document_store(user=by, case=case, title="scan", data=b"%PDF-1.4\n%fake\n", filename="scan.pdf")
+    document = document_store(
+        user=by, case=case, title="scan", data=b"%PDF-1.4\n%fake\n", filename="scan.pdf"
+    )
     kwargs = {
         "case_id": case.pk,
         "beneficiary_id": case.beneficiary_id,
@@ -206,7 +209,9 @@ def test_matrix(client, world, name):
 def test_another_cases_records_answer_404(client, world):
     """A sub-record id taken from one case, used under another case the user can see: 404."""
     people = world["people"]
-    mine = case_new(department=world["case"].department, by=people["coordinator"], team=[(people["outsider"], "other")])
+    mine = case_new(
+        department=world["case"].department, by=people["coordinator"], team=[(people["outsider"], "other")]
+    )
     force_login_with_mfa(client, people["outsider"])
     kwargs = {**world["kwargs"], "case_id": mine.pk}
     for name, needed in module_urls().items():
