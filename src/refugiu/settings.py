@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "refugiu.organisation",
     "refugiu.directory",
     "refugiu.cases",
+    "refugiu.programmes",
 ]
 
 MIDDLEWARE = [

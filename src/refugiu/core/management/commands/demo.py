@@ -83,12 +83,14 @@ def demo_data_load() -> bool:
     from refugiu.directory.demo import directory_demo_load
     from refugiu.organisation.demo import organisation_demo_load
     from refugiu.organisation.models import Organisation
+    from refugiu.programmes.demo import programmes_demo_load
 
     if Organisation.objects.exists():
         return False
     with transaction.atomic():
         organisation_demo_load()
         directory_demo_load()
+        programmes_demo_load()
         demo_accounts_ensure()  # the cases are written by the demo accounts
         cases_demo_load()
     return True
