@@ -7,6 +7,7 @@ from refugiu.api import api
 urlpatterns = [
     path("", include("refugiu.directory.urls")),
     path("", include("refugiu.organisation.urls")),
+    path("", include("refugiu.programmes.urls")),
     path("staff/", include("refugiu.core.urls")),
     path("staff/cases/", include("refugiu.cases.urls")),
     path("staff/cases/<int:case_id>/documents/", include("refugiu.cases.document_urls")),
