@@ -24,7 +24,8 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from unidecode import unidecode
+
+from refugiu.core.folding import fold
 
 ENV_VAR = "REFUGIU_ENCRYPTION_KEYS"
 PREFIX = "f1:"  # marks our ciphertext, so a plaintext value can never be mistaken for it
@@ -115,11 +116,6 @@ def rotate_text(value: str) -> str:
 
 def rotate_bytes(data: bytes) -> bytes:
     return _fernet().rotate(data)
-
-
-def fold(value: str) -> str:
-    """Lower-case ASCII letters and digits only: 'Ioana-Maria Ștefănescu' → 'ioana maria stefanescu'."""
-    return re.sub(r"[^a-z0-9]+", " ", unidecode(value).lower()).strip()
 
 
 def blind_tokens(value: str, *, kind: str) -> set[str]:

@@ -13,15 +13,13 @@ by name. Nothing is scored per match, so a common term costs a sort, not a scori
 Search queries are never stored or logged.
 """
 
-import functools
-import re
 import uuid
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Q
-from unidecode import unidecode
 
+from refugiu.core.folding import fold
 from refugiu.directory.models import (
     Address,
     Attribute,
@@ -37,26 +35,11 @@ from refugiu.directory.transliteration import extra_spellings
 
 COUNT_CAP = 1000
 MAX_QUERY_WORDS = 8
-_NON_WORD = re.compile(r"[^a-z0-9]+")
 
 # Facets shown on the search page, in order. Taxonomy facets are keyed by the taxonomy's slug.
 TAXONOMY_FACETS = ("institution_type", "service_type", "target_group", "crime_type")
 PLACE_FACETS = ("country", "city")
 FACETS = (*PLACE_FACETS, *TAXONOMY_FACETS, "language")
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII words separated by single spaces: the form both indexes and queries use."""
-    if not text:
-        return ""
-    # Word by word through a cache: real and synthetic text repeat their words, and transliterating
-    # character by character was most of the time of indexing a large directory.
-    return " ".join(filter(None, map(_fold_word, text.split())))
-
-
-@functools.lru_cache(maxsize=200_000)
-def _fold_word(word: str) -> str:
-    return _NON_WORD.sub(" ", unidecode(word).lower()).strip()
 
 
 def fold_for_index(text: str) -> str:
