@@ -62,13 +62,16 @@ def world():
     domestic = ServiceFactory(name="Shelter for women", organization__name="Casa Speranței")
     search_reindex_organizations([abroad.pk, domestic.organization_id])
     # The page checks that the person's names are absent: they must not also be a colleague's or a company's.
-    shown_anyway = [user.display_name for user, _secret in people.values()] + [
-        department.organisation.name,
-        outsider.display_name,
-    ]
+    # Every staff member's names and e-mail count, since pages name staff in several forms.
+    staff_members = [user for user, _secret in people.values()] + [outsider]
+    shown_anyway = [
+        text
+        for user in staff_members
+        for text in (user.display_name, user.first_name, user.last_name, user.email)
+    ] + [department.organisation.name]
 
     def unlike_others(make) -> str:
-        while any((value := make()) in text for text in shown_anyway):
+        while any((value := make()) in text or text in value for text in shown_anyway if text):
             pass
         return value
 
