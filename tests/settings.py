@@ -6,6 +6,11 @@ import tempfile
 os.environ.setdefault("REFUGIU_DATA_DIR", tempfile.mkdtemp(prefix="refugiu-tests-"))
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-else")
 os.environ.setdefault("REFUGIU_MANIFEST_STATIC", "0")
+# A file, not SQLite's shared in-memory database: concurrent requests in tests (registration for the last
+# places) then lock and wait as they do in production instead of failing at once on a table lock.
+os.environ.setdefault(
+    "REFUGIU_TEST_SQLITE_NAME", os.path.join(os.environ["REFUGIU_DATA_DIR"], "test-database.sqlite3")
+)
 
 from refugiu.settings import *  # noqa: E402, F403
 

@@ -218,4 +218,12 @@ REFUGIU = {
     "RETENTION_YEARS": int(os.environ.get("REFUGIU_RETENTION_YEARS", "5")),
     # A signed-in session with no request for this long is ended.
     "IDLE_TIMEOUT_MINUTES": int(os.environ.get("REFUGIU_IDLE_TIMEOUT_MINUTES", "15")),
+    # Programmes: counts below this are shown as "<N" in anything published or exported for funders;
+    # participants' names, e-mails and institutions are blanked this many months after their event;
+    # registration reminders go out this many days before an event's first day.
+    "STATISTICS_THRESHOLD": int(os.environ.get("REFUGIU_STATISTICS_THRESHOLD", "5")),
+    "PARTICIPANT_RETENTION_MONTHS": int(os.environ.get("REFUGIU_PARTICIPANT_RETENTION_MONTHS", "24")),
+    "REMINDER_DAYS_BEFORE": int(os.environ.get("REFUGIU_REMINDER_DAYS_BEFORE", "2")),
+    # Where this installation is reached from outside: links in e-mails sent without a request.
+    "SITE_URL": os.environ.get("REFUGIU_SITE_URL", "http://127.0.0.1:8000"),
 }

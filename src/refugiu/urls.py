@@ -13,6 +13,8 @@ urlpatterns = [
     path("staff/cases/<int:case_id>/documents/", include("refugiu.cases.document_urls")),
     path("staff/dpo/", include("refugiu.cases.dpo_urls")),
     path("staff/api-tokens/", include("refugiu.cases.token_urls")),
+    path("staff/programmes/", include("refugiu.programmes.staff_urls")),
+    path("staff/programmes/statistics/", include("refugiu.programmes.statistics_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -146,3 +146,43 @@ class DepartmentStaffing(models.Model):
 
     def __str__(self):
         return STAFF_COUNT_LABELS[self.role] % {"count": self.count}
+
+
+class StaffMember(models.Model):
+    """A named person in a department, for the organisational chart: an employee or a collaborator.
+
+    `DepartmentStaffing` keeps the counts a report states; members are the people behind them where the
+    organisation chooses to name them. A member may, but need not, have a user account.
+    """
+
+    class Kind(models.TextChoices):
+        EMPLOYEE = "employee", _("staff member")
+        COLLABORATOR = "collaborator", _("collaborator")
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.CASCADE, related_name="members"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=32, choices=StaffRole.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EMPLOYEE)
+    position = models.CharField(
+        _("position"), max_length=200, blank=True, help_text=_("e.g. head of department")
+    )
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_memberships",
+    )
+    is_public = models.BooleanField(_("shown on the public chart"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["department", "order", "name"]
+        verbose_name = _("staff member or collaborator")
+        verbose_name_plural = _("staff members and collaborators")
+
+    def __str__(self):
+        return self.name

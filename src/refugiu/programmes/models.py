@@ -5,14 +5,20 @@ Partners, organisers and networks are directory organisations (`directory.Organi
 
 Dates that the sources give only in part ("2017", "June 2019") are stored as the first day of the period
 with a precision (day, month, year) beside them, so that they are shown exactly as known and still sort.
-Headcounts are null when unknown, never 0. Individual participants, registration and attendance hang from
-`Event` and `EventDay` in a later step.
+Headcounts are null when unknown, never 0.
+
+Individual participants register for an event (`Participant`), are checked in per `EventDay`
+(`Attendance`), receive a certificate code when they attended, and may answer an anonymous `Evaluation`.
+`Event.places_taken` counts confirmed participants; it only changes through `programmes.services`, by
+conditional UPDATEs that keep it at or under `capacity` however many people register at once.
 """
 
 import datetime
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -20,8 +26,12 @@ from django_countries.fields import CountryField
 from refugiu.programmes.vocabularies import (
     DatePrecision,
     DeliverableKind,
+    EvaluationScore,
     EventRole,
     EventType,
+    ParticipantGender,
+    ParticipantSource,
+    ParticipantStatus,
     PartnerRole,
     PartnerScope,
     Profession,
@@ -400,7 +410,21 @@ class Event(models.Model):
     headcount = models.PositiveIntegerField(
         _("number of participants"), null=True, blank=True, help_text=_("Leave empty when not known.")
     )
-    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
+    registration_open = models.BooleanField(
+        _("registration open"),
+        default=False,
+        help_text=_("Whether the public registration form accepts people."),
+    )
+    registration_closes_on = models.DateField(
+        _("registration closes on"), null=True, blank=True, help_text=_("The last day to register.")
+    )
+    waiting_list = models.BooleanField(
+        _("waiting list"), default=True, help_text=_("When full, put further people on a waiting list.")
+    )
+    places_taken = models.PositiveIntegerField(_("places taken"), default=0, editable=False)
     represented_organisations = models.ManyToManyField(
         "directory.Organization",
         verbose_name=_("organisations represented"),
@@ -425,6 +449,11 @@ class Event(models.Model):
             models.CheckConstraint(
                 condition=Q(organiser__isnull=True) | Q(organiser_name=""),
                 name="programmes_event_one_organiser",
+            ),
+            # The database's own guarantee, behind the services' conditional UPDATEs.
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(places_taken__lte=F("capacity")),
+                name="programmes_event_never_overbooked",
             ),
         ]
 
@@ -524,6 +553,7 @@ class Publication(models.Model):
     languages = models.JSONField(_("languages"), default=list, blank=True, help_text=_("Language codes"))
     summary = models.TextField(_("summary"), blank=True)
     link = models.URLField(_("link"), blank=True)
+    file = models.FileField(_("file"), upload_to="publications/", blank=True)
     is_published = models.BooleanField(_("published"), default=True)
 
     class Meta:
@@ -582,6 +612,13 @@ class CampaignMessage(models.Model):
     )
     text = models.TextField(_("text"))
     link = models.URLField(_("link"), blank=True)
+    image = models.ImageField(_("image"), upload_to="campaigns/", blank=True)
+    image_description = models.CharField(
+        _("image description"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the image shows, for those who cannot see it."),
+    )
     channel = models.CharField(
         _("channel"), max_length=100, blank=True, help_text=_("Empty when it is the campaign's.")
     )
@@ -598,3 +635,135 @@ class CampaignMessage(models.Model):
     @property
     def effective_channel(self) -> str:
         return self.channel or self.campaign.channel
+
+
+class Participant(models.Model):
+    """A person registered for an event, by the public form or by staff.
+
+    Personal data (name, e-mail, institution) is blanked when the retention period ends
+    (`anonymised_at`); profession, country, gender and attendance stay for the statistics.
+    """
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="participants"
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    profession = models.CharField(_("profession"), max_length=30, choices=Profession.choices)
+    institution = models.CharField(_("institution"), max_length=300, blank=True)
+    country = CountryField(_("country"), blank=True)
+    gender = models.CharField(
+        _("gender"), max_length=20, choices=ParticipantGender.choices, blank=True, help_text=_("Optional.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ParticipantStatus.choices)
+    source = models.CharField(
+        _("registered through"),
+        max_length=20,
+        choices=ParticipantSource.choices,
+        default=ParticipantSource.FORM,
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    consent_text = models.TextField(
+        _("consent text"), blank=True, help_text=_("The text the person agreed to.")
+    )
+    consented_at = models.DateTimeField(_("consented at"), null=True, blank=True)
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    certificate_code = models.CharField(
+        _("certificate code"), max_length=20, null=True, blank=True, unique=True
+    )
+    certificate_issued_at = models.DateTimeField(_("certificate issued at"), null=True, blank=True)
+    evaluation_invited_at = models.DateTimeField(_("evaluation invitation sent at"), null=True, blank=True)
+    # Only whether the person has answered, never which answer is theirs.
+    evaluation_answered = models.BooleanField(_("evaluation answered"), default=False)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["event", "registered_at", "pk"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "event",
+                condition=~Q(status=ParticipantStatus.CANCELLED) & ~Q(email=""),
+                name="programmes_participant_once_per_event",
+            ),
+            models.CheckConstraint(
+                condition=Q(anonymised_at__isnull=True) | (Q(name="") & Q(email="") & Q(institution="")),
+                name="programmes_participant_anonymised_is_blank",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status", "registered_at"], name="programmes_part_queue")]
+
+    def __str__(self):
+        return self.name or str(_("anonymised participant"))
+
+
+class Attendance(models.Model):
+    """A participant was there on one day of the event."""
+
+    participant = models.ForeignKey(
+        Participant, verbose_name=_("participant"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    day = models.ForeignKey(
+        EventDay, verbose_name=_("day"), on_delete=models.PROTECT, related_name="attendances"
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), auto_now_add=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked in by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["day", "participant"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "day"], name="programmes_attendance_once_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.participant} — {self.day}"
+
+
+class Evaluation(models.Model):
+    """One anonymous answer to an event's questionnaire. It holds no link to the person who gave it,
+    and only the day it was given (a time could be matched with the server's logs)."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="evaluations"
+    )
+    submitted_on = models.DateField(_("submitted on"))
+    overall = models.PositiveSmallIntegerField(_("overall"), choices=EvaluationScore.choices)
+    content = models.PositiveSmallIntegerField(_("relevance of the content"), choices=EvaluationScore.choices)
+    usefulness = models.PositiveSmallIntegerField(
+        _("usefulness for my work"), choices=EvaluationScore.choices
+    )
+    organisation = models.PositiveSmallIntegerField(_("organisation"), choices=EvaluationScore.choices)
+    liked = models.TextField(_("what worked well"), blank=True)
+    improve = models.TextField(_("what could be better"), blank=True)
+
+    SCORE_FIELDS = ("overall", "content", "usefulness", "organisation")
+
+    class Meta:
+        ordering = ["event", "pk"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(overall__gte=1, overall__lte=5)
+                & Q(content__gte=1, content__lte=5)
+                & Q(usefulness__gte=1, usefulness__lte=5)
+                & Q(organisation__gte=1, organisation__lte=5),
+                name="programmes_evaluation_scores_1_to_5",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event} — {self.pk}"

@@ -5,6 +5,7 @@ Values are stable slugs (they are stored and exported); labels are translatable.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Profession(models.TextChoices):
@@ -102,3 +103,31 @@ class PublicationType(models.TextChoices):
 class PartnerScope(models.TextChoices):
     INTERNATIONAL = "international", _("international")
     NATIONAL = "national", _("national")
+
+
+class ParticipantStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed")
+    WAITING = "waiting", _("on the waiting list")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class ParticipantSource(models.TextChoices):
+    FORM = "form", _("public registration form")
+    STAFF = "staff", _("added by staff")
+
+
+class ParticipantGender(models.TextChoices):
+    """Asked only as funders need it; answering is optional and "prefer not to say" is an answer."""
+
+    WOMAN = "woman", _("woman")
+    MAN = "man", _("man")
+    OTHER = "other", pgettext_lazy("gender", "another gender")
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", _("prefer not to say")
+
+
+class EvaluationScore(models.IntegerChoices):
+    VERY_POOR = 1, _("1 — very poor")
+    POOR = 2, _("2 — poor")
+    FAIR = 3, _("3 — fair")
+    GOOD = 4, _("4 — good")
+    EXCELLENT = 5, _("5 — excellent")

@@ -1,0 +1,4 @@
+"""Participants by profession, country and gender, and the funders' export."""
+
+app_name = "programmes_statistics"
+urlpatterns: list = []
