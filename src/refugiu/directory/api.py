@@ -206,7 +206,9 @@ class _Ranked:
         return [record_id for record_id, _ in found]
 
     def _load(self, ids: list[uuid.UUID]) -> list:
-        by_id = {record.id: record for record in self.queryset.filter(id__in=ids)}
+        # The page comes back in rank order below, so the database need not sort (nor Django compile an
+        # ORDER BY): a fifth of the time of a small page went on compiling this query.
+        by_id = {record.id: record for record in self.queryset.filter(id__in=ids).order_by()}
         return [by_id[record_id] for record_id in ids if record_id in by_id]
 
     def page(self, *, offset: int, limit: int) -> tuple[int, list]:
