@@ -9,7 +9,7 @@ cached, and that every successful look at a case wrote an audit record naming th
 import datetime as dt
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from refugiu.accounts.roles import Role
 from refugiu.cases import services
@@ -20,6 +20,7 @@ from refugiu.core.models import AuditEntry
 from tests.accounts.mfa import force_login_with_mfa
 from tests.cases.factories import DepartmentFactory, case_new, caseworker, coordinator, staff
 from tests.factories import ServiceFactory, UserFactory
+from tests.url_patterns import named_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -90,18 +91,8 @@ ALLOWED = {
 }
 
 
-def _patterns(resolver: URLResolver, namespace: str | None = None, converters: frozenset = frozenset()):
-    """(name, the URL parameters it needs) for every named URL of our namespaces, prefixes included."""
-    for entry in resolver.url_patterns:
-        own = frozenset(entry.pattern.converters)
-        if isinstance(entry, URLResolver):
-            yield from _patterns(entry, entry.namespace or namespace, converters | own)
-        elif isinstance(entry, URLPattern) and namespace in NAMESPACES and entry.name:
-            yield f"{namespace}:{entry.name}", converters | own
-
-
 def module_urls() -> dict[str, frozenset]:
-    return dict(_patterns(get_resolver()))
+    return named_urls(NAMESPACES)
 
 
 def test_every_url_has_expectations():

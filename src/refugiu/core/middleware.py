@@ -9,6 +9,9 @@ CONTENT_SECURITY_POLICY = (
 )
 
 PUBLIC_PREFIXES = ("/static/",)
+# Pages that need no account but are about one person (reached by a signed link or a certificate code):
+# kept out of shared caches and browser history stores like staff pages.
+PERSONAL_PREFIXES = ("/staff/", "/registration/", "/evaluation/", "/certificates/")
 
 
 class PrivacyHeadersMiddleware:
@@ -21,6 +24,6 @@ class PrivacyHeadersMiddleware:
         if request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
             # A signed-in person's pages are never stored by a browser or a proxy.
             response["Cache-Control"] = "no-store"
-        elif not settings.DEBUG and request.path.startswith("/staff/"):
+        elif not settings.DEBUG and request.path.startswith(PERSONAL_PREFIXES):
             response["Cache-Control"] = "no-store"
         return response
