@@ -14,5 +14,6 @@ def staff_home(request):
             "can_edit_directory": user_has_permission(request.user, "directory.edit"),
             "can_use_cases": user_has_permission(request.user, "cases.access"),
             "can_read_audit": user_has_permission(request.user, "audit.view"),
+            "can_edit_programmes": user_has_permission(request.user, "programmes.edit"),
         },
     )

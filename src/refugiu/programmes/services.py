@@ -133,7 +133,7 @@ def participant_register(
             "link to cancel; to change your details, cancel and register again."
         ),
     )
-    if _duplicate_exists(event, email):
+    if email and _duplicate_exists(event, email):  # a walk-in added by staff may have no address
         raise duplicate
     try:
         with transaction.atomic():

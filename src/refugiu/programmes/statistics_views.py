@@ -8,8 +8,7 @@ import csv
 import io
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -20,20 +19,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from refugiu.accounts.models import user_has_permission
 from refugiu.programmes import statistics
+from refugiu.programmes.access import programme_staff_required
 from refugiu.programmes.models import Event, Project
 from refugiu.programmes.selectors import event_dates_display
 
-PERMISSION = "programmes.edit"
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require(request):
-    # Staff pages a person's roles do not allow answer as if they did not exist.
-    if not user_has_permission(request.user, PERMISSION):
-        raise Http404
 
 
 class EventChoiceField(forms.ModelChoiceField):
@@ -147,10 +139,9 @@ def _page_context(stats: statistics.Statistics, show) -> dict:
     }
 
 
-@login_required
+@programme_staff_required
 @require_GET
 def index(request):
-    _require(request)
     form = ScopeForm(request.GET)
     context = {"form": form, "threshold": statistics.statistics_threshold()}
     if not form.is_valid():
@@ -228,11 +219,10 @@ def _xlsx_bytes(sheets: list[statistics.Sheet]) -> bytes:
     return buffer.getvalue()
 
 
-@login_required
+@programme_staff_required
 @require_GET
 def export(request):
     """The funders' tables for a scope, always suppressed (they leave the organisation)."""
-    _require(request)
     form = ScopeForm(request.GET)
     format_ = request.GET.get("format", "csv")
     if format_ not in FORMATS or not form.is_valid():

@@ -121,7 +121,7 @@ def demo_accounts_ensure() -> dict[str, tuple[str, str, str]]:
                 username=username, display_name=DISPLAY_NAMES.get(username, f"Demo {label.lower()}")
             )
             user.set_password(known[username])
-            user.is_staff = role == Role.ADMINISTRATOR or role == Role.DIRECTORY_EDITOR
+            user.is_staff = role in (Role.ADMINISTRATOR, Role.DIRECTORY_EDITOR, Role.PROGRAMME_STAFF)
             user.is_superuser = role == Role.ADMINISTRATOR
             user.save()
         tied = [departments.get(key) for key in department_keys if departments.get(key) is not None]
