@@ -3,6 +3,7 @@
 from django.shortcuts import render
 
 from refugiu.programmes import selectors
+from refugiu.programmes.views_registration import registration_status
 
 
 def _with_dates(events):
@@ -64,6 +65,8 @@ def event_detail(request, event_id: int):
         "days": days,
         "country_name": selectors.country_name(event.country.code) if event.country else "",
         "project_public": bool(event.project_id and event.project.is_published),
+        # Only events that take registrations say anything about it (not the past events of the record).
+        "registration": registration_status(event) if event.registration_open else None,
     }
     return render(request, "programmes/event_detail.html", context)
 
