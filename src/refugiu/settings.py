@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import font_roboto
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "refugiu.directory",
     "refugiu.cases",
     "refugiu.programmes",
+    "refugiu.reports",
 ]
 
 MIDDLEWARE = [
@@ -155,7 +157,9 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Bucharest")
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Roboto (Apache 2.0, from the font-roboto package) covers Latin with Romanian's letters, Cyrillic and Greek:
+# reports embed it in their PDFs, so the letters of every name print the same everywhere.
+STATICFILES_DIRS = [PACKAGE_DIR / "static", ("fonts/roboto", font_roboto.font_directory)]
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even before collectstatic
 MEDIA_ROOT = DATA_DIR / "uploads"
@@ -221,6 +225,7 @@ REFUGIU = {
     # Programmes: counts below this are shown as "<N" in anything published or exported for funders;
     # participants' names, e-mails and institutions are blanked this many months after their event;
     # registration reminders go out this many days before an event's first day.
+    # (also the threshold of the published assistance statistics)
     "STATISTICS_THRESHOLD": int(os.environ.get("REFUGIU_STATISTICS_THRESHOLD", "5")),
     "PARTICIPANT_RETENTION_MONTHS": int(os.environ.get("REFUGIU_PARTICIPANT_RETENTION_MONTHS", "24")),
     "REMINDER_DAYS_BEFORE": int(os.environ.get("REFUGIU_REMINDER_DAYS_BEFORE", "2")),

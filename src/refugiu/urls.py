@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/api-tokens/", include("refugiu.cases.token_urls")),
     path("staff/programmes/", include("refugiu.programmes.staff_urls")),
     path("staff/programmes/statistics/", include("refugiu.programmes.statistics_urls")),
+    path("staff/reports/", include("refugiu.reports.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

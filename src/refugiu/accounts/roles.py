@@ -20,11 +20,13 @@ class Role(models.TextChoices):
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.ADMINISTRATOR: frozenset({"accounts.manage", "organisation.edit"}),
+    Role.ADMINISTRATOR: frozenset({"accounts.manage", "organisation.edit", "reports.annual"}),
     Role.DATA_PROTECTION_OFFICER: frozenset({"audit.view", "audit.export"}),
-    Role.COORDINATOR: frozenset({"cases.access", "directory.view_staff"}),
+    Role.COORDINATOR: frozenset(
+        {"cases.access", "directory.view_staff", "reports.annual", "reports.statistics", "reports.dashboard"}
+    ),
     Role.CASEWORKER: frozenset({"cases.access", "directory.view_staff"}),
-    Role.PROGRAMME_STAFF: frozenset({"programmes.edit"}),
+    Role.PROGRAMME_STAFF: frozenset({"programmes.edit", "reports.annual", "reports.funder"}),
     Role.DIRECTORY_EDITOR: frozenset(
         {"directory.view_staff", "directory.edit", "directory.verify", "directory.review_suggestions"}
     ),

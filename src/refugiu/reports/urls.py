@@ -1,0 +1,5 @@
+"""Reports for staff: the annual activity report, funder reports, assistance statistics."""
+
+
+app_name = "reports"
+urlpatterns: list = []
