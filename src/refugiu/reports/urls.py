@@ -1,5 +1,4 @@
 """Reports for staff: the annual activity report, funder reports, assistance statistics."""
 
-
 app_name = "reports"
 urlpatterns: list = []
