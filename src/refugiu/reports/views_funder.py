@@ -1,0 +1,129 @@
+"""Staff pages of the funder report (programme staff) and the coordinators' dashboard.
+
+The funder report's preview shows exactly what the files will carry: counts of people suppressed, since
+the report leaves the organisation. The dashboard shows counts only, for the user's own departments.
+"""
+
+from functools import wraps
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from refugiu.accounts.models import user_has_permission
+from refugiu.programmes.models import Project
+from refugiu.programmes.statistics import statistics_threshold
+from refugiu.reports import funder
+from refugiu.reports.dashboard import dashboard_compute
+
+
+def permission_required_404(permission: str):
+    """Outermost decorator of a report view: an anonymous visitor is sent to sign in; anyone signed in
+    without `permission` gets 404 for any method, before the view (or a method check) says more."""
+
+    def decorator(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not user_has_permission(request.user, permission):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return login_required(guarded)
+
+    return decorator
+
+
+class ProjectChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.acronym} — {obj.title}" if obj.acronym else obj.title
+
+
+class FunderReportForm(forms.Form):
+    project = ProjectChoiceField(
+        label=gettext_lazy("Project"), queryset=Project.objects.order_by("title"), empty_label=None
+    )
+    date_from = forms.DateField(
+        label=gettext_lazy("From"),
+        required=False,
+        help_text=gettext_lazy("Leave both dates empty for the project's whole life."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("This date is before the first one."))
+        return cleaned
+
+    def query(self) -> dict[str, str]:
+        data = self.cleaned_data
+        params = {
+            "project": data["project"].pk,
+            "date_from": data["date_from"].isoformat() if data.get("date_from") else None,
+            "date_to": data["date_to"].isoformat() if data.get("date_to") else None,
+        }
+        return {key: str(value) for key, value in params.items() if value}
+
+
+@permission_required_404("reports.funder")
+@require_GET
+def funder_index(request):
+    """Choose a project and a period; preview the report as it will be sent; download it."""
+    bound = "project" in request.GET
+    form = FunderReportForm(request.GET if bound else None)
+    context = {"form": form, "threshold": statistics_threshold(), "has_projects": Project.objects.exists()}
+    if not bound:
+        return render(request, "reports/funder/index.html", context)
+    if not form.is_valid():
+        return render(request, "reports/funder/index.html", context, status=400)
+    data = form.cleaned_data
+    report = funder.funder_report(data["project"], data.get("date_from"), data.get("date_to"))
+    download = reverse("reports:funder_download")
+    context.update(
+        report=report,
+        downloads=[
+            (label, f"{download}?{urlencode({**form.query(), 'format': format_})}")
+            for format_, label in (("xlsx", "XLSX"), ("pdf", "PDF"))
+        ],
+    )
+    return render(request, "reports/funder/index.html", context)
+
+
+@permission_required_404("reports.funder")
+@require_GET
+def funder_download(request):
+    """The report as XLSX or PDF, counts of people suppressed."""
+    form = FunderReportForm(request.GET)
+    format_ = request.GET.get("format", "xlsx")
+    if format_ not in funder.FORMATS or not form.is_valid():
+        context = {"form": form, "threshold": statistics_threshold(), "has_projects": True}
+        if format_ not in funder.FORMATS:
+            context["format_error"] = _("Choose XLSX or PDF.")
+        return render(request, "reports/funder/index.html", context, status=400)
+    data = form.cleaned_data
+    report = funder.funder_report(data["project"], data.get("date_from"), data.get("date_to"))
+    if format_ == "xlsx":
+        response = HttpResponse(funder.render_xlsx(report), content_type=funder.XLSX_TYPE)
+    else:
+        response = HttpResponse(funder.render_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report.filename(format_)}"'
+    return response
+
+
+@permission_required_404("reports.dashboard")
+@require_GET
+def dashboard(request):
+    """This year's figures against last year's, for the coordinator's own departments."""
+    return render(request, "reports/dashboard.html", {"dashboard": dashboard_compute(request.user)})
