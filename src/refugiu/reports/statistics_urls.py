@@ -1,3 +1,10 @@
-"""URLs of the reports module (statistics)."""
+"""URLs of the reports module (assistance statistics)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from refugiu.reports import views_statistics
+
+urlpatterns = [
+    path("statistics/", views_statistics.statistics_index, name="statistics"),
+    path("statistics/download/", views_statistics.statistics_download, name="statistics_download"),
+]

@@ -1,0 +1,97 @@
+"""The assistance statistics page and its downloads, for researchers and coordinators ("reports.statistics").
+
+Everything here is published data (refugiu.reports.assistance): suppressed before it reaches the view, so
+the page, the CSV and the XLSX show the same figures, and no one gets exact small counts from here.
+"""
+
+from functools import wraps
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from refugiu.accounts.models import user_has_permission
+from refugiu.reports import assistance
+
+PERMISSION = "reports.statistics"
+
+
+def statistics_required(view):
+    """Outermost decorator: anonymous visitors sign in; anyone else without the permission gets 404 for any
+    method, before a method check could tell them the page exists."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not user_has_permission(request.user, PERMISSION):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return login_required(guarded)
+
+
+class YearForm(forms.Form):
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+
+
+def _year(request, years: list[int]) -> tuple[YearForm, int | None]:
+    """The year asked for (the newest by default), or None if it is not one of `years`."""
+    form = YearForm(request.GET or {"year": years[0]}, years=years)
+    return form, (form.cleaned_data["year"] if form.is_valid() else None)
+
+
+@statistics_required
+@require_GET
+def statistics_index(request):
+    years = assistance.statistics_years()
+    form, year = _year(request, years)
+    context = {"form": form, "year": year}
+    if year is not None:
+        stats = assistance.assistance_statistics(year)
+        context |= {
+            "stats": stats,
+            "tables": [
+                {
+                    "table": table,
+                    "body": table.body(),
+                    "column_totals": table.footer()[0],
+                    "total": table.footer()[1],
+                }
+                for table in stats.tables
+            ],
+            "legend": assistance.legend(stats.threshold),
+            "mark": assistance.MARK,
+            "downloads": [
+                (
+                    label,
+                    reverse("reports:statistics_download") + "?" + urlencode({"year": year, "format": fmt}),
+                )
+                for fmt, label in (("csv", "CSV"), ("xlsx", "XLSX"))
+            ],
+        }
+    return render(request, "reports/statistics/index.html", context)
+
+
+@statistics_required
+@require_GET
+def statistics_download(request):
+    years = assistance.statistics_years()
+    form, year = _year(request, years)
+    file_format = request.GET.get("format")
+    if year is None or file_format not in assistance.FORMATS:
+        raise Http404
+    stats = assistance.assistance_statistics(year)
+    if file_format == "csv":
+        response = HttpResponse(assistance.render_csv(stats), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(assistance.render_xlsx(stats), content_type=assistance.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{assistance.filename(year, file_format)}"'
+    return response
