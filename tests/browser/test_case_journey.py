@@ -71,9 +71,12 @@ def world():
     ] + [department.organisation.name]
 
     def unlike_others(make) -> str:
-        while any((value := make()) in text or text in value for text in shown_anyway if text):
-            pass
-        return value
+        # One candidate at a time, checked against every text (a new candidate per text would let the last
+        # one through unchecked).
+        while True:
+            value = make()
+            if not any(value in text or text in value for text in shown_anyway if text):
+                return value
 
     identity = {
         "given_names": unlike_others(faker.first_name),
