@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_countries",
+    "django_tasks",  # Django's task API (the backport of django.tasks, built in from Django 6.0)
+    "django_tasks_db",  # its database backend: the queue lives in our own database
     "refugiu.core",
     "refugiu.accounts",
     "refugiu.organisation",
@@ -195,6 +197,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # POST, and Django's CSRF check refuses them all (sign-in included).
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Long reports are made in the background. The queue is a table in our own database, so nothing else needs
+# installing; `refugiu serve` and `refugiu demo` start its workers (`refugiu db_worker`), and on PostgreSQL
+# several workers, on one machine or many, each take their own task (SELECT … FOR UPDATE SKIP LOCKED).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "refugiu_cache"}}
 

@@ -50,8 +50,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="Only prepare the database.")
         parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--task-workers",
+            type=int,
+            default=None,
+            help="Workers that make reports in the background (default: 1 on SQLite, 2 on PostgreSQL).",
+        )
 
-    def handle(self, *args, no_serve, bind, **options):
+    def handle(self, *args, no_serve, bind, task_workers, **options):
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
@@ -73,7 +79,8 @@ class Command(BaseCommand):
         self.stdout.write(f"(kept in {settings.DATA_DIR / 'demo-accounts.txt'})\n")
         if not no_serve:
             self.stdout.write(f"Serving on http://{bind}/ — press Ctrl+C to stop.")
-            call_command("serve", bind=bind, workers=2)
+            # The task workers start with the server, so reports asked for in the demo are made by themselves.
+            call_command("serve", bind=bind, workers=2, task_workers=task_workers)
 
 
 def demo_data_load() -> bool:

@@ -1,19 +1,64 @@
-"""Production server: gunicorn serving the WSGI application; WhiteNoise serves the static files."""
+"""Production server: gunicorn serving the WSGI application; WhiteNoise serves the static files; task
+workers (`refugiu db_worker`) make the reports asked for in the background."""
 
 import os
+import subprocess
+import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import connection
+
+# How long a stopping task worker may take to finish the report it is making before it is killed.
+TASK_WORKER_STOP_SECONDS = 20
+
+
+def task_workers_default() -> int:
+    """One task worker on SQLite (one writer at a time anyway), two on PostgreSQL."""
+    return 1 if connection.vendor == "sqlite" else 2
+
+
+def task_workers_start(count: int) -> list[subprocess.Popen]:
+    """Start `count` task workers, each its own process with this process's settings and environment."""
+    command = [sys.executable, "-m", "refugiu.cli", "db_worker", "--no-reload"]
+    # In their own process group, so that Ctrl+C in the terminal reaches only the server, which then asks
+    # each worker once to stop (a second signal would make a worker abandon the report in hand).
+    return [subprocess.Popen(command, process_group=0) for _number in range(count)]  # noqa: S603 - our command
+
+
+def task_workers_stop(workers: list[subprocess.Popen]) -> None:
+    """Ask each worker to stop (it finishes the task in hand), and kill those that do not in time."""
+    for worker in workers:
+        if worker.poll() is None:
+            worker.terminate()
+    for worker in workers:
+        try:
+            worker.wait(timeout=TASK_WORKER_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
 
 class Command(BaseCommand):
-    help = "Serve Refugiu with gunicorn (production). Static files are collected first."
+    help = (
+        "Serve Refugiu with gunicorn (production), with the task workers that make reports in the "
+        "background. Static files are collected first."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("REFUGIU_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("REFUGIU_WORKERS", "2")))
+        parser.add_argument(
+            "--task-workers",
+            type=int,
+            default=int(os.environ["REFUGIU_TASK_WORKERS"])
+            if os.environ.get("REFUGIU_TASK_WORKERS")
+            else None,
+            help="Background task workers to start alongside the web server (default: 1 on SQLite, 2 on "
+            "PostgreSQL; 0 when they run elsewhere, e.g. `refugiu db_worker` on other machines).",
+        )
 
-    def handle(self, *args, bind, workers, **options):
+    def handle(self, *args, bind, workers, task_workers, **options):
         from gunicorn.app.wsgiapp import WSGIApplication
 
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -30,7 +75,16 @@ class Command(BaseCommand):
             '"%(m)s %(U)s" %(s)s %(b)s %(L)s',
             "refugiu.wsgi:application",
         ]
-        import sys
-
+        task_worker_processes = task_workers_start(
+            task_workers_default() if task_workers is None else task_workers
+        )
+        connection.close()  # not inherited by gunicorn's forked workers
+        server_pid = os.getpid()
         sys.argv = argv
-        WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
+        try:
+            WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
+        finally:
+            # gunicorn's own workers are forks of this process and leave through here too: only the server
+            # itself stops the task workers.
+            if os.getpid() == server_pid:
+                task_workers_stop(task_worker_processes)

@@ -1,0 +1,165 @@
+"""Reports made in the background: a person asks for one (`request_report`), a task worker makes it
+(`make_report`), the person follows its progress and downloads the file when it is ready.
+
+The task runs through Django's task API (the django-tasks backport) on the database backend
+(django-tasks-db): the queue is a table in our own database, and on PostgreSQL several workers take tasks
+side by side without ever taking the same one (SELECT … FOR UPDATE SKIP LOCKED). Workers are started by
+`refugiu serve` and `refugiu demo`, or on their own with `refugiu db_worker`.
+
+Each kind of report is made by a module exposing
+
+    render_run(run: ReportRun, progress: Callable[[int, str], None]) -> tuple[bytes, str]
+
+which returns the file's content and a file name free of personal data. The modules are imported only when
+a run of their kind is made, so that a missing or broken one fails its runs, not the worker.
+"""
+
+import importlib
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django_tasks import task
+
+from refugiu.reports.models import ReportRun
+
+logger = logging.getLogger(__name__)
+
+# kind → the module whose render_run makes it. Tests (and a worker started with test settings) may replace
+# the table with the setting REFUGIU_REPORT_RENDERERS.
+RENDERERS: dict[str, str] = {
+    ReportRun.Kind.ANNUAL: "refugiu.reports.annual",
+    ReportRun.Kind.FUNDER: "refugiu.reports.funder",
+    ReportRun.Kind.STATISTICS: "refugiu.reports.assistance",
+}
+
+# Progress is written at most this often (seconds), so that a renderer calling progress() for each of
+# thousands of events does not turn into thousands of writes; the last step before the file is always kept.
+PROGRESS_INTERVAL = 1.0
+
+
+class RendererUnavailable(Exception):
+    """The module that makes this kind of report is not installed, or has no render_run."""
+
+
+def renderer_for(kind: str) -> Callable:
+    table = getattr(settings, "REFUGIU_REPORT_RENDERERS", None) or RENDERERS
+    module_path = table.get(kind)
+    if module_path is None:
+        raise RendererUnavailable(f"no renderer for kind {kind!r}")
+    try:
+        module = importlib.import_module(module_path)
+    except ModuleNotFoundError as error:
+        if error.name and (module_path == error.name or module_path.startswith(error.name + ".")):
+            raise RendererUnavailable(f"module {module_path} is missing") from error
+        raise
+    render_run = getattr(module, "render_run", None)
+    if not callable(render_run):
+        raise RendererUnavailable(f"module {module_path} has no render_run")
+    return render_run
+
+
+def request_report(*, user, kind: str, parameters: dict, format: str) -> ReportRun:  # noqa: A002 - the field's name
+    """Record a run for `user` and queue its task once the run is committed. The caller has checked that
+    the user may ask for this kind of report and that the parameters are valid."""
+    language = translation.get_language()
+    if language in dict(settings.LANGUAGES):
+        # The worker makes the report, and writes its progress messages, in the language it was asked in.
+        parameters = {**parameters, "language": language}
+    run = ReportRun.objects.create(requested_by=user, kind=kind, parameters=parameters, format=format)
+
+    def enqueue():
+        result = make_report.enqueue(run.pk)
+        run.task_id = str(result.id)
+        ReportRun.objects.filter(pk=run.pk).update(task_id=run.task_id)
+
+    transaction.on_commit(enqueue)
+    return run
+
+
+class _Progress:
+    """The callback given to a renderer: writes only what changed, and not more often than
+    PROGRESS_INTERVAL."""
+
+    def __init__(self, run: ReportRun):
+        self.run = run
+        self.last_write = 0.0
+
+    def __call__(self, percent: int, message: str = "") -> None:
+        percent = max(0, min(100, int(percent)))
+        message = str(message)[: ReportRun._meta.get_field("message").max_length]
+        changed = {}
+        if percent != self.run.progress:
+            changed["progress"] = percent
+        if message != self.run.message:
+            changed["message"] = message
+        now = time.monotonic()
+        if not changed or now - self.last_write < PROGRESS_INTERVAL:
+            return
+        for field, value in changed.items():
+            setattr(self.run, field, value)
+        ReportRun.objects.filter(pk=self.run.pk).update(**changed)
+        self.last_write = now
+
+
+def _claim(run_id: int) -> bool:
+    """Move a waiting run to "being made"; False when it is not waiting (already made, being made by
+    another worker, failed, or deleted), so a task run twice makes its report once."""
+    return bool(
+        ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.QUEUED).update(
+            status=ReportRun.Status.RUNNING, progress=0, message=""
+        )
+    )
+
+
+@task()
+def make_report(run_id: int) -> None:
+    """Make the report of run `run_id` and keep its file. Never raises: a failure is recorded on the run
+    with a message for the person, and logged for the administrator without personal data."""
+    if not _claim(run_id):
+        logger.info("Report run %s is not waiting; nothing to do", run_id)
+        return
+    run = ReportRun.objects.filter(pk=run_id).first()
+    if run is None:  # deleted since
+        return
+    language = run.parameters.get("language") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        try:
+            render_run = renderer_for(run.kind)
+            content, filename = render_run(run, _Progress(run))
+            run.file.save(filename, ContentFile(content), save=False)
+            run.filename = filename
+            run.status = ReportRun.Status.DONE
+            run.progress = 100
+            run.message = ""
+            run.finished_at = timezone.now()
+            run.save(update_fields=["file", "filename", "status", "progress", "message", "finished_at"])
+        except RendererUnavailable as error:
+            logger.error("Report run %s (%s) cannot be made: %s", run_id, run.kind, error)
+            _fail(
+                run, gettext("This report cannot be made yet: the part of Refugiu that makes it is missing.")
+            )
+        except Exception as error:
+            # Neither the exception's message nor its traceback's values: either may carry a name or a case.
+            frame = error.__traceback__
+            while frame and frame.tb_next:
+                frame = frame.tb_next
+            where = f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}" if frame else "?"
+            logger.error("Report run %s (%s) failed: %s at %s", run_id, run.kind, type(error).__name__, where)
+            _fail(
+                run,
+                gettext("The report could not be made. Please try again later or tell the administrator."),
+            )
+
+
+def _fail(run: ReportRun, message: str) -> None:
+    if run.file:
+        run.file.delete(save=False)
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=ReportRun.Status.FAILED, message=message, file="", finished_at=timezone.now()
+    )

@@ -1,0 +1,180 @@
+"""Pages for reports made in the background: ask for one, follow its progress, download it when ready.
+
+Other report pages post their form to `run_request`; it can also be used on its own. A person sees only
+their own runs, and only of the kinds their role still lets them ask for; anything else answers 404, the
+same as a run that does not exist.
+"""
+
+from functools import wraps
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from refugiu.accounts.models import user_has_permission
+from refugiu.programmes.models import Project
+from refugiu.reports.models import ReportRun
+from refugiu.reports.tasks import request_report
+
+Kind = ReportRun.Kind
+
+PERMISSIONS = {
+    Kind.ANNUAL: "reports.annual",
+    Kind.FUNDER: "reports.funder",
+    Kind.STATISTICS: "reports.statistics",
+}
+FORMATS = {
+    Kind.ANNUAL: ("html", "pdf", "docx"),
+    Kind.FUNDER: ("xlsx", "pdf"),
+    Kind.STATISTICS: ("csv", "xlsx"),
+}
+FORMAT_LABELS = {
+    "html": _("web page (HTML)"),
+    "pdf": _("PDF"),
+    "docx": _("Word document (DOCX)"),
+    "xlsx": _("spreadsheet (XLSX)"),
+    "csv": _("table (CSV)"),
+}
+PENDING = (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING)
+
+
+def kinds_for(user) -> list[str]:
+    """The kinds of report `user` may ask for, follow and download."""
+    return [kind for kind, permission in PERMISSIONS.items() if user_has_permission(user, permission)]
+
+
+def report_runs_required(view):
+    """Outermost decorator of these pages: an anonymous visitor is sent to sign in; anyone signed in who
+    may ask for no kind of report gets 404 for any method, before a method check could answer 405."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not kinds_for(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return login_required(guarded)
+
+
+def run_for_user(*, user, pk: int) -> ReportRun:
+    """The user's own run of a kind they may still ask for; 404 for anyone else's, as for a missing one."""
+    return get_object_or_404(ReportRun, pk=pk, requested_by=user, kind__in=kinds_for(user))
+
+
+class RunRequestForm(forms.Form):
+    """What a run needs, for any kind; `clean` keeps only the parameters of the chosen kind."""
+
+    kind = forms.ChoiceField(label=_("Report"), choices=Kind.choices)
+    format = forms.ChoiceField(label=_("Format"), choices=list(FORMAT_LABELS.items()))
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.all(), required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, kinds: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind, label) for kind, label in Kind.choices if kind in kinds]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if not kind:
+            return data
+        if data.get("format") and data["format"] not in FORMATS[kind]:
+            self.add_error("format", _("This report is not made in this format."))
+        if kind in (Kind.ANNUAL, Kind.STATISTICS):
+            if data.get("year") is None and "year" not in self.errors:
+                self.add_error("year", _("Choose a year."))
+            data["parameters"] = {"year": data.get("year")}
+        else:
+            if data.get("project") is None and "project" not in self.errors:
+                self.add_error("project", _("Choose a project."))
+            date_from, date_to = data.get("date_from"), data.get("date_to")
+            if date_from and date_to and date_from > date_to:
+                self.add_error("date_to", _("The end of the period comes before its start."))
+            data["parameters"] = {
+                "project": data["project"].pk if data.get("project") else None,
+                "date_from": date_from.isoformat() if date_from else None,
+                "date_to": date_to.isoformat() if date_to else None,
+            }
+        return data
+
+
+@report_runs_required
+@require_http_methods(["GET", "POST"])
+def run_request(request):
+    kinds = kinds_for(request.user)
+    if request.method == "POST":
+        # A kind the person may not ask for is answered as if the page did not exist.
+        if request.POST.get("kind") not in kinds:
+            raise Http404
+        form = RunRequestForm(request.POST, kinds=kinds)
+        if form.is_valid():
+            run = request_report(
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                parameters=form.cleaned_data["parameters"],
+                format=form.cleaned_data["format"],
+            )
+            return redirect("reports:run_detail", run.pk)
+        status = 400
+    else:
+        initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") in kinds else {}
+        form = RunRequestForm(kinds=kinds, initial=initial)
+        status = 200
+    formats = [
+        (kind, [FORMAT_LABELS[f] for f in FORMATS[kind]]) for kind, _label in form.fields["kind"].choices
+    ]
+    return render(
+        request,
+        "reports/runs/request.html",
+        {"form": form, "formats": formats, "kinds": kinds},
+        status=status,
+    )
+
+
+@report_runs_required
+@require_GET
+def run_list(request):
+    runs = list(ReportRun.objects.filter(requested_by=request.user, kind__in=kinds_for(request.user))[:100])
+    pending_any = any(run.status in PENDING for run in runs)
+    return render(
+        request, "reports/runs/list.html", {"runs": runs, "pending": PENDING, "pending_any": pending_any}
+    )
+
+
+@report_runs_required
+@require_GET
+def run_detail(request, pk: int):
+    run = run_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "reports/runs/detail.html",
+        {
+            "run": run,
+            "pending": run.status in PENDING,
+            "format_label": FORMAT_LABELS.get(run.format, run.format),
+        },
+    )
+
+
+@report_runs_required
+@require_GET
+def run_download(request, pk: int):
+    run = run_for_user(user=request.user, pk=pk)
+    if run.status != ReportRun.Status.DONE or not run.file:
+        raise Http404
+    try:
+        handle = run.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=run.filename or run.file.name.rsplit("/", 1)[-1]
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
