@@ -1,0 +1,60 @@
+"""`refugiu report annual --year 2019 --format pdf -o report.pdf`: a report written to a file.
+
+Each kind of report is a subcommand; the annual activity report is the first.
+"""
+
+import datetime
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from refugiu.reports import annual
+
+
+class Command(BaseCommand):
+    help = _("Write a report to a file.")
+
+    def add_arguments(self, parser):
+        kinds = parser.add_subparsers(dest="kind", required=True, metavar="KIND", title=_("reports"))
+        annual_parser = kinds.add_parser("annual", help=_("the annual activity report of a year"))
+        annual_parser.add_argument(
+            "--year", type=int, default=datetime.date.today().year, help=_("the year (default: this year)")
+        )
+        annual_parser.add_argument(
+            "--format", choices=annual.FORMATS, default="html", help=_("html (default), pdf or docx")
+        )
+        annual_parser.add_argument(
+            "-o",
+            "--output",
+            help=_('the file to write (default: annual-report-YEAR.FORMAT; "-" for the standard output)'),
+        )
+
+    def handle(self, *args, **options):
+        if options["kind"] == "annual":
+            self.annual(options)
+        else:  # pragma: no cover - argparse refuses other kinds
+            raise CommandError(_("Unknown report: %(kind)s") % {"kind": options["kind"]})
+
+    def annual(self, options):
+        year, format = options["year"], options["format"]
+        report = annual.annual_report(year)
+        if not report.summary.events and not report.projects:
+            self.stderr.write(
+                _("No project or event is recorded for %(year)s: the report shows only the organisation.")
+                % {"year": year}
+            )
+        content = annual.render(report, format)
+        output = options["output"] or f"{report.filename_stem}.{format}"
+        if output == "-":
+            stream = getattr(self.stdout, "_out", sys.stdout)
+            (stream.buffer if hasattr(stream, "buffer") else stream).write(content)
+            return
+        try:
+            Path(output).write_bytes(content)
+        except OSError as error:
+            raise CommandError(
+                _("Cannot write %(file)s: %(error)s") % {"file": output, "error": error}
+            ) from error
+        self.stdout.write(_("Wrote %(file)s (%(size)d bytes).") % {"file": output, "size": len(content)})

@@ -1,0 +1,126 @@
+"""Staff pages of the annual activity report: choose a year, write its foreword, read the report in the
+browser or download it as PDF or DOCX (made at once, while the person waits)."""
+
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from refugiu.accounts.models import user_has_permission
+from refugiu.reports import annual
+from refugiu.reports.models import Foreword
+
+PERMISSION = "reports.annual"
+# Years the pages accept: wide enough for any real report, narrow enough to refuse nonsense.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
+
+def annual_report_required(view):
+    """Outermost decorator: anonymous visitors sign in; anyone signed in without "reports.annual" gets 404
+    for any method, before a method check could reveal that the page exists."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not user_has_permission(request.user, PERMISSION):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return login_required(guarded)
+
+
+class ForewordForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Foreword"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 80}),
+        help_text=gettext_lazy(
+            "Paragraphs are separated by an empty line. Leave empty to publish the report without a foreword."
+        ),
+    )
+
+
+def _year(value) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404
+    return year
+
+
+def _page_url(year: int) -> str:
+    return f"{reverse('reports:annual')}?{urlencode({'year': year})}"
+
+
+@annual_report_required
+@require_GET
+def annual_index(request):
+    years = annual.annual_report_years()
+    year = _year(request.GET["year"]) if request.GET.get("year") else years[0]
+    if year not in years:
+        years = sorted({*years, year}, reverse=True)
+    foreword = Foreword.objects.filter(year=year).select_related("updated_by").first()
+    form = ForewordForm(initial={"text": foreword.text if foreword else ""})
+    downloads = [
+        (
+            reverse("reports:annual_download", args=[year, format]),
+            label,
+        )
+        for format, label in (
+            ("html", _("Read in the browser (HTML)")),
+            ("pdf", _("Download as PDF")),
+            ("docx", _("Download as Word document (DOCX)")),
+        )
+    ]
+    return render(
+        request,
+        "reports/annual/index.html",
+        {"year": year, "years": years, "form": form, "foreword": foreword, "downloads": downloads},
+    )
+
+
+@annual_report_required
+@require_POST
+def annual_foreword(request, year: int):
+    year = _year(year)
+    form = ForewordForm(request.POST)
+    if not form.is_valid():  # pragma: no cover - a single optional text field
+        raise Http404
+    text = form.cleaned_data["text"].strip()
+    if text:
+        Foreword.objects.update_or_create(year=year, defaults={"text": text, "updated_by": request.user})
+        messages.success(request, _("The foreword for %(year)s is saved.") % {"year": year})
+    else:
+        Foreword.objects.filter(year=year).delete()
+        messages.success(request, _("The report for %(year)s has no foreword now.") % {"year": year})
+    return HttpResponseRedirect(_page_url(year))
+
+
+@annual_report_required
+@require_GET
+def annual_download(request, year: int, format: str):
+    year = _year(year)
+    if format not in annual.FORMATS:
+        raise Http404
+    report = annual.annual_report(year)
+    response = HttpResponse(annual.render(report, format), content_type=annual.CONTENT_TYPES[format])
+    filename = f"{report.filename_stem}.{format}"
+    disposition = "inline" if format == "html" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    if format == "html":
+        # The report is a page of its own: no script, no frame, nothing from elsewhere but our fonts.
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'; img-src 'self' data:; "
+            "frame-ancestors 'none'; form-action 'none'; base-uri 'none'"
+        )
+    response["Cache-Control"] = "private, no-store"
+    return response
