@@ -19,7 +19,7 @@ from refugiu.reports.annual import annual_report, render_docx, render_html, rend
 from refugiu.reports.models import Foreword, ReportRun
 from tests.factories import UserFactory
 
-# A foreword of the test's own (the seed's is the organisation's prose, not ours to copy; the demo keeps none).
+# A foreword of the test's own (the seed's is the organisation's prose, not ours to copy). The demo has none.
 FOREWORD = (
     "This test foreword opens the report: a year of assistance to victims of crime, asylum seekers and "
     "refugees, told in figures below."

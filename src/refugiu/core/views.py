@@ -15,5 +15,9 @@ def staff_home(request):
             "can_use_cases": user_has_permission(request.user, "cases.access"),
             "can_read_audit": user_has_permission(request.user, "audit.view"),
             "can_edit_programmes": user_has_permission(request.user, "programmes.edit"),
+            "reports": {
+                name: user_has_permission(request.user, f"reports.{name}")
+                for name in ("annual", "funder", "statistics", "dashboard")
+            },
         },
     )

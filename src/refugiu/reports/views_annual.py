@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from refugiu.accounts.models import user_has_permission
 from refugiu.reports import annual
-from refugiu.reports.models import Foreword
+from refugiu.reports.models import Foreword, ReportRun
+from refugiu.reports.views_runs import background_offer
 
 PERMISSION = "reports.annual"
 # Years the pages accept: wide enough for any real report, narrow enough to refuse nonsense.
@@ -84,7 +85,14 @@ def annual_index(request):
     return render(
         request,
         "reports/annual/index.html",
-        {"year": year, "years": years, "form": form, "foreword": foreword, "downloads": downloads},
+        {
+            "year": year,
+            "years": years,
+            "form": form,
+            "foreword": foreword,
+            "downloads": downloads,
+            "background": background_offer(ReportRun.Kind.ANNUAL, {"year": year}),
+        },
     )
 
 

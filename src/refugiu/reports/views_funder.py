@@ -21,6 +21,8 @@ from refugiu.programmes.models import Project
 from refugiu.programmes.statistics import statistics_threshold
 from refugiu.reports import funder
 from refugiu.reports.dashboard import dashboard_compute
+from refugiu.reports.models import ReportRun
+from refugiu.reports.views_runs import background_offer
 
 
 def permission_required_404(permission: str):
@@ -97,6 +99,7 @@ def funder_index(request):
             (label, f"{download}?{urlencode({**form.query(), 'format': format_})}")
             for format_, label in (("xlsx", "XLSX"), ("pdf", "PDF"))
         ],
+        background=background_offer(ReportRun.Kind.FUNDER, form.query()),
     )
     return render(request, "reports/funder/index.html", context)
 

@@ -41,6 +41,16 @@ FORMAT_LABELS = {
 PENDING = (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING)
 
 
+def background_offer(kind: str, parameters: dict) -> dict:
+    """What a report page needs to offer "make it in the background" (reports/runs/_offer.html): a POST to
+    run_request with the report's parameters and a choice of format."""
+    return {
+        "kind": kind,
+        "parameters": {key: "" if value is None else value for key, value in parameters.items()},
+        "formats": [(format_, FORMAT_LABELS[format_]) for format_ in FORMATS[kind]],
+    }
+
+
 def kinds_for(user) -> list[str]:
     """The kinds of report `user` may ask for, follow and download."""
     return [kind for kind, permission in PERMISSIONS.items() if user_has_permission(user, permission)]

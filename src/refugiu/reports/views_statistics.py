@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET
 
 from refugiu.accounts.models import user_has_permission
 from refugiu.reports import assistance
+from refugiu.reports.models import ReportRun
+from refugiu.reports.views_runs import background_offer
 
 PERMISSION = "reports.statistics"
 
@@ -76,6 +78,7 @@ def statistics_index(request):
                 )
                 for fmt, label in (("csv", "CSV"), ("xlsx", "XLSX"))
             ],
+            "background": background_offer(ReportRun.Kind.STATISTICS, {"year": year}),
         }
     return render(request, "reports/statistics/index.html", context)
 
