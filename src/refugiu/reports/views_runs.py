@@ -9,7 +9,7 @@ from functools import wraps
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -158,10 +158,16 @@ def run_list(request):
     )
 
 
+def _get_only(request) -> HttpResponseNotAllowed | None:
+    # After the ownership check: someone else's run answers 404 whatever the method.
+    return None if request.method in ("GET", "HEAD") else HttpResponseNotAllowed(["GET", "HEAD"])
+
+
 @report_runs_required
-@require_GET
 def run_detail(request, pk: int):
     run = run_for_user(user=request.user, pk=pk)
+    if refused := _get_only(request):
+        return refused
     return render(
         request,
         "reports/runs/detail.html",
@@ -174,9 +180,10 @@ def run_detail(request, pk: int):
 
 
 @report_runs_required
-@require_GET
 def run_download(request, pk: int):
     run = run_for_user(user=request.user, pk=pk)
+    if refused := _get_only(request):
+        return refused
     if run.status != ReportRun.Status.DONE or not run.file:
         raise Http404
     try:
