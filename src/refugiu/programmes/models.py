@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from refugiu.programmes.vocabularies import (
@@ -745,7 +746,9 @@ class Evaluation(models.Model):
     usefulness = models.PositiveSmallIntegerField(
         _("usefulness for my work"), choices=EvaluationScore.choices
     )
-    organisation = models.PositiveSmallIntegerField(_("organisation"), choices=EvaluationScore.choices)
+    organisation = models.PositiveSmallIntegerField(
+        pgettext_lazy("how the event was organised", "organisation"), choices=EvaluationScore.choices
+    )
     liked = models.TextField(_("what worked well"), blank=True)
     improve = models.TextField(_("what could be better"), blank=True)
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django_countries import countries
 
 from refugiu.programmes.models import Attendance, Event, EventDay, Participant, Project
@@ -562,7 +562,7 @@ def export_sheets(
     totals_sheet = Sheet(
         name=_("Totals"),
         preamble=preamble,
-        header=[_("By"), _("Value"), _("Participants")],
+        header=[pgettext("statistics: the dimension a total is by", "By"), _("Value"), _("Participants")],
         rows=total_rows,
     )
     return [participants, events, totals_sheet]
