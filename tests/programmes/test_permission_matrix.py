@@ -12,7 +12,14 @@ from django.urls import reverse
 
 from refugiu.accounts.roles import Role
 from refugiu.programmes import services
-from refugiu.programmes.models import Campaign, CampaignMessage, Event, Participant, Publication
+from refugiu.programmes.models import (
+    Campaign,
+    CampaignMessage,
+    Event,
+    EventPhoto,
+    Participant,
+    Publication,
+)
 from tests.accounts.mfa import force_login_with_mfa
 from tests.cases.factories import DepartmentFactory, caseworker, coordinator, staff
 from tests.factories import UserFactory
@@ -45,6 +52,7 @@ EXPECTED = {
     "programmes:partners": "public",
     "programmes:campaigns": "public",
     "programmes:campaign_image": "public",
+    "programmes:event_photo": "public",
     "programmes:register": "public",
     "programmes:registration_cancel": "public",
     "programmes:evaluation": "public",
@@ -118,6 +126,8 @@ def world(settings, tmp_path):
     campaign = Campaign.objects.create(title="A campaign")
     message = CampaignMessage.objects.create(campaign=campaign, text="Know your rights")
     message.image.save("poster.png", _content(_PNG))
+    photo = EventPhoto(event=event, caption="A room")
+    photo.image.save("room.png", _content(_PNG))
     project_id = Event.objects.filter(project__isnull=False).values_list("project", flat=True).first()
     kwargs = {
         "event_id": event.pk,
@@ -126,6 +136,7 @@ def world(settings, tmp_path):
         "project_id": project_id,
         "publication_id": publication.pk,
         "message_id": message.pk,
+        "photo_id": photo.pk,
         "token": services.cancel_token(waiting),
         "code": attendee.certificate_code,
     }

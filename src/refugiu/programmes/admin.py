@@ -131,6 +131,11 @@ class EventCountryInline(StaffInline):
     model = p.EventCountry
 
 
+class EventPhotoInline(ProgrammeStaffAccess, admin.StackedInline):
+    model = p.EventPhoto
+    extra = 0
+
+
 @admin.register(p.Event)
 class EventAdmin(ProgrammeStaffAccess, admin.ModelAdmin):
     list_display = ["__str__", "type", "project", "city", "country", "headcount", "is_published"]
@@ -145,4 +150,4 @@ class EventAdmin(ProgrammeStaffAccess, admin.ModelAdmin):
         "places_taken",
     ]
     filter_horizontal = ["represented_organisations"]
-    inlines = [EventDayInline, EventProfessionInline, EventCountryInline]
+    inlines = [EventDayInline, EventProfessionInline, EventCountryInline, EventPhotoInline]

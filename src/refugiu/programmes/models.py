@@ -498,6 +498,33 @@ class EventDay(models.Model):
         return f"{self.event} — {formats.date_format(self.date, 'DATE_FORMAT')}"
 
 
+class EventPhoto(models.Model):
+    """A photograph of an event, shown on its public page and in the annual report when published.
+
+    Only photographs the organisation may publish belong here: no participant may be recognisable without
+    their agreement, and never a beneficiary.
+    """
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("image"), upload_to="events/")
+    caption = models.CharField(
+        _("caption"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the photograph shows, for those who cannot see it."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        ordering = ["event", "order", "pk"]
+        verbose_name = _("event photograph")
+        verbose_name_plural = _("event photographs")
+
+    def __str__(self):
+        return self.caption or self.image.name
+
+
 class EventProfession(models.Model):
     """A profession the event was for or that took part, as the source names it."""
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import dateformat
 from django_countries import countries
 
-from refugiu.programmes.models import Event, EventDay, Project, ProjectPartner, Publication
+from refugiu.programmes.models import Event, EventDay, EventPhoto, Project, ProjectPartner, Publication
 from refugiu.programmes.vocabularies import DatePrecision, EventType
 
 DAY_FORMAT = "j F Y"
@@ -115,8 +115,14 @@ def event_types() -> list[tuple[str, str]]:
     return [(value, label) for value, label in EventType.choices if value in used]
 
 
+def photos_published() -> Prefetch:
+    return Prefetch(
+        "photos", queryset=EventPhoto.objects.filter(is_published=True), to_attr="photos_published"
+    )
+
+
 def event_published_get(event_id: int) -> Event:
-    queryset = events_published_base().prefetch_related("professions", "countries")
+    queryset = events_published_base().prefetch_related("professions", "countries", photos_published())
     return get_object_or_404(queryset, pk=event_id)
 
 

@@ -21,4 +21,5 @@ urlpatterns = [
     path("campaigns/", views_about.campaign_list, name="campaigns"),
     path("publications/<int:publication_id>/file/", views_about.publication_file, name="publication_file"),
     path("campaigns/messages/<int:message_id>/image/", views_about.campaign_image, name="campaign_image"),
+    path("events/photos/<int:photo_id>/", views_about.event_photo, name="event_photo"),
 ]

@@ -21,6 +21,7 @@ from refugiu.programmes.models import (
     Campaign,
     CampaignMessage,
     CollaborationProtocol,
+    EventPhoto,
     Network,
     NetworkMembership,
     Partnership,
@@ -177,6 +178,17 @@ def publication_file(request, publication_id: int):
     if publication is None:
         raise Http404
     return _file_response(publication.file, inline=False)
+
+
+def event_photo(request, photo_id: int):
+    photo = (
+        EventPhoto.objects.filter(pk=photo_id, is_published=True, event__is_published=True)
+        .only("image")
+        .first()
+    )
+    if photo is None:
+        raise Http404
+    return _file_response(photo.image, inline=True)
 
 
 def campaign_image(request, message_id: int):

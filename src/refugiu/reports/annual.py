@@ -17,11 +17,14 @@ What goes in
     Participants by profession are published, so small counts are suppressed as in every export.
 
 No personal data: organisations, the steering committee's positions (and holders where the organisation
-records them) and figures only. Event photos: there is no photo model yet.
+records them) and figures only. Event photographs: the published ones of each event, embedded in the file
+(data: URLs in HTML and PDF, pictures in DOCX), so the report stands on its own.
 """
 
+import base64
 import datetime
 import io
+import mimetypes
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,7 +52,12 @@ from refugiu.programmes.models import (
     ProjectPartner,
     Publication,
 )
-from refugiu.programmes.selectors import country_name, date_range_display, event_dates_display
+from refugiu.programmes.selectors import (
+    country_name,
+    date_range_display,
+    event_dates_display,
+    photos_published,
+)
 from refugiu.programmes.vocabularies import EventRole, EventType, PartnerScope, ProjectRole
 from refugiu.reports.charts import ChartItem, bar_chart, column_chart
 from refugiu.reports.models import Foreword
@@ -112,6 +120,19 @@ class Partner:
 
 
 @dataclass
+class Photo:
+    """An event photograph as the report embeds it."""
+
+    data: bytes
+    content_type: str
+    caption: str
+
+    @property
+    def data_url(self) -> str:
+        return f"data:{self.content_type};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+
+@dataclass
 class EventItem:
     pk: int
     title: str
@@ -133,6 +154,7 @@ class EventItem:
     our_role: str
     context: str  # the project, other organisation's project or network it belongs to
     represented: list[str]
+    photos: list[Photo] = field(default_factory=list)
 
     @property
     def place(self) -> str:
@@ -330,8 +352,26 @@ def _year_events(year: int):
         statistics.scope_events(year=year)
         .filter(is_published=True)
         .select_related("organiser", "network__organization")
-        .prefetch_related("professions", "countries", "represented_organisations")
+        .prefetch_related("professions", "countries", "represented_organisations", photos_published())
     )
+
+
+# Formats WeasyPrint and Word both show; anything else uploaded is left out of the report.
+PHOTO_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
+
+
+def _photos(event: Event) -> list[Photo]:
+    photos = []
+    for photo in event.photos_published:
+        content_type = mimetypes.guess_type(photo.image.name)[0]
+        if content_type not in PHOTO_TYPES:
+            continue
+        try:
+            with photo.image.open("rb") as handle:
+                photos.append(Photo(handle.read(), content_type, photo.caption))
+        except FileNotFoundError:
+            continue  # a photograph whose file is gone is left out, not an error in the report
+    return photos
 
 
 def _event_item(event: Event, figure: statistics.EventFigure) -> EventItem:
@@ -364,6 +404,7 @@ def _event_item(event: Event, figure: statistics.EventFigure) -> EventItem:
         our_role=str(event.get_our_role_display()) if event.our_role else "",
         context=context,
         represented=[_organisation_name(o) for o in event.represented_organisations.all()],
+        photos=_photos(event),
     )
 
 
@@ -679,6 +720,8 @@ def _docx_labelled(document, label: str, value: str) -> None:
 
 
 def _docx_events(document, events: list[EventItem], level: int) -> None:
+    from docx.shared import Cm
+
     for event in events:
         document.add_heading(event.title, level=level)
         _docx_labelled(document, _("Type"), event.type_label)
@@ -697,6 +740,10 @@ def _docx_events(document, events: list[EventItem], level: int) -> None:
         if event.topics:
             document.add_paragraph(_("Topics:"))
             _docx_bullets(document, event.topics)
+        for photo in event.photos:
+            document.add_picture(io.BytesIO(photo.data), width=Cm(12))
+            if photo.caption:
+                document.add_paragraph(photo.caption, style="Caption")
 
 
 def _docx_event_table(document, events: list[EventItem]) -> None:
