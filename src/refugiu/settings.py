@@ -236,6 +236,8 @@ REFUGIU = {
     "STATISTICS_THRESHOLD": int(os.environ.get("REFUGIU_STATISTICS_THRESHOLD", "5")),
     "PARTICIPANT_RETENTION_MONTHS": int(os.environ.get("REFUGIU_PARTICIPANT_RETENTION_MONTHS", "24")),
     "REMINDER_DAYS_BEFORE": int(os.environ.get("REFUGIU_REMINDER_DAYS_BEFORE", "2")),
+    # A report still being made this long after it was asked for lost its worker and is marked as failed.
+    "REPORT_TIMEOUT_MINUTES": int(os.environ.get("REFUGIU_REPORT_TIMEOUT_MINUTES", "120")),
     # Where this installation is reached from outside: links in e-mails sent without a request.
     "SITE_URL": os.environ.get("REFUGIU_SITE_URL", "http://127.0.0.1:8000"),
 }

@@ -5,6 +5,7 @@ The report modules are replaced by a quick stand-in (tests/reports/renderers_fak
 REFUGIU_REPORT_RENDERERS; the task, the queue, the worker and the pages are the real ones.
 """
 
+import datetime
 import logging
 import os
 import signal
@@ -388,3 +389,25 @@ def test_serve_starts_task_workers_with_the_server_and_stops_them_after(monkeypa
     with pytest.raises(SystemExit):
         call_command("serve", bind="127.0.0.1:0", task_workers=task_workers)
     assert events == [("start", expected), ("serve", None), ("stop", expected)]
+
+
+@pytest.mark.django_db
+def test_a_run_whose_worker_died_is_shown_as_failed_after_the_timeout(client, settings):
+    settings.REFUGIU = {**settings.REFUGIU, "REPORT_TIMEOUT_MINUTES": 60}
+    staff = UserFactory(roles=[Role.PROGRAMME_STAFF])
+    stuck, recent = (
+        ReportRun.objects.create(
+            requested_by=staff, kind="annual", format="pdf", status=ReportRun.Status.RUNNING
+        )
+        for _ in range(2)
+    )
+    ReportRun.objects.filter(pk=stuck.pk).update(
+        requested_at=stuck.requested_at - datetime.timedelta(minutes=61)
+    )
+    client.force_login(staff)
+    page = client.get(reverse("reports:run_detail", args=[stuck.pk])).content.decode()
+    stuck.refresh_from_db()
+    recent.refresh_from_db()
+    assert stuck.status == ReportRun.Status.FAILED and "interrupted" in stuck.message
+    assert REFRESH not in page
+    assert recent.status == ReportRun.Status.RUNNING

@@ -14,6 +14,7 @@ which returns the file's content and a file name free of personal data. The modu
 a run of their kind is made, so that a missing or broken one fails its runs, not the worker.
 """
 
+import datetime
 import importlib
 import logging
 import time
@@ -155,6 +156,19 @@ def make_report(run_id: int) -> None:
                 run,
                 gettext("The report could not be made. Please try again later or tell the administrator."),
             )
+
+
+def runs_abandoned_fail(*, user) -> int:
+    """Mark as failed `user`'s runs still "being made" longer than REFUGIU["REPORT_TIMEOUT_MINUTES"] after
+    they were asked for: their worker stopped or was killed mid-way, and nothing else would ever end them."""
+    cutoff = timezone.now() - datetime.timedelta(minutes=settings.REFUGIU["REPORT_TIMEOUT_MINUTES"])
+    return ReportRun.objects.filter(
+        requested_by=user, status=ReportRun.Status.RUNNING, requested_at__lt=cutoff
+    ).update(
+        status=ReportRun.Status.FAILED,
+        message=gettext("The report was interrupted before it was ready. Please ask for it again."),
+        finished_at=timezone.now(),
+    )
 
 
 def _fail(run: ReportRun, message: str) -> None:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from refugiu.accounts.models import user_has_permission
 from refugiu.programmes.models import Project
 from refugiu.reports.models import ReportRun
-from refugiu.reports.tasks import request_report
+from refugiu.reports.tasks import request_report, runs_abandoned_fail
 
 Kind = ReportRun.Kind
 
@@ -151,6 +151,7 @@ def run_request(request):
 @report_runs_required
 @require_GET
 def run_list(request):
+    runs_abandoned_fail(user=request.user)
     runs = list(ReportRun.objects.filter(requested_by=request.user, kind__in=kinds_for(request.user))[:100])
     pending_any = any(run.status in PENDING for run in runs)
     return render(
@@ -165,6 +166,7 @@ def _get_only(request) -> HttpResponseNotAllowed | None:
 
 @report_runs_required
 def run_detail(request, pk: int):
+    runs_abandoned_fail(user=request.user)
     run = run_for_user(user=request.user, pk=pk)
     if refused := _get_only(request):
         return refused
