@@ -33,3 +33,4 @@ bench: install-test
 	$(BIN)/python -m benchmarks.search_api --services 100000 --repeat 30
 	$(BIN)/python -m benchmarks.import_rate --services 20000
 	$(BIN)/python -m benchmarks.case_pages --cases 100000 --sessions-per-case 10 --repeat 50
+	$(BIN)/python -m benchmarks.annual_report --events 1000 --participants 50000
