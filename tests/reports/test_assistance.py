@@ -48,6 +48,9 @@ class World:
     def case(self, department, category, opened_on, closed_on=None, **person) -> Case:
         by = self.coordinator_alpha if department == self.alpha else self.coordinator_beta
         identity = fake_identity()
+        # A mark of the test's own on each name: a short Faker name ("Lee") could occur in any page by chance.
+        for key in ("given_names", "family_names"):
+            identity[key] = f"{identity[key]}-Qz{len(self.cases)}"
         beneficiary = beneficiary_new(by=by, identity=identity, **person)
         case = case_new(
             department=department, by=by, category=category, beneficiary=beneficiary, opened_on=opened_on

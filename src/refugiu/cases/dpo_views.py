@@ -6,15 +6,13 @@ a username are POSTed and turned into ids before they reach a URL.
 """
 
 import json
-from functools import wraps
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from refugiu.accounts.decorators import permission_required_404
 from refugiu.accounts.models import user_has_permission
 from refugiu.cases import gdpr
 from refugiu.cases.models import Beneficiary, Case
@@ -34,16 +33,7 @@ RETENTION_PAGE = 200
 
 
 def dpo_only(permission: str = "audit.view"):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not user_has_permission(request.user, permission):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
+    return permission_required_404(permission)
 
 
 def _attachment(response, filename: str):

@@ -1,11 +1,8 @@
 """Staff pages of the annual activity report: choose a year, write its foreword, read the report in the
 browser or download it as PDF or DOCX (made at once, while the person waits)."""
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.decorators import permission_required_404
 from refugiu.reports import annual
 from refugiu.reports.models import Foreword, ReportRun
 from refugiu.reports.views_runs import background_offer
@@ -24,17 +21,7 @@ PERMISSION = "reports.annual"
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 
-def annual_report_required(view):
-    """Outermost decorator: anonymous visitors sign in; anyone signed in without "reports.annual" gets 404
-    for any method, before a method check could reveal that the page exists."""
-
-    @wraps(view)
-    def guarded(request, *args, **kwargs):
-        if not user_has_permission(request.user, PERMISSION):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return login_required(guarded)
+annual_report_required = permission_required_404(PERMISSION)
 
 
 class ForewordForm(forms.Form):

@@ -4,11 +4,8 @@ The funder report's preview shows exactly what the files will carry: counts of p
 the report leaves the organisation. The dashboard shows counts only, for the user's own departments.
 """
 
-from functools import wraps
-
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -16,29 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.decorators import permission_required_404
 from refugiu.programmes.models import Project
 from refugiu.programmes.statistics import statistics_threshold
 from refugiu.reports import funder
 from refugiu.reports.dashboard import dashboard_compute
 from refugiu.reports.models import ReportRun
 from refugiu.reports.views_runs import background_offer
-
-
-def permission_required_404(permission: str):
-    """Outermost decorator of a report view: an anonymous visitor is sent to sign in; anyone signed in
-    without `permission` gets 404 for any method, before the view (or a method check) says more."""
-
-    def decorator(view):
-        @wraps(view)
-        def guarded(request, *args, **kwargs):
-            if not user_has_permission(request.user, permission):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return login_required(guarded)
-
-    return decorator
 
 
 class ProjectChoiceField(forms.ModelChoiceField):

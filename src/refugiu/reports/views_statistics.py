@@ -4,10 +4,7 @@ Everything here is published data (refugiu.reports.assistance): suppressed befor
 the page, the CSV and the XLSX show the same figures, and no one gets exact small counts from here.
 """
 
-from functools import wraps
-
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.decorators import permission_required_404
 from refugiu.reports import assistance
 from refugiu.reports.models import ReportRun
 from refugiu.reports.views_runs import background_offer
@@ -23,17 +20,7 @@ from refugiu.reports.views_runs import background_offer
 PERMISSION = "reports.statistics"
 
 
-def statistics_required(view):
-    """Outermost decorator: anonymous visitors sign in; anyone else without the permission gets 404 for any
-    method, before a method check could tell them the page exists."""
-
-    @wraps(view)
-    def guarded(request, *args, **kwargs):
-        if not user_has_permission(request.user, PERMISSION):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return login_required(guarded)
+statistics_required = permission_required_404(PERMISSION)
 
 
 class YearForm(forms.Form):

@@ -1,0 +1,24 @@
+"""The one guard of staff views: who lacks the permission learns nothing, not even that the page exists."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+
+from refugiu.accounts.models import user_has_permission
+
+
+def permission_required_404(permission: str):
+    """Outermost decorator of a staff view: an anonymous visitor is sent to sign in; anyone signed in without
+    `permission` gets 404 for any method, before the view (or a method check answering 405) says more."""
+
+    def decorator(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not user_has_permission(request.user, permission):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return login_required(guarded)
+
+    return decorator
