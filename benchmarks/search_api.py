@@ -9,12 +9,18 @@ For each engine a worker process builds (once, then reuses) a synthetic director
 - raw SQL: the very statements that request sent to the database (captured once), run again directly
   on a cursor, fetching every row; "search SQL" is the subset that reads the search index.
 It prints medians and 95th percentiles in milliseconds and the ratios, as Markdown for BENCHMARKS.md.
+
+With --instructions it also counts, under valgrind's callgrind, the CPU instructions of this process per
+request end to end and per replay of its SQL, for each engine and term: their difference is the cost of
+everything but the database (Django, the API, serialising), in a unit the shared machine's noise does not
+move (the database server's own work is in another process and not counted). Needs valgrind.
 """
 
 import argparse
 import io
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -31,16 +37,19 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def worker(services: int, repeat: int) -> dict:
+TERMS = ("rare", "1 %", "10 %")
+COUNTED_RUNS = 20  # requests (or replays) counted under callgrind
+
+
+def _prepare(services: int):
+    """A Django set up on the engine's database, holding the synthetic directory; a test client."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "refugiu.settings")
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
 
-    from refugiu.directory import synthetic
     from refugiu.directory.models import SearchEntry, Service
 
     call_command("migrate", verbosity=0)
@@ -48,43 +57,60 @@ def worker(services: int, repeat: int) -> dict:
         started = time.perf_counter()
         call_command("generate_directory", services=services, seed=1, verbosity=0, stdout=io.StringIO())
         print(f"generated {services} services in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return Client(HTTP_HOST="127.0.0.1")
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    terms = {"rare": synthetic.RARE, "1 %": synthetic.ONE_PERCENT, "10 %": synthetic.TEN_PERCENT}
+
+def _term(label: str) -> str:
+    from refugiu.directory import synthetic
+
+    return {"rare": synthetic.RARE, "1 %": synthetic.ONE_PERCENT, "10 %": synthetic.TEN_PERCENT}[label]
+
+
+def _request(client, term: str):
+    """The request of one term, and the SQL statements it sent, to replay (`_replay`)."""
+    from django.db import connection
+
+    url, params = "/api/hsds/services", {"search": term, "per_page": 50}
+    captured = []
+
+    def capture(execute, sql, sql_params, many, context):
+        captured.append((sql, sql_params))
+        return execute(sql, sql_params, many, context)
+
+    with connection.execute_wrapper(capture):
+        response = client.get(url, params)
+    assert response.status_code == 200, response.content[:500]
+    return (lambda: client.get(url, params)), captured, response.json()["total_items"]
+
+
+def _replay(statements) -> float:
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for sql, sql_params in statements:
+            cursor.execute(sql, sql_params)
+            cursor.fetchall()
+    return (time.perf_counter() - started) * 1000
+
+
+def worker(services: int, repeat: int) -> dict:
+    client = _prepare(services)
     results = {}
-    for label, term in terms.items():
-        url = "/api/hsds/services"
-        params = {"search": term, "per_page": 50}
-        captured = []
-
-        def capture(execute, sql, sql_params, many, context, captured=captured):
-            captured.append((sql, sql_params))
-            return execute(sql, sql_params, many, context)
-
-        with connection.execute_wrapper(capture):
-            response = client.get(url, params)
-        assert response.status_code == 200, response.content[:500]
-        total = response.json()["total_items"]
+    for label in TERMS:
+        term = _term(label)
+        request, captured, total = _request(client, term)
         search_sql = [(s, p) for s, p in captured if "searchentry" in s or "search_fts" in s]
-
-        def run_raw(statements):
-            started = time.perf_counter()
-            with connection.cursor() as cursor:
-                for sql, sql_params in statements:
-                    cursor.execute(sql, sql_params)
-                    cursor.fetchall()
-            return (time.perf_counter() - started) * 1000
-
         end_to_end, raw_all, raw_search = [], [], []
         for _ in range(3):  # warm caches
-            client.get(url, params)
-            run_raw(captured)
+            request()
+            _replay(captured)
         for _ in range(repeat):
             started = time.perf_counter()
-            client.get(url, params)
+            request()
             end_to_end.append((time.perf_counter() - started) * 1000)
-            raw_all.append(run_raw(captured))
-            raw_search.append(run_raw(search_sql))
+            raw_all.append(_replay(captured))
+            raw_search.append(_replay(search_sql))
         results[label] = {
             "term": term,
             "matches": total,
@@ -94,6 +120,30 @@ def worker(services: int, repeat: int) -> dict:
             "raw_search": (statistics.median(raw_search), percentile(raw_search, 0.95)),
         }
     return results
+
+
+def counted_worker(services: int, label: str, mode: str, runs: int) -> None:
+    """What callgrind counts: the same set-up either way, then `runs` requests or replays of their SQL."""
+    client = _prepare(services)
+    request, captured, _ = _request(client, _term(label))
+    for _ in range(3):
+        request()
+        _replay(captured)
+    for _ in range(runs):
+        request() if mode == "e2e" else _replay(captured)
+
+
+def instructions(engine: str, services: int, label: str, mode: str, runs: int) -> int:
+    command = [
+        "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+        sys.executable, "-m", "benchmarks.search_api", "--services", str(services),
+        "--count", label, mode, str(runs),
+    ]  # fmt: skip
+    output = subprocess.run(command, env=engine_env(engine, services), capture_output=True, text=True)
+    found = re.search(r"Collected : (\d+)", output.stderr)
+    if output.returncode or not found:
+        raise RuntimeError(output.stderr[-2000:])
+    return int(found.group(1))
 
 
 def engine_env(engine: str, services: int) -> dict:
@@ -119,10 +169,15 @@ def main() -> None:
     parser.add_argument("--services", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--instructions", action="store_true", help="also count instructions (valgrind)")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--count", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(worker(args.services, args.repeat)))
+        return
+    if args.count:
+        counted_worker(args.services, args.count[0], args.count[1], int(args.count[2]))
         return
     rows = []
     for engine in args.engines.split(","):
@@ -160,6 +215,23 @@ def main() -> None:
             f"| {e2e[0]:.2f} / {e2e[1]:.2f} | {raw_all[0]:.2f} / {raw_all[1]:.2f} | {raw_search[0]:.2f} / {raw_search[1]:.2f} "
             f"| {e2e[0] - raw_all[0]:+.2f} | {e2e[0] / raw_all[0]:.2f} | {e2e[0] / raw_search[0]:.2f} |"
         )
+    if not args.instructions:
+        return
+    print(f"\nInstructions of the application's process (callgrind), per request, {COUNTED_RUNS} counted\n")
+    print("| engine | term | end to end | replay of its SQL | everything but the database |")
+    print("|---|---|---|---|---|")
+    for engine in args.engines.split(","):
+        for label in TERMS:
+            counts = {
+                mode: instructions(engine, args.services, label, mode, COUNTED_RUNS)
+                for mode in ("e2e", "raw")
+            }
+            # Both runs do the same set-up; what differs is the counted runs.
+            nothing = instructions(engine, args.services, label, "raw", 0)
+            e2e, raw = ((counts[mode] - nothing) / COUNTED_RUNS for mode in ("e2e", "raw"))
+            print(
+                f"| {engine} | {label} | {e2e / 1e6:.2f} M | {raw / 1e6:.2f} M | {(e2e - raw) / 1e6:.2f} M |"
+            )
 
 
 if __name__ == "__main__":

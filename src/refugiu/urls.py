@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 from refugiu.api import api
 
 urlpatterns = [
+    path("api/", api.urls),  # first: the API is what is asked for most, and asked for by programs
     path("", include("refugiu.directory.urls")),
     path("", include("refugiu.organisation.urls")),
     path("", include("refugiu.programmes.urls")),
@@ -18,6 +19,5 @@ urlpatterns = [
     path("staff/reports/", include("refugiu.reports.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("api/", api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]

@@ -653,6 +653,12 @@ def test_search_ranks_as_the_web_search(client, searchable):
     assert sals["total_items"] == 0  # none of them is given anywhere yet
 
 
+def test_a_search_page_past_the_end_still_counts_the_matches(client, searchable):
+    beyond = client.get(f"{API}/services?search=shelter&per_page=2&page=3").json()
+    assert (beyond["total_items"], beyond["total_pages"], beyond["contents"]) == (4, 2, [])
+    assert beyond["empty"] and beyond["last_page"] and not beyond["first_page"]
+
+
 def test_search_narrowed_by_a_filter_keeps_the_ranking(client, searchable):
     _, _, services = searchable
     for service in services[1:4]:

@@ -329,20 +329,29 @@ def directory_search(
     else:
         order_sql, order_params = "e.sort_name, e.id", []
     with connection.cursor() as cursor:
+        # Uncapped, the page carries the count of every match (a window over them, which the sort reads
+        # anyway): one statement, and the match is evaluated once. Capped, a separate count stops early.
+        counted = ", count(*) OVER ()" if count_cap is None else ""
         cursor.execute(
-            f"SELECT e.kind, e.object_id FROM {table} e WHERE {where_sql} "
+            f"SELECT e.kind, e.object_id{counted} FROM {table} e WHERE {where_sql} "
             f"ORDER BY {order_sql} LIMIT %s OFFSET %s",
             [*params, *order_params, limit, offset],
         )
-        hits = [(k, str(_as_uuid(o))) for k, o in cursor.fetchall()]
-        if count_cap is None:
-            cursor.execute(f"SELECT count(*) FROM {table} e WHERE {where_sql}", params)
-        else:
+        rows = cursor.fetchall()
+        hits = [(row[0], str(_as_uuid(row[1]))) for row in rows]
+        if count_cap is not None:
             cursor.execute(
                 f"SELECT count(*) FROM (SELECT 1 FROM {table} e WHERE {where_sql} LIMIT %s) capped",
                 [*params, count_cap + 1],
             )
-        total = cursor.fetchone()[0]
+            total = cursor.fetchone()[0]
+        elif rows:
+            total = rows[0][2]
+        elif offset:  # a page past the end: the matches still need counting
+            cursor.execute(f"SELECT count(*) FROM {table} e WHERE {where_sql}", params)
+            total = cursor.fetchone()[0]
+        else:
+            total = 0
         capped = count_cap is not None and total > count_cap
         facet_counts = {}
         if with_facets:

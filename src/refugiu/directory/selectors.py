@@ -23,6 +23,16 @@ def service_public_list() -> QuerySet[Service]:
     return Service.objects.filter(is_published=True, organization__is_published=True)
 
 
+# The same two rules as SQL conditions on the aliases of the tables, for the API's summary pages, which
+# read plain rows (hsds.serialise.service_summaries); a test holds both forms to the same records.
+def organization_public_sql(organization: str) -> str:
+    return f"{organization}.is_published"
+
+
+def service_public_sql(service: str, organization: str) -> str:
+    return f"{service}.is_published AND {organization_public_sql(organization)}"
+
+
 def service_at_location_public_list() -> QuerySet[ServiceAtLocation]:
     return ServiceAtLocation.objects.filter(
         service__is_published=True, service__organization__is_published=True

@@ -29,19 +29,26 @@ Why it works the way it does:
 """
 
 import datetime as dt
+import functools
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import orjson
+from django.db import connection, models
 from django.db.models import Model, Prefetch, QuerySet
 
+from refugiu.core.batching import in_batches
 from refugiu.directory import models as d
 from refugiu.directory.selectors import (
     organization_public_list,
+    organization_public_sql,
     service_at_location_public_list,
     service_public_list,
+    service_public_sql,
 )
 
 HsdsRecord = dict[str, Any]
@@ -90,12 +97,18 @@ OMIT_IF_BLANK = frozenset(
 # The name a confidential location goes by when it has no public area.
 CONFIDENTIAL_NAME = "Confidential location"
 ATTRIBUTE_BATCH = 10_000  # ids per query: far below every database's parameter limit
+ROW_BATCH = 500  # ids per query of summary rows
 
 
 # --- values ---------------------------------------------------------------------------------------------
 
 
+_PLAIN = frozenset({str, int, float, bool, dict, list})
+
+
 def _json_value(value: Any) -> Any:
+    if value.__class__ in _PLAIN:  # most values: no conversion, checked first
+        return value
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, dt.datetime):
@@ -108,31 +121,61 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _fields(record: Model, names: tuple[str, ...]) -> HsdsRecord:
+@functools.cache
+def _sources(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Our attribute for each of these HSDS fields."""
+    return tuple(SOURCES.get(name, name) for name in names)
+
+
+@functools.cache
+def _blank_omitted(names: tuple[str, ...]) -> tuple[tuple[str, bool], ...]:
+    """(HSDS key, left out when blank) for each of these fields."""
+    return tuple((name, name in OMIT_IF_BLANK) for name in names)
+
+
+def _present(values: list, start: int, names: tuple[str, ...]) -> HsdsRecord:
+    """The fields `names`, whose JSON values are `values[start:]` in that order, less the missing ones."""
     data: HsdsRecord = {}
-    for name in names:
-        value = getattr(record, SOURCES.get(name, name))
-        if value is None or (value == "" and name in OMIT_IF_BLANK):
+    for position, (name, omit_if_blank) in enumerate(_blank_omitted(names), start):
+        value = values[position]
+        if value is None or (omit_if_blank and value == ""):
             continue
-        data[name] = _json_value(value)
+        data[name] = value
     return data
 
 
-def _with_extra(data: HsdsRecord, record: d.HsdsModel, *, one_to_one_only: bool = False) -> HsdsRecord:
+def _values(record: Model, names: tuple[str, ...]) -> list:
+    return [_json_value(getattr(record, source)) for source in _sources(names)]
+
+
+def _fields(record: Model, names: tuple[str, ...]) -> HsdsRecord:
+    """These fields of a model instance, as JSON values."""
+    return _present(_values(record, names), 0, names)
+
+
+def _extended(data: HsdsRecord, extra: dict | None, *, one_to_one_only: bool = False) -> HsdsRecord:
     """Merge back what HSDS carries and we do not model; our own fields win a clash."""
-    for key, value in (record.hsds_extra or {}).items():
+    for key, value in (extra or {}).items():
         if key not in data and not (one_to_one_only and isinstance(value, list)):
             data[key] = value
     return data
 
 
-def _with_translations(data: HsdsRecord, record: d.Translatable) -> HsdsRecord:
+def _with_extra(data: HsdsRecord, record: d.HsdsModel, *, one_to_one_only: bool = False) -> HsdsRecord:
+    return _extended(data, record.hsds_extra, one_to_one_only=one_to_one_only)
+
+
+def _translated(data: HsdsRecord, language: str, translations: dict | None) -> HsdsRecord:
     """Our extension fields: the record's own language and its text in others."""
-    if record.language:
-        data.setdefault("language", record.language)
-    if record.translations:
-        data["translations"] = record.translations
+    if language:
+        data.setdefault("language", language)
+    if translations:
+        data["translations"] = translations
     return data
+
+
+def _with_translations(data: HsdsRecord, record: d.Translatable) -> HsdsRecord:
+    return _translated(data, record.language, record.translations)
 
 
 def _public_organization_id(organization: d.Organization | None) -> str | None:
@@ -338,13 +381,7 @@ def organization_serialise(
 
 def organization_summarise(*, organization: d.Organization, extras: bool = True) -> HsdsRecord:
     """The one-to-one fields of an organisation (organization_list.json); reads its parent."""
-    data = _fields(organization, ORGANIZATION_FIELDS)
-    if organization.parent_organization_id and not _public_organization_id(organization.parent_organization):
-        del data["parent_organization_id"]
-    _with_translations(data, organization)
-    if organization.country:
-        data["country"] = organization.country
-    return _with_extra(data, organization, one_to_one_only=True) if extras else data
+    return _organization_summary(_organization_row(organization), 0, extras=extras)
 
 
 def service_serialise(
@@ -379,9 +416,167 @@ def service_serialise(
 
 def service_summarise(*, service: d.Service) -> HsdsRecord:
     """The one-to-one fields of a service with its organisation's (service_list.json)."""
-    data = _with_translations(_fields(service, SERVICE_FIELDS), service)
-    data["organization"] = organization_summarise(organization=service.organization)
-    return _with_extra(data, service, one_to_one_only=True)
+    return _service_summary(
+        [*_values(service, SERVICE_SUMMARY_COLUMNS), *_organization_row(service.organization)]
+    )
+
+
+# --- summary forms from rows ----------------------------------------------------------------------------
+#
+# A summary is made from one flat row of JSON values: a service's SERVICE_SUMMARY_COLUMNS, then its
+# organisation's ORGANIZATION_SUMMARY_COLUMNS and whether that one's parent is public. The row comes from a
+# model instance, or straight from the database (`summary_rows`), for the API's summary pages.
+#
+# Those pages are the API's hot path: a search answers with one. Building model instances for them
+# (select_related, converters, model __init__) and compiling the ORM's query cost several times the SQL
+# itself, so they read plain rows with one statement of ours, built once from the models' own columns.
+
+SERVICE_SUMMARY_COLUMNS = (*SERVICE_FIELDS, "language", "translations", "hsds_extra")
+ORGANIZATION_SUMMARY_COLUMNS = (*ORGANIZATION_FIELDS, "language", "translations", "hsds_extra", "country")
+
+
+def _organization_row(organization: d.Organization) -> list:
+    parent = organization.parent_organization if organization.parent_organization_id else None
+    return [*_values(organization, ORGANIZATION_SUMMARY_COLUMNS), parent is not None and parent.is_published]
+
+
+def _organization_summary(row: list, start: int, *, extras: bool) -> HsdsRecord:
+    data = _present(row, start, ORGANIZATION_FIELDS)
+    language, translations, extra, country, parent_is_public = row[start + len(ORGANIZATION_FIELDS) :]
+    if not parent_is_public:
+        data.pop("parent_organization_id", None)
+    _translated(data, language, translations)
+    if country:
+        data["country"] = country
+    return _extended(data, extra, one_to_one_only=True) if extras else data
+
+
+def _service_summary(row: list) -> HsdsRecord:
+    data = _present(row, 0, SERVICE_FIELDS)
+    language, translations, extra = row[len(SERVICE_FIELDS) : len(SERVICE_SUMMARY_COLUMNS)]
+    _translated(data, language, translations)
+    data["organization"] = _organization_summary(row, len(SERVICE_SUMMARY_COLUMNS), extras=True)
+    return _extended(data, extra, one_to_one_only=True)
+
+
+def _json_text(text: str) -> Any:
+    return {} if text == "{}" else orjson.loads(text)
+
+
+def _utc_moment(moment: dt.datetime) -> str:
+    """SQLite hands a time over naive, in UTC."""
+    return moment.isoformat(timespec="milliseconds") + "Z" if moment.tzinfo is None else _json_value(moment)
+
+
+# The databases write ids (and PostgreSQL times) in their JSON form themselves, faster than Python would.
+# SQLite keeps a UUID as 32 lower-case hex digits (Django's form).
+_SQLITE_DASHED = "||'-'||".join(
+    f"substr({{0}}, {start}, {length})" for start, length in ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+)
+_PG_UTC_MOMENT = "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+
+
+def _readout(model_field, vendor: str) -> tuple[str, Any]:
+    """How to select a column ("{}" is the column) and how its value, as the driver gives it, becomes
+    the JSON value `_fields` would give (None: as it is).
+
+    Both drivers, as Django sets them up, give dates, times and booleans as Python values, and JSON as
+    text; SQLite gives UUIDs as hex and times naive, in UTC."""
+    target = model_field.target_field if model_field.is_relation else model_field
+    postgresql = vendor == "postgresql"
+    if isinstance(target, models.JSONField):
+        return "{}", _json_text
+    if isinstance(target, models.UUIDField):
+        return ("{}::text", None) if postgresql else (_SQLITE_DASHED, None)
+    if isinstance(target, models.DateTimeField):
+        return (_PG_UTC_MOMENT, None) if postgresql else ("{}", _utc_moment)
+    if isinstance(target, models.DecimalField) and not postgresql:
+        raise TypeError(f"{model_field}: SQLite gives no Decimal; read this column through the ORM")
+    if isinstance(target, models.DateField | models.TimeField | models.DecimalField):
+        return "{}", _json_value
+    return "{}", None  # text, numbers, booleans
+
+
+@dataclass(frozen=True)
+class _SummaryStatement:
+    """SELECT of the summary rows of public records of one kind, by id; "{marks}" stands for the ids."""
+
+    sql: str
+    readers: tuple[tuple[int, Any], ...]  # (position, reader) of the columns that need one
+
+    def row(self, values) -> list:
+        values = list(values)
+        for position, read in self.readers:
+            if (value := values[position]) is not None:
+                values[position] = read(value)
+        return values
+
+
+@functools.cache
+def _summary_statement(kind: str, vendor: str) -> _SummaryStatement:
+    quote = connection.ops.quote_name
+    selected: list[str] = []
+    readers: list[Any] = []
+
+    def select(model: type[Model], alias: str, names: tuple[str, ...]) -> None:
+        for name in names:
+            model_field = model._meta.get_field(name)
+            expression, reader = _readout(model_field, vendor)
+            selected.append(expression.format(f"{alias}.{quote(model_field.column)}"))
+            readers.append(reader)
+
+    def column(model: type[Model], name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    organizations = quote(d.Organization._meta.db_table)
+    if kind == "service":
+        select(d.Service, "s", SERVICE_SUMMARY_COLUMNS)
+        tables = (
+            f"{quote(d.Service._meta.db_table)} s JOIN {organizations} o "
+            f"ON o.{column(d.Organization, 'id')} = s.{column(d.Service, 'organization')}"
+        )
+        public, key = service_public_sql("s", "o"), f"s.{column(d.Service, 'id')}"
+    else:
+        tables = f"{organizations} o"
+        public, key = organization_public_sql("o"), f"o.{column(d.Organization, 'id')}"
+    select(d.Organization, "o", ORGANIZATION_SUMMARY_COLUMNS)
+    selected.append(f"p.{column(d.Organization, 'is_published')}")  # NULL without a parent
+    readers.append(None)
+    sql = (
+        f"SELECT {', '.join(selected)} FROM {tables} LEFT JOIN {organizations} p "
+        f"ON p.{column(d.Organization, 'id')} = o.{column(d.Organization, 'parent_organization')} "
+        f"WHERE {public} AND {key} IN ({{marks}})"
+    )
+    return _SummaryStatement(sql, tuple((i, read) for i, read in enumerate(readers) if read is not None))
+
+
+def summary_rows(kind: str, ids: Sequence[uuid.UUID | str]) -> list[list]:
+    """The summary rows of the public ones of these services or organisations (`kind`), in this order.
+
+    The ids are UUIDs or their text (as a search gives them)."""
+    statement = _summary_statement(kind, connection.vendor)
+    keys = [str(i) for i in ids]
+    # PostgreSQL compares the text with its uuid column; SQLite keeps the hex digits.
+    mark, param = ("%s::uuid", keys) if connection.vendor == "postgresql" else ("%s", None)
+    by_id: dict[str, list] = {}
+    with connection.cursor() as cursor:
+        for batch in in_batches(keys, ROW_BATCH):
+            params = batch if param is not None else [key.replace("-", "") for key in batch]
+            cursor.execute(statement.sql.format(marks=", ".join([mark] * len(batch))), params)
+            for values in cursor.fetchall():
+                row = statement.row(values)
+                by_id[row[0]] = row  # the id comes first
+    return [row for key in keys if (row := by_id.get(key)) is not None]
+
+
+def service_summaries(ids: Sequence[uuid.UUID | str]) -> list[HsdsRecord]:
+    """The summary forms of the public ones of these services, in this order."""
+    return [_service_summary(row) for row in summary_rows("service", ids)]
+
+
+def organization_summaries(ids: Sequence[uuid.UUID | str]) -> list[HsdsRecord]:
+    """The summary forms of the public ones of these organisations, in this order."""
+    return [_organization_summary(row, 0, extras=True) for row in summary_rows("organization", ids)]
 
 
 def service_at_location_serialise(

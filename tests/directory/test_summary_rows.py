@@ -1,0 +1,109 @@
+"""The API's summary pages read plain rows with SQL of their own (hsds.serialise.summary_rows): they must
+give exactly what the model path gives, and leave out exactly what the public selectors leave out."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from refugiu.directory import models as d
+from refugiu.directory.hsds.serialise import (
+    organization_summaries,
+    organization_summarise,
+    organization_summary_list,
+    service_summaries,
+    service_summarise,
+    service_summary_list,
+)
+from refugiu.directory.selectors import organization_public_list, service_public_list
+from tests.factories import OrganizationFactory, ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _moment(microsecond: int) -> dt.datetime:
+    return dt.datetime(2026, 3, 4, 5, 6, 7, microsecond, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def mixed():
+    """Organisations and services in every state a summary distinguishes."""
+    published_parent = OrganizationFactory(name="Federation")
+    hidden_parent = OrganizationFactory(name="Hidden federation", is_published=False)
+    full = OrganizationFactory(
+        name="Asociația Sprijin",
+        alternate_name="Sprijin",
+        email="office@example.org",
+        website="https://example.org",
+        year_incorporated=2011,
+        parent_organization=published_parent,
+        translations={"en": {"name": "Support Association", "description": "Help"}},
+        hsds_extra={"funding": [{"source": "EU"}], "tax_note": "none", "metadata": {"a": 1}},
+    )
+    child_of_hidden = OrganizationFactory(name="Child", parent_organization=hidden_parent, website="")
+    hidden = OrganizationFactory(name="Unpublished", is_published=False)
+    services = [
+        ServiceFactory(
+            organization=full,
+            name="Consiliere juridică",
+            alternate_name="Juridic",
+            url="https://example.org/legal",
+            email="",
+            minimum_age=18,
+            maximum_age=99,
+            assured_date=dt.date(2025, 12, 31),
+            assurer_email="check@example.org",
+            translations={"en": {"name": "Legal counselling"}},
+            hsds_extra={"program": {"id": str(uuid.uuid4())}, "cost_options": [{"amount": 1}]},
+        ),
+        ServiceFactory(organization=child_of_hidden, name="Adăpost", status="inactive"),
+        ServiceFactory(organization=full, name="Unpublished service", is_published=False),
+        ServiceFactory(organization=hidden, name="Under an unpublished organisation"),
+        ServiceFactory(organization=published_parent, name="Round millisecond"),
+    ]
+    for service, microsecond in zip(services, (999_999, 0, 1, 500_000, 123_000), strict=True):
+        # last_modified is set on save; these moments test the millisecond form at its edges.
+        d.Service.objects.filter(id=service.id).update(last_modified=_moment(microsecond))
+    return [published_parent, hidden_parent, full, child_of_hidden, hidden], services
+
+
+def test_service_summaries_are_the_model_summaries_of_the_public_services(mixed):
+    _, services = mixed
+    ids = [s.id for s in reversed(services)] + [uuid.uuid4()]  # an unknown id is left out too
+    public = set(service_public_list().values_list("id", flat=True))
+    models = {s.id: s for s in service_summary_list().filter(id__in=ids)}
+    expected = [service_summarise(service=models[i]) for i in ids if i in public]
+    assert service_summaries(ids) == expected
+    assert [s["id"] for s in expected] == [str(i) for i in ids if i in public]
+    assert {s.name for s in services if s.id in public} == {
+        "Consiliere juridică",
+        "Adăpost",
+        "Round millisecond",
+    }
+    first = next(s for s in expected if s["name"] == "Consiliere juridică")
+    assert first["last_modified"] == "2026-03-04T05:06:07.999Z"  # cut, not rounded, as isoformat does
+    assert first["organization"]["parent_organization_id"] == str(mixed[0][0].id)
+    assert "parent_organization_id" not in next(s for s in expected if s["name"] == "Adăpost")["organization"]
+
+
+def test_organization_summaries_are_the_model_summaries_of_the_public_organisations(mixed):
+    organizations, _ = mixed
+    ids = [o.id for o in organizations]
+    public = set(organization_public_list().values_list("id", flat=True))
+    models = {o.id: o for o in organization_summary_list().filter(id__in=ids)}
+    expected = [organization_summarise(organization=models[i]) for i in ids if i in public]
+    assert organization_summaries(ids) == expected
+    assert len(expected) == 3
+
+
+def test_many_ids_are_read_in_batches(mixed):
+    organization = OrganizationFactory()
+    d.Service.objects.bulk_create(
+        d.Service(organization=organization, name=f"S{n:04}", last_modified=timezone.now())
+        for n in range(1_201)
+    )
+    ids = list(
+        d.Service.objects.filter(organization=organization).order_by("-name").values_list("id", flat=True)
+    )
+    assert [s["id"] for s in service_summaries(ids)] == [str(i) for i in ids]
