@@ -326,6 +326,29 @@ def test_bad_files_are_refused_with_a_reason(tmp_path, content, expected):
     assert refused(path).startswith(expected)
 
 
+def test_integers_beyond_64_bits_are_kept_and_nan_is_refused(tmp_path):
+    """orjson reads files and writes JSON columns; what it cannot, the json module does."""
+    org = organization()
+    path = tmp_path / "data.json"
+    path.write_text(
+        json.dumps([org])[:-2] + ', "register": 123456789012345678901234567890}]', encoding="utf-8"
+    )
+    hsds_import_path(path)
+    assert d.Organization.objects.get(id=org["id"]).hsds_extra["register"] == 123456789012345678901234567890
+    d.Organization.objects.all().delete()
+    path.write_text(json.dumps([organization()])[:-2] + ', "score": NaN}]', encoding="utf-8")
+    assert refused(path) == "data.json: is not JSON (NaN is not a JSON value)"
+    lines = tmp_path / "data.ndjson"
+    lines.write_text(json.dumps(organization()) + "\n" + '{"id": "x", "n": -Infinity}\n', encoding="utf-8")
+    assert refused(lines) == "data.ndjson line 2: is not JSON (-Infinity is not a JSON value)"
+
+
+def test_a_bad_ndjson_line_is_named(tmp_path):
+    path = tmp_path / "data.ndjson"
+    path.write_text(json.dumps(organization()) + "\n" + '{"id": "x", oops}\n', encoding="utf-8")
+    assert refused(path).startswith("data.ndjson line 2: is not JSON (Expecting property name")
+
+
 def test_bad_records_are_refused_naming_record_field_and_reason():
     org = organization()
     del org["name"]

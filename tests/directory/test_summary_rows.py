@@ -107,3 +107,17 @@ def test_many_ids_are_read_in_batches(mixed):
         d.Service.objects.filter(organization=organization).order_by("-name").values_list("id", flat=True)
     )
     assert [s["id"] for s in service_summaries(ids)] == [str(i) for i in ids]
+
+
+def test_numbers_beyond_64_bits_come_back_exactly(client):
+    """orjson would read them as floats and refuse to write them: core.fastjson leaves them to json."""
+    big = 123456789012345678901234567890
+    organization = OrganizationFactory(hsds_extra={"register": big, "note": "kept"})
+    ServiceFactory(organization=organization, hsds_extra={"register": -big})
+    assert organization_summaries([organization.id])[0]["register"] == big
+    paths = ("/organizations", f"/organizations/{organization.id}", "/services", "/services?format=ndjson")
+    for path in paths:
+        response = client.get(f"/api/hsds{path}")
+        assert response.status_code == 200, path
+        text = b"".join(response.streaming_content) if response.streaming else response.content
+        assert str(big).encode() in text, path

@@ -31,7 +31,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-import orjson
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.urls import reverse
@@ -41,6 +40,7 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 from pydantic import BeforeValidator
 
+from refugiu.core import fastjson
 from refugiu.core.batching import in_batches
 from refugiu.directory.hsds.serialise import (
     AttributeSlots,
@@ -295,7 +295,7 @@ def _ndjson(selection: Selection, records: Records) -> StreamingHttpResponse:
     def lines() -> Iterator[str]:
         for ids in selection.batches(size=ID_BATCH):
             for record in records(ids):
-                yield orjson.dumps(record) + b"\n"
+                yield fastjson.dumps(record) + b"\n"
 
     return StreamingHttpResponse(lines(), content_type=NDJSON)
 

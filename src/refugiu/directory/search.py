@@ -16,9 +16,12 @@ Search queries are never stored or logged.
 import uuid
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Q
 
+from refugiu.core import fastjson
+from refugiu.core.bulk import next_ids, rows_insert
 from refugiu.core.folding import fold
 from refugiu.directory.models import (
     Address,
@@ -63,6 +66,7 @@ def query_words(query: str) -> list[str]:
 # objects through prefetch_related cost most of an import's time.
 
 CHUNK_ORGANIZATIONS = 500
+ENTRY_COLUMNS = ("id", "kind", "object_id", "organization_id", "sort_name", "name_text", "body_text")
 
 
 def _texts(row: dict, field: str) -> list[str]:
@@ -96,11 +100,11 @@ def _facet_rows(countries, cities, terms, languages) -> list[tuple[str, str]]:
     return sorted(rows)
 
 
-def search_reindex_organizations(organization_ids=None) -> int:
+def search_reindex_organizations(organization_ids=None, *, analyze: bool = True) -> int:
     """Rebuild the search entries of these organisations (all when None) and of their services.
 
     Unpublished records, and the addresses of confidential locations, are left out. Returns the number
-    of entries written.
+    of entries written. `analyze=False`: the caller refreshes the statistics once it has written all.
     """
     organizations = Organization.objects.filter(is_published=True)
     if organization_ids is not None:
@@ -116,7 +120,7 @@ def search_reindex_organizations(organization_ids=None) -> int:
             )
         for start in range(0, len(published), CHUNK_ORGANIZATIONS):
             written += _index_chunk(published[start : start + CHUNK_ORGANIZATIONS])
-        if written >= ANALYZE_AFTER:
+        if analyze and written >= ANALYZE_AFTER:
             search_statistics_refresh()
     return written
 
@@ -152,30 +156,56 @@ def _delete_entries(organization_ids) -> None:
             cursor.execute(f"DELETE FROM {entries} WHERE organization_id IN ({marks})", ids)
 
 
+def _plain(queryset, *names: str) -> list[tuple]:
+    """values_list(*names) of the queryset as the database gives them: ids in its own form (SQLite: hex
+    text), JSON as text. Django's converters made a UUID of each of the 240,000 ids a rebuild of 24,000
+    entries reads, only for it to go back into hex: a sixth of the rebuild."""
+    try:
+        sql, params = queryset.values_list(*names).query.sql_with_params()
+    except EmptyResultSet:  # an empty list of ids: the ORM would not ask at all
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _plain_dicts(queryset, *names: str) -> list[dict]:
+    rows = [dict(zip(names, row, strict=True)) for row in _plain(queryset, *names)]
+    if "translations" in names:
+        for row in rows:
+            row["translations"] = fastjson.loads(row["translations"] or "{}")
+    return rows
+
+
 def _index_chunk(organization_ids: list) -> int:
-    organizations = list(
-        Organization.objects.filter(id__in=organization_ids)
-        .order_by("pk")
-        .values("id", "name", "alternate_name", "description", "translations", "country")
-    )
-    services = list(
-        Service.objects.filter(organization_id__in=organization_ids, is_published=True)
-        .order_by("pk")
-        .values("id", "organization_id", "name", "alternate_name", "description", "translations")
-    )
+    # Ids below are in the database's own form (see _plain), which is also the form the entries take.
+    organizations = _plain_dicts(
+        Organization.objects.filter(id__in=organization_ids).order_by("pk"),
+        "id", "name", "alternate_name", "description", "translations", "country",
+    )  # fmt: skip
+    services = _plain_dicts(
+        Service.objects.filter(organization_id__in=organization_ids, is_published=True).order_by("pk"),
+        "id", "organization_id", "name", "alternate_name", "description", "translations",
+    )  # fmt: skip
     service_ids = [s["id"] for s in services]
-    links = list(
-        ServiceAtLocation.objects.filter(service_id__in=service_ids).values_list("service_id", "location_id")
-    )
+    links = _plain(ServiceAtLocation.objects.filter(service_id__in=service_ids), "service_id", "location_id")
+    location_ids = {location_id for _, location_id in links}
     locations = {
         row["id"]: {**row, "addresses": []}
-        for row in Location.objects.filter(
-            Q(organization_id__in=organization_ids) | Q(id__in={location_id for _, location_id in links})
-        ).values("id", "organization_id", "name", "translations", "is_confidential", "front_door_area")
+        for row in _plain_dicts(
+            Location.objects.filter(Q(organization_id__in=organization_ids) | Q(id__in=location_ids)),
+            "id",
+            "organization_id",
+            "name",
+            "translations",
+            "is_confidential",
+            "front_door_area",
+        )  # fmt: skip
     }
-    for address in Address.objects.filter(location_id__in=list(locations)).values(
-        "location_id", "address_1", "address_2", "city", "region", "state_province", "country"
-    ):
+    for address in _plain_dicts(
+        Address.objects.filter(location_id__in=list(locations)),
+        "location_id", "address_1", "address_2", "city", "region", "state_province", "country",
+    ):  # fmt: skip
         locations[address["location_id"]]["addresses"].append(address)
     locations_of_org: dict = {}
     for location in locations.values():
@@ -184,15 +214,14 @@ def _index_chunk(organization_ids: list) -> int:
     for service_id, location_id in links:
         locations_of_service.setdefault(service_id, []).append(locations[location_id])
     languages: dict = {}
-    for service_id, code in Language.objects.filter(service_id__in=service_ids).values_list(
-        "service_id", "code"
-    ):
+    for service_id, code in _plain(Language.objects.filter(service_id__in=service_ids), "service_id", "code"):
         languages.setdefault(service_id, set()).add(code)
     terms: dict = {}
-    for link_id, slug, code, term_id in Attribute.objects.filter(
-        link_id__in=[*organization_ids, *service_ids]
-    ).values_list("link_id", "taxonomy_term__taxonomy_ref__slug", "taxonomy_term__code", "taxonomy_term_id"):
-        terms.setdefault(link_id, []).append((slug, code or str(term_id)))
+    for link_id, slug, code, term_id in _plain(
+        Attribute.objects.filter(link_id__in=[*organization_ids, *service_ids]),
+        "link_id", "taxonomy_term__taxonomy_ref__slug", "taxonomy_term__code", "taxonomy_term_id",
+    ):  # fmt: skip
+        terms.setdefault(link_id, []).append((slug, code or str(_as_uuid(term_id))))
     services_of_org: dict = {}
     for service in services:
         services_of_org.setdefault(service["organization_id"], []).append(service)
@@ -206,13 +235,13 @@ def _index_chunk(organization_ids: list) -> int:
             countries.add(organization["country"].upper())
         org_services = services_of_org.get(org_id, [])
         entries.append(
-            SearchEntry(
-                kind=SearchEntry.Kind.ORGANIZATION,
-                object_id=org_id,
-                organization_id=org_id,
-                sort_name=sort_key(organization["name"]),
-                name_text=fold_for_index(" ".join([*org_names, organization["alternate_name"]])),
-                body_text=fold_for_index(" ".join(_texts(organization, "description") + place_texts)),
+            (
+                SearchEntry.Kind.ORGANIZATION.value,
+                org_id,
+                org_id,
+                sort_key(organization["name"]),
+                fold_for_index(" ".join([*org_names, organization["alternate_name"]])),
+                fold_for_index(" ".join(_texts(organization, "description") + place_texts)),
             )
         )
         facets.append(
@@ -228,13 +257,13 @@ def _index_chunk(organization_ids: list) -> int:
             if not s_countries and organization["country"]:
                 s_countries.add(organization["country"].upper())
             entries.append(
-                SearchEntry(
-                    kind=SearchEntry.Kind.SERVICE,
-                    object_id=service["id"],
-                    organization_id=org_id,
-                    sort_name=sort_key(service["name"]),
-                    name_text=fold_for_index(" ".join([*_texts(service, "name"), service["alternate_name"]])),
-                    body_text=fold_for_index(" ".join(_texts(service, "description") + org_names + s_texts)),
+                (
+                    SearchEntry.Kind.SERVICE.value,
+                    service["id"],
+                    org_id,
+                    sort_key(service["name"]),
+                    fold_for_index(" ".join([*_texts(service, "name"), service["alternate_name"]])),
+                    fold_for_index(" ".join(_texts(service, "description") + org_names + s_texts)),
                 )
             )
             facets.append(
@@ -245,20 +274,16 @@ def _index_chunk(organization_ids: list) -> int:
                     languages.get(service["id"], ()),
                 )
             )
-    created = SearchEntry.objects.bulk_create(entries, batch_size=1000)
-    if any(e.pk is None for e in created):
-        raise RuntimeError("bulk_create did not return primary keys")
-    # Facet rows are many (about ten per entry) and plain: one executemany, no model objects.
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {SearchFacet._meta.db_table} (entry_id, facet, value) VALUES (%s, %s, %s)",
-            [
-                (entry.pk, name, value[:200])
-                for entry, rows in zip(created, facets, strict=True)
-                for name, value in rows
-            ],
-        )
-    return len(created)
+    # Plain rows, no model objects (core.bulk); the entries' ids are drawn first, for their facets.
+    table = SearchEntry._meta.db_table
+    ids = next_ids(table, len(entries))
+    rows_insert(table, ENTRY_COLUMNS, [(i, *entry) for i, entry in zip(ids, entries, strict=True)])
+    rows_insert(
+        SearchFacet._meta.db_table,
+        ("entry_id", "facet", "value"),
+        [(i, name, value[:200]) for i, rows in zip(ids, facets, strict=True) for name, value in rows],
+    )
+    return len(entries)
 
 
 # --- querying -------------------------------------------------------------------------------------------

@@ -37,10 +37,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import orjson
 from django.db import connection, models
 from django.db.models import Model, Prefetch, QuerySet
 
+from refugiu.core import fastjson
 from refugiu.core.batching import in_batches
 from refugiu.directory import models as d
 from refugiu.directory.selectors import (
@@ -460,7 +460,7 @@ def _service_summary(row: list) -> HsdsRecord:
 
 
 def _json_text(text: str) -> Any:
-    return {} if text == "{}" else orjson.loads(text)
+    return {} if text == "{}" else fastjson.loads(text)
 
 
 def _utc_moment(moment: dt.datetime) -> str:
