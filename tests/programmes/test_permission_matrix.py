@@ -20,11 +20,10 @@ from refugiu.programmes.models import (
     Participant,
     Publication,
 )
-from tests.accounts.mfa import force_login_with_mfa
 from tests.cases.factories import DepartmentFactory, caseworker, coordinator, staff
 from tests.factories import UserFactory
 from tests.programmes.factories import EventFactory
-from tests.url_patterns import named_urls
+from tests.url_patterns import get_to_end, named_urls, sign_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +38,6 @@ EVERYONE = (
     "directory_editor",
     "researcher",
 )
-NEEDS_SECOND_FACTOR = {"caseworker", "coordinator", "dpo"}
 
 # "public": the same for everyone, signed in or not. "programme_staff": programme staff only.
 EXPECTED = {
@@ -164,23 +162,6 @@ def _url(name: str, needed: frozenset, kwargs: dict) -> str:
     return reverse(name, kwargs={k: kwargs[k] for k in needed})
 
 
-def _get(client, url):
-    response = client.get(url)
-    if response.streaming:
-        # Read a file response to its end: the test client then closes the file.
-        b"".join(response.streaming_content)
-    return response
-
-
-def _sign_in(client, world, who):
-    client.logout()
-    user = world["people"][who]
-    if who in NEEDS_SECOND_FACTOR:
-        force_login_with_mfa(client, user)
-    else:
-        client.force_login(user)
-
-
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_matrix(client, world, name):
     needed = module_urls()[name]
@@ -188,14 +169,14 @@ def test_matrix(client, world, name):
     event = world["event"]
     state = _state(event)
 
-    anonymous = _get(client, url)
+    anonymous = get_to_end(client, url)
     if EXPECTED[name] == "public":
         assert anonymous.status_code in (200, 302, 404), (name, "anonymous", anonymous.status_code)
         if name in PERSONAL:
             assert anonymous["Cache-Control"] == "no-store", name
         for who in EVERYONE:
-            _sign_in(client, world, who)
-            response = _get(client, url)
+            sign_in_as(client, world["people"][who])
+            response = get_to_end(client, url)
             # The same answer whoever asks (404 only where the record is not public, e.g. no project).
             assert response.status_code == anonymous.status_code, (name, who, response.status_code)
         return
@@ -203,8 +184,8 @@ def test_matrix(client, world, name):
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"], (name, "anonymous")
     assert client.post(url, {}).status_code == 302, (name, "anonymous POST")
     for who in EVERYONE:
-        _sign_in(client, world, who)
-        response = _get(client, url)
+        sign_in_as(client, world["people"][who])
+        response = get_to_end(client, url)
         if who == "programme_staff":
             assert response.status_code in (200, 302, 405), (name, who, response.status_code)
         else:
@@ -226,7 +207,7 @@ def _state(event):
 def test_programme_staff_reach_no_case_page(client, world):
     """Trainee data and case data stay apart: the other direction (caseworkers in programme pages) is in
     the matrix above."""
-    _sign_in(client, world, "programme_staff")
+    sign_in_as(client, world["people"]["programme_staff"])
     for name, needed in named_urls(("cases", "documents", "dpo", "tokens")).items():
         url = reverse(name, kwargs={key: 1 for key in needed})
-        assert _get(client, url).status_code == 404, name
+        assert get_to_end(client, url).status_code == 404, name

@@ -17,11 +17,10 @@ from django.urls import reverse
 from refugiu.accounts.roles import Role
 from refugiu.programmes.models import Project
 from refugiu.reports.models import Foreword, ReportRun
-from tests.accounts.mfa import force_login_with_mfa
 from tests.cases.factories import DepartmentFactory, caseworker, coordinator, staff
 from tests.factories import UserFactory
 from tests.programmes.factories import EventFactory
-from tests.url_patterns import named_urls
+from tests.url_patterns import get_to_end, named_urls, sign_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +33,6 @@ EVERYONE = (
     "directory_editor",
     "researcher",
 )
-NEEDS_SECOND_FACTOR = {"caseworker", "coordinator", "dpo"}
 
 ANNUAL = {"administrator", "coordinator", "programme_staff"}
 ANY_REPORT = {"administrator", "coordinator", "programme_staff", "researcher"}
@@ -100,22 +98,6 @@ def world(settings, tmp_path):
     return {"people": people, "kwargs": kwargs, "project": project.pk, "run": run}
 
 
-def _get(client, url, query):
-    response = client.get(url, query)
-    if response.streaming:
-        b"".join(response.streaming_content)  # the test client closes a file response read to its end
-    return response
-
-
-def _sign_in(client, world, who):
-    client.logout()
-    user = world["people"][who]
-    if who in NEEDS_SECOND_FACTOR:
-        force_login_with_mfa(client, user)
-    else:
-        client.force_login(user)
-
-
 def _state():
     return (
         list(Foreword.objects.values_list("year", "text")),
@@ -130,12 +112,12 @@ def test_matrix(client, world, name):
     query = QUERIES.get(name, lambda world: {})(world)
     state = _state()
 
-    anonymous = _get(client, url, query)
+    anonymous = get_to_end(client, url, query)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"], (name, "anonymous")
     assert client.post(url, {}).status_code == 302, (name, "anonymous POST")
     for who in EVERYONE:
-        _sign_in(client, world, who)
-        response = _get(client, url, query)
+        sign_in_as(client, world["people"][who])
+        response = get_to_end(client, url, query)
         if who in EXPECTED[name]:
             assert response.status_code in (200, 302, 405), (name, who, response.status_code)
         else:
