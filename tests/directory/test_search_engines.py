@@ -7,7 +7,9 @@ proves the two engines agree hit for hit.
 import uuid
 
 import pytest
+from django.db import connection
 
+from refugiu.core.folding import MAX_WORD
 from refugiu.directory.search import directory_search, search_reindex_organizations
 from tests.factories import OrganizationFactory, attach_term
 
@@ -78,3 +80,27 @@ def test_same_facet_counts_on_every_engine(directory):
     result = directory_search(filters={"institution_type": "legal_aid"}, with_facets=True)
     assert result.total == 3
     assert result.facet_counts["country"] == [("RO", 3)]
+
+
+def test_a_word_longer_than_any_index_takes_is_kept_by_its_start_on_every_engine():
+    """A pasted code of 3,000 letters: PostgreSQL would refuse it as a lexeme, so it is indexed by its
+    first MAX_WORD characters, and found as far as those go, whatever length is typed."""
+    code = "Zx9" * 1000
+    organization = OrganizationFactory(name="Registry Office", description=f"Reference {code} on file")
+    search_reindex_organizations([organization.id])
+    for typed in (code[:12], code[:MAX_WORD], code):
+        assert [hit for _, hit in directory_search(query=typed).hits] == [str(organization.id)], len(typed)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's tsvector columns only")
+def test_postgresql_document_holds_the_words_to_tsvector_would_give(directory):
+    """The search columns read the folded words as a tsvector (migration 0005); this is what the full
+    text parser made of the same text before, positions aside."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE search_document = strip(to_tsvector('simple',"
+            " name_text || ' ' || body_text)) AND search_name = strip(to_tsvector('simple', name_text)))"
+            " FROM directory_searchentry"
+        )
+        entries, same = cursor.fetchone()
+    assert entries == len(NAMES) and same == entries

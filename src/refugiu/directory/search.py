@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from refugiu.core import fastjson
-from refugiu.core.bulk import next_ids, rows_insert
+from refugiu.core.bulk import any_of, next_ids, rows_insert
 from refugiu.core.folding import fold
 from refugiu.directory.models import (
     Address,
@@ -116,7 +116,7 @@ def search_reindex_organizations(organization_ids=None, *, analyze: bool = True)
             published = list(organizations.order_by("pk").values_list("id", flat=True))
         else:
             published = list(
-                organizations.filter(id__in=organization_ids).order_by("pk").values_list("id", flat=True)
+                organizations.filter(id__any=organization_ids).order_by("pk").values_list("id", flat=True)
             )
         for start in range(0, len(published), CHUNK_ORGANIZATIONS):
             written += _index_chunk(published[start : start + CHUNK_ORGANIZATIONS])
@@ -147,13 +147,12 @@ def _delete_entries(organization_ids) -> None:
             return
         for start in range(0, len(organization_ids), CHUNK_ORGANIZATIONS):
             ids = [_uuid_param(i) for i in organization_ids[start : start + CHUNK_ORGANIZATIONS]]
-            marks = ", ".join(["%s"] * len(ids))
+            of_organizations, params = any_of("organization_id", ids)
             cursor.execute(
-                f"DELETE FROM {facets} WHERE entry_id IN "
-                f"(SELECT id FROM {entries} WHERE organization_id IN ({marks}))",
-                ids,
+                f"DELETE FROM {facets} WHERE entry_id IN (SELECT id FROM {entries} WHERE {of_organizations})",
+                params,
             )
-            cursor.execute(f"DELETE FROM {entries} WHERE organization_id IN ({marks})", ids)
+            cursor.execute(f"DELETE FROM {entries} WHERE {of_organizations}", params)
 
 
 def _plain(queryset, *names: str) -> list[tuple]:
@@ -180,20 +179,20 @@ def _plain_dicts(queryset, *names: str) -> list[dict]:
 def _index_chunk(organization_ids: list) -> int:
     # Ids below are in the database's own form (see _plain), which is also the form the entries take.
     organizations = _plain_dicts(
-        Organization.objects.filter(id__in=organization_ids).order_by("pk"),
+        Organization.objects.filter(id__any=organization_ids).order_by("pk"),
         "id", "name", "alternate_name", "description", "translations", "country",
     )  # fmt: skip
     services = _plain_dicts(
-        Service.objects.filter(organization_id__in=organization_ids, is_published=True).order_by("pk"),
+        Service.objects.filter(organization_id__any=organization_ids, is_published=True).order_by("pk"),
         "id", "organization_id", "name", "alternate_name", "description", "translations",
     )  # fmt: skip
     service_ids = [s["id"] for s in services]
-    links = _plain(ServiceAtLocation.objects.filter(service_id__in=service_ids), "service_id", "location_id")
+    links = _plain(ServiceAtLocation.objects.filter(service_id__any=service_ids), "service_id", "location_id")
     location_ids = {location_id for _, location_id in links}
     locations = {
         row["id"]: {**row, "addresses": []}
         for row in _plain_dicts(
-            Location.objects.filter(Q(organization_id__in=organization_ids) | Q(id__in=location_ids)),
+            Location.objects.filter(Q(organization_id__any=organization_ids) | Q(id__any=location_ids)),
             "id",
             "organization_id",
             "name",
@@ -203,7 +202,7 @@ def _index_chunk(organization_ids: list) -> int:
         )  # fmt: skip
     }
     for address in _plain_dicts(
-        Address.objects.filter(location_id__in=list(locations)),
+        Address.objects.filter(location_id__any=list(locations)),
         "location_id", "address_1", "address_2", "city", "region", "state_province", "country",
     ):  # fmt: skip
         locations[address["location_id"]]["addresses"].append(address)
@@ -214,11 +213,12 @@ def _index_chunk(organization_ids: list) -> int:
     for service_id, location_id in links:
         locations_of_service.setdefault(service_id, []).append(locations[location_id])
     languages: dict = {}
-    for service_id, code in _plain(Language.objects.filter(service_id__in=service_ids), "service_id", "code"):
+    spoken = Language.objects.filter(service_id__any=service_ids)
+    for service_id, code in _plain(spoken, "service_id", "code"):
         languages.setdefault(service_id, set()).add(code)
     terms: dict = {}
     for link_id, slug, code, term_id in _plain(
-        Attribute.objects.filter(link_id__in=[*organization_ids, *service_ids]),
+        Attribute.objects.filter(link_id__any=[*organization_ids, *service_ids]),
         "link_id", "taxonomy_term__taxonomy_ref__slug", "taxonomy_term__code", "taxonomy_term_id",
     ):  # fmt: skip
         terms.setdefault(link_id, []).append((slug, code or str(_as_uuid(term_id))))

@@ -55,12 +55,12 @@ from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 from refugiu.core import fastjson
 from refugiu.core.batching import in_batches
-from refugiu.core.bulk import rows_insert
+from refugiu.core.bulk import any_of, ids_per_query, rows_insert
 from refugiu.directory import models as d
 from refugiu.directory.hsds.tabular import PackageError, tabular_package_collect
 from refugiu.directory.search import ANALYZE_AFTER, search_reindex_organizations, search_statistics_refresh
 
-BATCH = 500  # ids per query and rows per INSERT: below every database's parameter limit
+BATCH = 500  # rows per INSERT on SQLite (PostgreSQL COPYs a table at once)
 MAX_WARNINGS = 50
 # Required by HSDS, but often unknown in European data: present and empty is accepted.
 MAY_BE_EMPTY = frozenset({"description", "postal_code", "state_province"})
@@ -649,8 +649,9 @@ def hsds_import_organizations(organizations: Sequence[dict], *, reindex: bool = 
 # --- writing --------------------------------------------------------------------------------------------
 
 
-def _batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
-    return in_batches(items, size)
+def _batches(items: Iterable, size: int | None = None) -> Iterator[list]:
+    """Lists of `size` items; by default as many ids as one query should look up (`ids_per_query`)."""
+    return in_batches(items, size or ids_per_query())
 
 
 def _ids_in_database(model: type[models.Model], ids: Iterable[uuid.UUID], **filters) -> set[uuid.UUID]:
@@ -658,15 +659,15 @@ def _ids_in_database(model: type[models.Model], ids: Iterable[uuid.UUID], **filt
         return set(_existing(model, ids, ()))
     found: set[uuid.UUID] = set()
     for batch in _batches(ids):
-        found.update(model.objects.filter(id__in=batch, **filters).values_list("id", flat=True))
+        found.update(model.objects.filter(id__any=batch, **filters).values_list("id", flat=True))
     return found
 
 
 def _existing(model: type[models.Model], ids: Iterable[uuid.UUID], names: Sequence[str]) -> dict:
     """These columns (attnames) of those of the records with these ids that the database holds, by id.
 
-    Plain SQL, a batch of ids a query: the ORM's handling of the ids and of the values it read back (a
-    UUID made and checked for each) was a sixth of an import.
+    Plain SQL, a batch of ids a query (`any_of`): the ORM's handling of the ids and of the values it read
+    back (a UUID made and checked for each) was a sixth of an import.
     """
     database = connections[DEFAULT_DB_ALIAS]
     quote = database.ops.quote_name
@@ -681,12 +682,8 @@ def _existing(model: type[models.Model], ids: Iterable[uuid.UUID], names: Sequen
     with database.cursor() as cursor:
         for batch in _batches(ids):
             keys = {(i if native else i.hex): i for i in batch}
-            marks = ", ".join(["%s"] * len(keys))
-            cursor.execute(
-                f"SELECT {selected} FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} "
-                f"IN ({marks})",
-                list(keys),
-            )
+            condition, params = any_of(quote(model._meta.pk.column), list(keys))
+            cursor.execute(f"SELECT {selected} FROM {quote(model._meta.db_table)} WHERE {condition}", params)
             for key, *values in cursor.fetchall():
                 for i in uuids:
                     values[i] = None if values[i] is None else uuid.UUID(values[i])
@@ -930,7 +927,7 @@ def _prune(collector: ImportRows, *, existed: dict[str, set[uuid.UUID]], summary
             for batch in _batches(parents):
                 found = (
                     ENTITIES[child]
-                    .model.objects.filter(**{f"{column}__in": batch})
+                    .model.objects.filter(**{f"{column}__any": batch})
                     .values_list("id", flat=True)
                 )
                 stale[child] |= set(found) - keep[child] - referenced
@@ -938,11 +935,11 @@ def _prune(collector: ImportRows, *, existed: dict[str, set[uuid.UUID]], summary
     stale["address"] -= _ids_in_database(d.Address, stale["address"], location__is_confidential=True)
     going = {i for name in WRITE_ORDER if name != "attribute" for i in _with_descendants(name, stale[name])}
     for batch in _batches(going):
-        stale["attribute"].update(d.Attribute.objects.filter(link_id__in=batch).values_list("id", flat=True))
+        stale["attribute"].update(d.Attribute.objects.filter(link_id__any=batch).values_list("id", flat=True))
     stale["attribute"] -= keep["attribute"]
     for name, ids in stale.items():
         for batch in _batches(ids):
-            _, removed = ENTITIES[name].model.objects.filter(id__in=batch).delete()
+            _, removed = ENTITIES[name].model.objects.filter(id__any=batch).delete()
             for label, number in removed.items():
                 if label in LABEL_PLURAL:
                     getattr(summary, LABEL_PLURAL[label]).removed += number
@@ -957,7 +954,7 @@ def _with_descendants(name: str, ids: set[uuid.UUID]) -> set[uuid.UUID]:
             if relation.on_delete is not models.CASCADE or relation.related_model not in MODEL_ENTITY:
                 continue
             for batch in _batches(parent_ids):
-                related = relation.related_model.objects.filter(**{f"{relation.field.attname}__in": batch})
+                related = relation.related_model.objects.filter(**{f"{relation.field.attname}__any": batch})
                 new = set(related.values_list("id", flat=True)) - found
                 queue.append((MODEL_ENTITY[relation.related_model], new))
                 found |= new
