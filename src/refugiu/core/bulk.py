@@ -94,9 +94,10 @@ def ids_per_query(using: str = "default") -> int:
     return IDS_PER_QUERY.get(connections[using].vendor, IDS_PER_QUERY_ELSEWHERE)
 
 
-def any_of(column: str, values: Sequence, *, using: str = "default") -> tuple[str, list]:
+def any_of(column: str, values: Sequence, *, cast: str = "", using: str = "default") -> tuple[str, list]:
     """SQL that `column` (already quoted) is one of `values` (in the driver's form), and its parameters:
-    one array on PostgreSQL, a placeholder a value elsewhere."""
+    one array on PostgreSQL, a placeholder a value elsewhere. `cast`: the column's type on PostgreSQL,
+    for values given as text (UUIDs as strings)."""
     if connections[using].vendor == "postgresql":
-        return f"{column} = ANY(%s)", [list(values)]
+        return f"{column} = ANY(%s{f'::{cast}[]' if cast else ''})", [list(values)]
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)

@@ -38,6 +38,7 @@ import datetime as dt
 import functools
 import json
 import math
+import re
 import time
 import uuid
 import zipfile
@@ -376,10 +377,17 @@ def _number(refuse, column: Column, value: Any, *, from_text: bool) -> int | flo
     return quantized
 
 
-def _uuid(label: Any, key: str, value: Any) -> uuid.UUID:
-    """`value` as a UUID; `label` (a Row or a string) names the record if it is not one."""
+# An import keeps ids as a UUID's canonical text (what str(uuid.UUID(…)) gives: lower case, with
+# dashes), not as UUID objects: it handles hundreds of thousands of them, and a str is made, hashed and
+# compared in C where a UUID does all three in Python (a fifth of reading a large file went on them).
+Id = str
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _uuid(label: Any, key: str, value: Any) -> Id:
+    """`value` as an Id; `label` (a Row or a string) names the record if it is not a UUID."""
     if isinstance(value, uuid.UUID):
-        return value
+        return str(value)
     parsed = _parse_uuid(value.strip()) if isinstance(value, str) else None
     if parsed is None:
         raise HsdsImportError(str(label), key, "must be a UUID")
@@ -387,11 +395,21 @@ def _uuid(label: Any, key: str, value: Any) -> uuid.UUID:
 
 
 @functools.lru_cache(maxsize=4096)  # the same few terms and parents recur across a large file
-def _parse_uuid(text: str) -> uuid.UUID | None:
+def _parse_uuid(text: str) -> Id | None:
+    """Any form uuid.UUID reads (upper case, braces, "urn:uuid:", no dashes), as an Id."""
+    if _CANONICAL_UUID.fullmatch(text):
+        return text
     try:
-        return uuid.UUID(text)
+        return str(uuid.UUID(text))
     except ValueError:
         return None
+
+
+def _id_from_database(value: Any) -> Id:
+    """A UUID column's value as the driver gives it (PostgreSQL: a UUID; SQLite: 32 hex digits), as an Id."""
+    if value.__class__ is str:
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(value)
 
 
 def _translations(label: Any, column: Column, value: Any, *, from_text: bool) -> dict:
@@ -420,10 +438,10 @@ class Row:
     """One record as our table will hold it, whichever form it came in."""
 
     entity: str
-    id: uuid.UUID
+    id: Id
     where: str  # tabular: the file and row it came from
     values: dict[str, Any] = field(default_factory=dict)
-    links: dict[str, uuid.UUID] = field(default_factory=dict)
+    links: dict[str, Id] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     given: set[str] = field(default_factory=set)  # the lists of sub-records the file gives for it
 
@@ -467,7 +485,7 @@ class ImportRows:
     """The rows of one import, by entity and id, gathered from whichever form the data came in."""
 
     def __init__(self) -> None:
-        self.rows: dict[str, dict[uuid.UUID, Row]] = {name: {} for name in ENTITIES}
+        self.rows: dict[str, dict[Id, Row]] = {name: {} for name in ENTITIES}
         self.warnings: list[str] = []
         self.warnings_left_out = 0
 
@@ -499,7 +517,7 @@ class ImportRows:
         forced: dict[str, Any] | None = None,
         where: str = "",
         from_text: bool = False,
-    ) -> uuid.UUID:
+    ) -> Id:
         """Validate one record (and, recursively, what is nested in it) into rows; returns its id.
 
         `fallback` names the record until its id is known; `forced` are the links its nesting implies;
@@ -654,16 +672,16 @@ def _batches(items: Iterable, size: int | None = None) -> Iterator[list]:
     return in_batches(items, size or ids_per_query())
 
 
-def _ids_in_database(model: type[models.Model], ids: Iterable[uuid.UUID], **filters) -> set[uuid.UUID]:
+def _ids_in_database(model: type[models.Model], ids: Iterable[Id], **filters) -> set[Id]:
     if not filters:
         return set(_existing(model, ids, ()))
-    found: set[uuid.UUID] = set()
+    found: set[Id] = set()
     for batch in _batches(ids):
-        found.update(model.objects.filter(id__any=batch, **filters).values_list("id", flat=True))
+        found.update(map(str, model.objects.filter(id__any=batch, **filters).values_list("id", flat=True)))
     return found
 
 
-def _existing(model: type[models.Model], ids: Iterable[uuid.UUID], names: Sequence[str]) -> dict:
+def _existing(model: type[models.Model], ids: Iterable[Id], names: Sequence[str]) -> dict[Id, tuple]:
     """These columns (attnames) of those of the records with these ids that the database holds, by id.
 
     Plain SQL, a batch of ids a query (`any_of`): the ORM's handling of the ids and of the values it read
@@ -674,20 +692,17 @@ def _existing(model: type[models.Model], ids: Iterable[uuid.UUID], names: Sequen
     native = database.features.has_native_uuid_field
     fields = [model._meta.get_field(name) for name in names]
     selected = ", ".join([quote(model._meta.pk.column), *(quote(f.column) for f in fields)])
-    # SQLite gives a UUID, or a link to a record, as its hex digits.
-    uuids = {
-        i for i, f in enumerate(fields) if not native and (f.is_relation or isinstance(f, models.UUIDField))
-    }
-    found: dict[uuid.UUID, tuple] = {}
+    uuids = [i for i, f in enumerate(fields) if f.is_relation or isinstance(f, models.UUIDField)]
+    found: dict[Id, tuple] = {}
     with database.cursor() as cursor:
         for batch in _batches(ids):
-            keys = {(i if native else i.hex): i for i in batch}
-            condition, params = any_of(quote(model._meta.pk.column), list(keys))
+            keys = batch if native else [i.replace("-", "") for i in batch]  # SQLite keeps hex digits
+            condition, params = any_of(quote(model._meta.pk.column), keys, cast="uuid")
             cursor.execute(f"SELECT {selected} FROM {quote(model._meta.db_table)} WHERE {condition}", params)
             for key, *values in cursor.fetchall():
                 for i in uuids:
-                    values[i] = None if values[i] is None else uuid.UUID(values[i])
-                found[keys[key]] = tuple(values)
+                    values[i] = None if values[i] is None else _id_from_database(values[i])
+                found[_id_from_database(key)] = tuple(values)
     return found
 
 
@@ -695,7 +710,7 @@ def _write(collector: ImportRows, *, reindex: bool) -> ImportSummary:
     summary = ImportSummary()
     with transaction.atomic():
         _resolve(collector)
-        touched: set[uuid.UUID] = set(collector.rows["organization"])
+        touched: set[Id] = set(collector.rows["organization"])
         existed = {}
         for name in WRITE_ORDER:
             counts = getattr(summary, ENTITIES[name].plural)
@@ -707,7 +722,7 @@ def _write(collector: ImportRows, *, reindex: bool) -> ImportSummary:
             for row in collector.rows[name].values()
             if "organization_id" in row.links
         }
-        summary.organization_ids = sorted(touched)
+        summary.organization_ids = [uuid.UUID(i) for i in sorted(touched)]
         if reindex:
             started = time.perf_counter()
             written = sum(
@@ -732,7 +747,7 @@ def _resolve(collector: ImportRows) -> None:
     for name, filters in ours.items():
         for record_id in _ids_in_database(ENTITIES[name].model, list(rows[name]), **filters):
             del rows[name][record_id]
-    wanted: dict[str, set[uuid.UUID]] = {}
+    wanted: dict[str, set[Id]] = {}
     for name, by_id in rows.items():
         links = _columns(name)[1]
         for row in by_id.values():
@@ -740,7 +755,7 @@ def _resolve(collector: ImportRows) -> None:
                 if target_id not in rows[links[key].target]:
                     wanted.setdefault(links[key].target, set()).add(target_id)
     in_database = {target: _ids_in_database(ENTITIES[target].model, ids) for target, ids in wanted.items()}
-    gone: set[uuid.UUID] = set()
+    gone: set[Id] = set()
     for name in WRITE_ORDER:
         links = _columns(name)[1]
         for row in list(rows[name].values()):
@@ -808,7 +823,7 @@ def _resolve_attributes(collector: ImportRows) -> None:
             row.values["link_entity"] = entity
 
 
-def _upsert(name: str, rows: Iterable[Row], *, counts: Counts, touched: set[uuid.UUID]) -> set[uuid.UUID]:
+def _upsert(name: str, rows: Iterable[Row], *, counts: Counts, touched: set[Id]) -> set[Id]:
     """Insert or update these rows, a batch at a time; returns the ids that were there before."""
     entity = ENTITIES[name]
     model = entity.model
@@ -822,7 +837,7 @@ def _upsert(name: str, rows: Iterable[Row], *, counts: Counts, touched: set[uuid
     # Only some columns need their field's hand (JSON, dates; UUIDs on SQLite): those alone are visited.
     prepared = [(i, prepare) for i, f in enumerate(columns) if (prepare := _preparation(f, database))]
     now = timezone.now()
-    existed: set[uuid.UUID] = set()
+    existed: set[Id] = set()
     for batch in _batches(rows):
         current = _existing(model, [row.id for row in batch], before)
         params = []
@@ -895,8 +910,8 @@ def _preparation(model_field: models.Field, database) -> Any:
     return None if isinstance(model_field, _AS_IS) else model_field.get_db_prep_save
 
 
-def _uuid_hex(value: uuid.UUID, database) -> str:
-    return value.hex
+def _uuid_hex(value: Id | uuid.UUID, database) -> str:
+    return value.hex if isinstance(value, uuid.UUID) else value.replace("-", "")
 
 
 def _json_text(value: Any, database) -> str:
@@ -905,7 +920,7 @@ def _json_text(value: Any, database) -> str:
     return fastjson.dumps(value).decode() if value else "{}"
 
 
-def _prune(collector: ImportRows, *, existed: dict[str, set[uuid.UUID]], summary: ImportSummary) -> None:
+def _prune(collector: ImportRows, *, existed: dict[str, set[Id]], summary: ImportSummary) -> None:
     """Remove what the database holds under a record, in a list the file gives for it, and the file has not.
 
     Runs after the upsert, so a sub-record the file moved elsewhere is already linked to its new place.
@@ -915,7 +930,7 @@ def _prune(collector: ImportRows, *, existed: dict[str, set[uuid.UUID]], summary
     referenced = {
         i for by_id in collector.rows.values() for row in by_id.values() for i in row.links.values()
     }
-    stale: dict[str, set[uuid.UUID]] = {name: set() for name in ENTITIES}
+    stale: dict[str, set[Id]] = {name: set() for name in ENTITIES}
     for name in WRITE_ORDER:
         if not existed[name]:  # new records have nothing under them yet
             continue
@@ -930,12 +945,14 @@ def _prune(collector: ImportRows, *, existed: dict[str, set[uuid.UUID]], summary
                     .model.objects.filter(**{f"{column}__any": batch})
                     .values_list("id", flat=True)
                 )
-                stale[child] |= set(found) - keep[child] - referenced
+                stale[child] |= set(map(str, found)) - keep[child] - referenced
     stale["location"] -= _ids_in_database(d.Location, stale["location"], is_confidential=True)
     stale["address"] -= _ids_in_database(d.Address, stale["address"], location__is_confidential=True)
     going = {i for name in WRITE_ORDER if name != "attribute" for i in _with_descendants(name, stale[name])}
     for batch in _batches(going):
-        stale["attribute"].update(d.Attribute.objects.filter(link_id__any=batch).values_list("id", flat=True))
+        stale["attribute"].update(
+            map(str, d.Attribute.objects.filter(link_id__any=batch).values_list("id", flat=True))
+        )
     stale["attribute"] -= keep["attribute"]
     for name, ids in stale.items():
         for batch in _batches(ids):
@@ -945,7 +962,7 @@ def _prune(collector: ImportRows, *, existed: dict[str, set[uuid.UUID]], summary
                     getattr(summary, LABEL_PLURAL[label]).removed += number
 
 
-def _with_descendants(name: str, ids: set[uuid.UUID]) -> set[uuid.UUID]:
+def _with_descendants(name: str, ids: set[Id]) -> set[Id]:
     """These records' ids and those of every record the database will delete with them (ON DELETE CASCADE)."""
     found, queue = set(ids), [(name, ids)]
     while queue:
@@ -955,7 +972,7 @@ def _with_descendants(name: str, ids: set[uuid.UUID]) -> set[uuid.UUID]:
                 continue
             for batch in _batches(parent_ids):
                 related = relation.related_model.objects.filter(**{f"{relation.field.attname}__any": batch})
-                new = set(related.values_list("id", flat=True)) - found
+                new = set(map(str, related.values_list("id", flat=True))) - found
                 queue.append((MODEL_ENTITY[relation.related_model], new))
                 found |= new
     return found

@@ -242,7 +242,7 @@ def _extra_parent(rows, name, parent_links, cells, where, everything) -> "tuple[
         if not cells.get(link):
             continue
         try:
-            parent_id = UUID(cells[link].strip())
+            parent_id = str(UUID(cells[link].strip()))  # the importer's Id
         except ValueError:
             raise PackageError(f"{name} ({where})", "must be a UUID", link) from None
         parent = everything.get(parent_id) if link == "resource_id" else rows.rows[link[:-3]].get(parent_id)
