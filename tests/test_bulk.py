@@ -53,3 +53,20 @@ def test_more_rows_than_one_statement_takes():
         entries = [(ids[0], "country", f"C{n:05}") for n in range(12_000)]  # 36,000 values
         rows_insert(SearchFacet._meta.db_table, ("entry_id", "facet", "value"), entries)
     assert SearchFacet.objects.filter(entry_id=ids[0]).count() == 12_000
+
+
+def test_gc_paused_restores_the_collector_and_nests():
+    import gc
+
+    from refugiu.core.bulk import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer job is still running
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), gc_paused():
+        raise RuntimeError("the job failed")
+    assert gc.isenabled()

