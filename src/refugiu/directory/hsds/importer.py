@@ -683,28 +683,37 @@ def _ids_in_database(model: type[models.Model], ids: Iterable[Id], **filters) ->
     return found
 
 
-def _existing(model: type[models.Model], ids: Iterable[Id], names: Sequence[str]) -> dict[Id, tuple]:
+def _existing(
+    model: type[models.Model], ids: Iterable[Id], names: Sequence[str], *, by: str = ""
+) -> dict[Id, tuple]:
     """These columns (attnames) of those of the records with these ids that the database holds, by id.
 
+    `by` (an attname): the ids are those of this column (a link), not the records' own.
     Plain SQL, a batch of ids a query (`any_of`): the ORM's handling of the ids and of the values it read
-    back (a UUID made and checked for each) was a sixth of an import.
+    back (a UUID made and checked for each) was a sixth of an import. PostgreSQL gives UUIDs as text,
+    which is already an Id; SQLite gives their hex digits.
     """
     database = connections[DEFAULT_DB_ALIAS]
     quote = database.ops.quote_name
     native = database.features.has_native_uuid_field
-    fields = [model._meta.get_field(name) for name in names]
-    selected = ", ".join([quote(model._meta.pk.column), *(quote(f.column) for f in fields)])
-    uuids = [i for i, f in enumerate(fields) if f.is_relation or isinstance(f, models.UUIDField)]
+    fields = [model._meta.pk, *(model._meta.get_field(name) for name in names)]
+    uuids = [i for i, f in enumerate(fields) if _is_uuid(f)]
+    selected = ", ".join(
+        f"{quote(f.column)}::text" if native and i in uuids else quote(f.column) for i, f in enumerate(fields)
+    )
+    where = quote(model._meta.get_field(by).column if by else model._meta.pk.column)
     found: dict[Id, tuple] = {}
     with database.cursor() as cursor:
         for batch in _batches(ids):
             keys = batch if native else [i.replace("-", "") for i in batch]  # SQLite keeps hex digits
-            condition, params = any_of(quote(model._meta.pk.column), keys, cast="uuid")
+            condition, params = any_of(where, keys, cast="uuid")
             cursor.execute(f"SELECT {selected} FROM {quote(model._meta.db_table)} WHERE {condition}", params)
-            for key, *values in cursor.fetchall():
-                for i in uuids:
-                    values[i] = None if values[i] is None else _id_from_database(values[i])
-                found[_id_from_database(key)] = tuple(values)
+            for values in cursor.fetchall():
+                if not native:
+                    values = list(values)
+                    for i in uuids:
+                        values[i] = None if values[i] is None else _id_from_database(values[i])
+                found[values[0]] = tuple(values[1:])
     return found
 
 
@@ -959,20 +968,12 @@ def _prune(collector: ImportRows, *, existed: dict[str, set[Id]], summary: Impor
                 i for i, row in collector.rows[name].items() if key in row.given and i in existed[name]
             ]
             column = _columns(child)[1][link].attname if link else "link_id"
-            for batch in _batches(parents):
-                found = (
-                    ENTITIES[child]
-                    .model.objects.filter(**{f"{column}__any": batch})
-                    .values_list("id", flat=True)
-                )
-                stale[child] |= set(map(str, found)) - keep[child] - referenced
+            found = _existing(ENTITIES[child].model, parents, (), by=column)
+            stale[child] |= found.keys() - keep[child] - referenced
     stale["location"] -= _ids_in_database(d.Location, stale["location"], is_confidential=True)
     stale["address"] -= _ids_in_database(d.Address, stale["address"], location__is_confidential=True)
     going = {i for name in WRITE_ORDER if name != "attribute" for i in _with_descendants(name, stale[name])}
-    for batch in _batches(going):
-        stale["attribute"].update(
-            map(str, d.Attribute.objects.filter(link_id__any=batch).values_list("id", flat=True))
-        )
+    stale["attribute"].update(_existing(d.Attribute, going, (), by="link_id"))
     stale["attribute"] -= keep["attribute"]
     for name, ids in stale.items():
         for batch in _batches(ids):
@@ -990,9 +991,8 @@ def _with_descendants(name: str, ids: set[Id]) -> set[Id]:
         for relation in ENTITIES[parent].model._meta.related_objects:
             if relation.on_delete is not models.CASCADE or relation.related_model not in MODEL_ENTITY:
                 continue
-            for batch in _batches(parent_ids):
-                related = relation.related_model.objects.filter(**{f"{relation.field.attname}__any": batch})
-                new = set(map(str, related.values_list("id", flat=True))) - found
-                queue.append((MODEL_ENTITY[relation.related_model], new))
-                found |= new
+            related = _existing(relation.related_model, parent_ids, (), by=relation.field.attname)
+            new = related.keys() - found
+            queue.append((MODEL_ENTITY[relation.related_model], new))
+            found |= new
     return found
