@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 if TYPE_CHECKING:
-    from refugiu.directory.hsds.importer import ImportRows, Row
+    from refugiu.directory.hsds.records import ImportRows, Row
 
 # HSDS resource name → the file the official datapackage.json gives it.
 STANDARD_PATHS = {
