@@ -1,5 +1,7 @@
 """Fake people and records for tests. Never real data: every name, email and number is generated."""
 
+import datetime as dt
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -79,6 +81,44 @@ class PhoneFactory(DjangoModelFactory):
         model = d.Phone
 
     number = factory.Faker("phone_number")
+
+
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = d.Contact
+
+    name = factory.Faker("name")
+    title = "Case worker"
+    email = factory.Faker("email")
+
+
+class ScheduleFactory(DjangoModelFactory):
+    class Meta:
+        model = d.Schedule
+
+    freq = "WEEKLY"
+    wkst = "MO"
+    byday = "MO,TU,WE,TH,FR"
+    opens_at = dt.time(9, 0)
+    closes_at = dt.time(17, 0)
+    valid_from = dt.date(2024, 1, 1)
+    description = "Office hours"
+
+
+class LanguageFactory(DjangoModelFactory):
+    class Meta:
+        model = d.Language
+
+    name = "Romanian"
+    code = "ro"
+
+
+class ServiceAreaFactory(DjangoModelFactory):
+    class Meta:
+        model = d.ServiceArea
+
+    name = "Ilfov county"
+    extent_type = "other"
 
 
 def attach_term(record, taxonomy_slug: str, code: str) -> d.Attribute:

@@ -8,12 +8,10 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-import factory
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from factory.django import DjangoModelFactory
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
@@ -25,9 +23,13 @@ from refugiu.directory.search import directory_search, search_reindex_organizati
 from tests.conftest import HSDS_DIR, needs_shared_hsds
 from tests.factories import (
     AddressFactory,
+    ContactFactory,
+    LanguageFactory,
     LocationFactory,
     OrganizationFactory,
     PhoneFactory,
+    ScheduleFactory,
+    ServiceAreaFactory,
     ServiceAtLocationFactory,
     ServiceFactory,
     attach_term,
@@ -56,44 +58,6 @@ SECRETS = (
 )
 FRONT_DOOR_PHONE = "+40 700 000 000"
 FRONT_DOOR_EMAIL = "usa@example.org"
-
-
-class ContactFactory(DjangoModelFactory):
-    class Meta:
-        model = d.Contact
-
-    name = factory.Faker("name")
-    title = "Case worker"
-    email = factory.Faker("email")
-
-
-class ScheduleFactory(DjangoModelFactory):
-    class Meta:
-        model = d.Schedule
-
-    freq = "WEEKLY"
-    wkst = "MO"
-    byday = "MO,TU,WE,TH,FR"
-    opens_at = dt.time(9, 0)
-    closes_at = dt.time(17, 0)
-    valid_from = dt.date(2024, 1, 1)
-    description = "Office hours"
-
-
-class LanguageFactory(DjangoModelFactory):
-    class Meta:
-        model = d.Language
-
-    name = "Romanian"
-    code = "ro"
-
-
-class ServiceAreaFactory(DjangoModelFactory):
-    class Meta:
-        model = d.ServiceArea
-
-    name = "Ilfov county"
-    extent_type = "other"
 
 
 def _id() -> str:
