@@ -1,5 +1,6 @@
 """The directory's main journey in a real browser: find a seed organisation without diacritics, open it,
-print its referral sheet, leave quickly; and the same search with JavaScript turned off."""
+fetch the same record from the HSDS API, print its referral sheet, leave quickly; and the same search with
+JavaScript turned off."""
 
 import pytest
 
@@ -21,6 +22,12 @@ def test_find_open_print_and_leave(page, live_server, seed_directory, tmp_path):
     page.get_by_role("link", name="Pro Refugiu Association").first.click()
     assert page.get_by_role("heading", level=1).inner_text() == "Pro Refugiu Association"
     assert "office@prorefugiu.org" in page.content()
+
+    # The same record from the HSDS API, by the link the page gives to it.
+    href = page.get_by_role("link", name="This record as open data (HSDS JSON)").get_attribute("href")
+    record = page.request.get(live_server.url + href).json()
+    assert record["id"] in page.url and record["email"] == "office@prorefugiu.org"
+    assert "Pro Refugiu" in record["name"]
 
     page.get_by_role("link", name="Printable referral sheet").click()
     assert "56 Calea Crângași Street" in page.content()
