@@ -455,6 +455,24 @@ def test_the_root_describes_the_api(client):
     assert client.get("/api/docs").status_code == 404  # the docs page would load scripts from a CDN
 
 
+def test_any_site_may_read_the_open_api_but_not_the_cases_api(client, directory):
+    """Cross-origin reads of the open data, never with credentials (the wildcard forbids them)."""
+    for path in (
+        f"{API}/",
+        f"{API}/services?search=sprijin",
+        f"{API}/organizations/{directory.organization.id}",
+    ):
+        assert (
+            client.get(path, HTTP_ORIGIN="https://other.example").headers["Access-Control-Allow-Origin"]
+            == "*"
+        )
+    assert "Access-Control-Allow-Credentials" not in client.get(f"{API}/").headers
+    for path in ("/api/cases/cases", "/api/openapi.json", "/"):
+        assert (
+            "Access-Control-Allow-Origin" not in client.get(path, HTTP_ORIGIN="https://other.example").headers
+        )
+
+
 # --- what is public -------------------------------------------------------------------------------------
 
 

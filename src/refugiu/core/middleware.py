@@ -1,6 +1,9 @@
-"""Response headers that keep sensitive pages out of caches and other hosts out of our pages."""
+"""Response headers that keep sensitive pages out of caches and other hosts out of our pages, and let
+other sites' scripts read the open directory API."""
 
 from django.conf import settings
+
+from refugiu.accounts.security import PUBLIC_API_PREFIX
 
 # Everything is served from our own host: no CDN, font service or analytics may be loaded.
 CONTENT_SECURITY_POLICY = (
@@ -26,4 +29,8 @@ class PrivacyHeadersMiddleware:
             response["Cache-Control"] = "no-store"
         elif not settings.DEBUG and request.path.startswith(PERSONAL_PREFIXES):
             response["Cache-Control"] = "no-store"
+        if request.path.startswith(PUBLIC_API_PREFIX):
+            # Open data: any site may read it from a browser. The wildcard makes browsers send no cookie
+            # and read no answer to a request that carried one, so no session is ever involved.
+            response["Access-Control-Allow-Origin"] = "*"
         return response
