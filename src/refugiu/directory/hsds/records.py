@@ -131,13 +131,6 @@ _KINDS: tuple[tuple[type[models.Field], str], ...] = (
     (models.JSONField, "translations"), (models.CharField, "str"), (models.TextField, "str"),
 )
 # fmt: on
-AS_IS_FIELDS = (
-    models.CharField,
-    models.TextField,
-    models.IntegerField,
-    models.FloatField,
-    models.BooleanField,
-)
 _TEXT_KINDS = frozenset({"str", "email", "url", "country"})
 
 
