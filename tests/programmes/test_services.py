@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.core import mail
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from refugiu.programmes import services
 from refugiu.programmes.models import Attendance, Evaluation, Event, Participant
@@ -110,6 +110,19 @@ def test_consent_is_required_and_its_text_is_kept():
     assert participant.consented_at is not None
     staff_added = register(event, 3, source=ParticipantSource.STAFF)
     assert staff_added.consent_text == "" and staff_added.consented_at is None
+
+
+@pytest.mark.parametrize(
+    ("months", "english", "romanian"),
+    [(1, "1 month", "1 lună"), (6, "6 months", "6 luni"), (24, "24 months", "24 de luni")],
+)
+def test_the_retention_period_is_said_in_each_language_s_grammar(settings, months, english, romanian):
+    settings.REFUGIU = {**settings.REFUGIU, "PARTICIPANT_RETENTION_MONTHS": months}
+    event = EventFactory()
+    with translation.override("en"):
+        assert f"erased {english} after the event" in services.consent_text(event)
+    with translation.override("ro"):
+        assert f"se șterg la {romanian} după eveniment" in services.consent_text(event)
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from refugiu.programmes.models import Attendance, Evaluation, Event, EventDay, Participant
 from refugiu.programmes.vocabularies import ParticipantSource, ParticipantStatus
@@ -68,16 +69,18 @@ def consent_text(event: Event) -> str:
     from refugiu.organisation.models import Organisation
 
     organisation = Organisation.objects.order_by("pk").first()
+    months = settings.REFUGIU["PARTICIPANT_RETENTION_MONTHS"]
     return _(
         "I agree that %(organisation)s keeps my name, e-mail address, institution, profession, country and "
         "gender in order to organise this event, write to me about it and issue my certificate of "
         "attendance, and that it reports the number of participants by profession, country and gender "
         "to the event's funders without names. My name, e-mail address and institution are erased "
-        "%(months)d months after the event. I can cancel my registration at any time through the link in "
+        "%(period)s after the event. I can cancel my registration at any time through the link in "
         "the confirmation e-mail."
     ) % {
         "organisation": organisation.name if organisation else _("the organiser"),
-        "months": settings.REFUGIU["PARTICIPANT_RETENTION_MONTHS"],
+        # Its own plural: Romanian says "1 lună", "2 luni", but "24 de luni".
+        "period": ngettext("%(months)d month", "%(months)d months", months) % {"months": months},
     }
 
 
