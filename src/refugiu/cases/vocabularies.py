@@ -8,6 +8,7 @@ and international protection classification.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Gender(models.TextChoices):  # HTCDS `gender`
@@ -53,7 +54,7 @@ class CaseCategory(models.TextChoices):
     VIOLENCE_AGAINST_WOMEN = "violence_against_women", _("Woman victim of violence")
     ASYLUM_SEEKER = "asylum_seeker", _("Asylum seeker")
     REFUGEE = "refugee", _("Refugee")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("a case's category", "Other")
 
 
 class CaseStatus(models.TextChoices):
@@ -100,7 +101,7 @@ class TeamFunction(models.TextChoices):
     CULTURAL_MEDIATOR = "cultural_mediator", _("Cultural mediator")
     MEDICAL_MEDIATOR = "medical_mediator", _("Medical mediator")
     INTERPRETER = "interpreter", _("Interpreter")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("a function in a case's team", "Other")
 
 
 class TraffickingStatus(models.TextChoices):  # HTCDS `traffickingstatus`
@@ -120,7 +121,7 @@ class ExploitationType(models.TextChoices):  # HTCDS `typeofexploitation`
     FORCED_BEGGING = "ForcedBegging", _("Forced begging")
     FORCED_ADOPTION = "ForcedAdoption", _("Forced adoption")
     SURROGACY = "Surrogacy", _("Surrogacy")
-    OTHER = "Other", _("Other")
+    OTHER = "Other", pgettext_lazy("a form of exploitation", "Other")
 
 
 class ControlMethod(models.TextChoices):  # HTCDS `methodsofcontrol`
@@ -139,7 +140,7 @@ class ControlMethod(models.TextChoices):  # HTCDS `methodsofcontrol`
     PSYCHOACTIVE_SUBSTANCE = "PsychoactiveSubstance", _("Psychoactive substance")
     EXCESSIVE_WORKING_HOURS = "ExcessiveWorkingHours", _("Excessive working hours")
     WITHHOLDS_DOCUMENTS = "WithholdsDocuments", _("Withholds documents")
-    OTHER = "Other", _("Other")
+    OTHER = "Other", pgettext_lazy("a means of control", "Other")
 
 
 class RecruitmentMethod(models.TextChoices):  # HTCDS `methodofrecruitment`
@@ -152,7 +153,7 @@ class RecruitmentMethod(models.TextChoices):  # HTCDS `methodofrecruitment`
     NEWSPAPER_ADVERT = "ThroughANewspaperAdvert", _("Through a newspaper advert")
     FAMILY = "ThroughFamilyOrFamilyEvents", _("Through family or family events")
     FRIENDS = "ThroughFriendsOrSocialEvents", _("Through friends or social events")
-    OTHER = "Other", _("Other")
+    OTHER = "Other", pgettext_lazy("a method of recruitment", "Other")
 
 
 class ConsentPurpose(models.TextChoices):
