@@ -380,6 +380,30 @@ def test_bad_records_are_refused_naming_record_field_and_reason():
     assert refused([org]) == f"organization {org['id']}: services: must be a list, not an object"
 
 
+def test_ids_in_any_form_a_uuid_takes_are_one_record():
+    """Upper case, braces, urn:uuid: or no dashes: the same id, stored once, linked as written."""
+    org_id, service_id, location_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    org = organization(
+        id=str(org_id).upper(),
+        locations=[{"id": f"{{{location_id}}}", "location_type": "physical", "name": "Office"}],
+        services=[
+            service(
+                id=f"urn:uuid:{service_id}",
+                service_at_locations=[
+                    {"id": new_id(), "location": {"id": location_id.hex, "location_type": "physical"}}
+                ],
+            )
+        ],
+    )
+    summary = hsds_import_organizations([org])
+    assert summary.organization_ids == [org_id]
+    assert (summary.locations.created, summary.services.created) == (1, 1)
+    link = d.ServiceAtLocation.objects.get()
+    assert (link.service.organization_id, link.location_id) == (org_id, location_id)
+    again = hsds_import_organizations([{**org, "id": str(org_id)}])
+    assert (again.organizations.updated, again.organizations.created) == (1, 0)
+
+
 def test_a_record_repeated_with_different_values_is_refused():
     phone_id = new_id()
     org = organization(
