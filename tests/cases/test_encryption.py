@@ -37,11 +37,22 @@ TEXTS = {
     "file_number": "QS-77/2025",
     "task": "Chase the Quarrystone prosecutor",
     "document_title": "Quarrystone contract scan",
+    "mediator": "Quarrystone-Ilvescu interpreter",
+    "authority": "Quarrystone District Court",
+    "deadline_label": "Quarrystone appeal brief",
+    "recipient": "Quarrystone Help Desk",
+}
+# Codes from the trafficking vocabularies, long and unusual enough not to occur in any other table.
+TRAFFICKING = {
+    "exploitation_types": [v.ExploitationType.FORCED_MARRIAGE],
+    "control_methods": [v.ControlMethod.THREATENS_CHILDREN_FAMILY],
+    "recruitment_methods": [v.RecruitmentMethod.EDUCATIONAL_INSTITUTION],
 }
 DOCUMENT = b"Employment contract between Ottilie Brankovschi and Quarrystone Ltd\n"
 NEEDLES = [
     *(value for key, value in IDENTITY.items() if key != "document_type"),
     *TEXTS.values(),
+    *(code for codes in TRAFFICKING.values() for code in codes),
     "Quarrystone",
     "Brankovschi",
 ]
@@ -68,6 +79,11 @@ def world(own_keys):
         beneficiary=beneficiary,
         team=[(lawyer, v.TeamFunction.LAWYER), (psychologist, v.TeamFunction.PSYCHOLOGIST)],
         summary=TEXTS["summary"],
+        risk_level=v.RiskLevel.HIGH,
+        flags=[v.CaseFlag.PREGNANCY],
+        trafficking_status=v.TraffickingStatus.ACTUAL,
+        exploitation_country="CY",
+        **TRAFFICKING,
     )
     services.note_write(user=psychologist, case=case, text=TEXTS["note"], seal=v.NoteSeal.PSYCHOLOGICAL)
     services.service_record(
@@ -76,6 +92,17 @@ def world(own_keys):
         kind=v.ServiceKind.LEGAL_COUNSELLING,
         duration_minutes=30,
         note=TEXTS["session"],
+        mediator=TEXTS["mediator"],
+        language="ti",
+    )
+    services.assessment_record(user=psychologist, case=case, medical=v.NeedLevel.HIGH)
+    services.consent_record(
+        user=lawyer,
+        case=case,
+        purpose=v.ConsentPurpose.SHARING,
+        recipient_name=TEXTS["recipient"],
+        shared_fields=["code"],
+        form=v.ConsentForm.WRITTEN,
     )
     service = ServiceFactory()
     services.consent_record(
@@ -95,6 +122,9 @@ def world(own_keys):
         kind=v.ProceedingKind.CRIMINAL_CASE,
         stage=v.ProceedingStage.COMPLAINT,
         file_number=TEXTS["file_number"],
+        authority=TEXTS["authority"],
+        deadline=dt.date.today(),
+        deadline_label=TEXTS["deadline_label"],
     )
     services.task_create(user=lawyer, case=case, title=TEXTS["task"], due_on=dt.date.today())
     document = document_store(user=lawyer, case=case, title=TEXTS["document_title"], data=DOCUMENT)
@@ -218,3 +248,44 @@ def test_reencrypt_only_with_a_new_key_first_in_the_environment(world, monkeypat
     assert crypto.decrypt_bytes(document_path(document).read_bytes()) == DOCUMENT
     matches = selectors.beneficiary_search(user=world["boss"], names="Ottilie Brankovschi")
     assert [m.beneficiary.pk for m in matches] == [beneficiary.pk]
+
+
+def test_every_encrypted_column_holds_ciphertext_and_reads_back(world):
+    """Codes and lists in encrypted columns (risk, flags, trafficking details, need levels, a session's
+    language) are as unreadable in the database as free text, and come back as they were written."""
+    from django.apps import apps
+
+    from refugiu.core.fields import EncryptedField
+
+    checked = 0
+    with connection.cursor() as cursor:
+        for model in apps.get_app_config("cases").get_models():
+            for field in model._meta.concrete_fields:
+                if not isinstance(field, EncryptedField):
+                    continue
+                cursor.execute(
+                    f"SELECT {connection.ops.quote_name(field.column)} FROM {model._meta.db_table}"  # noqa: S608
+                )
+                for (raw,) in cursor.fetchall():
+                    assert raw == "" or raw.startswith(crypto.PREFIX), (model._meta.label, field.name, raw)
+                    checked += raw != ""
+    assert checked >= 25
+    case = Case.objects.get(pk=world["case"].pk)
+    assert (case.risk_level, case.flags, case.trafficking_status) == (
+        v.RiskLevel.HIGH,
+        [v.CaseFlag.PREGNANCY],
+        v.TraffickingStatus.ACTUAL,
+    )
+    assert case.exploitation_country.code == "CY" and case.exploitation_country.name == "Cyprus"
+    assert {name: getattr(case, name) for name in TRAFFICKING} == TRAFFICKING
+    assert case.get_risk_level_display() == "High"
+    session = case.services.get()
+    assert (session.mediator, session.language) == (TEXTS["mediator"], "ti")
+    proceeding = case.proceedings.get()
+    assert (proceeding.authority, proceeding.deadline_label) == (TEXTS["authority"], TEXTS["deadline_label"])
+    assert case.assessments.get().medical == v.NeedLevel.HIGH
+    assert case.consents.get(organization=None).recipient_name == TEXTS["recipient"]
+    # Encrypted columns answer only "is it empty?": any other comparison is refused, never silently empty.
+    assert Case.objects.filter(pk=case.pk).exclude(flags=[]).exists()
+    with pytest.raises(ValueError, match="only with the empty value"):
+        list(Case.objects.filter(risk_level=v.RiskLevel.HIGH))

@@ -423,7 +423,7 @@ def _cases_anonymise(case_ids: list[int], *, now: dt.datetime) -> Anonymised:
         )
         counts.status_changes += StatusChange.objects.filter(case_id__in=ids).update(note="")
         counts.assessments += NeedsAssessment.objects.filter(case_id__in=ids).update(notes="")
-        counts.sessions += ServiceEntry.objects.filter(case_id__in=ids).update(note="")
+        counts.sessions += ServiceEntry.objects.filter(case_id__in=ids).update(note="", mediator="")
         counts.notes += Note.objects.filter(case_id__in=ids).update(text="")
         counts.referrals += Referral.objects.filter(case_id__in=ids).update(
             reason="", feedback="", decline_reason="", consent_override_reason="", version=F("version") + 1

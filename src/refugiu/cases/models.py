@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from refugiu.cases import vocabularies as v
-from refugiu.core.fields import EncryptedTextField
+from refugiu.core.fields import EncryptedCountryField, EncryptedJSONField, EncryptedTextField
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and copied by hand
 
@@ -39,8 +39,10 @@ class Beneficiary(models.Model):
         _("age band"), max_length=8, choices=v.AgeBand.choices, default=v.AgeBand.UNKNOWN
     )
     nationality = CountryField(_("nationality"), blank=True)
-    languages = models.JSONField(_("languages"), default=list, blank=True)
-    migration_status = models.CharField(
+    # Sex, age band and nationality stay queryable: the published statistics count people by them. The
+    # rest of what describes the person is encrypted (SECURITY.md, "What is encrypted").
+    languages = EncryptedJSONField(_("languages"))
+    migration_status = EncryptedTextField(
         _("migration or protection status"),
         max_length=32,
         choices=v.MigrationStatus.choices,
@@ -118,17 +120,20 @@ class Case(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=v.CaseStatus.choices, default=v.CaseStatus.OPEN
     )
-    risk_level = models.CharField(
+    # Category and status stay queryable (lists, statistics). Risk, flags (which name health: disability,
+    # pregnancy) and the trafficking details (what was done to the person) are encrypted like free text,
+    # since nothing counts or filters by them (SECURITY.md, "What is encrypted").
+    risk_level = EncryptedTextField(
         _("risk level"), max_length=10, choices=v.RiskLevel.choices, default=v.RiskLevel.LOW
     )
-    flags = models.JSONField(_("flags"), default=list, blank=True)
-    trafficking_status = models.CharField(
-        _("trafficking status"), max_length=40, choices=v.TraffickingStatus.choices, blank=True
+    flags = EncryptedJSONField(_("flags"))
+    trafficking_status = EncryptedTextField(
+        _("trafficking status"), max_length=40, choices=v.TraffickingStatus.choices
     )
-    exploitation_types = models.JSONField(_("forms of exploitation"), default=list, blank=True)
-    control_methods = models.JSONField(_("means of control"), default=list, blank=True)
-    recruitment_methods = models.JSONField(_("recruitment"), default=list, blank=True)
-    exploitation_country = CountryField(_("country of exploitation"), blank=True)
+    exploitation_types = EncryptedJSONField(_("forms of exploitation"))
+    control_methods = EncryptedJSONField(_("means of control"))
+    recruitment_methods = EncryptedJSONField(_("recruitment"))
+    exploitation_country = EncryptedCountryField(_("country of exploitation"), blank=True)
     summary = EncryptedTextField(_("summary"))
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     closure_requested_at = models.DateTimeField(null=True, blank=True)
@@ -136,9 +141,7 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closure_reason = EncryptedTextField(_("closure reason"))
-    closure_outcome = models.CharField(
-        _("outcome"), max_length=20, choices=v.ClosureOutcome.choices, blank=True
-    )
+    closure_outcome = EncryptedTextField(_("outcome"), max_length=20, choices=v.ClosureOutcome.choices)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closure_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -232,7 +235,7 @@ class Consent(models.Model):
         related_name="+",
         verbose_name=_("organisation"),
     )
-    recipient_name = models.CharField(_("recipient (if not in the directory)"), max_length=200, blank=True)
+    recipient_name = EncryptedTextField(_("recipient (if not in the directory)"), max_length=200)
     shared_fields = models.JSONField(_("data that may be shared"), default=list, blank=True)
     given_on = models.DateField(_("given on"), default=timezone.localdate)
     form = models.CharField(_("form of consent"), max_length=12, choices=v.ConsentForm.choices)
@@ -269,23 +272,25 @@ class NeedsAssessment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
     assessed_on = models.DateField(_("assessed on"), default=timezone.localdate)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    legal = models.CharField(_("legal"), max_length=8, choices=v.NeedLevel.choices, default=v.NeedLevel.NONE)
-    social = models.CharField(
+    legal = EncryptedTextField(
+        _("legal"), max_length=8, choices=v.NeedLevel.choices, default=v.NeedLevel.NONE
+    )
+    social = EncryptedTextField(
         _("social"), max_length=8, choices=v.NeedLevel.choices, default=v.NeedLevel.NONE
     )
-    psychological = models.CharField(
+    psychological = EncryptedTextField(
         _("psychological"), max_length=8, choices=v.NeedLevel.choices, default=v.NeedLevel.NONE
     )
-    medical = models.CharField(
+    medical = EncryptedTextField(
         _("medical"), max_length=8, choices=v.NeedLevel.choices, default=v.NeedLevel.NONE
     )
-    shelter = models.CharField(
+    shelter = EncryptedTextField(
         _("shelter"), max_length=8, choices=v.NeedLevel.choices, default=v.NeedLevel.NONE
     )
-    interpretation = models.CharField(
+    interpretation = EncryptedTextField(
         _("interpretation"), max_length=8, choices=v.NeedLevel.choices, default=v.NeedLevel.NONE
     )
-    safety = models.CharField(
+    safety = EncryptedTextField(
         _("safety"), max_length=8, choices=v.NeedLevel.choices, default=v.NeedLevel.NONE
     )
     notes = EncryptedTextField(_("notes"))
@@ -310,8 +315,8 @@ class ServiceEntry(models.Model):
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("staff member")
     )
-    mediator = models.CharField(_("mediator or interpreter present"), max_length=150, blank=True)
-    language = models.CharField(_("language used"), max_length=16, blank=True)
+    mediator = EncryptedTextField(_("mediator or interpreter present"), max_length=150)
+    language = EncryptedTextField(_("language used"), max_length=16)
     note = EncryptedTextField(_("note"))
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -414,12 +419,12 @@ class Proceeding(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="proceedings")
     kind = models.CharField(_("kind"), max_length=24, choices=v.ProceedingKind.choices)
     stage = models.CharField(_("stage"), max_length=24, choices=v.ProceedingStage.choices)
-    authority = models.CharField(_("court or authority"), max_length=200, blank=True)
+    authority = EncryptedTextField(_("court or authority"), max_length=200)
     file_number = EncryptedTextField(_("file number"))
     started_on = models.DateField(_("started on"), null=True, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     deadline = models.DateField(_("next deadline"), null=True, blank=True)
-    deadline_label = models.CharField(_("what is due"), max_length=200, blank=True)
+    deadline_label = EncryptedTextField(_("what is due"), max_length=200)
     is_dublin = models.BooleanField(_("Dublin procedure"), default=False)
     is_appeal = models.BooleanField(_("appeal"), default=False)
     pecuniary_claimed = models.DecimalField(

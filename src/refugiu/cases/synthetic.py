@@ -247,6 +247,7 @@ class _Maker:
         self.next_case_number = (Case.objects.aggregate(n=Max("pk"))["n"] or 0) + 1
         # Sessions' notes: a pool encrypted once and reused (see the module docstring).
         self.note_pool = [encrypt_text(rng.choice(SESSION_TEXTS)) for _ in range(NOTE_POOL_SIZE)]
+        self.language_pool = [encrypt_text(code) for code in LANGUAGES]  # the session's language is encrypted
         self.team_note = "[synthetic] Team note."
         self.sealed_note = "[synthetic] Psychological note."
         self.session_table = _SessionWriter()
@@ -390,7 +391,7 @@ class _Maker:
     def _sessions(self, plans: list[_Plan]):
         """Rows for ServiceEntry, in _SessionWriter.COLUMNS order."""
         rng, now = self.rng, self.now
-        pool, languages = self.note_pool, LANGUAGES
+        pool, languages = self.note_pool, self.language_pool
         for p in plans:
             case = p.case
             end = case.closed_on or self.today
@@ -414,7 +415,7 @@ class _Maker:
 
 class _SessionWriter:
     """Writes ServiceEntry rows straight to the table: COPY on PostgreSQL, a prepared INSERT run for
-    every row on SQLite (fast in-process). Notes arrive already encrypted."""
+    every row on SQLite (fast in-process). Notes and languages arrive already encrypted."""
 
     COLUMNS = (
         "case_id",

@@ -2,7 +2,8 @@
 
 With the key file (DATA_DIR/encryption.keys), the command
 1. writes the file with a new key first and the old ones after, so every value stays readable throughout;
-2. re-encrypts every EncryptedTextField value of every model, in batches, from the raw column values;
+2. re-encrypts every encrypted field (core.fields.EncryptedField) of every model, in batches, from the raw
+   column values;
 3. re-encrypts every stored document file (written to a temporary file, then renamed over the old one);
 4. recomputes the search tokens of every identity (their key derives from the newest key);
 5. writes the file with the new key only.
@@ -26,7 +27,7 @@ from refugiu.cases.documents import file_replace, storage_dir
 from refugiu.cases.models import BeneficiaryIdentity, Document
 from refugiu.cases.services import identity_tokens_refresh
 from refugiu.core import crypto
-from refugiu.core.fields import EncryptedTextField
+from refugiu.core.fields import EncryptedField
 
 ENV_INSTRUCTIONS = f"""The keys come from {crypto.ENV_VAR}; this command cannot change it. To rotate:
   1. generate a key:
@@ -42,7 +43,7 @@ def encrypted_columns() -> list[tuple]:
     for model in apps.get_models():
         if model._meta.proxy or not model._meta.managed:
             continue
-        fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedField)]
         if fields:
             found.append((model, fields))
     return found
