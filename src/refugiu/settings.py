@@ -145,10 +145,20 @@ ACCOUNT_ADAPTER = "refugiu.accounts.adapter.StaffOnlyAccountAdapter"
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
-# Failed sign-ins: at most 10 a minute from one address, and 5 in 15 minutes for one username from one
-# address (the adapter adds a hash of the address to the key): a guesser elsewhere cannot lock anyone out.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
+ACCOUNT_RATE_LIMITS = {
+    # Failed sign-ins: at most 10 a minute from one address, and 5 in 15 minutes for one username from one
+    # address (the adapter adds a hash of the address to the key), the same for wrong second-factor codes
+    # (per person and address, accounts.forms): a guesser elsewhere cannot lock anyone out.
+    "login_failed": "10/m/ip,5/15m/key",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Second-factor codes and security keys are counted per person and address (see accounts.forms).
+MFA_FORMS = {
+    "authenticate": "refugiu.accounts.forms.AuthenticateForm",
+    "reauthenticate": "refugiu.accounts.forms.ReauthenticateForm",
+    "authenticate_webauthn": "refugiu.accounts.forms.AuthenticateWebAuthnForm",
+    "reauthenticate_webauthn": "refugiu.accounts.forms.ReauthenticateWebAuthnForm",
+}
 MFA_TOTP_ISSUER = "Refugiu"
 
 LANGUAGE_CODE = "en"
@@ -203,7 +213,19 @@ X_FRAME_OPTIONS = "DENY"
 # several workers, on one machine or many, each take their own task (SELECT … FOR UPDATE SKIP LOCKED).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "refugiu_cache"}}
+# A table of our own database: every app server sees the same counters (sign-in and abuse limits).
+# Its keys are stored as a keyed hash (core.cache): allauth's keys name the client's address.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "refugiu_cache",
+        "KEY_FUNCTION": "refugiu.core.cache.hashed_key",
+        # Past MAX_ENTRIES the table is culled: expired rows first, then a third of the live ones, lockouts
+        # included. Django's 300 would let a flood of counters push a lockout out; a set costs 0.36 ms
+        # at 50,000 rows against 0.23 ms at 300 (SQLite).
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+}
 
 # Logs never carry request bodies or query strings: a search can name a person or a shelter.
 LOGGING = {
