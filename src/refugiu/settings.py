@@ -241,7 +241,16 @@ REFUGIU = {
     "QUICK_EXIT_URL": os.environ.get("REFUGIU_QUICK_EXIT_URL", "https://www.wikipedia.org/"),
     # Entries not verified for this many days are listed for re-verification.
     "STALE_AFTER_DAYS": int(os.environ.get("REFUGIU_STALE_AFTER_DAYS", "365")),
+    # Abuse limits on the public forms (core.ratelimit), per client address and per e-mail address typed;
+    # 0 turns one off. Refused requests answer 429, saving and sending nothing.
     "SUGGESTIONS_PER_HOUR": int(os.environ.get("REFUGIU_SUGGESTIONS_PER_HOUR", "5")),
+    "SUGGESTIONS_PER_EMAIL_PER_DAY": int(os.environ.get("REFUGIU_SUGGESTIONS_PER_EMAIL_PER_DAY", "10")),
+    "REGISTRATIONS_PER_ADDRESS_PER_HOUR": int(
+        os.environ.get("REFUGIU_REGISTRATIONS_PER_ADDRESS_PER_HOUR", "20")
+    ),
+    "REGISTRATIONS_PER_EMAIL_PER_DAY": int(os.environ.get("REFUGIU_REGISTRATIONS_PER_EMAIL_PER_DAY", "5")),
+    "LINK_FORMS_PER_HOUR": int(os.environ.get("REFUGIU_LINK_FORMS_PER_HOUR", "20")),
+    "CERTIFICATE_MISSES_PER_HOUR": int(os.environ.get("REFUGIU_CERTIFICATE_MISSES_PER_HOUR", "20")),
     # Cases: the country the organisation works in (a referral elsewhere is cross-border), how long a
     # coordinator's break-glass access lasts, the largest upload, and how many years after closure a
     # case is listed for anonymisation.

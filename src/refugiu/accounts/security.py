@@ -74,6 +74,14 @@ def client_address_hash(address: str) -> str:
     return salted_hmac("refugiu.accounts.client_address", address, algorithm="sha256").hexdigest()[:32]
 
 
+def email_address_hash(email: str) -> str:
+    """A keyed hash of an e-mail address, whatever its case and surrounding spaces: what limits per
+    e-mail address count by. Like IP addresses, e-mail addresses can be guessed from a list: never a plain
+    hash."""
+    normalised = email.strip().lower()
+    return salted_hmac("refugiu.accounts.email_address", normalised, algorithm="sha256").hexdigest()[:32]
+
+
 def idle_timeout_minutes() -> int:
     return int(settings.REFUGIU.get("IDLE_TIMEOUT_MINUTES", 15))
 
