@@ -150,6 +150,10 @@ ACCOUNT_RATE_LIMITS = {
     # address (the adapter adds a hash of the address to the key), the same for wrong second-factor codes
     # (per person and address, accounts.forms): a guesser elsewhere cannot lock anyone out.
     "login_failed": "10/m/ip,5/15m/key",
+    # Asking for a password reset sends an e-mail to the address typed, whether an account has it or not:
+    # 10 an hour from one address, 3 an hour to one e-mail address. The link's page: 20 an hour.
+    "reset_password": "10/h/ip,3/h/key",
+    "reset_password_from_key": "20/h/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # Second-factor codes and security keys are counted per person and address (see accounts.forms).

@@ -1,12 +1,15 @@
-"""Lockouts on the sign-in pages, tried through the real pages.
+"""Lockouts and limits on the sign-in and password-reset pages, tried through the real pages.
 
 Wrong second-factor codes lock one person at one address, like wrong passwords (tests/accounts/
-test_security.py): someone who learnt a password cannot keep its owner out from elsewhere.
+test_security.py): someone who learnt a password cannot keep its owner out from elsewhere. The password
+reset says the same for every address typed, is limited, and its e-mail for an unknown address sends
+nobody to the sign-up page (there is none: an administrator makes the accounts).
 """
 
 import json
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -158,3 +161,52 @@ def test_a_flood_of_other_counters_does_not_push_a_lockout_out():
         cache.set(f"another counter {number}", [1.0], 600)
     response = password_login(client, editor, REMOTE_ADDR=ADDRESS_A)
     assert LOCKED in response.content.decode() and not is_signed_in(client)
+
+
+# --- Password reset ---------------------------------------------------------------------------------
+
+
+def ask_for_reset(client, email, address=ADDRESS_A):
+    return client.post(reverse("account_reset_password"), {"email": email}, REMOTE_ADDR=address)
+
+
+def test_the_reset_page_answers_the_same_for_known_and_unknown_addresses():
+    editor = UserFactory(roles=[Role.DIRECTORY_EDITOR])
+    known = ask_for_reset(Client(), editor.email)
+    unknown = ask_for_reset(Client(), "nobody.here@example.org")
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"] == reverse("account_reset_password_done")
+    assert known.content == unknown.content
+    # Each address gets one e-mail: whoever asked learns nothing from the page.
+    assert [message.to for message in mail.outbox] == [[editor.email], ["nobody.here@example.org"]]
+
+
+def test_the_e_mail_for_an_unknown_address_sends_nobody_to_a_sign_up_page(client):
+    ask_for_reset(client, "nobody.here@example.org")
+    (message,) = mail.outbox
+    assert message.to == ["nobody.here@example.org"]
+    assert "No account uses this e-mail address" in message.subject
+    body = message.body
+    assert reverse("account_signup") not in body and "sign up" not in body.lower() and "signup" not in body
+    assert "No account here uses this address" in body
+    assert "Accounts are made by your organisation's administrator" in body
+
+
+def test_asking_for_resets_is_limited_per_e_mail_address_and_per_connection():
+    editor = UserFactory(roles=[Role.DIRECTORY_EDITOR])
+    for number in range(3):
+        assert ask_for_reset(Client(), editor.email, f"192.0.2.{number + 1}").status_code == 302
+    response = ask_for_reset(Client(), editor.email.upper(), "192.0.2.50")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many requests" in html and "Nothing was sent or saved." in html
+    assert len(mail.outbox) == 3
+
+    # One connection asking for many addresses: 10 an hour.
+    mail.outbox.clear()
+    client = Client()
+    for number in range(10):
+        assert ask_for_reset(client, f"person{number}@example.org").status_code == 302
+    assert ask_for_reset(client, "person10@example.org").status_code == 429
+    assert len(mail.outbox) == 10
+    assert ask_for_reset(client, "person10@example.org", ADDRESS_B).status_code == 302
