@@ -17,7 +17,7 @@ from fido2.utils import websafe_encode
 
 from refugiu.accounts.roles import Role
 from refugiu.accounts.security import client_address
-from tests.accounts.mfa import enrol_totp, login_with_mfa, totp_code
+from tests.accounts.mfa import enrol_totp, login_with_mfa, recovery_codes, totp_code
 from tests.accounts.test_security import is_signed_in, password_login, wrong_code
 from tests.factories import UserFactory
 
@@ -70,6 +70,26 @@ def test_a_right_code_clears_that_address_failures():
     for _ in range(4):
         response = send_code(client, wrong_code(secret), ADDRESS_A)
         assert "Incorrect code" in response.content.decode()
+
+
+def test_confirming_with_a_code_before_a_sensitive_change_counts_the_same_way():
+    """allauth asks for the code again (re-authentication) through our form too."""
+    caseworker = UserFactory(roles=[Role.CASEWORKER])
+    secret = enrol_totp(caseworker)
+    client = login_with_mfa(Client(), caseworker, REMOTE_ADDR=ADDRESS_A)
+    for _ in range(5):
+        response = client.post(
+            reverse("mfa_reauthenticate"), {"code": wrong_code(secret)}, REMOTE_ADDR=ADDRESS_A
+        )
+        assert "Incorrect code" in response.content.decode()
+    response = client.post(reverse("mfa_reauthenticate"), {"code": totp_code(secret)}, REMOTE_ADDR=ADDRESS_A)
+    assert LOCKED in response.content.decode()
+
+    # From the office, the person confirms (with a recovery code: the app's current code was just used).
+    other = login_with_mfa(Client(), caseworker, REMOTE_ADDR=ADDRESS_B)
+    code = recovery_codes(caseworker)[0]
+    response = other.post(reverse("mfa_reauthenticate"), {"code": code}, REMOTE_ADDR=ADDRESS_B)
+    assert response.status_code == 302
 
 
 def forged_security_key_answer() -> str:
