@@ -160,7 +160,7 @@ def test_suggestion_honeypot_and_rate_limit(client, shelter, settings):
     assert client.post(url, {"text": "one"}).status_code == 302
     assert client.post(url, {"text": "two"}).status_code == 302
     response = client.post(url, {"text": "three"})
-    assert response.status_code == 400 and "Too many suggestions" in response.content.decode()
+    assert response.status_code == 429 and "Too many suggestions" in response.content.decode()
     assert Suggestion.objects.count() == 2
 
 

@@ -31,6 +31,14 @@ WAITING = "you are on the waiting list"
 FULL = "Sorry, this event is full."
 
 
+@pytest.fixture(autouse=True)
+def _one_address_for_everyone(settings):
+    """The 25 people all come from 127.0.0.1, where in life they would come from 25 addresses: the limit on
+    registrations per address (tests/programmes/test_registration_limits.py) is lifted here. The limit
+    per e-mail address stays, and is counted under the same concurrency."""
+    settings.REFUGIU = {**settings.REFUGIU, "REGISTRATIONS_PER_ADDRESS_PER_HOUR": 0}
+
+
 def _csrf_token(html: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 

@@ -1,7 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.core.internal.ratelimit import get_ip
+from django.core.exceptions import PermissionDenied
 
-from refugiu.accounts.security import client_address_hash
+from refugiu.accounts.security import client_address, client_address_hash
 
 
 class StaffOnlyAccountAdapter(DefaultAccountAdapter):
@@ -10,11 +10,17 @@ class StaffOnlyAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False
 
+    def get_client_ip(self, request):
+        # allauth's limits (sign-in, password reset) count by the address our own limits count by.
+        address = client_address(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
+
     def _get_login_attempts_cache_key(self, request, **credentials):
         # allauth counts failed sign-ins per username ("key" in ACCOUNT_RATE_LIMITS). Counting them per
         # username *and* address means someone guessing from one place locks the account only there: the
-        # person can still sign in from the office. get_ip() is the address the per-IP limit uses (IPv6
-        # cut to its network, so rotating addresses within it does not help); only a keyed hash of it is
-        # kept, never the address.
+        # person can still sign in from the office. client_address() cuts IPv6 to its network, so rotating
+        # addresses within it does not help; only a keyed hash of it is kept, never the address.
         username_key = super()._get_login_attempts_cache_key(request, **credentials)
-        return f"{username_key}:{client_address_hash(get_ip(request))}"
+        return f"{username_key}:{client_address_hash(client_address(request))}"

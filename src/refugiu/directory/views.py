@@ -2,12 +2,11 @@
 correction form. Confidential addresses are kept out by the templates' single `location_public` include
 and by the search index, which never holds them."""
 
-import hashlib
 import math
+from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries.fields import Country
 
+from refugiu.core import ratelimit
 from refugiu.directory import search
 from refugiu.directory.forms import SearchForm, SuggestionForm
 from refugiu.directory.models import Organization, SearchEntry, Service
@@ -133,11 +133,18 @@ def _organization_context(organization):
 def suggest_correction(request, organization_id):
     organization = organization_public_get(organization_id=organization_id)
     form = SuggestionForm(request.POST or None)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
-        if _suggestion_rate_limited(request):
+        # Limited per address and per contact e-mail typed (core.ratelimit); what was typed stays.
+        if not ratelimit.within_limits(request, "suggestion", email=form.cleaned_data["contact_email"]):
             form.add_error(
-                None, _("Too many suggestions have been sent from your connection. Please try again later.")
+                None,
+                _(
+                    "Too many suggestions have been sent from your connection or with this e-mail address. "
+                    "Nothing was saved. Please try again later."
+                ),
             )
+            status = HTTPStatus.TOO_MANY_REQUESTS
         else:
             suggestion_create(
                 organization=organization,
@@ -147,22 +154,5 @@ def suggest_correction(request, organization_id):
             messages.success(request, _("Thank you. An editor will review your suggestion."))
             return HttpResponseRedirect(reverse("directory:organization", args=[organization.id]))
     return render(
-        request,
-        "directory/suggest.html",
-        {"organization": organization, "form": form},
-        status=400 if form.errors else 200,
+        request, "directory/suggest.html", {"organization": organization, "form": form}, status=status
     )
-
-
-def _suggestion_rate_limited(request) -> bool:
-    """Counts suggestions per connection per hour in the cache, keyed by a hash, never the address itself."""
-    address = request.META.get("REMOTE_ADDR", "")
-    key = "suggest:" + hashlib.sha256((settings.SECRET_KEY + address).encode()).hexdigest()[:32]
-    count = cache.get_or_set(key, 0, timeout=3600)
-    if count >= settings.REFUGIU["SUGGESTIONS_PER_HOUR"]:
-        return True
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-    return False

@@ -4,7 +4,11 @@ People reach the cancel and evaluation pages through the signed links of their e
 verify answers 404 with a page saying so, the same whether it was mistyped, forged or points to a
 registration that no longer qualifies. Every write goes through `programmes.services`; no URL we build holds
 a name or an address (registrations redirect to the public event page, certificates are named by code).
+Each write, and each certificate code that matches nothing, counts against the abuse limits of
+`core.ratelimit`; past them the page answers 429, saving and sending nothing.
 """
+
+from http import HTTPStatus
 
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
@@ -14,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from refugiu.core import ratelimit
 from refugiu.programmes import certificates, selectors, services
 from refugiu.programmes.forms import CertificateLookupForm, EvaluationForm, RegistrationForm
 from refugiu.programmes.models import Event, Participant
@@ -56,22 +61,30 @@ def _invalid_link(request):
 def register(request, event_id: int):
     event = _event_with_dates(selectors.event_published_get(event_id))
     form = RegistrationForm(request.POST or None)
+    status_code = 200
     if request.method == "POST":
         if request.POST.get("website"):
             # The hidden field was filled: software, not a person. Say as little as possible; store nothing.
             return render(request, TEMPLATES + "refused.html", {"event": event}, status=400)
         if form.is_valid():
-            try:
-                participant = services.participant_register(
-                    event=event, language=translation.get_language(), **form.registration_data()
-                )
-            except services.RegistrationError as error:
-                # "closed" is explained by the page itself, which then shows no form.
-                if error.code != "closed":
-                    form.add_error(None, error.message)
+            # Each registration sends an e-mail to the address typed: without a limit, the form would send
+            # any number of them to anyone. Past it nothing is saved or sent; what was typed stays.
+            email = form.cleaned_data["email"]
+            if not ratelimit.within_limits(request, "event_registration", email=email):
+                form.add_error(None, _too_many_registrations())
+                status_code = HTTPStatus.TOO_MANY_REQUESTS
             else:
-                messages.success(request, _registered_message(participant))
-                return HttpResponseRedirect(reverse("programmes:event", args=[event.pk]))
+                try:
+                    participant = services.participant_register(
+                        event=event, language=translation.get_language(), **form.registration_data()
+                    )
+                except services.RegistrationError as error:
+                    # "closed" is explained by the page itself, which then shows no form.
+                    if error.code != "closed":
+                        form.add_error(None, error.message)
+                else:
+                    messages.success(request, _registered_message(participant))
+                    return HttpResponseRedirect(reverse("programmes:event", args=[event.pk]))
     # Read after any attempt: the last place may have gone meanwhile.
     status = registration_status(event)
     context = {
@@ -81,7 +94,16 @@ def register(request, event_id: int):
         "show_form": status["open"] and not status["refused"],
         "consent_text": services.consent_text(event),
     }
-    return render(request, TEMPLATES + "register.html", context, status=400 if form.errors else 200)
+    if form.errors and status_code == 200:
+        status_code = 400
+    return render(request, TEMPLATES + "register.html", context, status=status_code)
+
+
+def _too_many_registrations() -> str:
+    return _(
+        "We have received too many registrations from your connection or for this e-mail address. "
+        "Nothing was saved. Please try again later."
+    )
 
 
 def _registered_message(participant: Participant) -> str:
@@ -114,13 +136,20 @@ def cancel(request, token: str):
     event = _event_with_dates(participant.event)
     cancelled = participant.status == ParticipantStatus.CANCELLED
     too_late = not cancelled and _too_late_to_cancel(participant)
+    context = {"event": event, "cancelled": cancelled, "too_late": too_late}
     if request.method == "POST" and not cancelled and not too_late:
+        if not ratelimit.within_limits(request, "signed_link_form"):
+            context["limited"] = _too_many_link_forms()
+            return render(request, TEMPLATES + "cancel.html", context, status=HTTPStatus.TOO_MANY_REQUESTS)
         services.participant_cancel(participant=participant)
         messages.success(request, _("Your registration has been cancelled. Thank you for letting us know."))
         # Back to the same link: reloading the page then cannot send the form again.
         return HttpResponseRedirect(request.path)
-    context = {"event": event, "cancelled": cancelled, "too_late": too_late}
     return render(request, TEMPLATES + "cancel.html", context)
+
+
+def _too_many_link_forms() -> str:
+    return _("Too many requests have come from your connection. Nothing was changed. Please try again later.")
 
 
 # --- Evaluation -----------------------------------------------------------------------------------------
@@ -139,23 +168,40 @@ def evaluation(request, token: str):
     if participant.evaluation_answered:
         return render(request, TEMPLATES + "evaluation_done.html", {"event": event})
     form = EvaluationForm(request.POST or None)
+    status_code = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            services.evaluation_submit(participant=participant, answers=form.answers())
-        except services.RegistrationError:
-            pass  # answered meanwhile in another tab: the page below says it is done
-        else:
-            messages.success(request, _("Thank you for your answers."))
-        return HttpResponseRedirect(request.path)
-    return render(
-        request,
-        TEMPLATES + "evaluation.html",
-        {"event": event, "form": form},
-        status=400 if form.errors else 200,
-    )
+        if ratelimit.within_limits(request, "signed_link_form"):
+            try:
+                services.evaluation_submit(participant=participant, answers=form.answers())
+            except services.RegistrationError:
+                pass  # answered meanwhile in another tab: the page below says it is done
+            else:
+                messages.success(request, _("Thank you for your answers."))
+            return HttpResponseRedirect(request.path)
+        form.add_error(None, _too_many_link_forms())  # the answers stay in the form
+        status_code = HTTPStatus.TOO_MANY_REQUESTS
+    if form.errors and status_code == 200:
+        status_code = 400
+    return render(request, TEMPLATES + "evaluation.html", {"event": event, "form": form}, status=status_code)
 
 
 # --- Certificates ---------------------------------------------------------------------------------------
+
+
+def _certificate_get(request, code: str) -> Participant | None:
+    """The certificate with this code, counting codes that match none against the asker's address: the
+    lookup form and the certificate's own addresses are places to guess codes at."""
+    participant = services.certificate_get(code)
+    if participant is None:
+        ratelimit.within_limits(request, "certificate_miss")
+    return participant
+
+
+def _too_many_certificate_misses() -> str:
+    return _(
+        "Too many codes that match no certificate have been tried from your connection. "
+        "Please try again later."
+    )
 
 
 @require_GET
@@ -163,14 +209,17 @@ def certificate_lookup(request):
     form = CertificateLookupForm(request.GET if "code" in request.GET else None)
     status = 200
     if form.is_bound:
-        if form.is_valid():
-            participant = services.certificate_get(form.cleaned_data["code"])
+        if not form.is_valid():
+            status = 400
+        elif ratelimit.limit_reached(request, "certificate_miss"):
+            form.add_error("code", _too_many_certificate_misses())
+            status = HTTPStatus.TOO_MANY_REQUESTS
+        else:
+            participant = _certificate_get(request, form.cleaned_data["code"])
             if participant is not None:
                 return redirect("programmes:certificate", participant.certificate_code)
             form.add_error("code", _("No certificate has this code. Please check it and try again."))
             status = 404
-        else:
-            status = 400
     return render(request, TEMPLATES + "certificate_lookup.html", {"form": form}, status=status)
 
 
@@ -178,9 +227,16 @@ def _not_a_certificate(request):
     return render(request, TEMPLATES + "certificate_not_found.html", status=404)
 
 
+def _certificate_refused(request):
+    context = {"message": _too_many_certificate_misses()}
+    return render(request, "429.html", context, status=HTTPStatus.TOO_MANY_REQUESTS)
+
+
 @require_GET
 def certificate(request, code: str):
-    participant = services.certificate_get(code)
+    if ratelimit.limit_reached(request, "certificate_miss"):
+        return _certificate_refused(request)
+    participant = _certificate_get(request, code)
     if participant is None:
         return _not_a_certificate(request)
     if code != participant.certificate_code:
@@ -194,7 +250,9 @@ def certificate(request, code: str):
 
 @require_GET
 def certificate_pdf(request, code: str):
-    participant = services.certificate_get(code)
+    if ratelimit.limit_reached(request, "certificate_miss"):
+        return _certificate_refused(request)
+    participant = _certificate_get(request, code)
     if participant is None:
         return _not_a_certificate(request)
     response = HttpResponse(certificates.render_certificate_pdf(participant), content_type="application/pdf")

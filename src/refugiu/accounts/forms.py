@@ -1,0 +1,94 @@
+"""allauth's second-factor forms, with wrong codes counted per person *and* address (settings.MFA_FORMS).
+
+allauth counts wrong authenticator codes and refused security keys under its "login_failed" limit with a
+key that names the person only (allauth.mfa.base.internal.flows.check_rate_limit): five wrong codes sent
+from anywhere lock the real person out everywhere, so whoever has learnt a password can keep its owner out
+of their cases. Passwords are counted per username and address (StaffOnlyAccountAdapter); these forms
+count codes and security keys the same way, under the same ACCOUNT_RATE_LIMITS["login_failed"] rates.
+Everything else is allauth's: which authenticators a code is tried against, the failure signals, what is
+recorded in the session once a code is accepted (save()).
+
+MFA_FORMS is allauth's supported way to swap these forms; its check_rate_limit has no hook for the key,
+so the two clean methods below are allauth's own with only that key changed (compare them with
+allauth/mfa/base/forms.py and allauth/mfa/webauthn/forms.py when upgrading allauth).
+"""
+
+from collections.abc import Callable
+
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.core import context, ratelimit
+from allauth.mfa.adapter import get_adapter
+from allauth.mfa.base import forms as base_forms
+from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn import forms as webauthn_forms
+from allauth.mfa.webauthn.internal import auth as webauthn_auth
+
+from refugiu.accounts.security import client_address, client_address_hash
+
+
+def second_factor_attempt(user) -> Callable[[], None]:
+    """Count one try of `user`'s second factor from this address; raise the form error "too many failed
+    login attempts" once the limit is reached. Returns what to call when the try succeeded (it forgets
+    this person's failures from this address, as allauth does)."""
+    request = context.request
+    key = f"mfa-auth-user-{user.pk}:{client_address_hash(client_address(request))}"
+    if not ratelimit.consume(request, action="login_failed", key=key):
+        raise get_account_adapter().validation_error("too_many_login_attempts")
+    return lambda: ratelimit.clear(request, action="login_failed", key=key)
+
+
+class _CodeCountedPerAddress:
+    """clean_code of allauth's BaseAuthenticateForm, counting by second_factor_attempt."""
+
+    def clean_code(self) -> str:
+        succeeded = second_factor_attempt(self.user)
+        code = self.cleaned_data["code"]
+        main_authenticator = None
+        # A security key cannot check a typed code; the authenticator app is the one told of a failure.
+        for authenticator in Authenticator.objects.filter(user=self.user).exclude(
+            type=Authenticator.Type.WEBAUTHN
+        ):
+            if not main_authenticator or authenticator.type == Authenticator.Type.TOTP:
+                main_authenticator = authenticator
+            if authenticator.wrap().validate_code(code):
+                authenticator.user = self.user
+                self.authenticator = authenticator
+                succeeded()
+                return code
+        if main_authenticator:
+            self._emit_authentication_failed(main_authenticator)
+        raise get_adapter().validation_error("incorrect_code")
+
+
+class AuthenticateForm(_CodeCountedPerAddress, base_forms.AuthenticateForm):
+    """The code asked for at sign-in, after the password."""
+
+
+class ReauthenticateForm(_CodeCountedPerAddress, base_forms.ReauthenticateForm):
+    """The code asked for again before a sensitive change."""
+
+
+class _KeyCountedPerAddress:
+    """clean_credential of allauth's AuthenticateWebAuthnForm for a known person, counting by
+    second_factor_attempt (a forged security-key answer is as cheap to send as a wrong code)."""
+
+    def clean_credential(self) -> Authenticator:
+        if self.user is None:
+            # Passwordless sign-in: the person is named by the answer itself, so allauth counts nothing.
+            return super().clean_credential()
+        credential = self.cleaned_data["credential"]
+        response = webauthn_auth.parse_authentication_response(credential)
+        succeeded = second_factor_attempt(self.user)
+        authenticator = webauthn_auth.complete_authentication(self.user, credential)
+        if self.passwordless and not response.response.authenticator_data.is_user_verified():
+            raise get_adapter().validation_error("incorrect_code")
+        succeeded()
+        return authenticator
+
+
+class AuthenticateWebAuthnForm(_KeyCountedPerAddress, webauthn_forms.AuthenticateWebAuthnForm):
+    """The security key asked for at sign-in, after the password."""
+
+
+class ReauthenticateWebAuthnForm(_KeyCountedPerAddress, webauthn_forms.ReauthenticateWebAuthnForm):
+    """The security key asked for again before a sensitive change."""
