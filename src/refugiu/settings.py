@@ -227,6 +227,8 @@ REFUGIU = {
     "BREAK_GLASS_MINUTES": int(os.environ.get("REFUGIU_BREAK_GLASS_MINUTES", "60")),
     "UPLOAD_MAX_BYTES": int(os.environ.get("REFUGIU_UPLOAD_MAX_MB", "10")) * 1024 * 1024,
     "RETENTION_YEARS": int(os.environ.get("REFUGIU_RETENTION_YEARS", "5")),
+    # The longest a personal API token lasts (and the lifetime offered first), in days.
+    "API_TOKEN_DAYS": max(1, int(os.environ.get("REFUGIU_API_TOKEN_DAYS", "30"))),
     # A signed-in session with no request for this long is ended.
     "IDLE_TIMEOUT_MINUTES": int(os.environ.get("REFUGIU_IDLE_TIMEOUT_MINUTES", "15")),
     # Programmes: counts below this are shown as "<N" in anything published or exported for funders;
