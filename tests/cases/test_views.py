@@ -777,3 +777,28 @@ def test_case_page_queries_do_not_grow_with_the_history(world):
     few = _queries(client, url("case_detail", world.case.pk))
     _more_history(world, 55)
     assert _queries(client, url("case_detail", world.case.pk)) == few
+
+
+def test_a_nul_typed_into_a_page_is_refused_or_finds_nothing_on_both_engines(world):
+    """The pages read text through Django's forms, whose text fields refuse a NUL (PostgreSQL could not
+    store it); the searches and filters read by hand answer as for any other text. A browser cannot send a
+    lone surrogate: Django reads undecodable bytes as U+FFFD."""
+    case, boss = world.case, signed_in(world.boss)
+    page = boss.post(url("note_new", case.pk), {"seal": v.NoteSeal.NONE, "text": "a\x00b"})
+    assert page.status_code == 200 and "Null characters are not allowed." in text(page)
+    assert not Note.objects.exists()
+    page = boss.post(
+        url("break_glass_by_reference"), {"reference": "C\x00", "reason": "A reason\x00 to open."}
+    )
+    assert page.status_code == 200 and "Null characters are not allowed." in text(page)
+    assert (
+        boss.get(url("case_list"), {"status": "\x00", "category": "\x00", "page": "\x00"}).status_code == 200
+    )
+    assert boss.get(url("referral_new", case.pk), {"q": "adapost\x00"}).status_code == 200
+    assert boss.post(url("consent_new", case.pk), {"action": "search", "q": "adapost\x00"}).status_code == 200
+    assert (
+        Client().get(reverse("directory:search"), {"q": "adapost\x00", "country": "\x00"}).status_code == 200
+    )
+    dpo = signed_in(staff(Role.DATA_PROTECTION_OFFICER))
+    assert dpo.get(reverse("dpo:audit"), {"action": "cases\x00", "case": "\x00"}).status_code == 200
+    assert not Referral.objects.exists() and not case.consents.exists()
