@@ -225,6 +225,8 @@ REFUGIU = {
     # case is listed for anonymisation.
     "HOME_COUNTRY": os.environ.get("REFUGIU_HOME_COUNTRY", "RO"),
     "BREAK_GLASS_MINUTES": int(os.environ.get("REFUGIU_BREAK_GLASS_MINUTES", "60")),
+    # Off: a coordinator breaks the glass only for a case of a department they coordinate. On: for any case.
+    "BREAK_GLASS_ACROSS_DEPARTMENTS": _env_bool("REFUGIU_BREAK_GLASS_ACROSS_DEPARTMENTS"),
     "UPLOAD_MAX_BYTES": int(os.environ.get("REFUGIU_UPLOAD_MAX_MB", "10")) * 1024 * 1024,
     "RETENTION_YEARS": int(os.environ.get("REFUGIU_RETENTION_YEARS", "5")),
     # The longest a personal API token lasts (and the lifetime offered first), in days.

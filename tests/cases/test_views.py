@@ -630,7 +630,8 @@ def test_break_glass_in_the_department_opens_sealed_notes(world):
     assert "Only the department" in page
 
 
-def test_break_glass_by_reference_answers_alike_for_unknown_and_refused(world):
+def test_break_glass_by_reference_answers_alike_for_unknown_and_refused(world, settings):
+    settings.REFUGIU = {**settings.REFUGIU, "BREAK_GLASS_ACROSS_DEPARTMENTS": True}
     client = signed_in(world.other_boss)
     reason = "The person called our hotline at night."
     missing = client.post(url("break_glass_by_reference"), {"reference": "C-AAAA-2222", "reason": reason})
@@ -649,6 +650,51 @@ def test_break_glass_by_reference_answers_alike_for_unknown_and_refused(world):
     assert response["Location"] == url("case_detail", world.case.pk)
     assert client.get(url("case_detail", world.case.pk)).status_code == 200
     assert signed_in(world.social).get(url("break_glass_by_reference")).status_code == 404
+
+
+@pytest.mark.parametrize("across", [False, True])
+def test_break_glass_by_reference_is_for_the_coordinators_departments_unless_set_otherwise(
+    world, settings, across
+):
+    """REFUGIU["BREAK_GLASS_ACROSS_DEPARTMENTS"] off (the default): another department's case is refused
+    exactly like a reference no case has, and the refusal is recorded for the DPO. On: it opens."""
+    settings.REFUGIU = {**settings.REFUGIU, "BREAK_GLASS_ACROSS_DEPARTMENTS": across}
+    services.note_write(
+        user=world.psychologist, case=world.case, text="Disclosed abuse.", seal=v.NoteSeal.PSYCHOLOGICAL
+    )
+    reason = "The person called our hotline at night."
+    outsider = signed_in(world.other_boss)
+    intro = text(outsider.get(url("break_glass_by_reference")))
+    assert ("Reach a case outside your department" in intro) is across
+    assert ("opened by that department's coordinator" in intro) is not across
+
+    missing = outsider.post(url("break_glass_by_reference"), {"reference": "C-AAAA-2222", "reason": reason})
+    other = outsider.post(
+        url("break_glass_by_reference"), {"reference": world.case.reference, "reason": reason}
+    )
+    if across:
+        assert other.status_code == 302 and other["Location"] == url("case_detail", world.case.pk)
+        assert outsider.get(url("case_detail", world.case.pk)).status_code == 200
+        assert audited("cases.case.break_glass", case_id=world.case.pk) == 1
+    else:
+        strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"|value="C-[A-Z0-9-]+"')
+        assert other.status_code == missing.status_code == 200
+        assert strip.sub("", text(other)) == strip.sub("", text(missing))
+        assert "ask that department&#x27;s coordinator or the data protection officer" in text(other)
+        assert outsider.get(url("case_detail", world.case.pk)).status_code == 404
+        assert not world.case.break_glass.exists()
+        refusals = AuditEntry.objects.filter(action="cases.case.break_glass_refused", actor=world.other_boss)
+        assert sorted((e.case_id or 0, e.detail["refusal"]) for e in refusals) == [
+            (0, "unknown_reference"),
+            (world.case.pk, "not_allowed"),
+        ]
+    # The department's own coordinator opens it by reference either way, sealed notes included.
+    boss = signed_in(world.boss)
+    response = boss.post(
+        url("break_glass_by_reference"), {"reference": world.case.reference, "reason": reason}
+    )
+    assert response.status_code == 302
+    assert "Disclosed abuse." in text(boss.get(url("case_detail", world.case.pk)))
 
 
 def test_team_is_changed_by_the_coordinator_only(world):
