@@ -5,18 +5,22 @@
   CSRF token (refugiu.cases.api); its security schemes are in the document.
 
 One NinjaAPI, so both share the document, the renderer and the answers to bad input: a parameter or body
-that does not validate answers 400 naming the field, and a refused case operation (`CaseError`) answers
-400 with its `code`, or 409 when the record changed since the client read it (code "stale").
-No documentation page: it would load scripts from another host.
+that does not validate answers 400 naming the field; text no database can store (a NUL character, a lone
+surrogate) answers 422 the same way, whatever the field and the engine; and a refused case operation
+(`CaseError`) answers 400 with its `code`, or 409 when the record changed since the client read it (code
+"stale"). No documentation page: it would load scripts from another host.
 """
 
+import json
 from typing import Any
 
 import orjson
 from django.http import HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
 
@@ -42,6 +46,79 @@ class _JSONRenderer(BaseRenderer):
         return fastjson.dumps(data, default=self._default, option=self._options)
 
 
+class UnstorableText(Exception):
+    """Input holding text that no database column can hold; `errors` as in a 400's body."""
+
+    def __init__(self, errors: list[dict]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _unstorable_reason(text: str) -> str | None:
+    """Why `text` cannot be stored, or None. PostgreSQL's text types refuse the NUL character (SQLite keeps
+    it, and then other programs cut the text there); a lone surrogate (U+D800 to U+DFFF, which JSON can
+    write as "\\ud800") has no UTF-8 form, so neither engine can be sent it."""
+    if "\x00" in text:
+        return _("Text cannot contain the NUL character (U+0000).")
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return _("Text must be valid Unicode: a lone surrogate (U+D800 to U+DFFF) cannot be stored.")
+    return None
+
+
+class _BadName(str):
+    """A name (an object's key) that cannot be stored, met in the walk where its value is."""
+
+
+def _refuse_unstorable(data: Any) -> None:
+    """Walk parsed input (objects, lists, strings; names as well as values) and raise UnstorableText
+    naming every place that holds unstorable text, in the order of the input. Iterative: JSON nested a
+    thousand deep must not exhaust the stack here either."""
+    errors = []
+    pending: list[tuple[tuple[str, ...], Any]] = [((), data)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, _BadName):
+            errors.append({"parameter": ".".join(path), "message": str(value)})
+        elif isinstance(value, str):
+            if (reason := _unstorable_reason(value)) is not None:
+                errors.append({"parameter": ".".join(path), "message": reason})
+        elif isinstance(value, dict):
+            children = []
+            for key, item in value.items():
+                name = str(key)
+                if (reason := _unstorable_reason(name)) is not None:
+                    # Named with escapes, as in JSON: the answer itself must be storable and printable.
+                    name = name.encode("unicode_escape").decode("ascii")
+                    children.append(((*path, name), _BadName(reason)))
+                children.append(((*path, name), item))
+            pending.extend(reversed(children))
+        elif isinstance(value, list):
+            pending.extend(reversed([((*path, str(index)), item) for index, item in enumerate(value)]))
+    if errors:
+        raise UnstorableText(errors)
+
+
+class _StorableTextParser(Parser):
+    """Every JSON body, query string and form of both APIs is read here, before any schema sees it: text
+    a database cannot store is refused at this one door (422) instead of field by field, or by the
+    database itself (a 500 on PostgreSQL for a NUL, on both engines for a lone surrogate).
+
+    The body is read by the json module, as ninja does: orjson would refuse a lone surrogate as bad JSON
+    (400), and the answer would then depend on how the text was written."""
+
+    def parse_body(self, request: HttpRequest) -> dict:
+        data = json.loads(request.body)
+        _refuse_unstorable(data)
+        return data
+
+    def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest) -> dict:
+        parsed = super().parse_querydict(data, list_fields, request)
+        _refuse_unstorable(parsed)
+        return parsed
+
+
 api = NinjaAPI(
     title="Refugiu API",
     version="1",
@@ -57,6 +134,7 @@ api = NinjaAPI(
     docs_url=None,
     urls_namespace="api",
     renderer=_JSONRenderer(),
+    parser=_StorableTextParser(),
 )
 
 
@@ -67,16 +145,34 @@ def _field_name(location: tuple) -> str:
     return ".".join(kept or parts)
 
 
+def _invalid(request: HttpRequest, errors: list[dict], *, status: int) -> HttpResponse:
+    detail = "; ".join(f"{error['parameter']}: {error['message']}" for error in errors)
+    return api.create_response(
+        request, {"detail": f"Invalid parameters: {detail}", "errors": errors}, status=status
+    )
+
+
 @api.exception_handler(ValidationError)
 def _invalid_parameters(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
         {"parameter": _field_name(tuple(error.get("loc") or ())), "message": error.get("msg", "")}
         for error in exc.errors
     ]
-    detail = "; ".join(f"{error['parameter']}: {error['message']}" for error in errors)
-    return api.create_response(
-        request, {"detail": f"Invalid parameters: {detail}", "errors": errors}, status=400
-    )
+    return _invalid(request, errors, status=400)
+
+
+@api.exception_handler(UnstorableText)
+def _unstorable(request: HttpRequest, exc: UnstorableText) -> HttpResponse:
+    return _invalid(request, exc.errors, status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja answers any failure to read a body with HttpError(400, "Cannot parse request body") raised
+    # from the parser's exception: the 422 of unstorable text is kept. Everything else as ninja answers it.
+    if isinstance(exc.__cause__, UnstorableText):
+        return _unstorable(request, exc.__cause__)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(CaseError)

@@ -199,13 +199,36 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.fileb
 EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "refugiu@localhost")
 
+# Behind HTTPS: a reverse proxy (nginx, Caddy, a load balancer) ends TLS and passes requests on. It must set
+# X-Forwarded-Proto itself, overwriting any the client sent (README, "Behind HTTPS"): Django then takes
+# "https" in it to mean the request came over TLS. Off (the default), the site works on plain
+# http://127.0.0.1:8000, as the demo does.
+BEHIND_HTTPS = _env_bool("REFUGIU_BEHIND_HTTPS")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
+SESSION_COOKIE_SECURE = BEHIND_HTTPS or _env_bool(
+    "SECURE_COOKIES"
+)  # SECURE_COOKIES: the older, cookies-only switch
 # A working day at most, and gone with the browser; idleness ends it sooner (REFUGIU["IDLE_TIMEOUT_MINUTES"]).
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Origins other than the site's own host allowed to send forms (scheme included: https://refugiu.example.org),
+# e.g. when the proxy passes on another Host than the one in the browser.
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+if BEHIND_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # Browsers then refuse plain HTTP to this host for a year (the max-age HSTS preload lists ask for).
+    SECURE_HSTS_SECONDS = int(os.environ.get("REFUGIU_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    # Both bind more than this site (every subdomain; the browsers' built-in list, slow to leave), so they
+    # are the operator's decision: off unless set, and `check --deploy` is not asked to warn about it.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("REFUGIU_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = _env_bool("REFUGIU_HSTS_PRELOAD")
+    SILENCED_SYSTEM_CHECKS = [
+        *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+        *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    ]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Nothing reaches other sites. Not "no-referrer": under it browsers send `Origin: null` with every form
 # POST, and Django's CSRF check refuses them all (sign-in included).
@@ -260,8 +283,12 @@ REFUGIU = {
     # case is listed for anonymisation.
     "HOME_COUNTRY": os.environ.get("REFUGIU_HOME_COUNTRY", "RO"),
     "BREAK_GLASS_MINUTES": int(os.environ.get("REFUGIU_BREAK_GLASS_MINUTES", "60")),
+    # Off: a coordinator breaks the glass only for a case of a department they coordinate. On: for any case.
+    "BREAK_GLASS_ACROSS_DEPARTMENTS": _env_bool("REFUGIU_BREAK_GLASS_ACROSS_DEPARTMENTS"),
     "UPLOAD_MAX_BYTES": int(os.environ.get("REFUGIU_UPLOAD_MAX_MB", "10")) * 1024 * 1024,
     "RETENTION_YEARS": int(os.environ.get("REFUGIU_RETENTION_YEARS", "5")),
+    # The longest a personal API token lasts (and the lifetime offered first), in days.
+    "API_TOKEN_DAYS": max(1, int(os.environ.get("REFUGIU_API_TOKEN_DAYS", "30"))),
     # A signed-in session with no request for this long is ended.
     "IDLE_TIMEOUT_MINUTES": int(os.environ.get("REFUGIU_IDLE_TIMEOUT_MINUTES", "15")),
     # Programmes: counts below this are shown as "<N" in anything published or exported for funders;

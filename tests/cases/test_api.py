@@ -154,7 +154,8 @@ def test_only_the_digest_of_a_token_is_stored(world):
     token, raw = api_token_create(user=world["lawyer"], name="laptop")
     assert token.digest == token_digest(raw) != raw
     assert raw.startswith("rfg_")
-    assert token.expires_at - timezone.now() > dt.timedelta(days=89)
+    # The longest lifetime allowed unless asked for a shorter one: REFUGIU["API_TOKEN_DAYS"], 30 days.
+    assert dt.timedelta(days=29) < token.expires_at - timezone.now() <= dt.timedelta(days=30)
     assert not ApiToken.objects.filter(digest=raw).exists()
 
 
@@ -795,6 +796,93 @@ def test_my_work_puts_overdue_first_and_is_audited(lawyer, world):
     assert AuditEntry.objects.get(actor=user, action="cases.work.listed").detail == {"cases": [case.pk]}
 
 
+# --- text no database can store -------------------------------------------------------------------------
+
+NUL_MESSAGE = "Text cannot contain the NUL character (U+0000)."
+SURROGATE_MESSAGE = "Text must be valid Unicode: a lone surrogate (U+D800 to U+DFFF) cannot be stored."
+
+
+def _raw_post(caller: Caller, path: str, body: bytes | str):
+    """A body sent exactly as written (json.dumps would escape what these tests need raw)."""
+    return caller.client.post(API + path, body, content_type="application/json", headers=caller._headers())
+
+
+def assert_unstorable(response, *errors: tuple[str, str]) -> None:
+    """422, in the shape of every refused parameter, naming each place and never echoing the text."""
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert [(e["parameter"], e["message"]) for e in body["errors"]] == list(errors)
+    assert body["detail"].startswith("Invalid parameters: ")
+    assert "\\u0000" not in response.content.decode() and "\\ud8" not in response.content.decode()
+
+
+def test_a_nul_in_the_beneficiary_search_answers_422_and_nothing_is_written(lawyer, world):
+    before = AuditEntry.objects.count()
+    assert_unstorable(
+        _raw_post(lawyer, "/beneficiaries/search", '{"code": "\\u0000"}'), ("code", NUL_MESSAGE)
+    )
+    assert_unstorable(
+        _raw_post(lawyer, "/beneficiaries/search", '{"names": "Ana\\u0000", "phone": "07\\u0000"}'),
+        ("names", NUL_MESSAGE),
+        ("phone", NUL_MESSAGE),
+    )
+    assert AuditEntry.objects.count() == before  # not even the search was recorded: it never ran
+    assert lawyer.post("/beneficiaries/search", {"code": "B-0000"}).status_code == 200
+
+
+def test_a_nul_in_a_proceeding_answers_422_and_nothing_is_written(lawyer, world):
+    case = world["case"]
+    body = '{"kind": "criminal_case", "stage": "complaint", "authority": "a\\u0000b"}'
+    assert_unstorable(_raw_post(lawyer, f"/cases/{case.pk}/proceedings", body), ("authority", NUL_MESSAGE))
+    assert not Proceeding.objects.exists()
+    assert not AuditEntry.objects.filter(action__startswith="cases.proceeding.").exists()
+    stored = lawyer.post(
+        f"/cases/{case.pk}/proceedings", {"kind": "criminal_case", "stage": "complaint", "authority": "ab"}
+    )
+    assert stored.status_code == 201
+    # A change is refused the same way, and leaves the record as it was.
+    changed = lawyer.client.patch(
+        f"{API}/cases/{case.pk}/proceedings/{stored.json()['id']}",
+        '{"version": 1, "authority": "x\\u0000"}',
+        content_type="application/json",
+        headers=lawyer._headers(),
+    )
+    assert_unstorable(changed, ("authority", NUL_MESSAGE))
+    assert Proceeding.objects.get().authority == "ab" and Proceeding.objects.get().version == 1
+
+
+def test_a_lone_surrogate_answers_422_written_either_way(lawyer, world):
+    case = world["case"]
+    escaped = '{"text": "a note \\ud800"}'
+    raw = b'{"text": "a note "}'[:-2] + "\ud800".encode("utf-8", "surrogatepass") + b'"}'
+    for body in (escaped, raw):
+        assert_unstorable(_raw_post(lawyer, f"/cases/{case.pk}/notes", body), ("text", SURROGATE_MESSAGE))
+    # Deep in the body, and in a name as well as a value: each place is named, in the order written.
+    referral = '{"department_id": 1, "reason": "x", "shared_fields": ["code", "\\udfff"], "n\\u0000": 1}'
+    assert_unstorable(
+        _raw_post(lawyer, f"/cases/{case.pk}/referrals", referral),
+        ("shared_fields.1", SURROGATE_MESSAGE),
+        ("n\\x00", NUL_MESSAGE),
+    )
+    assert not Note.objects.exists() and not Referral.objects.exists()
+
+
+def test_a_nul_in_a_query_parameter_answers_422(lawyer, world):
+    assert_unstorable(lawyer.get("/cases", status="open\x00"), ("status", NUL_MESSAGE))
+    assert_unstorable(
+        lawyer.get("/cases", status="open\x00", page="\x00"), ("status", NUL_MESSAGE), ("page", NUL_MESSAGE)
+    )
+    assert not AuditEntry.objects.filter(action="cases.case.listed").exists()
+
+
+def test_who_is_calling_is_asked_before_the_text_is_read(client, world):
+    """An anonymous caller learns nothing from the body: 401, as for any other."""
+    response = client.post(
+        f"{API}/beneficiaries/search", '{"code": "\\u0000"}', content_type="application/json"
+    )
+    assert response.status_code == 401
+
+
 # --- the OpenAPI document -------------------------------------------------------------------------------
 
 
@@ -824,7 +912,7 @@ def test_the_openapi_document_describes_the_cases_api(client):
     schemes = document["components"]["securitySchemes"]
     assert schemes["PersonalApiToken"] == schemes["PersonalApiToken"] | {"type": "http", "scheme": "bearer"}
     assert schemes["BrowserSession"]["in"] == "cookie"
-    assert "409" in paths["/api/cases/cases/{case_id}"]["patch"]["responses"]
+    assert {"400", "409", "422"} <= set(paths["/api/cases/cases/{case_id}"]["patch"]["responses"])
     schemas = document["components"]["schemas"]
     assert schemas["CaseUpdateIn"]["required"] == ["version"]
     assert set(schemas["SessionIn"]["properties"]["kind"]["enum"]) == set(v.ServiceKind.values)

@@ -130,7 +130,8 @@ def test_dpo_exports_the_filtered_log_as_csv(client, world):
     assert exported.actor == world["dpo"] and exported.detail["filters"] == {"case": case.pk}
 
 
-def test_break_glass_list_shows_every_access(client, world):
+def test_break_glass_list_shows_every_access(client, world, settings):
+    settings.REFUGIU = {**settings.REFUGIU, "BREAK_GLASS_ACROSS_DEPARTMENTS": True}  # another department's
     case, other_boss = world["case"], world["other_boss"]
     services.break_glass_open(
         user=other_boss, case=case, reason="Hotline call: risk of retrafficking tonight"

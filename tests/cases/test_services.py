@@ -61,7 +61,8 @@ def test_sealed_notes_by_profession_and_break_glass(world):
         services.break_glass_open(user=world["lawyer"], case=case, reason="curious about the case")
 
 
-def test_break_glass_gives_another_department_time_limited_access(world):
+def test_break_glass_gives_another_department_time_limited_access(world, settings):
+    settings.REFUGIU = {**settings.REFUGIU, "BREAK_GLASS_ACROSS_DEPARTMENTS": True}
     case, other = world["case"], world["other_boss"]
     grant = services.break_glass_open(user=other, case=case, reason="the beneficiary called our hotline")
     assert access.case_get(user=other, case_id=case.pk) == case
@@ -69,6 +70,26 @@ def test_break_glass_gives_another_department_time_limited_access(world):
     grant.save()
     with pytest.raises(Http404):
         access.case_get(user=other, case_id=case.pk)
+
+
+def test_break_glass_stays_in_the_coordinators_departments_by_default(world, settings):
+    """The rule lives in the service: whichever page or program asks, another department's coordinator is
+    refused unless REFUGIU["BREAK_GLASS_ACROSS_DEPARTMENTS"] is on."""
+    case, other = world["case"], world["other_boss"]
+    with pytest.raises(CaseError) as error:
+        services.break_glass_open(user=other, case=case, reason="the beneficiary called our hotline")
+    assert error.value.code == "forbidden"
+    with pytest.raises(CaseError) as error:
+        services.break_glass_open_by_reference(
+            user=other, reference=case.reference, reason="the beneficiary called our hotline"
+        )
+    assert error.value.code == "refused"
+    assert not case.break_glass.exists()
+    settings.REFUGIU = {**settings.REFUGIU, "BREAK_GLASS_ACROSS_DEPARTMENTS": True}
+    grant = services.break_glass_open_by_reference(
+        user=other, reference=case.reference.lower(), reason="the beneficiary called our hotline"
+    )
+    assert grant.case == case and access.case_get(user=other, case_id=case.pk) == case
 
 
 def test_stale_version_is_refused(world):

@@ -630,7 +630,8 @@ def test_break_glass_in_the_department_opens_sealed_notes(world):
     assert "Only the department" in page
 
 
-def test_break_glass_by_reference_answers_alike_for_unknown_and_refused(world):
+def test_break_glass_by_reference_answers_alike_for_unknown_and_refused(world, settings):
+    settings.REFUGIU = {**settings.REFUGIU, "BREAK_GLASS_ACROSS_DEPARTMENTS": True}
     client = signed_in(world.other_boss)
     reason = "The person called our hotline at night."
     missing = client.post(url("break_glass_by_reference"), {"reference": "C-AAAA-2222", "reason": reason})
@@ -649,6 +650,51 @@ def test_break_glass_by_reference_answers_alike_for_unknown_and_refused(world):
     assert response["Location"] == url("case_detail", world.case.pk)
     assert client.get(url("case_detail", world.case.pk)).status_code == 200
     assert signed_in(world.social).get(url("break_glass_by_reference")).status_code == 404
+
+
+@pytest.mark.parametrize("across", [False, True])
+def test_break_glass_by_reference_is_for_the_coordinators_departments_unless_set_otherwise(
+    world, settings, across
+):
+    """REFUGIU["BREAK_GLASS_ACROSS_DEPARTMENTS"] off (the default): another department's case is refused
+    exactly like a reference no case has, and the refusal is recorded for the DPO. On: it opens."""
+    settings.REFUGIU = {**settings.REFUGIU, "BREAK_GLASS_ACROSS_DEPARTMENTS": across}
+    services.note_write(
+        user=world.psychologist, case=world.case, text="Disclosed abuse.", seal=v.NoteSeal.PSYCHOLOGICAL
+    )
+    reason = "The person called our hotline at night."
+    outsider = signed_in(world.other_boss)
+    intro = text(outsider.get(url("break_glass_by_reference")))
+    assert ("Reach a case outside your department" in intro) is across
+    assert ("opened by that department's coordinator" in intro) is not across
+
+    missing = outsider.post(url("break_glass_by_reference"), {"reference": "C-AAAA-2222", "reason": reason})
+    other = outsider.post(
+        url("break_glass_by_reference"), {"reference": world.case.reference, "reason": reason}
+    )
+    if across:
+        assert other.status_code == 302 and other["Location"] == url("case_detail", world.case.pk)
+        assert outsider.get(url("case_detail", world.case.pk)).status_code == 200
+        assert audited("cases.case.break_glass", case_id=world.case.pk) == 1
+    else:
+        strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"|value="C-[A-Z0-9-]+"')
+        assert other.status_code == missing.status_code == 200
+        assert strip.sub("", text(other)) == strip.sub("", text(missing))
+        assert "ask that department&#x27;s coordinator or the data protection officer" in text(other)
+        assert outsider.get(url("case_detail", world.case.pk)).status_code == 404
+        assert not world.case.break_glass.exists()
+        refusals = AuditEntry.objects.filter(action="cases.case.break_glass_refused", actor=world.other_boss)
+        assert sorted((e.case_id or 0, e.detail["refusal"]) for e in refusals) == [
+            (0, "unknown_reference"),
+            (world.case.pk, "not_allowed"),
+        ]
+    # The department's own coordinator opens it by reference either way, sealed notes included.
+    boss = signed_in(world.boss)
+    response = boss.post(
+        url("break_glass_by_reference"), {"reference": world.case.reference, "reason": reason}
+    )
+    assert response.status_code == 302
+    assert "Disclosed abuse." in text(boss.get(url("case_detail", world.case.pk)))
 
 
 def test_team_is_changed_by_the_coordinator_only(world):
@@ -777,3 +823,28 @@ def test_case_page_queries_do_not_grow_with_the_history(world):
     few = _queries(client, url("case_detail", world.case.pk))
     _more_history(world, 55)
     assert _queries(client, url("case_detail", world.case.pk)) == few
+
+
+def test_a_nul_typed_into_a_page_is_refused_or_finds_nothing_on_both_engines(world):
+    """The pages read text through Django's forms, whose text fields refuse a NUL (PostgreSQL could not
+    store it); the searches and filters read by hand answer as for any other text. A browser cannot send a
+    lone surrogate: Django reads undecodable bytes as U+FFFD."""
+    case, boss = world.case, signed_in(world.boss)
+    page = boss.post(url("note_new", case.pk), {"seal": v.NoteSeal.NONE, "text": "a\x00b"})
+    assert page.status_code == 200 and "Null characters are not allowed." in text(page)
+    assert not Note.objects.exists()
+    page = boss.post(
+        url("break_glass_by_reference"), {"reference": "C\x00", "reason": "A reason\x00 to open."}
+    )
+    assert page.status_code == 200 and "Null characters are not allowed." in text(page)
+    assert (
+        boss.get(url("case_list"), {"status": "\x00", "category": "\x00", "page": "\x00"}).status_code == 200
+    )
+    assert boss.get(url("referral_new", case.pk), {"q": "adapost\x00"}).status_code == 200
+    assert boss.post(url("consent_new", case.pk), {"action": "search", "q": "adapost\x00"}).status_code == 200
+    assert (
+        Client().get(reverse("directory:search"), {"q": "adapost\x00", "country": "\x00"}).status_code == 200
+    )
+    dpo = signed_in(staff(Role.DATA_PROTECTION_OFFICER))
+    assert dpo.get(reverse("dpo:audit"), {"action": "cases\x00", "case": "\x00"}).status_code == 200
+    assert not Referral.objects.exists() and not case.consents.exists()

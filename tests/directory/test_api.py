@@ -548,9 +548,21 @@ def test_empty_filters_are_no_filters(client, directory):
     assert response.json()["total_items"] == 1
 
 
-def test_a_nul_in_a_search_is_not_an_error(client, directory):
-    for path in ("/services?search=adapost%00", "/organizations?search=%00", "/taxonomy_terms?search=%00a"):
-        assert client.get(f"{API}{path}").status_code == 200, path
+def test_a_nul_in_any_parameter_answers_422_not_an_error(client, directory):
+    """A NUL cannot reach PostgreSQL: refused for every parameter alike, as in the cases API (it used to be
+    dropped from the search text alone)."""
+    for path, parameter in (
+        ("/services?search=adapost%00", "search"),
+        ("/organizations?search=%00", "search"),
+        ("/taxonomy_terms?search=%00a", "search"),
+        ("/services?format=json%00", "format"),
+        ("/services?organization_id=%00", "organization_id"),
+    ):
+        response = client.get(f"{API}{path}")
+        assert response.status_code == 422, path
+        assert [e["parameter"] for e in response.json()["errors"]] == [parameter], path
+    # A query string cannot carry a lone surrogate: Django reads undecodable bytes as U+FFFD, a character.
+    assert client.get(f"{API}/services?search=%ED%A0%80").status_code == 200
 
 
 def test_pages_and_the_per_page_cap(client):

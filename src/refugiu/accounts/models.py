@@ -1,11 +1,17 @@
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.signals import user_logged_out
-from django.db import models
-from django.dispatch import receiver
+from django.db import models, transaction
+from django.dispatch import Signal, receiver
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from refugiu.accounts.roles import Role, permissions_of
+
+# Sent by User.save, inside the save's transaction, after a person's password was set (by any path: allauth's
+# change and reset pages, the admin's password form, `changepassword`, a shell) or taken away
+# (set_unusable_password), and after an account was saved inactive. Arguments: user, change ("password" or
+# "deactivated"). Credentials that stand apart from the password, such as API tokens, listen to it.
+credentials_changed = Signal()
 
 
 class User(AbstractUser):
@@ -23,18 +29,39 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     def save(self, *args, **kwargs):
-        # An inactive account already has no working session (the backends refuse it), but its sessions
-        # would come back if it were reactivated: saving it inactive moves the generation on for good.
         update_fields = kwargs.get("update_fields")
-        bump = not self.is_active and not self._state.adding
-        if bump and (update_fields is None or "is_active" in update_fields):
-            self.session_generation = models.F("session_generation") + 1
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "session_generation"}
+        existing = not self._state.adding
+        # Django keeps the new raw password in `_password` from set_password() until the save that stores
+        # it (and clears it for a hash upgrade at sign-in, which is no change of password).
+        password_disabled = self.__dict__.pop("_password_disabled", False)
+        password_changed = existing and (self._password is not None or password_disabled)
+        saves_active = update_fields is None or "is_active" in update_fields
+        deactivated = existing and not self.is_active and saves_active
+        if not (password_changed or deactivated):
             super().save(*args, **kwargs)
-            self.refresh_from_db(fields=["session_generation"])
-        else:
-            super().save(*args, **kwargs)
+            return
+        # The change and what depends on it (credentials_changed's receivers) land together or not at all.
+        with transaction.atomic():
+            if deactivated:
+                # An inactive account already has no working session (the backends refuse it), but its
+                # sessions would come back if it were reactivated: saving it inactive moves the generation
+                # on for good.
+                self.session_generation = models.F("session_generation") + 1
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "session_generation"}
+                super().save(*args, **kwargs)
+                self.refresh_from_db(fields=["session_generation"])
+            else:
+                super().save(*args, **kwargs)
+            if password_changed:
+                credentials_changed.send(sender=type(self), user=self, change="password")
+            if deactivated:
+                credentials_changed.send(sender=type(self), user=self, change="deactivated")
+
+    def set_unusable_password(self):
+        # The admin's "disable password-based authentication": as much a change of password as a new one.
+        super().set_unusable_password()
+        self._password_disabled = True
 
     def _get_session_auth_hash(self, secret=None):
         # Django compares this with the value stored at login on every request (and also with the

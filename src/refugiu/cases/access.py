@@ -2,7 +2,8 @@
 
 - A caseworker sees the cases whose team they are on.
 - A coordinator sees every case of the departments they coordinate, the cases whose team they are on,
-  and a case they broke the glass for, while that access lasts.
+  and a case they broke the glass for, while that access lasts. They break the glass only for a case of a
+  department they coordinate, unless REFUGIU["BREAK_GLASS_ACROSS_DEPARTMENTS"] lets them do so for any.
 - Nobody else sees a case: not an administrator, not a superuser, not the data protection officer
   (who works through the GDPR tools, by beneficiary, and reads the audit log).
 
@@ -10,6 +11,7 @@
 may not see, so the answer never tells them apart.
 """
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -121,6 +123,16 @@ def can_coordinate(user, case: Case) -> bool:
     return is_coordinator_of(user, case)
 
 
-def can_break_glass(user) -> bool:
-    """Only coordinators may break the glass (product brief §2)."""
-    return bool(coordinated_department_ids(user))
+def break_glass_across_departments() -> bool:
+    return bool(settings.REFUGIU.get("BREAK_GLASS_ACROSS_DEPARTMENTS", False))
+
+
+def can_break_glass(user, case: Case) -> bool:
+    """Only coordinators may break the glass (product brief §2), and by default only for a case of a
+    department they coordinate: a case of another department needs that department's coordinator (or the
+    data protection officer, who works through the GDPR tools). REFUGIU["BREAK_GLASS_ACROSS_DEPARTMENTS"]
+    lets any coordinator break the glass for any case."""
+    departments = coordinated_department_ids(user)
+    if not departments:
+        return False
+    return case.department_id in departments or break_glass_across_departments()

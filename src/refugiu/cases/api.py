@@ -56,7 +56,10 @@ MAX_PAGE = 1_000_000
 
 
 def _responses(status: int, schema: Any, *errors: int) -> dict:
-    """The documented answers of an endpoint: its success, then 401/403 (who is calling) and `errors`."""
+    """The documented answers of an endpoint: its success, then 401/403 (who is calling) and `errors`.
+    Whatever may answer 400 for its input may also answer 422 for text no database can store."""
+    if 400 in errors:
+        errors = (*errors, 422)
     return {status: schema, 401: s.Problem, 403: s.Problem, **{code: s.Problem for code in errors}}
 
 

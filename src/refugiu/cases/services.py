@@ -435,13 +435,16 @@ def case_reopen(*, user, request=None, case: Case, expected_version: int, reason
 
 
 def break_glass_open(*, user, request=None, case: Case, reason: str) -> BreakGlass:
-    """Time-limited access for a coordinator, with a written reason; the DPO sees every one."""
-    _require(access.can_break_glass(user), "forbidden", _("Only coordinators can break the glass."))
-    _require(
-        len(reason.strip()) >= 10,
-        "reason_required",
-        _("Write why you need this access (at least 10 characters)."),
-    )
+    """Time-limited access for a coordinator, with a written reason; the DPO sees every one. Who may break
+    the glass for which case is `access.can_break_glass`: by default the case's department's coordinator."""
+    if not access.can_break_glass(user, case):
+        raise CaseError(
+            "forbidden",
+            _("Only coordinators can break the glass.")
+            if access.break_glass_across_departments()
+            else _("Only the department's coordinator can break the glass."),
+        )
+    _require_break_glass_reason(reason)
     minutes = settings.REFUGIU["BREAK_GLASS_MINUTES"]
     with transaction.atomic():
         grant = BreakGlass.objects.create(
@@ -455,6 +458,50 @@ def break_glass_open(*, user, request=None, case: Case, reason: str) -> BreakGla
             detail={"minutes": minutes, "break_glass_id": grant.pk},
         )
     return grant
+
+
+def _require_break_glass_reason(reason: str) -> None:
+    _require(
+        len(reason.strip()) >= 10,
+        "reason_required",
+        _("Write why you need this access (at least 10 characters)."),
+    )
+
+
+def _break_glass_refusal() -> str:
+    """The one answer to a reference that was refused, whether or not a case has it."""
+    if access.break_glass_across_departments():
+        return _(
+            "No access was opened. Check the reference and try again, or ask the data protection officer."
+        )
+    return _(
+        "No access was opened. Check the reference and try again. For a case of another department, ask "
+        "that department's coordinator or the data protection officer."
+    )
+
+
+def break_glass_open_by_reference(*, user, request=None, reference: str, reason: str) -> BreakGlass:
+    """Break the glass for the case with this reference (see `break_glass_open`).
+
+    A reference no case has, an anonymised case's, and a case the coordinator may not break the glass for
+    (another department's, by default) are refused alike (code "refused", the same message), so that the
+    answer never tells whether a reference exists. Each refusal is audited ("cases.case.break_glass_refused",
+    naming the case when there is one, for the DPO's eyes only), and stays recorded though the caller's
+    request fails."""
+    only_coordinators = _("Only coordinators can break the glass.")
+    _require(bool(access.coordinated_department_ids(user)), "forbidden", only_coordinators)
+    _require_break_glass_reason(reason)
+    case = Case.objects.filter(reference=reference.strip().upper(), anonymised_at__isnull=True).first()
+    if case is not None and access.can_break_glass(user, case):
+        return break_glass_open(user=user, request=request, case=case, reason=reason)
+    audit_record(
+        actor=user,
+        action="cases.case.break_glass_refused",
+        target=case,
+        request=request,
+        detail={"refusal": "not_allowed" if case is not None else "unknown_reference"},
+    )
+    raise CaseError("refused", _break_glass_refusal())
 
 
 # What happens in a case ----------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from refugiu.accounts.models import user_has_permission
 from refugiu.accounts.security import session_used_second_factor
-from refugiu.cases.api_tokens import DEFAULT_TOKEN_DAYS, TOKEN_DAYS, api_token_create, api_token_revoke
+from refugiu.cases.api_tokens import api_token_create, api_token_revoke, longest_token_days, token_lifetimes
 from refugiu.cases.models import ApiToken
 
 
@@ -33,10 +33,13 @@ class TokenForm(forms.Form):
     days = forms.TypedChoiceField(
         label=gettext_lazy("Valid for"),
         coerce=int,
+        # Callables: labelled in the language of the page, not of the process at import, and read from the
+        # settings when the form is made, never longer than REFUGIU["API_TOKEN_DAYS"].
         choices=lambda: [
-            (days, ngettext("%(count)d day", "%(count)d days", days) % {"count": days}) for days in TOKEN_DAYS
-        ],  # a callable: labelled in the language of the page, not of the process at import
-        initial=DEFAULT_TOKEN_DAYS,
+            (days, ngettext("%(count)d day", "%(count)d days", days) % {"count": days})
+            for days in token_lifetimes()
+        ],
+        initial=longest_token_days,
     )
 
 

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from refugiu.cases import access, selectors, services
 from refugiu.cases import vocabularies as v
@@ -21,7 +20,7 @@ from refugiu.cases.forms import (
     ServiceEntryForm,
     TeamAddForm,
 )
-from refugiu.cases.models import BeneficiaryIdentity, Case, TeamMember
+from refugiu.cases.models import BeneficiaryIdentity, TeamMember
 from refugiu.cases.services import CaseError
 from refugiu.cases.views import (
     case_error_show,
@@ -35,7 +34,6 @@ from refugiu.cases.views import (
     not_posted,
     record_form,
 )
-from refugiu.core.audit import audit_record
 
 
 def labels(choices, values) -> list[str]:
@@ -305,6 +303,9 @@ def break_glass(request, case_id):
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            # This page opens the sealed notes, which a break-glass opens to the department's coordinator
+            # only (access.readable_seals), even where REFUGIU["BREAK_GLASS_ACROSS_DEPARTMENTS"] lets other
+            # coordinators reach the case by its reference.
             if not access.can_coordinate(request.user, case):
                 raise CaseError("forbidden", _("Only the department's coordinator can break the glass."))
             grant = services.break_glass_open(
@@ -328,31 +329,28 @@ def break_glass(request, case_id):
     )
 
 
-NEUTRAL_REFUSAL = gettext_lazy(
-    "No access was opened. Check the reference and try again, or ask the data protection officer."
-)
-
-
 @cases_view
 def break_glass_by_reference(request):
-    """A coordinator reaches a case outside their department. A reference that does not exist and a
-    refusal answer alike, so the page cannot be used to find out which references exist."""
+    """A coordinator reaches a case by its reference (by default one of their own departments: see
+    `services.break_glass_open_by_reference`, which also makes a reference that does not exist and a
+    refusal answer alike, so the page cannot be used to find out which references exist)."""
     coordinators_only(request)
     form = BreakGlassByReferenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        case = Case.objects.filter(
-            reference=form.cleaned_data["reference"], anonymised_at__isnull=True
-        ).first()
         try:
-            if case is None:
-                raise CaseError("refused", NEUTRAL_REFUSAL)
-            grant = services.break_glass_open(
-                user=request.user, request=request, case=case, reason=form.cleaned_data["reason"]
+            grant = services.break_glass_open_by_reference(
+                user=request.user,
+                request=request,
+                reference=form.cleaned_data["reference"],
+                reason=form.cleaned_data["reason"],
             )
-        except CaseError:
-            audit_record(actor=request.user, action="cases.case.break_glass_refused", request=request)
-            form.add_error(None, str(NEUTRAL_REFUSAL))
+        except CaseError as error:
+            form.add_error(None, error.message)
         else:
             messages.warning(request, _break_glass_message(grant))
-            return redirect(case_url(case))
-    return render(request, "cases/break_glass_reference.html", {"form": form})
+            return redirect(case_url(grant.case))
+    return render(
+        request,
+        "cases/break_glass_reference.html",
+        {"form": form, "across_departments": access.break_glass_across_departments()},
+    )

@@ -122,16 +122,9 @@ Format = Annotated[
 ]
 
 
-def _printable(value: Any) -> Any:
-    """A NUL cannot reach PostgreSQL in a query: it would be an error, not a search."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
-Search = Annotated[
-    str | None,
-    BeforeValidator(_printable),
-    Query(None, description="Full-text search, ranked as on the web search."),
-]
+# A NUL or a lone surrogate, which could not reach the database, is refused (422) for every parameter at
+# once, by the API's parser (refugiu.api).
+Search = Annotated[str | None, Query(None, description="Full-text search, ranked as on the web search.")]
 Full = Annotated[bool, Query(description="Give each record in full form, as its own endpoint does.")]
 
 
