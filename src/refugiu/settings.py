@@ -142,6 +142,7 @@ LOGOUT_REDIRECT_URL = "directory:search"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_ADAPTER = "refugiu.accounts.adapter.StaffOnlyAccountAdapter"
+ACCOUNT_FORMS = {"reset_password": "refugiu.accounts.forms.ResetPasswordForm"}  # audits reset requests
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
@@ -149,6 +150,11 @@ ACCOUNT_SESSION_REMEMBER = False
 # address (the adapter adds a hash of the address to the key): a guesser elsewhere cannot lock anyone out.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Ours record a lockout at the code step in the audit log.
+MFA_FORMS = {
+    "authenticate": "refugiu.accounts.forms.MfaAuthenticateForm",
+    "reauthenticate": "refugiu.accounts.forms.MfaReauthenticateForm",
+}
 MFA_TOTP_ISSUER = "Refugiu"
 
 LANGUAGE_CODE = "en"

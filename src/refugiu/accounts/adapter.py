@@ -1,7 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal.ratelimit import get_ip
+from django import forms
 
 from refugiu.accounts.security import client_address_hash
+from refugiu.accounts.security_audit import signin_locked
 
 
 class StaffOnlyAccountAdapter(DefaultAccountAdapter):
@@ -18,3 +20,12 @@ class StaffOnlyAccountAdapter(DefaultAccountAdapter):
         # kept, never the address.
         username_key = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{username_key}:{client_address_hash(get_ip(request))}"
+
+    def pre_authenticate(self, request, **credentials):
+        # allauth refuses a sign-in here, before checking the password, once the failures counted for that
+        # username (and address) or that address reach the limit: the lockout goes into the security trail.
+        try:
+            super().pre_authenticate(request, **credentials)
+        except forms.ValidationError:
+            signin_locked(request=request, username=credentials.get("username", ""), step="password")
+            raise
