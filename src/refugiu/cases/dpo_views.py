@@ -26,6 +26,7 @@ from refugiu.accounts.models import user_has_permission
 from refugiu.cases import gdpr
 from refugiu.cases.models import Beneficiary, Case
 from refugiu.cases.services import CaseError
+from refugiu.cases.views import named_records_refused
 from refugiu.core.pdf import html_to_pdf
 
 PAGE_SIZE = 50
@@ -33,7 +34,7 @@ RETENTION_PAGE = 200
 
 
 def dpo_only(permission: str = "audit.view"):
-    return permission_required_404(permission)
+    return permission_required_404(permission, on_refused=named_records_refused)
 
 
 def _attachment(response, filename: str):
