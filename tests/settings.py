@@ -16,3 +16,8 @@ from refugiu.settings import *  # noqa: E402, F403
 
 # Hashing test passwords with PBKDF2's full work factor costs ~0.3 s per fake user; tests make hundreds.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # The plain SQLite backend, except that the test runner's flush may empty the append-only audit table
+    # (tests/sqlite_backend explains how); every other DELETE of an audit record is refused as in production.
+    DATABASES["default"]["ENGINE"] = "tests.sqlite_backend"  # noqa: F405

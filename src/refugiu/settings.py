@@ -142,6 +142,7 @@ LOGOUT_REDIRECT_URL = "directory:search"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_ADAPTER = "refugiu.accounts.adapter.StaffOnlyAccountAdapter"
+ACCOUNT_FORMS = {"reset_password": "refugiu.accounts.forms.ResetPasswordForm"}  # audits reset requests
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
@@ -156,7 +157,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/h/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
-# Second-factor codes and security keys are counted per person and address (see accounts.forms).
+# Second-factor codes and security keys are counted per person and address, and a lockout is recorded in
+# the security trail (see accounts.forms).
 MFA_FORMS = {
     "authenticate": "refugiu.accounts.forms.AuthenticateForm",
     "reauthenticate": "refugiu.accounts.forms.ReauthenticateForm",

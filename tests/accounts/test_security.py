@@ -55,13 +55,15 @@ def confirm_password(client, password=DEFAULT_PASSWORD):
         (Role.COORDINATOR, True),
         (Role.DATA_PROTECTION_OFFICER, True),
         (Role.DIRECTORY_EDITOR, False),
-        (Role.ADMINISTRATOR, False),
+        (Role.ADMINISTRATOR, True),  # changes roles, users and settings
         (Role.RESEARCHER, False),
     ],
 )
 def test_who_needs_a_second_factor(role, needed):
     assert user_needs_second_factor(UserFactory(roles=[role])) is needed
     assert user_needs_second_factor(UserFactory(roles=[Role.DIRECTORY_EDITOR, role])) is needed
+    # A superuser, whatever their roles.
+    assert user_needs_second_factor(UserFactory(roles=[role], is_superuser=True)) is True
 
 
 def test_directory_editor_is_never_asked(client):

@@ -232,7 +232,14 @@ def test_another_caseworkers_case_answers_exactly_like_a_missing_one(client, wor
         assert forbidden.json() == absent.json()
         assert caller.get("/cases").json()["total_items"] == 0
     assert not Note.objects.exists() and not Task.objects.exists()
-    assert not AuditEntry.objects.filter(actor=world["outsider"], case_id=case_id).exists()
+    # Nothing was read or written: the only trace of each try on the existing case is its refusal (seven
+    # tries each), and a case that does not exist leaves none.
+    traces = AuditEntry.objects.filter(case_id=case_id)
+    assert not traces.exclude(action="cases.case.access_refused").filter(actor=world["outsider"]).exists()
+    for who in ("outsider", "other_boss"):
+        assert traces.filter(actor=world[who], action="cases.case.access_refused").count() == 7
+    assert not AuditEntry.objects.filter(case_id=missing).exists()
+    assert not AuditEntry.objects.filter(object_id=str(missing)).exists()
 
 
 def test_a_token_is_created_only_in_a_session_signed_in_with_a_second_factor(client, world):
@@ -1021,7 +1028,8 @@ def test_every_endpoint_answers_for_another_team_as_for_nothing(client, world):
     }
     operations = cases_operations()
     assert len(operations) >= 19
-    before = AuditEntry.objects.filter(case_id=case.pk).count()
+    audited = AuditEntry.objects.filter(case_id=case.pk).exclude(action="cases.case.access_refused")
+    before = audited.count()
     state = Case.objects.values_list("version", "updated_at").get(pk=case.pk)
     for who in ("outsider", "other_boss"):
         caller = Caller(client, world[who])
@@ -1036,7 +1044,13 @@ def test_every_endpoint_answers_for_another_team_as_for_nothing(client, world):
                 answers.append((response.status_code, response.json()))
             assert answers[0] == answers[1], (who, method, template)
             assert answers[0][0] == 404, (who, method, template)
-    assert AuditEntry.objects.filter(case_id=case.pk).count() == before
+    # Nothing was read or written; each try on the existing case is in the log as refused, once.
+    assert audited.count() == before
+    tries = sum("{case_id}" in template for _method, template in operations)
+    for who in ("outsider", "other_boss"):
+        refused = AuditEntry.objects.filter(actor=world[who], action="cases.case.access_refused")
+        assert refused.filter(case_id=case.pk).count() == tries, who
+        assert refused.count() == tries, who
     assert Case.objects.values_list("version", "updated_at").get(pk=case.pk) == state
 
 

@@ -54,15 +54,48 @@ def test_the_database_refuses_a_raw_update(world):
     assert AuditEntry.objects.get(pk=entry.pk).action == "cases.case.viewed"
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="SQLite keeps DELETE for the test runner's flush"
-)
-def test_postgresql_refuses_a_raw_delete(world):
+def test_the_database_refuses_a_raw_delete(world):
+    """On both engines (SQLite since core migration 0004)."""
     entry = audit_record(actor=world["lawyer"], action="cases.case.viewed", target=world["case"])
     table = AuditEntry._meta.db_table
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [entry.pk])  # noqa: S608
+    for statement, parameters in (
+        (f"DELETE FROM {table} WHERE id = %s", [entry.pk]),  # noqa: S608
+        (f"DELETE FROM {table}", []),  # noqa: S608
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, parameters)
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("run", [1, 2])
+def test_the_test_runner_still_empties_the_audit_table_between_tests(run):
+    """A test that commits audit records is followed by an empty table: the test runner's flush gets past
+    the trigger (tests/sqlite_backend on SQLite, TRUNCATE on PostgreSQL), and nothing else does."""
+    assert not AuditEntry.objects.exists(), run
+    audit_record(actor=None, action="core.test.committed")
+    table = AuditEntry._meta.db_table
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+    assert AuditEntry.objects.count() == 1
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="the tests' own backend is for SQLite; PostgreSQL's flush is a TRUNCATE",
+)
+def test_the_tests_sqlite_backend_differs_from_productions_in_its_flush_only():
+    from django.db import connections
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    from tests.sqlite_backend.base import DatabaseOperations
+
+    default = connections["default"]
+    assert isinstance(default, DatabaseWrapper) and type(default.ops) is DatabaseOperations
+    assert [name for name in vars(DatabaseOperations) if not name.startswith("__")] == [
+        "sql_flush",
+        "_audit_trigger_exists",
+    ]
 
 
 def test_dpo_searches_the_log_by_person_case_and_action(client, world):

@@ -200,7 +200,7 @@ def test_deadlines_tasks_referrals_and_consents(demo):
     assert {c.organization.country for c in sharing} >= {"RO", "DE"}  # at home and across the border
 
 
-def test_case_role_accounts_have_an_authenticator_printed_and_kept(demo):
+def test_case_role_and_administrator_accounts_have_an_authenticator_printed_and_kept(demo):
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
 
@@ -212,7 +212,7 @@ def test_case_role_accounts_have_an_authenticator_printed_and_kept(demo):
         for line in (demo["data_dir"] / "demo-accounts.txt").read_text().splitlines()
     }
     assert (demo["data_dir"] / "demo-accounts.txt").stat().st_mode & 0o077 == 0
-    for username in CASE_ROLE_ACCOUNTS:
+    for username in (*CASE_ROLE_ACCOUNTS, "admin"):  # the administrator manages accounts: a second factor too
         account, secret = user(username), printed[username]["secret"]
         assert secret and totp_secret(account) == secret, username
         assert (
@@ -224,7 +224,7 @@ def test_case_role_accounts_have_an_authenticator_printed_and_kept(demo):
         assert Authenticator.objects.filter(user=account, type=Authenticator.Type.RECOVERY_CODES).exists()
         authenticator = Authenticator.objects.get(user=account, type=Authenticator.Type.TOTP)
         assert TOTP(authenticator).validate_code(totp_code(secret))
-    for username in ("admin", "editor", "trainer", "researcher"):
+    for username in ("editor", "trainer", "researcher"):
         assert (
             not printed[username]["secret"]
             and not Authenticator.objects.filter(user__username=username).exists()

@@ -20,7 +20,7 @@ from refugiu.core.models import AuditEntry
 from tests.accounts.mfa import force_login_with_mfa
 from tests.cases.factories import DepartmentFactory, case_new, caseworker, coordinator, staff
 from tests.factories import ServiceFactory, UserFactory
-from tests.url_patterns import named_urls
+from tests.url_patterns import named_urls, sign_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -176,12 +176,7 @@ def test_matrix(client, world, name):
 
     allowed = ALLOWED[EXPECTED[name]]
     for who in EVERYONE:
-        client.logout()
-        user = world["people"][who]
-        if who in CASE_ROLES or who == "dpo":
-            force_login_with_mfa(client, user)
-        else:
-            client.force_login(user)
+        sign_in_as(client, world["people"][who])  # with a second factor where the role needs one
         before = AuditEntry.objects.filter(case_id=case.pk).count()
         response = client.get(url)
         if who in allowed:

@@ -10,6 +10,7 @@ from factory.django import DjangoModelFactory
 
 from refugiu.accounts.roles import Role
 from refugiu.organisation.models import Department, StaffMember, StaffRole
+from tests.accounts.mfa import force_login_with_mfa
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +115,7 @@ def test_staff_members_are_edited_by_administrators_only(client, organisation):
     assert client.get(url).status_code == 403
     assert client.get(reverse("admin:organisation_department_changelist")).status_code == 403
 
-    client.force_login(UserFactory(roles=[Role.ADMINISTRATOR], is_staff=True))
+    force_login_with_mfa(client, UserFactory(roles=[Role.ADMINISTRATOR], is_staff=True))
     listing = client.get(url)
     assert listing.status_code == 200
     assert escape(member.name) in listing.content.decode()

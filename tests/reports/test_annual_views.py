@@ -8,8 +8,8 @@ from django.urls import reverse
 from refugiu.accounts.roles import Role
 from refugiu.programmes.models import Event, EventDay
 from refugiu.reports.models import Foreword
-from tests.accounts.mfa import force_login_with_mfa
 from tests.factories import UserFactory
+from tests.url_patterns import sign_in_as
 
 ALLOWED = [Role.COORDINATOR, Role.PROGRAMME_STAFF, Role.ADMINISTRATOR]
 DENIED = [Role.CASEWORKER, Role.RESEARCHER, Role.DIRECTORY_EDITOR]
@@ -17,10 +17,7 @@ DENIED = [Role.CASEWORKER, Role.RESEARCHER, Role.DIRECTORY_EDITOR]
 
 def sign_in(client, role):
     user = UserFactory(roles=[role])
-    if role in (Role.COORDINATOR, Role.CASEWORKER, Role.DATA_PROTECTION_OFFICER):
-        force_login_with_mfa(client, user)
-    else:
-        client.force_login(user)
+    sign_in_as(client, user)  # with a second factor where the role needs one
     return user
 
 

@@ -1,7 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
 from django.core.exceptions import PermissionDenied
 
 from refugiu.accounts.security import client_address, client_address_hash
+from refugiu.accounts.security_audit import signin_locked
 
 
 class StaffOnlyAccountAdapter(DefaultAccountAdapter):
@@ -24,3 +26,12 @@ class StaffOnlyAccountAdapter(DefaultAccountAdapter):
         # addresses within it does not help; only a keyed hash of it is kept, never the address.
         username_key = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{username_key}:{client_address_hash(client_address(request))}"
+
+    def pre_authenticate(self, request, **credentials):
+        # allauth refuses a sign-in here, before checking the password, once the failures counted for that
+        # username (and address) or that address reach the limit: the lockout goes into the security trail.
+        try:
+            super().pre_authenticate(request, **credentials)
+        except forms.ValidationError:
+            signin_locked(request=request, username=credentials.get("username", ""), step="password")
+            raise

@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "refugiu.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from refugiu.accounts import security_audit
+
+        security_audit.connect()

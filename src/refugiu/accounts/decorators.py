@@ -8,14 +8,19 @@ from django.http import Http404
 from refugiu.accounts.models import user_has_permission
 
 
-def permission_required_404(permission: str):
+def permission_required_404(permission: str, *, on_refused=None):
     """Outermost decorator of a staff view: an anonymous visitor is sent to sign in; anyone signed in without
-    `permission` gets 404 for any method, before the view (or a method check answering 405) says more."""
+    `permission` gets 404 for any method, before the view (or a method check answering 405) says more.
+
+    `on_refused(request, kwargs)`, if given, runs before that 404 (to audit the refusal of a record the
+    URL names)."""
 
     def decorator(view):
         @wraps(view)
         def guarded(request, *args, **kwargs):
             if not user_has_permission(request.user, permission):
+                if on_refused is not None:
+                    on_refused(request, kwargs)
                 raise Http404
             return view(request, *args, **kwargs)
 

@@ -1,4 +1,7 @@
-"""allauth's second-factor forms, with wrong codes counted per person *and* address (settings.MFA_FORMS).
+"""Our versions of allauth's forms (settings.ACCOUNT_FORMS and MFA_FORMS).
+
+The password-reset request is recorded in the security trail. The second-factor forms count wrong codes
+per person *and* address, and record a lockout in the security trail:
 
 allauth counts wrong authenticator codes and refused security keys under its "login_failed" limit with a
 key that names the person only (allauth.mfa.base.internal.flows.check_rate_limit): five wrong codes sent
@@ -16,6 +19,7 @@ allauth/mfa/base/forms.py and allauth/mfa/webauthn/forms.py when upgrading allau
 from collections.abc import Callable
 
 from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.core import context, ratelimit
 from allauth.mfa.adapter import get_adapter
 from allauth.mfa.base import forms as base_forms
@@ -24,15 +28,37 @@ from allauth.mfa.webauthn import forms as webauthn_forms
 from allauth.mfa.webauthn.internal import auth as webauthn_auth
 
 from refugiu.accounts.security import client_address, client_address_hash
+from refugiu.accounts.security_audit import email_hash, security_event, signin_locked
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """allauth's "forgot your password" form, with each request in the security trail
+    ("accounts.password.reset_requested"): naming the account when the address is one of ours, and
+    otherwise keeping only a keyed hash of the address typed, never the address."""
+
+    def save(self, request, **kwargs) -> str:
+        email = super().save(request, **kwargs)
+        if self.users:
+            for user in self.users:
+                security_event(action="accounts.password.reset_requested", user=user, request=request)
+        else:
+            security_event(
+                action="accounts.password.reset_requested",
+                request=request,
+                known=False,
+                email_hash=email_hash(email),
+            )
+        return email
 
 
 def second_factor_attempt(user) -> Callable[[], None]:
     """Count one try of `user`'s second factor from this address; raise the form error "too many failed
-    login attempts" once the limit is reached. Returns what to call when the try succeeded (it forgets
-    this person's failures from this address, as allauth does)."""
+    login attempts" once the limit is reached, and record that lockout in the security trail. Returns what
+    to call when the try succeeded (it forgets this person's failures from this address, as allauth does)."""
     request = context.request
     key = f"mfa-auth-user-{user.pk}:{client_address_hash(client_address(request))}"
     if not ratelimit.consume(request, action="login_failed", key=key):
+        signin_locked(request=request, username=user.get_username(), step="code")
         raise get_account_adapter().validation_error("too_many_login_attempts")
     return lambda: ratelimit.clear(request, action="login_failed", key=key)
 

@@ -1,4 +1,5 @@
-"""Session rules for staff: an idle session ends, and whoever can see case data uses a second factor.
+"""Session rules for staff: an idle session ends, and whoever can see case data or manage accounts uses a
+second factor.
 
 Both run after allauth's AccountMiddleware (so request.user and messages exist) and before the privacy
 headers, in settings.MIDDLEWARE.
@@ -80,7 +81,8 @@ class IdleTimeoutMiddleware:
 
 
 class SecondFactorRequiredMiddleware:
-    """Whoever holds a role that can see case data works only in a session signed in with a second factor.
+    """Whoever can see case data or change roles, users and settings (security.user_needs_second_factor)
+    works only in a session signed in with a second factor.
 
     Without an authenticator, the person is sent to enrol one; with one, a session that did not use it (a
     session from before enrolment, say) is ended. allauth itself asks for the code at sign-in once an
@@ -117,7 +119,10 @@ class SecondFactorRequiredMiddleware:
             if url_name in ENROLMENT_URL_NAMES:
                 request._refugiu_enrolling = request.method == "POST" and url_name in ENROLLING_URL_NAMES
                 return None
-            message = _("Your role gives access to case data: set up two-factor authentication to continue.")
+            message = _(
+                "Your role gives access to case data or to staff accounts: set up two-factor "
+                "authentication to continue."
+            )
             if is_private_api(request.path_info):
                 return JsonResponse({"detail": message}, status=403)
             messages.warning(request, message)

@@ -33,8 +33,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.RESEARCHER: frozenset({"reports.statistics"}),
 }
 
-# Roles whose holders can reach case data and therefore must sign in with a second factor.
-ROLES_NEEDING_SECOND_FACTOR = frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.DATA_PROTECTION_OFFICER})
+# Roles whose holders see case data or the audit log. Nobody can give one of these to themselves: another
+# administrator grants it (accounts.services.role_grant), so the DPO sees who opened the door for whom.
+ROLES_SEEING_CASE_DATA = frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.DATA_PROTECTION_OFFICER})
+# Roles whose holders must sign in with a second factor: those above, and the administrator, who can
+# change roles, users and settings (and so could otherwise reach case data with a password alone).
+ROLES_NEEDING_SECOND_FACTOR = ROLES_SEEING_CASE_DATA | {Role.ADMINISTRATOR}
 
 
 def permissions_of(roles) -> frozenset[str]:

@@ -17,10 +17,12 @@ PUBLIC_API_PREFIX = "/api/hsds/"
 
 
 def user_needs_second_factor(user) -> bool:
-    """True for a signed-in person holding any role that can see case data."""
+    """True for a signed-in person holding a role that can see case data or change roles, users and
+    settings, and for any superuser whatever their roles (Django's admin lets a superuser do anything a
+    model permission guards)."""
     if not (user and user.is_authenticated):
         return False
-    return not user.roles.isdisjoint(ROLES_NEEDING_SECOND_FACTOR)
+    return user.is_superuser or not user.roles.isdisjoint(ROLES_NEEDING_SECOND_FACTOR)
 
 
 def has_second_factor(user) -> bool:

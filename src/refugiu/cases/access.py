@@ -8,7 +8,9 @@
   (who works through the GDPR tools, by beneficiary, and reads the audit log).
 
 `case_get(user=…, case_id=…)` raises Http404 both for a case that does not exist and for one the user
-may not see, so the answer never tells them apart.
+may not see, so the answer never tells them apart; `record_of_case` does the same for a record of a case
+(a task, a referral, a document…). Only the audit log tells them apart: a refused access to a record
+that exists is recorded (who, which record, when) for the DPO.
 """
 
 from django.conf import settings
@@ -20,6 +22,7 @@ from refugiu.accounts.models import RoleAssignment, user_has_permission
 from refugiu.accounts.roles import Role
 from refugiu.cases import vocabularies as v
 from refugiu.cases.models import BreakGlass, Case, TeamMember
+from refugiu.core.audit import refused_access_record
 
 NOTHING = Q(pk__in=[])
 
@@ -66,8 +69,9 @@ def case_scope(user) -> Q:
     return Q(pk__in=list(case_ids.union(glass))) | Q(department_id__in=departments)
 
 
-def case_get(*, user, case_id, queryset=None) -> Case:
-    """The case if `user` may see it; Http404 otherwise, exactly as for a case that does not exist."""
+def case_get(*, user, case_id, queryset=None, request=None) -> Case:
+    """The case if `user` may see it; Http404 otherwise, exactly as for a case that does not exist (a
+    case that exists is recorded as refused to them, "cases.case.access_refused")."""
     try:
         case_id = int(case_id)
     except (TypeError, ValueError):
@@ -75,8 +79,24 @@ def case_get(*, user, case_id, queryset=None) -> Case:
     queryset = queryset if queryset is not None else Case.objects.all()
     case = queryset.filter(case_scope(user)).filter(pk=case_id).first()
     if case is None:
+        refused_access_record(actor=user, request=request, queryset=queryset, pk=case_id)
         raise Http404
     return case
+
+
+def record_of_case(*, user, case: Case, queryset, record_id, request=None):
+    """The record of `case` with this id, from `queryset` (of a model with a `case` key); Http404 when
+    `case` has none, whether the id is unknown or belongs to another case. The latter is a refused
+    access, audited like one to a case ("cases.task.access_refused", …)."""
+    try:
+        record_id = int(record_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    record = queryset.filter(case=case, pk=record_id).first()
+    if record is None:
+        refused_access_record(actor=user, request=request, queryset=queryset, pk=record_id)
+        raise Http404
+    return record
 
 
 def is_coordinator_of(user, case: Case) -> bool:

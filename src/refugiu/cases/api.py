@@ -77,14 +77,15 @@ def _case_for_writing(request: HttpRequest, case_id: int) -> Case:
         user=_caller(request),
         case_id=case_id,
         queryset=Case.objects.select_related("beneficiary", "department"),
+        request=request,
     )
 
 
-def _record_of(case: Case, queryset, record_id: int):
+def _record_of(request: HttpRequest, case: Case, queryset, record_id: int):
     """A record of this case (404 if it belongs to another case or none), bound to the scoped case."""
-    record = queryset.filter(case=case, pk=record_id).first()
-    if record is None:
-        raise Http404
+    record = access.record_of_case(
+        user=_caller(request), case=case, queryset=queryset, record_id=record_id, request=request
+    )
     record.case = case
     return record
 
@@ -325,7 +326,7 @@ def consent_withdraw(
     request: HttpRequest, case_id: CaseId, consent_id: RecordId, payload: s.ConsentWithdrawIn
 ):
     case = _case_for_writing(request, case_id)
-    consent = _record_of(case, Consent.objects.select_related("organization"), consent_id)
+    consent = _record_of(request, case, Consent.objects.select_related("organization"), consent_id)
     consent = services.consent_withdraw(
         user=_caller(request), request=request, consent=consent, withdrawn_on=payload.withdrawn_on
     )
@@ -373,7 +374,7 @@ def task_create(request: HttpRequest, case_id: CaseId, payload: s.TaskIn):
 )
 def task_complete(request: HttpRequest, case_id: CaseId, task_id: RecordId):
     case = _case_for_writing(request, case_id)
-    task = _record_of(case, Task.objects.select_related("assignee"), task_id)
+    task = _record_of(request, case, Task.objects.select_related("assignee"), task_id)
     return task_out(services.task_complete(user=_caller(request), request=request, task=task))
 
 
@@ -422,7 +423,7 @@ def referral_update(
     """Accepted, completed or declined (with the reason), and the feedback; `version` as read."""
     case = _case_for_writing(request, case_id)
     referral = _record_of(
-        case, Referral.objects.select_related("service__organization", "department"), referral_id
+        request, case, Referral.objects.select_related("service__organization", "department"), referral_id
     )
     referral = services.referral_update(
         user=_caller(request),
@@ -461,7 +462,7 @@ def proceeding_update(
 ):
     """Change the fields sent; `version` as read."""
     case = _case_for_writing(request, case_id)
-    proceeding = _record_of(case, Proceeding.objects.all(), proceeding_id)
+    proceeding = _record_of(request, case, Proceeding.objects.all(), proceeding_id)
     fields = payload.dict(exclude_unset=True)
     version = fields.pop("version")
     proceeding = services.proceeding_update(

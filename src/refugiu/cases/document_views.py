@@ -51,7 +51,7 @@ def upload(request, case_id):
 def _upload(request, case_id):
     handler = request.upload_handlers[0]
     if request.method == "POST":
-        case = access.case_get(user=request.user, case_id=case_id)
+        case = access.case_get(user=request.user, case_id=case_id, request=request)
         form = DocumentForm(request.POST, request.FILES)
         if handler.too_big:
             form.is_valid()
@@ -93,10 +93,10 @@ def _upload(request, case_id):
 
 @login_required
 def download(request, case_id, document_id):
-    case = access.case_get(user=request.user, case_id=case_id)
-    document = Document.objects.filter(case=case, pk=document_id).first()
-    if document is None:
-        raise Http404
+    case = access.case_get(user=request.user, case_id=case_id, request=request)
+    document = access.record_of_case(
+        user=request.user, case=case, queryset=Document.objects.all(), record_id=document_id, request=request
+    )
     if request.method not in ("GET", "HEAD"):  # after the access check: a stranger's case answers 404
         return HttpResponseNotAllowed(["GET"])
     try:

@@ -26,6 +26,7 @@ from refugiu.accounts.models import user_has_permission
 from refugiu.cases import gdpr
 from refugiu.cases.models import Beneficiary, Case
 from refugiu.cases.services import CaseError
+from refugiu.cases.views import named_records_refused
 from refugiu.core.pdf import html_to_pdf
 
 PAGE_SIZE = 50
@@ -33,7 +34,7 @@ RETENTION_PAGE = 200
 
 
 def dpo_only(permission: str = "audit.view"):
-    return permission_required_404(permission)
+    return permission_required_404(permission, on_refused=named_records_refused)
 
 
 def _attachment(response, filename: str):
@@ -185,7 +186,14 @@ def retention(request):
 # The audit log ----------------------------------------------------------------------------------------
 
 
+AUDIT_KINDS = [
+    ("", gettext_lazy("Every record")),
+    (gdpr.AUDIT_KIND_SECURITY, gettext_lazy("Security events (sign-ins, accounts, roles, refused access)")),
+]
+
+
 class AuditSearchForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Show"), choices=AUDIT_KINDS, required=False)
     actor = forms.CharField(label=gettext_lazy("Who (username)"), max_length=150, required=False)
     action = forms.CharField(
         label=gettext_lazy("Action starts with"),
@@ -236,6 +244,7 @@ class AuditSearchForm(forms.Form):
         return gdpr.AuditFilters(
             actor=data["actor"],
             action=data["action"].strip(),
+            kind=data["kind"],
             case=data["case"],
             beneficiary=data["beneficiary"],
             since=data["since"],
@@ -248,6 +257,7 @@ class AuditQuery(forms.Form):
 
     actor = forms.IntegerField(required=False, min_value=1)
     action = forms.CharField(required=False, max_length=80)
+    kind = forms.ChoiceField(required=False, choices=AUDIT_KINDS)
     case = forms.IntegerField(required=False, min_value=1)
     beneficiary = forms.IntegerField(required=False, min_value=1)
     since = forms.DateField(required=False)
@@ -259,6 +269,7 @@ class AuditQuery(forms.Form):
         return gdpr.AuditFilters(
             actor=data.get("actor"),
             action=(data.get("action") or "").strip(),
+            kind=data.get("kind") or "",
             case=data.get("case"),
             beneficiary=data.get("beneficiary"),
             since=data.get("since"),
@@ -267,7 +278,7 @@ class AuditQuery(forms.Form):
 
 
 def _search_form_initial(filters: gdpr.AuditFilters) -> dict:
-    initial = {"action": filters.action, "since": filters.since, "until": filters.until}
+    initial = {"kind": filters.kind, "action": filters.action, "since": filters.since, "until": filters.until}
     if filters.actor:
         initial["actor"] = (
             get_user_model().objects.filter(pk=filters.actor).values_list("username", flat=True).first()

@@ -52,7 +52,7 @@ from refugiu.cases.models import (
     TeamMember,
 )
 from refugiu.cases.services import IDENTITY_FIELDS, PROCEEDING_EDITABLE, CaseError
-from refugiu.core.audit import audit_record
+from refugiu.core.audit import audit_record, security_events
 from refugiu.core.models import AuditEntry
 
 EXPORT_FORMAT = "refugiu.subject-export/1"
@@ -568,11 +568,13 @@ def retention_anonymise(*, user, request=None, case_ids: list[int]) -> Anonymise
 
 @dataclass(frozen=True)
 class AuditFilters:
-    """What the DPO filters the log by. Only ids, an action prefix and dates: these travel in URLs (for
-    paging and the CSV link), so a beneficiary code or a username is resolved to an id first."""
+    """What the DPO filters the log by. Only ids, an action prefix, a kind and dates: these travel in URLs
+    (for paging and the CSV link), so a beneficiary code or a username is resolved to an id first.
+    `kind` is "" for every record or "security" for the security trail (core.audit.security_events)."""
 
     actor: int | None = None
     action: str = ""
+    kind: str = ""
     case: int | None = None
     beneficiary: int | None = None
     since: dt.date | None = None
@@ -587,6 +589,7 @@ class AuditFilters:
 
 
 LISTING_ACTIONS = ("cases.case.listed", "cases.work.listed")
+AUDIT_KIND_SECURITY = "security"
 
 
 def audit_search(*, user, filters: AuditFilters) -> QuerySet[AuditEntry]:
@@ -596,6 +599,8 @@ def audit_search(*, user, filters: AuditFilters) -> QuerySet[AuditEntry]:
         entries = entries.filter(actor_id=filters.actor)
     if filters.action:
         entries = entries.filter(action__startswith=filters.action)
+    if filters.kind == AUDIT_KIND_SECURITY:
+        entries = entries.filter(security_events())
     if filters.case is not None:
         # A list page writes one record naming every case it showed (detail["cases"]); those count as
         # accesses of each of them. Matched on the record's text: JSON containment has no SQLite lookup.

@@ -76,6 +76,7 @@ def case_for_reading(*, user, case_id, request=None, action: str = "cases.case.v
         user=user,
         case_id=case_id,
         queryset=Case.objects.select_related("beneficiary", "department", "beneficiary__identity"),
+        request=request,
     )
     audit_record(actor=user, action=action, target=case, request=request)
     return case

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -22,6 +22,7 @@ from refugiu.accounts.models import user_has_permission
 from refugiu.accounts.security import session_used_second_factor
 from refugiu.cases.api_tokens import api_token_create, api_token_revoke, longest_token_days, token_lifetimes
 from refugiu.cases.models import ApiToken
+from refugiu.core.audit import refused_access_record
 
 
 class TokenForm(forms.Form):
@@ -91,7 +92,12 @@ def token_create(request):
 @case_staff_only
 @require_POST
 def token_revoke(request, token_id: int):
-    token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
+    if token is None:  # another person's token is refused like a missing one, and the refusal audited
+        refused_access_record(
+            actor=request.user, request=request, queryset=ApiToken.objects.all(), pk=token_id
+        )
+        raise Http404
     api_token_revoke(user=request.user, request=request, token=token)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("tokens:list")

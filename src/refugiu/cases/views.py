@@ -16,9 +16,9 @@ from django.urls import reverse
 
 from refugiu.accounts.models import user_has_permission
 from refugiu.cases import access
-from refugiu.cases.models import Case
+from refugiu.cases.models import Beneficiary, Case
 from refugiu.cases.services import CaseError
-from refugiu.core.audit import audit_record
+from refugiu.core.audit import audit_record, refused_access_record
 
 
 def cases_view(view):
@@ -28,10 +28,27 @@ def cases_view(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not user_has_permission(request.user, "cases.access"):
+            named_records_refused(request, kwargs)
             raise Http404
         return view(request, *args, **kwargs)
 
     return login_required(wrapper)
+
+
+def named_records_refused(request, kwargs: dict) -> None:
+    """A page about a case or a beneficiary was refused to someone with no right to the whole module: if
+    the record its URL names exists, the refusal is audited (the answer stays the 404 of a missing page)."""
+    if "case_id" in kwargs:
+        refused_access_record(
+            actor=request.user, request=request, queryset=Case.objects.all(), pk=kwargs["case_id"]
+        )
+    elif "beneficiary_id" in kwargs:
+        refused_access_record(
+            actor=request.user,
+            request=request,
+            queryset=Beneficiary.objects.all(),
+            pk=kwargs["beneficiary_id"],
+        )
 
 
 def coordinators_only(request) -> None:
@@ -49,6 +66,7 @@ def case_load(request, case_id) -> Case:
         user=request.user,
         case_id=case_id,
         queryset=Case.objects.select_related("beneficiary", "department"),
+        request=request,
     )
 
 

@@ -2,7 +2,7 @@
 reopening and break-glass access."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -179,10 +179,12 @@ def team(request, case_id):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "remove":
-                membership = get_object_or_404(
-                    TeamMember.objects.select_related("user"),
+                membership = access.record_of_case(
+                    user=request.user,
                     case=case,
-                    pk=int_or_404(request.POST.get("member")),
+                    queryset=TeamMember.objects.select_related("user"),
+                    record_id=int_or_404(request.POST.get("member")),
+                    request=request,
                 )
                 services.team_member_remove(
                     user=request.user, request=request, case=case, member=membership.user

@@ -21,7 +21,7 @@ from refugiu.cases.forms import (
 from refugiu.cases.models import Beneficiary, Case
 from refugiu.cases.services import CaseError
 from refugiu.cases.views import case_url, cases_view, coordinators_only
-from refugiu.core.audit import audit_record
+from refugiu.core.audit import audit_record, refused_access_record
 
 SEARCHED_SESSION_KEY = "cases.intake_searched"
 REGISTERED_SESSION_KEY = "cases.intake_registered"
@@ -83,11 +83,15 @@ def beneficiary_intake(request):
 
 
 def _openable_beneficiary(request, beneficiary_id) -> Beneficiary:
-    """One this person just registered, or one whose case they can see; 404 otherwise."""
+    """One this person just registered, or one whose case they can see; 404 otherwise (audited as refused
+    if the beneficiary exists)."""
     just_registered = beneficiary_id in request.session.get(REGISTERED_SESSION_KEY, [])
     if not just_registered and not (
         Case.objects.visible_to(request.user).filter(beneficiary_id=beneficiary_id).exists()
     ):
+        refused_access_record(
+            actor=request.user, request=request, queryset=Beneficiary.objects.all(), pk=beneficiary_id
+        )
         raise Http404
     return get_object_or_404(Beneficiary, pk=beneficiary_id)
 

@@ -1,10 +1,10 @@
 """What happens in a case: sessions, notes, consents, needs assessments, tasks and legal proceedings.
 
-Sub-records are always fetched through their case (`get_object_or_404(Task, pk=…, case=case)` after
-`case_load`), so another case's record answers 404 exactly like a missing one."""
+Sub-records are always fetched through their case (`access.record_of_case(case=case, …)` after
+`case_load`), so another case's record answers 404 exactly like a missing one (and is audited as refused)."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,7 +116,9 @@ def consent_new(request, case_id):
 @cases_view
 def consent_withdraw(request, case_id, consent_id):
     case = case_load(request, case_id)
-    consent = get_object_or_404(Consent, pk=consent_id, case=case)
+    consent = access.record_of_case(
+        user=request.user, case=case, queryset=Consent.objects.all(), record_id=consent_id, request=request
+    )
     if refused := not_posted(request):
         return refused
     consent.case = case
@@ -165,7 +167,9 @@ def task_new(request, case_id):
 @cases_view
 def task_done(request, case_id, task_id):
     case = case_load(request, case_id)
-    task = get_object_or_404(Task, pk=task_id, case=case)
+    task = access.record_of_case(
+        user=request.user, case=case, queryset=Task.objects.all(), record_id=task_id, request=request
+    )
     if refused := not_posted(request):
         return refused
     task.case = case
@@ -206,7 +210,13 @@ def proceeding_new(request, case_id):
 @cases_view
 def proceeding_edit(request, case_id, proceeding_id):
     case = case_load(request, case_id)
-    proceeding = get_object_or_404(Proceeding, pk=proceeding_id, case=case)
+    proceeding = access.record_of_case(
+        user=request.user,
+        case=case,
+        queryset=Proceeding.objects.all(),
+        record_id=proceeding_id,
+        request=request,
+    )
     proceeding.case = case
     form = ProceedingEditForm(request.POST or None, initial=ProceedingEditForm.initial_for(proceeding))
     return record_form(

@@ -5,7 +5,7 @@ import uuid
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -123,11 +123,15 @@ def referral_new(request, case_id):
     )
 
 
-def _referral_get(case: Case, referral_id) -> Referral:
-    referral = get_object_or_404(
-        Referral.objects.select_related("service__organization", "department", "consent__organization"),
-        pk=referral_id,
+def _referral_get(request, case: Case, referral_id) -> Referral:
+    referral = access.record_of_case(
+        user=request.user,
         case=case,
+        queryset=Referral.objects.select_related(
+            "service__organization", "department", "consent__organization"
+        ),
+        record_id=referral_id,
+        request=request,
     )
     referral.case = case
     return referral
@@ -136,7 +140,7 @@ def _referral_get(case: Case, referral_id) -> Referral:
 @cases_view
 def referral_detail(request, case_id, referral_id):
     case = case_load(request, case_id)
-    referral = _referral_get(case, referral_id)
+    referral = _referral_get(request, case, referral_id)
     form = ReferralUpdateForm(request.POST or None, referral=referral, initial={"version": referral.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,8 +244,9 @@ def _packet_html(request, case_id, referral_id, *, for_pdf: bool) -> tuple[Refer
         queryset=Case.objects.select_related(
             "beneficiary", "beneficiary__identity", "department__organisation"
         ),
+        request=request,
     )
-    referral = _referral_get(case, referral_id)
+    referral = _referral_get(request, case, referral_id)
     service = referral.service
     context = {
         "case": case,

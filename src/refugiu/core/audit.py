@@ -5,9 +5,14 @@ inside the same transaction as the change, so a change never lands without its r
 names the action (a namespaced code such as "cases.case.viewed"), the record touched and, for
 searching, the case and beneficiary it belongs to; `detail` may name fields that changed, never
 their values.
+
+The same log holds the security trail (`security_events()`, the DPO's "security events" filter): sign-ins
+and their failures, second factors, passwords, accounts and roles ("accounts.*"), case teams, break-glass,
+and every refused access to a record that exists (`refused_access_record`, "<app>.<model>.access_refused").
 """
 
 from django.db import models
+from django.db.models import Q
 
 from refugiu.core.models import AuditEntry
 
@@ -42,6 +47,49 @@ def audit_record(
         address=client_address(request),
         detail=detail or {},
     )
+
+
+# Action codes of the security trail. Refused accesses end in REFUSED_ACCESS whatever their record.
+SECURITY_ACTION_PREFIXES = ("accounts.", "cases.team.", "cases.case.break_glass")
+REFUSED_ACCESS = ".access_refused"
+
+
+def security_events() -> Q:
+    """A filter on AuditEntry keeping the security trail."""
+    condition = Q(action__endswith=REFUSED_ACCESS)
+    for prefix in SECURITY_ACTION_PREFIXES:
+        condition |= Q(action__startswith=prefix)
+    return condition
+
+
+def refused_access_record(*, actor, request, queryset, pk) -> None:
+    """Called where a lookup is about to answer 404: if the record `pk` exists in `queryset` (which must
+    not be narrowed to what `actor` may see), the refusal is audited as "<app>.<model>.access_refused",
+    naming the record. The caller then raises Http404 as it would have: the answer is the same, byte for
+    byte, as for a record that does not exist; only the log tells them apart.
+
+    Anonymous visitors never get this far (they are sent to sign in), and are not recorded."""
+    if actor is None or not actor.is_authenticated:
+        return
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return
+    model = queryset.model
+    fields = [
+        model._meta.pk.attname,
+        *(name for name in ("case_id", "beneficiary_id") if _has_field(model, name)),
+    ]
+    record = queryset.select_related(None).prefetch_related(None).filter(pk=pk).only(*fields).first()
+    if record is None:
+        return
+    audit_record(
+        actor=actor, action=f"{record._meta.label_lower}{REFUSED_ACCESS}", target=record, request=request
+    )
+
+
+def _has_field(model, name: str) -> bool:
+    return any(field.attname == name for field in model._meta.concrete_fields)
 
 
 def _case_of(target) -> int | None:

@@ -16,7 +16,7 @@ class AuditEntry(models.Model):
     """One access to or change of protected data: who, when, what, from where; never the content.
 
     Append-only: the model and its queryset refuse updates and deletes, and database triggers refuse
-    UPDATE (both engines) and DELETE (PostgreSQL) from any other code path too (migration 0002).
+    UPDATE and DELETE from any other code path too, on both engines (migrations 0002 and 0004).
     """
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)

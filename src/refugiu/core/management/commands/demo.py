@@ -3,9 +3,9 @@
 Safe to run again: it migrates, loads demo data only into an empty database, keeps existing accounts,
 their passwords and their authenticator secrets, and prints the demo logins each time.
 
-Accounts that can see case files must sign in with a second factor, so the demo enrols an authenticator
-app for each of them (allauth's own TOTP activation, with recovery codes) and prints its secret: add it
-to any authenticator app to sign in.
+Accounts that can see case files or manage accounts (the administrator) must sign in with a second factor,
+so the demo enrols an authenticator app for each of them (allauth's own TOTP activation, with recovery
+codes) and prints its secret: add it to any authenticator app to sign in.
 """
 
 import secrets
@@ -17,6 +17,7 @@ from django.db import transaction
 
 from refugiu.accounts.models import RoleAssignment, User
 from refugiu.accounts.roles import ROLES_NEEDING_SECOND_FACTOR, Role
+from refugiu.accounts.services import authenticator_app_ensure, role_grant
 from refugiu.cases.demo_stories import ASYLUM, TRAFFICKING
 
 # username, role, the assistance departments the role is tied to, what the account is for.
@@ -72,9 +73,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {'':<12} authenticator secret {secret}")
                 self.stdout.write(f"  {'':<12} {url}")
         self.stdout.write(
-            "\nAccounts with an authenticator secret see case files, so they sign in with a second factor:\n"
-            "add the secret (or the otpauth:// link, as a QR code) to any authenticator app and enter\n"
-            "the code it shows after the password. Recovery codes: /accounts/2fa/recovery-codes/."
+            "\nAccounts with an authenticator secret see case files or manage accounts, so they sign\n"
+            "in with a second factor: add the secret (or the otpauth:// link, as a QR code) to any\n"
+            "authenticator app and enter the code it shows after the password.\n"
+            "Recovery codes: /accounts/2fa/recovery-codes/."
         )
         self.stdout.write(f"(kept in {settings.DATA_DIR / 'demo-accounts.txt'})\n")
         if not no_serve:
@@ -133,33 +135,14 @@ def demo_accounts_ensure() -> dict[str, tuple[str, str, str]]:
             user.save()
         tied = [departments.get(key) for key in department_keys if departments.get(key) is not None]
         for department in tied or [None]:
-            RoleAssignment.objects.get_or_create(user=user, role=role, department=department)
+            role_grant(actor=None, user=user, role=role, department=department)
         if tied:
             # An account made by an older demo held the role without a department.
             RoleAssignment.objects.filter(user=user, role=role, department=None).delete()
         secret, url = ("", "")
         if role in ROLES_NEEDING_SECOND_FACTOR:
-            secret, url = _authenticator_ensure(user)
+            secret, url = authenticator_app_ensure(actor=None, user=user)
         logins[username] = (known[username], secret, url)
     path.write_text("".join(f"{u} {p} {s}".rstrip() + "\n" for u, (p, s, _url) in logins.items()))
     path.chmod(0o600)
     return logins
-
-
-def _authenticator_ensure(user) -> tuple[str, str]:
-    """The user's TOTP secret and its otpauth:// URL, enrolling an authenticator (and recovery codes)
-    the way allauth's own activation page does if the user has none yet."""
-    from allauth.mfa.adapter import get_adapter
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from allauth.mfa.utils import decrypt
-
-    authenticator = Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).first()
-    if authenticator is None:
-        secret = generate_totp_secret()
-        TOTP.activate(user, secret)
-        RecoveryCodes.activate(user)
-    else:
-        secret = decrypt(authenticator.data["secret"])
-    return secret, get_adapter().build_totp_url(user, secret)

@@ -1,0 +1,265 @@
+"""Every change to who may do what goes through a function here: roles, account flags, second factors.
+
+Each takes the acting user (keyword-only; None for the operator at the command line, who already holds
+the server), checks what that user may do, acts in one transaction and writes its audit record in it
+("accounts.*", the security trail the DPO reads). A refusal is audited too, then raises `AccountError`
+with a stable `code` and a message for the person at the screen. The admin (accounts.admin) and the
+`createadmin` and `demo` commands call these; nothing else writes roles.
+
+The rule they keep: nobody opens a door for themselves. An account cannot give itself a role that sees
+case data or manages accounts (roles.ROLES_NEEDING_SECOND_FACTOR), cannot make itself a superuser and
+cannot reset its own second factor: another administrator does it, and the DPO sees who did it for whom.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from refugiu.accounts.models import RoleAssignment, User, user_has_permission
+from refugiu.accounts.roles import ROLES_NEEDING_SECOND_FACTOR, Role
+from refugiu.core.audit import audit_record
+
+# What an administrator may change on a person's account, and the flags among them that open doors.
+SECURITY_FLAGS = ("is_superuser", "is_staff", "is_active")
+
+
+class AccountError(Exception):
+    def __init__(self, code: str, message):
+        super().__init__(str(message))
+        self.code = code
+        self.message = message
+
+
+def _about(user, **detail) -> dict:
+    return {"username": user.get_username(), **detail}
+
+
+def _check(*, actor, request, action: str, user, detail: dict, self_refusal: tuple | None = None) -> None:
+    """Only an administrator changes accounts (or the operator at the command line, `actor` None); and
+    `self_refusal`, a (code, message) pair, refuses what is asked when the account is the actor's own."""
+    refusal = None
+    if actor is not None and not user_has_permission(actor, "accounts.manage"):
+        refusal = ("forbidden", _("Only administrators can change accounts."))
+    elif self_refusal is not None and actor is not None and user.pk is not None and actor.pk == user.pk:
+        refusal = self_refusal
+    if refusal is not None:
+        audit_record(actor=actor, action=action, target=user, request=request, detail=_about(user, **detail))
+        raise AccountError(*refusal)
+
+
+# Roles ------------------------------------------------------------------------------------------------
+
+
+def role_grant_check(*, actor, request=None, user, role: str) -> None:
+    """Raise AccountError, with the refusal audited ("accounts.role.grant_refused"), if `actor` may not
+    give `user` the role. Forms call it to show the message next to the field; role_grant calls it too."""
+    _check(
+        actor=actor,
+        request=request,
+        action="accounts.role.grant_refused",
+        user=user,
+        detail={"role": role},
+        self_refusal=(
+            ("self_grant", _("You cannot give yourself this role: another administrator must grant it."))
+            if role in ROLES_NEEDING_SECOND_FACTOR
+            else None
+        ),
+    )
+
+
+def role_grant(*, actor, request=None, user, role: str, department=None) -> RoleAssignment:
+    """Give `user` the role (in `department`, for the roles tied to one); audited "accounts.role.granted"
+    naming who was given what. Giving a role already held changes nothing and records nothing."""
+    role_grant_check(actor=actor, request=request, user=user, role=role)
+    with transaction.atomic():
+        assignment, created = RoleAssignment.objects.get_or_create(
+            user=user, role=role, department=department
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action="accounts.role.granted",
+                target=user,
+                request=request,
+                detail=_about(user, role=role, department=department.pk if department else None),
+            )
+    user.__dict__.pop("_role_cache", None)
+    return assignment
+
+
+def role_revoke(*, actor, request=None, assignment: RoleAssignment) -> None:
+    """Take a role away; audited "accounts.role.revoked". Anyone an administrator may take a role from,
+    themselves included: giving up a role opens nothing."""
+    user = assignment.user
+    detail = {"role": assignment.role, "department": assignment.department_id}
+    _check(actor=actor, request=request, action="accounts.role.revoke_refused", user=user, detail=detail)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="accounts.role.revoked",
+            target=user,
+            request=request,
+            detail=_about(user, **detail),
+        )
+        assignment.delete()
+    user.__dict__.pop("_role_cache", None)
+
+
+# Accounts ---------------------------------------------------------------------------------------------
+
+
+def user_change_check(*, actor, request=None, user, changes: dict) -> None:
+    """Raise AccountError, audited ("accounts.user.change_refused"), if `actor` may not make `changes`
+    ({flag: new value}, of SECURITY_FLAGS) to `user`: only an administrator changes accounts, and nobody
+    makes themselves a superuser."""
+    _check(
+        actor=actor,
+        request=request,
+        action="accounts.user.change_refused",
+        user=user,
+        detail={"changes": changes},
+        self_refusal=(
+            ("self_superuser", _("You cannot make yourself a superuser: another administrator must do it."))
+            if changes.get("is_superuser") and not user.is_superuser
+            else None
+        ),
+    )
+
+
+def user_save(*, actor, request=None, user: User, changed_fields, adding: bool) -> User:
+    """Save an account created or changed by an administrator (the admin's form has set its fields), with
+    what changed audited: "accounts.user.created", ".deactivated", ".reactivated" and ".changed" naming
+    the fields changed (the values of the security flags, never of the others)."""
+    changed = sorted(set(changed_fields) - {"password", "password1", "password2", "usable_password"})
+    flags = {name: getattr(user, name) for name in SECURITY_FLAGS if name in changed}
+    if not adding:
+        user_change_check(actor=actor, request=request, user=User.objects.get(pk=user.pk), changes=flags)
+    else:
+        _check(actor=actor, request=request, action="accounts.user.change_refused", user=user, detail={})
+    with transaction.atomic():
+        user.save()
+        if adding:
+            audit_record(
+                actor=actor,
+                action="accounts.user.created",
+                target=user,
+                request=request,
+                detail=_about(user, **flags),
+            )
+            return user
+        if "is_active" in flags:
+            action = "accounts.user.reactivated" if user.is_active else "accounts.user.deactivated"
+            audit_record(actor=actor, action=action, target=user, request=request, detail=_about(user))
+        others = [name for name in changed if name != "is_active"]
+        if others:
+            detail = _about(user, fields=others, **{k: v for k, v in flags.items() if k != "is_active"})
+            audit_record(
+                actor=actor, action="accounts.user.changed", target=user, request=request, detail=detail
+            )
+    return user
+
+
+def user_delete(*, actor, request=None, user: User) -> None:
+    """Delete an account with its roles; audited "accounts.user.deleted", naming the roles it held. (The
+    admin refuses it for anyone the audit log names as actor: the log keeps its people; deactivate them.)"""
+    _check(actor=actor, request=request, action="accounts.user.change_refused", user=user, detail={})
+    roles = sorted(user.role_assignments.values_list("role", flat=True))
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="accounts.user.deleted",
+            target=user,
+            request=request,
+            detail=_about(user, roles=roles),
+        )
+        user.delete()
+
+
+def password_set_by_administrator(*, actor, request=None, user: User) -> None:
+    """Audit a password an administrator set for someone ("accounts.password.changed", the administrator
+    as actor, the person as record); Django's admin form has already saved it."""
+    audit_record(
+        actor=actor,
+        action="accounts.password.changed",
+        target=user,
+        request=request,
+        detail=_about(user, by_administrator=True),
+    )
+
+
+# Second factors ---------------------------------------------------------------------------------------
+
+
+def second_factor_reset(*, actor, request=None, user: User) -> list[str]:
+    """For someone who lost their phone: remove their authenticator app, security keys and recovery codes
+    and end all their sessions; at their next sign-in, with their password, they enrol a new one. Audited
+    "accounts.mfa.reset". Only an administrator does it, and never for themselves (their recovery codes
+    are for that, or another administrator). Returns the kinds of authenticator removed."""
+    from allauth.mfa.models import Authenticator
+
+    _check(
+        actor=actor,
+        request=request,
+        action="accounts.mfa.reset_refused",
+        user=user,
+        detail={},
+        self_refusal=(
+            "self_reset",
+            _("You cannot reset your own second factor: use a recovery code, or ask another administrator."),
+        ),
+    )
+    with transaction.atomic():
+        authenticators = Authenticator.objects.filter(user_id=user.pk)
+        removed = sorted(authenticators.values_list("type", flat=True))
+        for authenticator in authenticators:  # one by one, so deletion signals fire for each
+            authenticator.delete()
+        user.end_all_sessions()
+        audit_record(
+            actor=actor,
+            action="accounts.mfa.reset",
+            target=user,
+            request=request,
+            detail=_about(user, removed=removed),
+        )
+    return removed
+
+
+def authenticator_app_ensure(*, actor, user: User) -> tuple[str, str]:
+    """The user's authenticator-app (TOTP) secret and its otpauth:// URL, enrolling one (and recovery
+    codes) the way allauth's own activation page does if they have none: for the commands that make
+    accounts (`createadmin`, `demo`), which print them. A new enrolment is audited
+    ("accounts.mfa.enrolled")."""
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        secret = generate_totp_secret()
+        with transaction.atomic():
+            TOTP.activate(user, secret)
+            RecoveryCodes.activate(user)
+            audit_record(
+                actor=actor,
+                action="accounts.mfa.enrolled",
+                target=user,
+                detail=_about(user, type="totp", by_command=True),
+            )
+    else:
+        secret = decrypt(authenticator.data["secret"])
+    return secret, get_adapter().build_totp_url(user, secret)
+
+
+def administrator_create(*, actor, username: str, display_name: str = "") -> User:
+    """A new administrator with no usable password yet (they choose it with `refugiu changepassword`):
+    staff, holding the Administrator role. The caller enrols their second factor."""
+    with transaction.atomic():
+        user = User(username=username, display_name=display_name, is_staff=True)
+        user.set_unusable_password()
+        user.save()
+        audit_record(
+            actor=actor, action="accounts.user.created", target=user, detail=_about(user, by_command=True)
+        )
+        role_grant(actor=actor, user=user, role=Role.ADMINISTRATOR)
+    return user
