@@ -14,6 +14,7 @@ import font_roboto
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+MiB = 1024 * 1024
 DATA_DIR = Path(os.environ.get("REFUGIU_DATA_DIR", "var")).resolve()
 
 
@@ -225,7 +226,7 @@ REFUGIU = {
     # case is listed for anonymisation.
     "HOME_COUNTRY": os.environ.get("REFUGIU_HOME_COUNTRY", "RO"),
     "BREAK_GLASS_MINUTES": int(os.environ.get("REFUGIU_BREAK_GLASS_MINUTES", "60")),
-    "UPLOAD_MAX_BYTES": int(os.environ.get("REFUGIU_UPLOAD_MAX_MB", "10")) * 1024 * 1024,
+    "UPLOAD_MAX_BYTES": int(os.environ.get("REFUGIU_UPLOAD_MAX_MB", "10")) * MiB,
     "RETENTION_YEARS": int(os.environ.get("REFUGIU_RETENTION_YEARS", "5")),
     # A signed-in session with no request for this long is ended.
     "IDLE_TIMEOUT_MINUTES": int(os.environ.get("REFUGIU_IDLE_TIMEOUT_MINUTES", "15")),
@@ -240,4 +241,18 @@ REFUGIU = {
     "REPORT_TIMEOUT_MINUTES": int(os.environ.get("REFUGIU_REPORT_TIMEOUT_MINUTES", "120")),
     # Where this installation is reached from outside: links in e-mails sent without a request.
     "SITE_URL": os.environ.get("REFUGIU_SITE_URL", "http://127.0.0.1:8000"),
+    # What an import may make us read (core.limits), so that a small zip cannot unpack into all the memory
+    # there is: one file (a JSON or NDJSON file; a CSV file of a package, and a zip's member by the size it
+    # declares and by what it unpacks to), a package's files together, one NDJSON line or CSV row, and one
+    # field. A directory of 100,000 services is a 140 MB NDJSON file, or a package of 110 MB whose largest
+    # CSV file is 31 MB and whose largest row is a few kilobytes. Line and field are counted in characters.
+    "IMPORT_MAX_FILE_BYTES": int(os.environ.get("REFUGIU_IMPORT_MAX_FILE_MB", "512")) * MiB,
+    "IMPORT_MAX_PACKAGE_BYTES": int(os.environ.get("REFUGIU_IMPORT_MAX_PACKAGE_MB", "1024")) * MiB,
+    "IMPORT_MAX_RECORD_CHARS": int(os.environ.get("REFUGIU_IMPORT_MAX_RECORD_MB", "16")) * MiB,
+    "IMPORT_MAX_FIELD_CHARS": int(os.environ.get("REFUGIU_IMPORT_MAX_FIELD_KB", "1024")) * 1024,
+    # Any zip we open (an HSDS package, an uploaded DOCX or ODT): how many files it may hold, and how many
+    # times smaller than its content it may be. Real CSV files pack 2-8 fold, a DOCX's XML 10-20 fold, a
+    # zip bomb 1,000 fold.
+    "ZIP_MAX_MEMBERS": int(os.environ.get("REFUGIU_ZIP_MAX_MEMBERS", "1000")),
+    "ZIP_MAX_RATIO": int(os.environ.get("REFUGIU_ZIP_MAX_RATIO", "100")),
 }
