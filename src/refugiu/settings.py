@@ -255,4 +255,23 @@ REFUGIU = {
     # zip bomb 1,000 fold.
     "ZIP_MAX_MEMBERS": int(os.environ.get("REFUGIU_ZIP_MAX_MEMBERS", "1000")),
     "ZIP_MAX_RATIO": int(os.environ.get("REFUGIU_ZIP_MAX_RATIO", "100")),
+    # Files uploaded in the programme admin (core.uploads): event photographs, campaign images and
+    # publications (a report's PDF with its photographs); and an image's pixels, which whoever draws it
+    # (a report's PDF, a browser) must unpack: 64 megapixels is a full-frame camera's largest photograph.
+    "MEDIA_MAX_BYTES": int(os.environ.get("REFUGIU_MEDIA_MAX_MB", "50")) * MiB,
+    "IMAGE_MAX_PIXELS": int(os.environ.get("REFUGIU_IMAGE_MAX_MEGAPIXELS", "64")) * 1_000_000,
 }
+
+# Requests, with Django's own bounds stated so that they are seen: a form's fields at most 2.5 MiB (a
+# JSON body on the API too) and 1,000 of them; at most 100 files (the admin sends an event's every
+# photograph input, even unchanged ones). An upload over 2.5 MiB goes to a temporary file, written only up
+# to the largest size a form accepts (core.uploads). Past these bounds a page answers 400 (templates/400.html)
+# and the API 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * MiB)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * MiB)
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "refugiu.core.uploads.LimitedTemporaryFileUploadHandler",
+]

@@ -28,12 +28,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from refugiu.cases import access
 from refugiu.cases.models import Case, Document
 from refugiu.cases.services import CaseError
+from refugiu.core import uploads
 from refugiu.core.audit import audit_record
 from refugiu.core.crypto import decrypt_bytes, encrypt_bytes
 from refugiu.core.limits import LimitExceeded, ZipLimits, zip_open
@@ -72,7 +72,7 @@ def upload_limit() -> int:
 
 
 def too_big_message():
-    return _("The file is too large: the limit is %(size)s.") % {"size": filesizeformat(upload_limit())}
+    return uploads.too_big_message(upload_limit())
 
 
 def unpacks_too_big_message():
