@@ -32,6 +32,7 @@ class Member:
     says: int | None = None  # the size its headers give; the true one when None
     head: bytes = b""
     tail: bytes = b""
+    flags: int = 0  # 1: encrypted
 
     @property
     def size(self) -> int:
@@ -63,11 +64,11 @@ def zip_write(path: Path, members: list[Member], *, says_count: int | None = Non
         size = member.size if member.says is None else member.says
         name = member.name.encode()
         central += _CENTRAL.pack(
-            b"PK\x01\x02", 20, 20, 0, member.method, 0, 0x21, crc, len(data), size, len(name),
+            b"PK\x01\x02", 20, 20, member.flags, member.method, 0, 0x21, crc, len(data), size, len(name),
             0, 0, 0, 0, 0, len(local),
         ) + name  # fmt: skip
         local += _LOCAL.pack(
-            b"PK\x03\x04", 20, 0, member.method, 0, 0x21, crc, len(data), size, len(name), 0
+            b"PK\x03\x04", 20, member.flags, member.method, 0, 0x21, crc, len(data), size, len(name), 0
         ) + name + data  # fmt: skip
     count = len(members) if says_count is None else says_count
     end = bytearray()

@@ -182,6 +182,11 @@ def test_what_only_a_bomb_is_is_refused_for_its_ratio_or_at_its_first_line(tmp_p
     assert peak < PEAK_BOUND_MB
 
 
+def test_a_member_zipfile_cannot_read_is_refused_with_its_reason(tmp_path):
+    package = zip_write(tmp_path / "package.zip", [Member("services.csv", services_csv(b"x"), flags=1)])
+    assert refused(package).startswith("services.csv: cannot be read (File <ZipInfo filename='services.csv'")
+
+
 def test_a_field_over_the_field_limit_is_named(tmp_path, settings):
     limited(settings, IMPORT_MAX_FIELD_CHARS=1024)
     folder = tmp_path / "folder"

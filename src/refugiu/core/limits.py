@@ -8,7 +8,7 @@ A file of a megabyte can unpack to gigabytes (a zip bomb), and a zip's headers c
   anything is unpacked;
 - what is unpacked is counted as it comes, in chunks (`bounded_stream`), and reading stops at the first
   byte over a limit, whatever the headers said;
-- text is read a line at a time with a bound on the line (`bounded_lines`), never as a whole.
+- text is read a line at a time with a bound on the line and the record (`BoundedLines`), never whole.
 Nothing here holds more than a chunk, or one bounded line, of a file in memory.
 
 The limits are settings (`REFUGIU["IMPORT_…"]`, `REFUGIU["ZIP_…"]`, from the environment: README). A
@@ -148,8 +148,8 @@ class TextTooLong(LimitExceeded):
     """A line, a row or a field over its limit: about a place in a file, not about the whole file."""
 
 
-def record_too_long() -> TextTooLong:
-    return _text_too_long(record_limit(), "line", "REFUGIU_IMPORT_MAX_RECORD_MB")
+def record_too_long(limit: int | None = None) -> TextTooLong:
+    return _text_too_long(limit or record_limit(), "line", "REFUGIU_IMPORT_MAX_RECORD_MB")
 
 
 def field_too_long() -> TextTooLong:
@@ -292,7 +292,7 @@ class BoundedLines:
             raise StopIteration
         self.used += len(line)
         if self.used > self.limit:
-            raise record_too_long()
+            raise record_too_long(self.limit)
         return line
 
     def record_done(self) -> None:

@@ -140,7 +140,10 @@ class _Zip:
         member = self.prefix + name
         if member not in self.names:
             return None
-        return zip_member_stream(self.archive, self.archive.getinfo(member), self.budget)
+        try:
+            return zip_member_stream(self.archive, self.archive.getinfo(member), self.budget)
+        except (NotImplementedError, RuntimeError) as exc:  # an encrypted member, an unknown compression
+            raise PackageError(name, f"cannot be read ({exc})") from None
 
 
 def tabular_package_read(*, path: Path) -> TabularPackage:
