@@ -6,16 +6,20 @@
 
 One NinjaAPI, so both share the document, the renderer and the answers to bad input: a parameter or body
 that does not validate answers 400 naming the field; text no database can store (a NUL character, a lone
-surrogate) answers 422 the same way, whatever the field and the engine; and a refused case operation
+surrogate) answers 422 the same way, whatever the field and the engine; a refused case operation
 (`CaseError`) answers 400 with its `code`, or 409 when the record changed since the client read it (code
-"stale"). No documentation page: it would load scripts from another host.
+"stale"); a body past DATA_UPLOAD_MAX_MEMORY_SIZE answers 413 (code "too_large").
+No documentation page: it would load scripts from another host.
 """
 
 import json
 from typing import Any
 
 import orjson
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -185,6 +189,13 @@ def _case_refused(request: HttpRequest, exc: CaseError) -> HttpResponse:
         )
         return api.create_response(request, {"detail": message, "code": exc.code}, status=409)
     return api.create_response(request, {"detail": str(exc.message), "code": exc.code}, status=400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    message = _("The request is too large: the limit is %(size)s.") % {"size": limit}
+    return api.create_response(request, {"detail": message, "code": "too_large"}, status=413)
 
 
 api.add_router("/hsds", hsds_router)

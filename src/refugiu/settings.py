@@ -14,6 +14,7 @@ import font_roboto
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+MiB = 1024 * 1024
 DATA_DIR = Path(os.environ.get("REFUGIU_DATA_DIR", "var")).resolve()
 
 
@@ -287,7 +288,7 @@ REFUGIU = {
     "BREAK_GLASS_MINUTES": int(os.environ.get("REFUGIU_BREAK_GLASS_MINUTES", "60")),
     # Off: a coordinator breaks the glass only for a case of a department they coordinate. On: for any case.
     "BREAK_GLASS_ACROSS_DEPARTMENTS": _env_bool("REFUGIU_BREAK_GLASS_ACROSS_DEPARTMENTS"),
-    "UPLOAD_MAX_BYTES": int(os.environ.get("REFUGIU_UPLOAD_MAX_MB", "10")) * 1024 * 1024,
+    "UPLOAD_MAX_BYTES": int(os.environ.get("REFUGIU_UPLOAD_MAX_MB", "10")) * MiB,
     "RETENTION_YEARS": int(os.environ.get("REFUGIU_RETENTION_YEARS", "5")),
     # The longest a personal API token lasts (and the lifetime offered first), in days.
     "API_TOKEN_DAYS": max(1, int(os.environ.get("REFUGIU_API_TOKEN_DAYS", "30"))),
@@ -304,4 +305,37 @@ REFUGIU = {
     "REPORT_TIMEOUT_MINUTES": int(os.environ.get("REFUGIU_REPORT_TIMEOUT_MINUTES", "120")),
     # Where this installation is reached from outside: links in e-mails sent without a request.
     "SITE_URL": os.environ.get("REFUGIU_SITE_URL", "http://127.0.0.1:8000"),
+    # What an import may make us read (core.limits), so that a small zip cannot unpack into all the memory
+    # there is: one file (a JSON or NDJSON file; a CSV file of a package, and a zip's member by the size it
+    # declares and by what it unpacks to), a package's files together, one NDJSON line or CSV row, and one
+    # field. A directory of 100,000 services is a 140 MB NDJSON file, or a package of 110 MB whose largest
+    # CSV file is 31 MB and whose largest row is a few kilobytes. Line and field are counted in characters.
+    "IMPORT_MAX_FILE_BYTES": int(os.environ.get("REFUGIU_IMPORT_MAX_FILE_MB", "512")) * MiB,
+    "IMPORT_MAX_PACKAGE_BYTES": int(os.environ.get("REFUGIU_IMPORT_MAX_PACKAGE_MB", "1024")) * MiB,
+    "IMPORT_MAX_RECORD_CHARS": int(os.environ.get("REFUGIU_IMPORT_MAX_RECORD_MB", "16")) * MiB,
+    "IMPORT_MAX_FIELD_CHARS": int(os.environ.get("REFUGIU_IMPORT_MAX_FIELD_KB", "1024")) * 1024,
+    # Any zip we open (an HSDS package, an uploaded DOCX or ODT): how many files it may hold, and how many
+    # times smaller than its content it may be. Real CSV files pack 2-8 fold, a DOCX's XML 10-20 fold, a
+    # zip bomb 1,000 fold.
+    "ZIP_MAX_MEMBERS": int(os.environ.get("REFUGIU_ZIP_MAX_MEMBERS", "1000")),
+    "ZIP_MAX_RATIO": int(os.environ.get("REFUGIU_ZIP_MAX_RATIO", "100")),
+    # Files uploaded in the programme admin (core.uploads): event photographs, campaign images and
+    # publications (a report's PDF with its photographs); and an image's pixels, which whoever draws it
+    # (a report's PDF, a browser) must unpack: 64 megapixels is a full-frame camera's largest photograph.
+    "MEDIA_MAX_BYTES": int(os.environ.get("REFUGIU_MEDIA_MAX_MB", "50")) * MiB,
+    "IMAGE_MAX_PIXELS": int(os.environ.get("REFUGIU_IMAGE_MAX_MEGAPIXELS", "64")) * 1_000_000,
 }
+
+# Requests, with Django's own bounds stated so that they are seen: a form's fields at most 2.5 MiB (a
+# JSON body on the API too) and 1,000 of them; at most 100 files (the admin sends an event's every
+# photograph input, even unchanged ones). An upload over 2.5 MiB goes to a temporary file, written only up
+# to the largest size a form accepts (core.uploads). Past these bounds a page answers 400 (templates/400.html)
+# and the API 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * MiB)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * MiB)
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "refugiu.core.uploads.LimitedTemporaryFileUploadHandler",
+]

@@ -772,6 +772,18 @@ def test_the_identity_has_its_own_audited_endpoint(lawyer, world):
     assert entry.case_id == case.pk and entry.beneficiary_id == case.beneficiary_id
 
 
+def test_a_body_past_the_request_limit_answers_413_and_says_why(lawyer, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = lawyer.post("/beneficiaries/search", {"names": "Fake " * 300})
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "The request is too large: the limit is 1.0\xa0KB.",
+        "code": "too_large",
+    }
+    assert audited(lawyer.user, "cases.beneficiary.searched") == 0
+    assert lawyer.post("/beneficiaries/search", {"names": "Fake"}).status_code == 200
+
+
 # --- my work --------------------------------------------------------------------------------------------
 
 

@@ -14,9 +14,11 @@ from refugiu.cases.documents import document_kind, document_path, document_store
 from refugiu.cases.models import Case, Document
 from refugiu.cases.services import CaseError
 from refugiu.core.crypto import decrypt_bytes
+from refugiu.core.limits import LimitExceeded
 from refugiu.core.models import AuditEntry
 from tests.accounts.mfa import force_login_with_mfa
 from tests.cases.factories import DepartmentFactory, case_new, caseworker, coordinator
+from tests.zipbombs import STORED, Member, gigabyte_of, zip_write
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +162,38 @@ def test_too_big_is_refused_with_a_clear_message(client, world, settings):
     with pytest.raises(CaseError) as error:
         document_store(user=world["lawyer"], case=world["case"], title="t", data=PDF + b"%" * 4096)
     assert error.value.code == "too_big"
+
+
+ODT_MIMETYPE = Member("mimetype", b"application/vnd.oasis.opendocument.text", method=STORED)
+
+
+@pytest.mark.parametrize(
+    ("name", "members"),
+    [
+        ("letter.docx", [gigabyte_of(b" ", name="word/document.xml")]),
+        ("letter.odt", [ODT_MIMETYPE, gigabyte_of(b" ", name="content.xml")]),
+        # 100,000 empty members in under 10 MB, past the limit of 1,000.
+        (
+            "letter.docx",
+            [Member("word/document.xml", b"<w:document/>")]
+            + [Member(f"{i}", method=STORED) for i in range(100_000)],
+        ),
+    ],
+    ids=["docx-of-1-GiB", "odt-of-1-GiB", "docx-of-100000-files"],
+)
+def test_a_zip_bomb_dressed_as_a_document_is_refused(client, world, tmp_path, name, members):
+    data = zip_write(tmp_path / name, members).read_bytes()
+    assert len(data) < 10 * 1024 * 1024  # within the upload limit: only the zip limits stop it
+    with pytest.raises(LimitExceeded):
+        document_kind(data)
+    force_login_with_mfa(client, world["lawyer"])
+    response = _upload(client, world["case"], name, data, content_type="application/octet-stream")
+    assert response.status_code == 200
+    assert (
+        "This document cannot be uploaded: unpacked, it would be far larger than its file, or it holds too "
+        "many parts." in response.content.decode()
+    )
+    assert not Document.objects.exists()
 
 
 def test_only_people_who_can_edit_upload(client, world):

@@ -9,6 +9,10 @@
   fetched the case through `access.case_get`.
 - An upload is held in memory up to the size limit (`BoundedUploadHandler`), so a plaintext copy never
   lands in a temporary file, and reading stops as soon as the limit is passed.
+- A DOCX or ODT is a zip: it is opened within the zip limits of `core.limits` (members counted before
+  zipfile reads its directory, declared sizes and compression ratio checked), so a zip bomb dressed as a
+  document is refused, not stored for a caseworker's word processor to unpack. Its members are never
+  unpacked here: only their names are read (a macro project gives itself away by its name).
 """
 
 import io
@@ -24,14 +28,15 @@ from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from refugiu.cases import access
 from refugiu.cases.models import Case, Document
 from refugiu.cases.services import CaseError
+from refugiu.core import uploads
 from refugiu.core.audit import audit_record
 from refugiu.core.crypto import decrypt_bytes, encrypt_bytes
+from refugiu.core.limits import LimitExceeded, ZipLimits, zip_open
 
 TEXT_TYPE = "text/plain; charset=utf-8"
 
@@ -67,16 +72,26 @@ def upload_limit() -> int:
 
 
 def too_big_message():
-    return _("The file is too large: the limit is %(size)s.") % {"size": filesizeformat(upload_limit())}
+    return uploads.too_big_message(upload_limit())
+
+
+def unpacks_too_big_message():
+    return _(
+        "This document cannot be uploaded: unpacked, it would be far larger than its file, or it holds "
+        "too many parts."
+    )
 
 
 def document_kind(data: bytes) -> Kind | None:
-    """The allowed kind `data` is, judged from its content; None when it is not one we accept."""
+    """The allowed kind `data` is, judged from its content (`filetype` reads its first 8 KiB); None when it
+    is not one we accept. LimitExceeded for a DOCX or ODT past the zip limits."""
     guessed = filetype.guess(data)
     if guessed is not None:
         kind = ALLOWED.get(guessed.extension)
-        if kind is not None and kind.extension == "docx" and _has_macros(data):
-            return None
+        if kind is not None and kind.extension in ("docx", "odt"):
+            names = _zip_names(data)
+            if names is None or (kind.extension == "docx" and _has_macros(names)):
+                return None
         return kind
     try:
         text = data.decode("utf-8")
@@ -88,13 +103,19 @@ def document_kind(data: bytes) -> Kind | None:
     return TEXT
 
 
-def _has_macros(data: bytes) -> bool:
-    # A .docm is a .docx with a VBA project inside; macros are the classic way in through an office file.
+def _zip_names(data: bytes) -> list[str] | None:
+    """The names of the files in a zipped document within the zip limits (LimitExceeded past them);
+    None when it is no readable zip."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return any(name.lower().endswith("vbaproject.bin") for name in archive.namelist())
+        with zip_open(io.BytesIO(data), ZipLimits.from_settings()) as archive:
+            return archive.namelist()
     except zipfile.BadZipFile:
-        return True
+        return None
+
+
+def _has_macros(names: list[str]) -> bool:
+    # A .docm is a .docx with a VBA project inside; macros are the classic way in through an office file.
+    return any(name.lower().endswith("vbaproject.bin") for name in names)
 
 
 def storage_dir() -> Path:
@@ -151,7 +172,10 @@ def document_store(
         raise CaseError("too_big", too_big_message())
     if not data:
         raise CaseError("empty", _("The file is empty."))
-    kind = document_kind(data)
+    try:
+        kind = document_kind(data)
+    except LimitExceeded:
+        raise CaseError("too_big", unpacks_too_big_message()) from None
     if kind is None:
         raise CaseError(
             "type_refused",

@@ -6,4 +6,10 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from django.conf import settings
+        from PIL import Image
+
         from refugiu.core import lookups  # noqa: F401  (registers the `__any` lookup)
+
+        # Pillow's decompression-bomb limit, for every image it opens here (see core.uploads).
+        Image.MAX_IMAGE_PIXELS = settings.REFUGIU["IMAGE_MAX_PIXELS"]

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
+from refugiu.core.uploads import LimitedFileField, LimitedImageField
 from refugiu.programmes.vocabularies import (
     DatePrecision,
     DeliverableKind,
@@ -506,7 +507,7 @@ class EventPhoto(models.Model):
     """
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("image"), upload_to="events/")
+    image = LimitedImageField(_("image"), upload_to="events/")
     caption = models.CharField(
         _("caption"),
         max_length=300,
@@ -581,7 +582,7 @@ class Publication(models.Model):
     languages = models.JSONField(_("languages"), default=list, blank=True, help_text=_("Language codes"))
     summary = models.TextField(_("summary"), blank=True)
     link = models.URLField(_("link"), blank=True)
-    file = models.FileField(_("file"), upload_to="publications/", blank=True)
+    file = LimitedFileField(_("file"), upload_to="publications/", blank=True)
     is_published = models.BooleanField(_("published"), default=True)
 
     class Meta:
@@ -640,7 +641,7 @@ class CampaignMessage(models.Model):
     )
     text = models.TextField(_("text"))
     link = models.URLField(_("link"), blank=True)
-    image = models.ImageField(_("image"), upload_to="campaigns/", blank=True)
+    image = LimitedImageField(_("image"), upload_to="campaigns/", blank=True)
     image_description = models.CharField(
         _("image description"),
         max_length=300,

@@ -51,6 +51,7 @@ from django.utils import timezone
 from refugiu.core import fastjson
 from refugiu.core.batching import in_batches
 from refugiu.core.bulk import any_of, gc_paused, ids_per_query, rows_insert
+from refugiu.core.limits import file_limit, file_too_big, record_limit, record_too_long
 from refugiu.directory import models as d
 from refugiu.directory.hsds.records import (
     ENTITIES,
@@ -143,13 +144,32 @@ def _json_load(text: str, where: str) -> Any:
     def refuse(constant: str):
         raise HsdsImportError(where, "", f"is not JSON ({constant} is not a JSON value)")
 
-    return fastjson.loads(text, parse_constant=refuse)
+    try:
+        return fastjson.loads(text, parse_constant=refuse)
+    except RecursionError:
+        raise HsdsImportError(where, "", "is nested too deeply to be HSDS") from None
+
+
+def _file_read(path: Path) -> bytes:
+    """The bytes of a file an import reads whole, refused (HsdsImportError) past the limit for one file,
+    before it is read when its size says so, or as soon as it has given more."""
+    if not path.is_file():
+        raise HsdsImportError(path.name, "", "is not a file")
+    limit = file_limit()
+    size = path.stat().st_size
+    if size <= limit:
+        with path.open("rb") as handle:
+            content = handle.read(limit + 1)
+        if len(content) <= limit:
+            return content
+        size = len(content)  # it grew while being read
+    raise HsdsImportError(path.name, "", str(file_too_big(size)))
 
 
 def _json_records(path: Path) -> list[tuple[str, Any]]:
     """(position, record) of a JSON or NDJSON file, or HsdsImportError naming what is wrong with it."""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = _file_read(path).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise HsdsImportError(path.name, "", "is not UTF-8 text") from None
     if not text.strip():
@@ -179,7 +199,10 @@ def _json_records(path: Path) -> list[tuple[str, Any]]:
 
 
 def _ndjson_records(name: str, text: str) -> Iterator[tuple[str, Any]]:
+    longest = record_limit()
     for number, line in enumerate(text.splitlines(), 1):
+        if len(line) > longest:
+            raise HsdsImportError(f"{name} line {number}", "", str(record_too_long()))
         if not line.strip():
             continue
         try:
@@ -202,7 +225,10 @@ def hsds_import_path(path: Path, *, reindex: bool = True) -> ImportSummary:
                 raise HsdsImportError(exc.where, exc.field, exc.reason) from exc
         else:
             for position, record in _json_records(path):
-                collector.top_level(record, position=position)
+                try:
+                    collector.top_level(record, position=position)
+                except RecursionError:
+                    raise HsdsImportError(path.name, "", "is nested too deeply to be HSDS") from None
         return _write(collector, reindex=reindex)
 
 

@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
+from refugiu.core.limits import field_limit, field_too_long
 from refugiu.directory import models as d
 
 MAX_WARNINGS = 50
@@ -331,6 +332,17 @@ def _translations(label: Any, column: Column, value: Any, *, from_text: bool) ->
     return value
 
 
+def _too_long(value: Any, limit: int) -> bool:
+    """A string longer than `limit` characters, or one inside this list or object (its keys too)."""
+    if value.__class__ is str:
+        return len(value) > limit
+    if isinstance(value, dict):
+        return any(len(key) > limit or _too_long(item, limit) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_too_long(item, limit) for item in value)
+    return False
+
+
 # --- rows -----------------------------------------------------------------------------------------------
 
 
@@ -389,6 +401,7 @@ class ImportRows:
         self.rows: dict[str, dict[Id, Row]] = {name: {} for name in ENTITIES}
         self.warnings: list[str] = []
         self.warnings_left_out = 0
+        self.longest_field = field_limit()
 
     def warn(self, message: str) -> None:
         if len(self.warnings) < MAX_WARNINGS:
@@ -436,11 +449,13 @@ class ImportRows:
             how, spec = keys.get(key, _EXTRA)
             if how == "extra" or (from_text and how in ("children", "nested")):
                 if not (from_text and value == ""):  # an empty cell is no value
+                    self._check_length(row, key, value)
                     row.extra[key] = value
             elif how in ("value", "link"):
                 if value is None or (value.__class__ is str and not value.strip()):
                     continue
                 if how == "value":
+                    self._check_length(row, key, value)
                     row.values[key] = _coerce(row, spec, value, from_text=from_text)
                 else:
                     row.links[key] = _uuid(row, key, value)
@@ -464,6 +479,11 @@ class ImportRows:
         else:
             known.merge(row)
         return record_id
+
+    def _check_length(self, row: Row, key: str, value: Any) -> None:
+        """No text of a field (a string, or one inside a list or an object) past the field limit."""
+        if _too_long(value, self.longest_field):
+            raise HsdsImportError(row.label, key, str(field_too_long()))
 
     def _children(self, entity: Entity, row: Row, key: str, value: Any) -> None:
         if value is None:

@@ -10,17 +10,39 @@ is not JSON (a symbolic link checked out as a text file, as in the HSDS reposito
 standard HSDS file names are read instead and the summary says so. Resource paths are looked up inside
 the package only: an absolute path, "..", or a URL is refused, so a package cannot make us read anything
 else on the machine.
+
+Nor can it make us read more than the limits allow (`core.limits`): a zip's members are counted and their
+declared sizes checked before anything is unpacked; every file is then read as a stream, unpacked and
+counted in chunks, and parsed a bounded row at a time, so that a zip bomb is refused at the first byte
+over a limit with no more than a chunk and a row of it in memory.
 """
 
 import csv
 import io
 import json
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 from uuid import UUID
+
+from refugiu.core.limits import (
+    BoundedLines,
+    Budget,
+    LimitExceeded,
+    TextTooLong,
+    ZipLimits,
+    bounded_stream,
+    field_limit,
+    field_too_long,
+    record_limit,
+    zip_member_stream,
+    zip_open,
+)
 
 if TYPE_CHECKING:
     from refugiu.directory.hsds.records import ImportRows, Row
@@ -90,21 +112,23 @@ class TabularPackage:
 
 
 class _Folder:
-    def __init__(self, root: Path):
-        self.root = root.resolve()
+    def __init__(self, root: Path, budget: Budget):
+        self.root, self.budget = root.resolve(), budget
 
-    def read(self, name: str) -> bytes | None:
+    def open(self, name: str) -> BinaryIO | None:
         path = (self.root / name).resolve()
         if not path.is_relative_to(self.root) or not path.is_file():
             return None
-        return path.read_bytes()
+        if path.stat().st_size > self.budget.limits.member_bytes:
+            raise self.budget.limits.too_big()
+        return bounded_stream(path.open("rb"), self.budget)
 
 
 class _Zip:
     """A zip's members, read in place (never extracted); the package may sit in one top-level folder."""
 
-    def __init__(self, archive: zipfile.ZipFile):
-        self.archive = archive
+    def __init__(self, archive: zipfile.ZipFile, budget: Budget):
+        self.archive, self.budget = archive, budget
         names = [n for n in archive.namelist() if not n.endswith("/")]
         descriptors = sorted((n for n in names if PurePosixPath(n).name == DESCRIPTOR), key=len)
         self.prefix = str(PurePosixPath(descriptors[0]).parent) + "/" if descriptors else ""
@@ -112,18 +136,26 @@ class _Zip:
             self.prefix = ""
         self.names = set(names)
 
-    def read(self, name: str) -> bytes | None:
+    def open(self, name: str) -> BinaryIO | None:
         member = self.prefix + name
-        return self.archive.read(member) if member in self.names else None
+        if member not in self.names:
+            return None
+        try:
+            return zip_member_stream(self.archive, self.archive.getinfo(member), self.budget)
+        except (NotImplementedError, RuntimeError) as exc:  # an encrypted member, an unknown compression
+            raise PackageError(name, f"cannot be read ({exc})") from None
 
 
 def tabular_package_read(*, path: Path) -> TabularPackage:
     """Every HSDS table of the package at `path` (a folder or a .zip), as rows of cells by column."""
+    limits = ZipLimits.from_settings()
     if path.is_dir():
-        return _read(_Folder(path))
+        return _read(_Folder(path, Budget(limits)))
     try:
-        with zipfile.ZipFile(path) as archive:
-            return _read(_Zip(archive))
+        with path.open("rb") as file, zip_open(file, limits) as archive:
+            return _read(_Zip(archive, Budget(limits)))
+    except LimitExceeded as exc:
+        raise PackageError(exc.member or path.name, str(exc)) from None
     except zipfile.BadZipFile as exc:
         raise PackageError(path.name, "not a readable zip file") from exc
 
@@ -132,12 +164,16 @@ def _read(source: _Folder | _Zip) -> TabularPackage:
     package = TabularPackage()
     paths = _resource_paths(source, package.warnings)
     for name, file in paths.items():
-        content = source.read(file)
-        if content is None:
-            if paths is not STANDARD_PATHS:
-                raise PackageError(file, f"named in {DESCRIPTOR} (resource {name!r}) but not in the package")
-            continue
-        package.tables[name] = Table(name=name, file=file, rows=_csv_rows(file, content))
+        with _reading(file):
+            stream = source.open(file)
+            if stream is None:
+                if paths is not STANDARD_PATHS:
+                    raise PackageError(
+                        file, f"named in {DESCRIPTOR} (resource {name!r}) but not in the package"
+                    )
+                continue
+            with stream:
+                package.tables[name] = Table(name=name, file=file, rows=_csv_rows(file, stream))
     if not package.tables:
         raise PackageError(
             DESCRIPTOR, "the package holds none of the HSDS tables (organizations.csv, services.csv, …)"
@@ -145,11 +181,29 @@ def _read(source: _Folder | _Zip) -> TabularPackage:
     return package
 
 
+@contextmanager
+def _reading(file: str) -> Iterator[None]:
+    """While `file` is read: a limit it passes, or damage found in it, is a PackageError naming it."""
+    try:
+        yield
+    except LimitExceeded as exc:
+        raise PackageError(file, str(exc)) from None
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        # zipfile gives no more of a member than its header says, then checks its CRC: a header that
+        # understates what follows ends here.
+        raise PackageError(file, f"is damaged, or not what its zip header says ({exc})") from None
+
+
 def _resource_paths(source: _Folder | _Zip, warnings: list[str]) -> dict[str, str]:
-    raw = source.read(DESCRIPTOR)
-    if raw is None:
-        warnings.append(f"no {DESCRIPTOR}: read the standard HSDS file names")
-        return STANDARD_PATHS
+    with _reading(DESCRIPTOR):
+        stream = source.open(DESCRIPTOR)
+        if stream is None:
+            warnings.append(f"no {DESCRIPTOR}: read the standard HSDS file names")
+            return STANDARD_PATHS
+        with stream:
+            raw = stream.read(record_limit() + 1)  # a description of files, not data: one record's worth
+    if len(raw) > record_limit():
+        raise PackageError(DESCRIPTOR, f"is longer than the limit of {record_limit():,} bytes")
     try:
         descriptor = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -185,23 +239,39 @@ def _is_safe_relative(file: str) -> bool:
     )
 
 
-def _csv_rows(file: str, content: bytes) -> list[tuple[int, dict[str, str]]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PackageError(file, "is not UTF-8 text") from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _csv_rows(file: str, stream: BinaryIO) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file, read a row at a time: no row may be longer than the record limit, no cell
+    longer than the field limit (`core.limits`)."""
+    longest_field, longest_row = field_limit(), record_limit()
+    # The csv module's own bound on a field is process-wide: it is raised to our bound on a row, which
+    # every field is within, and never lowered (nothing else here reads CSV; see core.limits).
+    if csv.field_size_limit() < longest_row:
+        csv.field_size_limit(longest_row)
+    lines = BoundedLines(io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""), limit=longest_row)
+    reader = csv.reader(lines)
+    done = 0  # rows read, the header first: a row over a limit is row done + 1
     try:
         header = [column.strip() for column in next(reader, [])]
+        done = 1
+        lines.record_done()
         if len(set(header)) != len(header):
             raise PackageError(file, "has the same column twice in its header")
         rows = []
-        for number, cells in enumerate(reader, 2):
+        for cells in reader:
+            lines.record_done()
+            done += 1
             if not any(cells):
                 continue
             if len(cells) != len(header):
-                raise PackageError(file, f"row {number} has {len(cells)} cells, the header has {len(header)}")
-            rows.append((number, dict(zip(header, cells, strict=True))))
+                raise PackageError(file, f"row {done} has {len(cells)} cells, the header has {len(header)}")
+            if max(map(len, cells)) > longest_field:
+                column = next(c for c, cell in zip(header, cells, strict=True) if len(cell) > longest_field)
+                raise PackageError(f"{file} row {done}", str(field_too_long()), column)
+            rows.append((done, dict(zip(header, cells, strict=True))))
+    except TextTooLong as exc:
+        raise PackageError(f"{file} row {done + 1}", str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise PackageError(file, "is not UTF-8 text") from exc
     except csv.Error as exc:
         raise PackageError(file, f"is not valid CSV ({exc})") from exc
     return rows
