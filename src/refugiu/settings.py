@@ -288,6 +288,9 @@ REFUGIU = {
     "BREAK_GLASS_MINUTES": int(os.environ.get("REFUGIU_BREAK_GLASS_MINUTES", "60")),
     # Off: a coordinator breaks the glass only for a case of a department they coordinate. On: for any case.
     "BREAK_GLASS_ACROSS_DEPARTMENTS": _env_bool("REFUGIU_BREAK_GLASS_ACROSS_DEPARTMENTS"),
+    # How many reverse proxies in front of the application append to X-Forwarded-For (core.addresses): 0
+    # when clients reach `refugiu serve` directly; 1 behind one nginx.
+    "TRUSTED_PROXIES": int(os.environ.get("REFUGIU_TRUSTED_PROXIES", "0")),
     "UPLOAD_MAX_BYTES": int(os.environ.get("REFUGIU_UPLOAD_MAX_MB", "10")) * MiB,
     "RETENTION_YEARS": int(os.environ.get("REFUGIU_RETENTION_YEARS", "5")),
     # The longest a personal API token lasts (and the lifetime offered first), in days.

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils.crypto import salted_hmac
 
 from refugiu.accounts.roles import ROLES_NEEDING_SECOND_FACTOR
+from refugiu.core.addresses import request_address
 
 # Paths under /api/ answer in JSON; the HSDS directory API is public and never needs a signed-in person.
 API_PREFIX = "/api/"
@@ -59,15 +60,14 @@ def client_address(request) -> str:
     """The address a request came from, as every limit counts it (allauth's sign-in limits too, through
     the account adapter's get_client_ip). This is the one place that decides it.
 
-    REMOTE_ADDR only: X-Forwarded-For and the like are written by the client, who could then pick a new
-    address for every try. Behind a reverse proxy REMOTE_ADDR is the proxy's; a setting that trusts the
-    proxy's header belongs here and nowhere else. An IPv6 address is cut to its network
-    (ALLAUTH_RATE_LIMIT_IPV6_PREFIX, /64), since one connection is given a whole network to pick from.
-    Empty when the server does not know (a Unix socket): all such requests then share one count.
+    The address is core.addresses.request_address's (REMOTE_ADDR, or behind trusted proxies the address
+    they saw). An IPv6 address is cut to its network (ALLAUTH_RATE_LIMIT_IPV6_PREFIX, /64), since one
+    connection is given a whole network to pick from. Empty when the server does not know (a Unix
+    socket): all such requests then share one count.
     """
     from allauth.core.internal.ratelimit import truncate_ip
 
-    return truncate_ip(request.META.get("REMOTE_ADDR") or "")
+    return truncate_ip(request_address(request))
 
 
 def client_address_hash(address: str) -> str:

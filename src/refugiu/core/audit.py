@@ -14,12 +14,15 @@ and every refused access to a record that exists (`refused_access_record`, "<app
 from django.db import models
 from django.db.models import Q
 
+from refugiu.core.addresses import request_address
 from refugiu.core.models import AuditEntry
 
 
 def client_address(request) -> str | None:
-    # REMOTE_ADDR only: a client can forge X-Forwarded-For.
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    # The address every limit counts by too (core.addresses): REMOTE_ADDR unless behind trusted proxies.
+    if request is None:
+        return None
+    return request_address(request) or None
 
 
 def audit_record(
