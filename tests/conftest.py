@@ -14,6 +14,16 @@ needs_seed_report = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, made fresh, then checked against the keys as a real first start does: that
+    writes the encryption check value (core.startup)."""
+    from refugiu.core.startup import start_check
+
+    with django_db_blocker.unblock():
+        start_check(make_key=True)
+
+
 def pytest_configure(config):
     from refugiu.core.i18n import compile_catalogues
 

@@ -76,9 +76,11 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_countries",
+    # Before django_tasks_db: its `db_worker` command is replaced by ours, which checks the keys first (Django
+    # takes a command from the first app in this list that has one).
+    "refugiu.core",
     "django_tasks",  # Django's task API (the backport of django.tasks, built in from Django 6.0)
     "django_tasks_db",  # its database backend: the queue lives in our own database
-    "refugiu.core",
     "refugiu.accounts",
     "refugiu.organisation",
     "refugiu.directory",

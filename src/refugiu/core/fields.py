@@ -40,3 +40,18 @@ class EncryptedTextField(models.TextField):
         if self.db_index or self.unique:
             errors.append(checks.Error("an encrypted field cannot be indexed", obj=self))
         return errors
+
+
+def encrypted_columns() -> list[tuple]:
+    """(model, [fields]) for every concrete model with encrypted fields: what rotate_keys re-encrypts and
+    where the start check looks for data already encrypted."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        if fields:
+            found.append((model, fields))
+    return found

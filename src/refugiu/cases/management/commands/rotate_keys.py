@@ -18,15 +18,15 @@ with the old key.
 import os
 
 from cryptography.fernet import Fernet
-from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 
 from refugiu.cases.documents import file_replace, storage_dir
 from refugiu.cases.models import BeneficiaryIdentity, Document
 from refugiu.cases.services import identity_tokens_refresh
 from refugiu.core import crypto
-from refugiu.core.fields import EncryptedTextField
+from refugiu.core.fields import encrypted_columns
+from refugiu.core.startup import StartCheckedCommand
 
 ENV_INSTRUCTIONS = f"""The keys come from {crypto.ENV_VAR}; this command cannot change it. To rotate:
   1. generate a key:
@@ -34,18 +34,6 @@ ENV_INSTRUCTIONS = f"""The keys come from {crypto.ENV_VAR}; this command cannot 
   2. put it FIRST in {crypto.ENV_VAR} (comma-separated, the old key after it) and restart the application;
   3. run:  refugiu rotate_keys --reencrypt-only
   4. remove the old key from {crypto.ENV_VAR} and restart again."""
-
-
-def encrypted_columns() -> list[tuple]:
-    """(model, [fields]) for every concrete model with encrypted fields."""
-    found = []
-    for model in apps.get_models():
-        if model._meta.proxy or not model._meta.managed:
-            continue
-        fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
-        if fields:
-            found.append((model, fields))
-    return found
 
 
 def reencrypt_model(model, fields, *, batch_size: int) -> int:
@@ -114,7 +102,7 @@ def refresh_tokens(*, batch_size: int) -> int:
         last = batch[-1].pk
 
 
-class Command(BaseCommand):
+class Command(StartCheckedCommand):
     help = (
         "Generate a new encryption key and re-encrypt every encrypted value, document and search token "
         "under it. Stop the application first."
