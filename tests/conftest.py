@@ -24,6 +24,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
         start_check(make_key=True)
 
 
+@pytest.fixture
+def own_keys(settings, tmp_path, monkeypatch):
+    """A data folder and key file of this test's own, so rotating keys touches nothing else: made, with the
+    check value, by the start check of what is then an empty installation."""
+    from refugiu.core import crypto
+    from refugiu.core.models import EncryptionCheck
+    from refugiu.core.startup import start_check
+
+    monkeypatch.delenv(crypto.ENV_VAR, raising=False)
+    settings.DATA_DIR = tmp_path
+    EncryptionCheck.objects.all().delete()
+    start_check(make_key=True)
+    yield tmp_path
+    crypto.keys_reset()
+
+
 def pytest_configure(config):
     from refugiu.core.i18n import compile_catalogues
 

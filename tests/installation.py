@@ -82,7 +82,7 @@ class Installation:
             return database.execute(statement).fetchall()
 
 
-def _postgres_url(name: str) -> str:
+def postgres_url(name: str) -> str:
     d = connection.settings_dict
     user = urllib.parse.quote(d["USER"] or "")
     password = f":{urllib.parse.quote(d['PASSWORD'])}" if d["PASSWORD"] else ""
@@ -100,12 +100,12 @@ def installation(data_dir: Path, *, suffix: str):
     from psycopg import sql
 
     name = f"{connection.settings_dict['NAME']}_{suffix}"
-    admin_url = _postgres_url("postgres")
+    admin_url = postgres_url("postgres")
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        yield Installation(data_dir=data_dir, database_url=_postgres_url(name))
+        yield Installation(data_dir=data_dir, database_url=postgres_url(name))
     finally:
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -151,6 +151,8 @@ ACCOUNT_SESSION_REMEMBER = False
 # address (the adapter adds a hash of the address to the key): a guesser elsewhere cannot lock anyone out.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Authenticator-app secrets and recovery-code seeds are kept encrypted with the application key.
+MFA_ADAPTER = "refugiu.accounts.adapter.EncryptedSecretsMFAAdapter"
 MFA_TOTP_ISSUER = "Refugiu"
 
 LANGUAGE_CODE = "en"

@@ -13,8 +13,6 @@ from refugiu.cases import vocabularies as v
 from refugiu.cases.documents import document_path, document_store, storage_dir
 from refugiu.cases.models import BeneficiaryIdentity, Case, Document, Note
 from refugiu.core import crypto
-from refugiu.core.models import EncryptionCheck
-from refugiu.core.startup import start_check
 from tests.cases.factories import DepartmentFactory, beneficiary_new, case_new, caseworker, coordinator
 from tests.factories import ServiceFactory
 
@@ -47,18 +45,6 @@ NEEDLES = [
     "Quarrystone",
     "Brankovschi",
 ]
-
-
-@pytest.fixture
-def own_keys(settings, tmp_path, monkeypatch):
-    """A data folder and key file of this test's own, so rotating keys touches nothing else: made, with the
-    check value, by the start check of what is then an empty installation."""
-    monkeypatch.delenv(crypto.ENV_VAR, raising=False)
-    settings.DATA_DIR = tmp_path
-    EncryptionCheck.objects.all().delete()
-    start_check(make_key=True)
-    yield tmp_path
-    crypto.keys_reset()
 
 
 @pytest.fixture

@@ -138,6 +138,7 @@ def _encrypted_value_stored() -> str | None:
     model, then the second-factor secrets (accounts.adapter encrypts them)."""
     from allauth.mfa.models import Authenticator
 
+    from refugiu.accounts.adapter import ENCRYPTED_DATA_VALUES
     from refugiu.core.fields import encrypted_columns
     from refugiu.core.models import EncryptionCheck
 
@@ -157,9 +158,9 @@ def _encrypted_value_stored() -> str | None:
         type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
     ).values_list("data", flat=True)
     for data in secrets[:1]:
-        value = data.get("secret") or data.get("seed") or ""
-        if value.startswith(crypto.PREFIX):
-            return value
+        for value in (data.get(name) or "" for name in ENCRYPTED_DATA_VALUES):
+            if value.startswith(crypto.PREFIX):
+                return value
     return None
 
 

@@ -2,7 +2,8 @@
 
 With the key file (DATA_DIR/encryption.keys), the command
 1. writes the file with a new key first and the old ones after, so every value stays readable throughout;
-2. re-encrypts every EncryptedTextField value of every model, in batches, from the raw column values;
+2. re-encrypts every EncryptedTextField value of every model, in batches, from the raw column values
+   (the start check's value among them), and the second-factor secrets allauth keeps;
 3. re-encrypts every stored document file (written to a temporary file, then renamed over the old one);
 4. recomputes the search tokens of every identity (their key derives from the newest key);
 5. writes the file with the new key only.
@@ -11,16 +12,21 @@ If it stops half-way, the file still holds both keys: run `rotate_keys --reencry
 With keys from REFUGIU_ENCRYPTION_KEYS the command cannot change the variable: the operator puts a new key
 first in it, restarts, runs `rotate_keys --reencrypt-only`, then removes the old key.
 
+Sessions are not re-encrypted (accounts.sessions): once the old key is dropped, whoever was signed in
+signs in again.
+
 Stop the application while rotating: a running process keeps the keys it loaded and would go on writing
 with the old key.
 """
 
 import os
 
+from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
+from refugiu.accounts.adapter import authenticator_secrets_convert
 from refugiu.cases.documents import file_replace, storage_dir
 from refugiu.cases.models import BeneficiaryIdentity, Document
 from refugiu.cases.services import identity_tokens_refresh
@@ -75,6 +81,26 @@ def reencrypt_model(model, fields, *, batch_size: int) -> int:
             if changes:
                 cursor.executemany(update, changes)
         last = rows[-1][0]
+
+
+def reencrypt_second_factors() -> int:
+    """Re-encrypt the authenticator-app secrets and recovery-code seeds (accounts.adapter encrypts them
+    inside allauth's JSON); returns how many authenticators. An update of `data` alone: no side effects."""
+
+    def rotate(value: str) -> str:
+        if not value.startswith(crypto.PREFIX):
+            raise CommandError("a second-factor secret is not encrypted: run `refugiu migrate` first")
+        return crypto.rotate_text(value)
+
+    count = 0
+    authenticators = Authenticator.objects.filter(
+        type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
+    ).order_by("pk")
+    with transaction.atomic():
+        for pk, data in authenticators.values_list("pk", "data").iterator():
+            Authenticator.objects.filter(pk=pk).update(data=authenticator_secrets_convert(data, rotate))
+            count += 1
+    return count
 
 
 def reencrypt_files() -> tuple[int, int]:
@@ -139,6 +165,7 @@ class Command(StartCheckedCommand):
             values += count
             if count:
                 self.stdout.write(f"  {model._meta.label}: {count} values")
+        second_factors = reencrypt_second_factors()
         files, missing = reencrypt_files()
         people = refresh_tokens(batch_size=batch_size)
 
@@ -146,8 +173,8 @@ class Command(StartCheckedCommand):
             crypto.keys_write([newest])
         self.stdout.write(
             self.style.SUCCESS(
-                f"Re-encrypted {values} values and {files} document files; refreshed the search tokens of "
-                f"{people} people."
+                f"Re-encrypted {values} values, {second_factors} second-factor secrets and {files} document "
+                f"files; refreshed the search tokens of {people} people."
             )
         )
         if missing:
