@@ -47,11 +47,15 @@ class Installation:
         return env
 
     def run(self, *command: str, timeout: float = 120, **extra) -> subprocess.CompletedProcess:
-        """Run `refugiu COMMAND…` (or `gunicorn …` when the first word is "gunicorn"); a process still
+        """Run `refugiu COMMAND…`, or `gunicorn …` / `python …` when that is the first word; a process still
         running after `timeout` seconds is stopped with everything it started, and the test fails."""
         program, *arguments = command
-        executable = shutil.which(program if program == "gunicorn" else "refugiu", path=str(BIN))
-        argv = [executable, *arguments] if program == "gunicorn" else [executable, *command]
+        if program == "python":
+            argv = [sys.executable, *arguments]
+        elif program == "gunicorn":
+            argv = [shutil.which("gunicorn", path=str(BIN)), *arguments]
+        else:
+            argv = [shutil.which("refugiu", path=str(BIN)), *command]
         process = subprocess.Popen(  # noqa: S603 - our own commands, fixed arguments
             argv,
             cwd=self.data_dir.parent,

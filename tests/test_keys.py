@@ -10,7 +10,6 @@ from refugiu.core import crypto
 from refugiu.core.models import EncryptionCheck
 from refugiu.core.startup import CHECK_TEXT, StartRefused, start_check
 from tests.cases.factories import DepartmentFactory, beneficiary_new, coordinator
-from tests.installation import installation
 
 MALFORMED_KEY = "not-a-fernet-key-but-secret-looking-0123456789"
 
@@ -173,32 +172,13 @@ def test_the_web_application_never_makes_a_key(client, no_keys):
 # --- the real commands, as an operator starts them ---------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def prepared(django_db_setup, tmp_path_factory):
-    """An installation set up as an operator would: migrated, checked by the WSGI application while it had
-    no key yet, then given its key and check value by `refugiu check_keys`."""
-    data_dir = tmp_path_factory.mktemp("installation") / "var"
-    with installation(data_dir, suffix="keys") as site:
-        migrated = site.run("migrate", "-v0", timeout=300)
-        assert migrated.returncode == 0, migrated.stderr
-        wsgi_before_any_key = site.run("gunicorn", "--bind", "127.0.0.1:0", "refugiu.wsgi:application")
-        keys_after_wsgi = sorted(p.name for p in data_dir.iterdir() if "key" in p.name)
-        checked = site.run("check_keys")
-        yield {
-            "site": site,
-            "wsgi_before_any_key": wsgi_before_any_key,
-            "keys_after_wsgi": keys_after_wsgi,
-            "checked": checked,
-        }
-
-
-def test_an_empty_installation_is_given_its_key_by_check_keys_not_by_the_web_application(prepared):
-    site, data_dir = prepared["site"], prepared["site"].data_dir
-    wsgi = prepared["wsgi_before_any_key"]
+def test_an_empty_installation_is_given_its_key_by_check_keys_not_by_the_web_application(real_installation):
+    site, data_dir = real_installation["site"], real_installation["site"].data_dir
+    wsgi = real_installation["wsgi_before_any_key"]
     assert wsgi.returncode != 0 and "this installation has no encryption key yet" in wsgi.stderr
-    assert "encryption.keys" not in prepared["keys_after_wsgi"]
+    assert real_installation["keys_after_wsgi"] == ["secret_key"]  # made by `migrate`; no encryption key
 
-    checked = prepared["checked"]
+    checked = real_installation["checked"]
     assert checked.returncode == 0, checked.stderr
     assert "Made a new encryption key" in checked.stderr and "Encryption keys are right" in checked.stdout
     key_file = data_dir / "encryption.keys"
@@ -219,8 +199,8 @@ STARTS = {
 
 
 @pytest.mark.parametrize("start", STARTS)
-def test_a_missing_key_file_stops_every_start(prepared, start):
-    site = prepared["site"]
+def test_a_missing_key_file_stops_every_start(real_installation, start):
+    site = real_installation["site"]
     key_file = site.data_dir / "encryption.keys"
     hidden = key_file.with_name("encryption.keys.away")
     key_file.rename(hidden)
@@ -237,25 +217,25 @@ def test_a_missing_key_file_stops_every_start(prepared, start):
 
 
 @pytest.mark.parametrize("start", STARTS)
-def test_a_malformed_key_stops_every_start(prepared, start):
-    result = prepared["site"].run(*STARTS[start], **{crypto.ENV_VAR: MALFORMED_KEY})
+def test_a_malformed_key_stops_every_start(real_installation, start):
+    result = real_installation["site"].run(*STARTS[start], **{crypto.ENV_VAR: MALFORMED_KEY})
     assert result.returncode != 0
     assert "Refugiu cannot start: key 1 of 1 in REFUGIU_ENCRYPTION_KEYS is not a Fernet key" in result.stderr
     assert MALFORMED_KEY not in result.stderr + result.stdout and "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("start", STARTS)
-def test_a_wrong_key_stops_every_start(prepared, start):
+def test_a_wrong_key_stops_every_start(real_installation, start):
     wrong = Fernet.generate_key().decode()
-    result = prepared["site"].run(*STARTS[start], **{crypto.ENV_VAR: wrong})
+    result = real_installation["site"].run(*STARTS[start], **{crypto.ENV_VAR: wrong})
     assert result.returncode != 0
     expected = "Refugiu cannot start: no configured encryption key (1 from REFUGIU_ENCRYPTION_KEYS)"
     assert expected in result.stderr
     assert wrong not in result.stderr + result.stdout and "Traceback" not in result.stderr
 
 
-def test_with_the_right_key_the_worker_starts(prepared):
+def test_with_the_right_key_the_worker_starts(real_installation):
     """The control: the same installation and commands start when nothing is wrong."""
-    result = prepared["site"].run(*STARTS["db_worker"])
+    result = real_installation["site"].run(*STARTS["db_worker"])
     assert result.returncode == 0, result.stderr
     assert "Refugiu cannot start" not in result.stderr

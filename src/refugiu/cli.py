@@ -5,6 +5,9 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Everything this process creates (data folder, database, keys, uploads, mail, reports) is readable by
+    # this account only; the start check (core.startup) tightens what an older version left looser.
+    os.umask(0o077)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "refugiu.settings")
     import django
     from django.core.management import execute_from_command_line

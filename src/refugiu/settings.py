@@ -14,7 +14,9 @@ import font_roboto
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+# Readable by this account only (mode 0700, everything in it 0600): refugiu.core.startup checks it.
 DATA_DIR = Path(os.environ.get("REFUGIU_DATA_DIR", "var")).resolve()
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -30,7 +32,6 @@ def _secret_key() -> str:
         return os.environ["SECRET_KEY"]
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(64))
@@ -167,8 +168,12 @@ STATIC_URL = "static/"
 # reports embed it in their PDFs, so the letters of every name print the same everywhere.
 STATICFILES_DIRS = [PACKAGE_DIR / "static", ("fonts/roboto", font_roboto.font_directory)]
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even before collectstatic
+STATIC_ROOT.mkdir(mode=0o700, exist_ok=True)  # WhiteNoise expects it, even before collectstatic
 MEDIA_ROOT = DATA_DIR / "uploads"
+# Uploads (event photographs, publications, generated reports) are private like the rest of the data
+# folder, whatever the process's umask: the application serves them itself.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -42,7 +42,7 @@ from django.contrib.sessions.backends import db
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from refugiu.core import crypto
+from refugiu.core.crypto import decrypt_text, encrypt_text
 
 KEY_SALT = "refugiu.accounts.sessions.stored_key"
 STORED_KEY_BYTES = 30  # base64 of 30 bytes is 40 characters: django_session.session_key's max_length
@@ -127,11 +127,11 @@ class SessionStore(db.SessionStore):
     # (a)delete; clear_expired()/aclear_expired() need no key: all are Django's own.
 
     def encode(self, session_dict):
-        return crypto.encrypt_text(super().encode(session_dict))
+        return encrypt_text(super().encode(session_dict))
 
     def decode(self, session_data):
         try:
-            signed = crypto.decrypt_text(session_data)
+            signed = decrypt_text(session_data)
         except InvalidToken:
             # Not ours, or under a key no longer configured: an empty session, as Django treats a bad
             # signature (the person signs in again).

@@ -1,5 +1,15 @@
-"""What every start checks before it serves a page or touches encrypted data: the encryption keys are
-there, well-formed, and the ones this database was encrypted with.
+"""What every start checks before it serves a page or touches encrypted data: the data folder is private,
+and the encryption keys are there, well-formed, and the ones this database was encrypted with.
+
+The data folder (settings.DATA_DIR) holds the SQLite database, the keys, uploads, mail with reset links,
+generated reports and case files: it is mode 0700 and nothing in it is readable by another account. Our
+processes create files so (umask 077 in cli.py and wsgi.py; FILE_UPLOAD_PERMISSIONS); at each start
+anything looser (left by an older version, a copy, another tool) is tightened, i.e. group and other lose
+every permission, and each such path is named on stderr: refusing to start over a mode that can be fixed
+would only make the operator type the chmod. When it cannot be fixed (a file owned by another account),
+the start is refused with the path and the command to run. Symbolic links are not followed. A SQLite
+database kept elsewhere (DATABASE_URL) gets the same for its file and its -wal and -shm files, never for
+the folder it is in. Public files (an HSDS export to publish, say) belong outside the data folder.
 
 Without this, a missing key file was discovered by the people using Refugiu: a new key was made silently,
 every case page answered a bare error, search-before-register found nobody, and a person already
@@ -21,9 +31,12 @@ Django's own) do not check: they neither read nor write encrypted data.
 """
 
 import os
+import stat
 import sys
+from pathlib import Path
 
 from cryptography.fernet import InvalidToken
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import IntegrityError, connection, connections, transaction
 
@@ -54,6 +67,12 @@ NO_KEY_YET = (
     "Run `refugiu check_keys` once (it makes the key file for an empty installation; `refugiu serve` and "
     "`refugiu demo` do it too), or set {env}; then start again."
 )
+UNSAFE_MODES = (
+    REFUSED + "{count} files or folders of the data folder can be read by other accounts, and this account "
+    "cannot change that (they belong to another account): {paths}.\n"
+    "As their owner or root, run `chmod -R go-rwx {data_dir}` (and give them to the account that runs "
+    "Refugiu), then start again."
+)
 NOT_MIGRATED = REFUSED + "the database is not set up. Run `refugiu migrate` first, then start again."
 
 
@@ -62,10 +81,51 @@ class StartRefused(Exception):
 
 
 def start_check(*, make_key: bool) -> list[str]:
-    """Check the keys against the database (see the module); returns notes for the operator, and raises
-    StartRefused when the start must not go on. `make_key`: this start may give an empty installation
-    its first key file."""
-    return keys_check(make_key=make_key)
+    """Make the data folder private and check the keys against the database (see the module); returns
+    notes for the operator, and raises StartRefused when the start must not go on. `make_key`: this
+    start may give an empty installation its first key file."""
+    return data_folder_secure() + keys_check(make_key=make_key)
+
+
+def data_folder_secure() -> list[str]:
+    """Take every permission of group and others from the data folder, everything in it, and the SQLite
+    database's files wherever they are; returns what was changed, as notes."""
+    data_dir = Path(settings.DATA_DIR)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    paths = [data_dir]
+    for folder, folders, files in os.walk(data_dir):  # does not follow links to folders
+        paths.extend(Path(folder) / name for name in (*folders, *files))
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"]:
+        database = Path(connection.settings_dict["NAME"]).resolve()
+        if not database.is_relative_to(data_dir):
+            paths.extend(database.with_name(database.name + suffix) for suffix in ("", "-wal", "-shm"))
+    tightened, stuck = [], []
+    for path in paths:
+        try:
+            status = path.lstat()
+        except FileNotFoundError:  # gone meanwhile (a SQLite -wal, a temporary file), or never there
+            continue
+        if stat.S_ISLNK(status.st_mode) or not status.st_mode & 0o077:
+            continue
+        try:
+            path.chmod(stat.S_IMODE(status.st_mode) & 0o700)
+        except OSError:
+            stuck.append(path)
+        else:
+            tightened.append(path)
+    if stuck:
+        raise StartRefused(UNSAFE_MODES.format(count=len(stuck), paths=_listed(stuck), data_dir=data_dir))
+    if not tightened:
+        return []
+    return [
+        f"Made {len(tightened)} files and folders readable by this account only (other accounts could read "
+        f"them): {_listed(tightened)}."
+    ]
+
+
+def _listed(paths: list[Path], most: int = 10) -> str:
+    names = ", ".join(str(path) for path in paths[:most])
+    return names + (f" and {len(paths) - most} more" if len(paths) > most else "")
 
 
 def keys_check(*, make_key: bool) -> list[str]:
