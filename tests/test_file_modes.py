@@ -115,7 +115,7 @@ def test_a_start_refuses_what_it_cannot_tighten(settings, tmp_path, monkeypatch)
     def not_ours(path, mode):
         raise PermissionError(1, "Operation not permitted", str(path))
 
-    monkeypatch.setattr(Path, "chmod", not_ours)
+    monkeypatch.setattr("refugiu.core.startup.os.chmod", not_ours)
     with pytest.raises(StartRefused) as refused:
         data_folder_secure()
     message = str(refused.value)

@@ -92,23 +92,23 @@ def data_folder_secure() -> list[str]:
     database's files wherever they are; returns what was changed, as notes."""
     data_dir = Path(settings.DATA_DIR)
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    paths = [data_dir]
-    for folder, folders, files in os.walk(data_dir):  # does not follow links to folders
-        paths.extend(Path(folder) / name for name in (*folders, *files))
+    loose = [path for path, mode in _tree_modes(str(data_dir)) if mode & 0o077]
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"]:
         database = Path(connection.settings_dict["NAME"]).resolve()
         if not database.is_relative_to(data_dir):
-            paths.extend(database.with_name(database.name + suffix) for suffix in ("", "-wal", "-shm"))
+            for path in (database.with_name(database.name + suffix) for suffix in ("", "-wal", "-shm")):
+                try:
+                    status = path.lstat()
+                except FileNotFoundError:
+                    continue
+                if not stat.S_ISLNK(status.st_mode) and status.st_mode & 0o077:
+                    loose.append(str(path))
     tightened, stuck = [], []
-    for path in paths:
+    for path in loose:
         try:
-            status = path.lstat()
-        except FileNotFoundError:  # gone meanwhile (a SQLite -wal, a temporary file), or never there
+            os.chmod(path, stat.S_IMODE(os.lstat(path).st_mode) & 0o700)
+        except FileNotFoundError:  # gone meanwhile (a SQLite -wal, a temporary file)
             continue
-        if stat.S_ISLNK(status.st_mode) or not status.st_mode & 0o077:
-            continue
-        try:
-            path.chmod(stat.S_IMODE(status.st_mode) & 0o700)
         except OSError:
             stuck.append(path)
         else:
@@ -123,7 +123,28 @@ def data_folder_secure() -> list[str]:
     ]
 
 
-def _listed(paths: list[Path], most: int = 10) -> str:
+def _tree_modes(folder: str):
+    """(path, mode) of `folder` and of everything under it, symbolic links left out (and not followed).
+    os.scandir, because a start reads every file of the data folder: its entries carry their own lstat."""
+    yield folder, stat.S_IMODE(os.lstat(folder).st_mode)
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_symlink():
+                continue
+            mode = entry.stat(follow_symlinks=False).st_mode
+        except FileNotFoundError:
+            continue
+        if stat.S_ISDIR(mode):
+            yield from _tree_modes(entry.path)
+        else:
+            yield entry.path, stat.S_IMODE(mode)
+
+
+def _listed(paths: list[str], most: int = 10) -> str:
     names = ", ".join(str(path) for path in paths[:most])
     return names + (f" and {len(paths) - most} more" if len(paths) > most else "")
 
