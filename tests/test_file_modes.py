@@ -2,6 +2,7 @@
 run creates in it 0600 (database, keys, demo passwords, uploads, mail, reports, case files); a start
 tightens what is looser and refuses when it cannot (core.startup.data_folder_secure)."""
 
+import os
 import stat
 from pathlib import Path
 
@@ -135,3 +136,25 @@ def test_a_sqlite_database_outside_the_data_folder_is_tightened_too(settings, tm
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
     assert str(database) in notes[0]
     assert stat.S_IMODE(database.parent.stat().st_mode) == folder_mode  # not ours to change
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["directory.json", "directory.zip", "directory"])
+def test_a_public_export_stays_readable_under_the_commands_umask(tmp_path, name):
+    """The `refugiu` command runs with umask 077; what it exports for publishing is still for everyone."""
+    import zipfile
+
+    from refugiu.directory.hsds.export import hsds_export_path
+
+    previous = os.umask(0o077)
+    try:
+        hsds_export_path(path=tmp_path / name)
+    finally:
+        os.umask(previous)
+    exported = tmp_path / name
+    assert stat.S_IMODE(exported.stat().st_mode) == (0o755 if exported.is_dir() else 0o644)
+    if exported.is_dir():
+        assert {stat.S_IMODE(p.stat().st_mode) for p in exported.iterdir()} == {0o644}
+    if exported.suffix == ".zip":
+        with zipfile.ZipFile(exported) as archive:
+            assert {(member.external_attr >> 16) & 0o777 for member in archive.infolist()} == {0o644}
