@@ -28,6 +28,11 @@ unlike the key, can be decrypted and so is encrypted with them; after a rotation
 sessions from before it read as empty, i.e. those people sign in again (the application is stopped while
 rotating anyway).
 
+Ours, on Django's own backend, because no maintained library does this for Django 5.2: the session
+packages that encrypt anything (django-encrypted-cookie-session, last released in 2016) move the data
+into the browser's cookie instead, and the database-backed ones (django-user-sessions, django-qsessions)
+store the key as it is.
+
 At the upgrade that introduced this backend every existing session stops working (its row is stored under
 the raw key, which no cookie's hash equals; accounts migration 0003 deletes those rows): everyone signs in
 once more. Signing out everywhere (User.end_all_sessions) and the idle timeout work as before: they rely on
