@@ -3,9 +3,15 @@
 import os
 import tempfile
 
+from cryptography.fernet import Fernet
+
 os.environ.setdefault("REFUGIU_DATA_DIR", tempfile.mkdtemp(prefix="refugiu-tests-"))
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-used-anywhere-else")
 os.environ.setdefault("REFUGIU_MANIFEST_STATIC", "0")
+# One encryption key for the whole run, from the environment, so that a test moving the data folder keeps
+# reading what the others wrote (and subprocesses started by tests read it too). Tests of the key file
+# remove it (tests/test_keys.py, tests/cases/test_encryption.py).
+os.environ.setdefault("REFUGIU_ENCRYPTION_KEYS", Fernet.generate_key().decode())
 # A file, not SQLite's shared in-memory database: concurrent requests in tests (registration for the last
 # places) then lock and wait as they do in production instead of failing at once on a table lock.
 os.environ.setdefault(

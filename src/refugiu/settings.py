@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MiB = 1024 * 1024
+# Readable by this account only (mode 0700, everything in it 0600): refugiu.core.startup checks it.
 DATA_DIR = Path(os.environ.get("REFUGIU_DATA_DIR", "var")).resolve()
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -31,7 +33,6 @@ def _secret_key() -> str:
         return os.environ["SECRET_KEY"]
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(64))
@@ -77,9 +78,11 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_countries",
+    # Before django_tasks_db: its `db_worker` command is replaced by ours, which checks the keys first (Django
+    # takes a command from the first app in this list that has one).
+    "refugiu.core",
     "django_tasks",  # Django's task API (the backport of django.tasks, built in from Django 6.0)
     "django_tasks_db",  # its database backend: the queue lives in our own database
-    "refugiu.core",
     "refugiu.accounts",
     "refugiu.organisation",
     "refugiu.directory",
@@ -166,6 +169,8 @@ MFA_FORMS = {
     "authenticate_webauthn": "refugiu.accounts.forms.AuthenticateWebAuthnForm",
     "reauthenticate_webauthn": "refugiu.accounts.forms.ReauthenticateWebAuthnForm",
 }
+# Authenticator-app secrets and recovery-code seeds are kept encrypted with the application key.
+MFA_ADAPTER = "refugiu.accounts.adapter.EncryptedSecretsMFAAdapter"
 MFA_TOTP_ISSUER = "Refugiu"
 
 LANGUAGE_CODE = "en"
@@ -180,8 +185,12 @@ STATIC_URL = "static/"
 # reports embed it in their PDFs, so the letters of every name print the same everywhere.
 STATICFILES_DIRS = [PACKAGE_DIR / "static", ("fonts/roboto", font_roboto.font_directory)]
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even before collectstatic
+STATIC_ROOT.mkdir(mode=0o700, exist_ok=True)  # WhiteNoise expects it, even before collectstatic
 MEDIA_ROOT = DATA_DIR / "uploads"
+# Uploads (event photographs, publications, generated reports) are private like the rest of the data
+# folder, whatever the process's umask: the application serves them itself.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -207,6 +216,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "refugiu@localhost")
 # "https" in it to mean the request came over TLS. Off (the default), the site works on plain
 # http://127.0.0.1:8000, as the demo does.
 BEHIND_HTTPS = _env_bool("REFUGIU_BEHIND_HTTPS")
+# Sessions in the database under a keyed hash of their key, their data encrypted: a copy of the database
+# opens none of them (refugiu.accounts.sessions says why and how).
+SESSION_ENGINE = "refugiu.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = BEHIND_HTTPS or _env_bool(

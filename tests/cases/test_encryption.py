@@ -59,16 +59,6 @@ NEEDLES = [
 
 
 @pytest.fixture
-def own_keys(settings, tmp_path, monkeypatch):
-    """A data folder and key file of this test's own, so rotating keys touches nothing else."""
-    monkeypatch.delenv(crypto.ENV_VAR, raising=False)
-    settings.DATA_DIR = tmp_path
-    crypto.keys_reset()
-    yield tmp_path
-    crypto.keys_reset()
-
-
-@pytest.fixture
 def world(own_keys):
     department = DepartmentFactory()
     boss, lawyer, psychologist = coordinator(department), caseworker(department), caseworker(department)

@@ -363,6 +363,7 @@ def test_a_real_report_is_made_by_the_task(settings):
         assert handle.read()
 
 
+@pytest.mark.django_db  # serve checks the encryption keys against the database first (core.startup)
 @pytest.mark.parametrize(("task_workers", "expected"), [(None, "default"), (0, 0), (3, 3)])
 def test_serve_starts_task_workers_with_the_server_and_stops_them_after(monkeypatch, task_workers, expected):
     """`refugiu serve` (and so `refugiu demo`) starts the task workers before the web server and stops them

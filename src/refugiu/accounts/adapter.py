@@ -1,9 +1,13 @@
+from collections.abc import Callable
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django import forms
 from django.core.exceptions import PermissionDenied
 
 from refugiu.accounts.security import client_address, client_address_hash
 from refugiu.accounts.security_audit import signin_locked
+from refugiu.core import crypto
 
 
 class StaffOnlyAccountAdapter(DefaultAccountAdapter):
@@ -35,3 +39,41 @@ class StaffOnlyAccountAdapter(DefaultAccountAdapter):
         except forms.ValidationError:
             signin_locked(request=request, username=credentials.get("username", ""), step="password")
             raise
+
+
+class EncryptedSecretsMFAAdapter(DefaultMFAAdapter):
+    """allauth's second-factor adapter, with what allauth passes through its encrypt() hook encrypted with
+    the application key (core.crypto), so a copy of the database holds no usable second factor.
+
+    allauth (65.x) passes through it exactly the secrets that open a second factor: the authenticator
+    app's base32 "secret" (TOTP), the recovery codes' "seed" (the codes are derived from it), and each of
+    "migrated_codes" (recovery codes imported from django-allauth's older storage). A security key's
+    record (WebAuthn) holds only its public key, which opens nothing, and is not passed through it.
+
+    Existing secrets were encrypted by accounts migration 0004; `rotate_keys` re-encrypts them
+    (authenticator_secrets_convert). decrypt() refuses a value that is not our ciphertext rather than
+    using it as it is: a plaintext secret would mean the migration did not run.
+    """
+
+    def encrypt(self, text: str) -> str:
+        return crypto.encrypt_text(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return crypto.decrypt_text(encrypted_text)
+
+
+# The Authenticator.data entries allauth encrypts (above): single values, and lists of values.
+ENCRYPTED_DATA_VALUES = ("secret", "seed")
+ENCRYPTED_DATA_LISTS = ("migrated_codes",)
+
+
+def authenticator_secrets_convert(data: dict, convert: Callable[[str], str]) -> dict:
+    """A copy of an Authenticator's data with `convert` applied to each encrypted entry (rotation)."""
+    data = dict(data)
+    for name in ENCRYPTED_DATA_VALUES:
+        if data.get(name):
+            data[name] = convert(data[name])
+    for name in ENCRYPTED_DATA_LISTS:
+        if data.get(name):
+            data[name] = [convert(value) for value in data[name]]
+    return data

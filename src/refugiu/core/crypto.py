@@ -2,7 +2,8 @@
 
 The keys never live in the database: they come from `REFUGIU_ENCRYPTION_KEYS` (comma-separated Fernet
 keys, newest first) or, when that is unset, from `encryption.keys` in the data folder (one key per line,
-newest first, created with mode 0600 on first use). A dump of the database, or a copy of the upload
+newest first, mode 0600). The key file is made only for an empty installation, and the keys are checked
+against the database before anything starts (core.startup). A dump of the database, or a copy of the upload
 folder, therefore holds ciphertext only.
 
 Why Fernet (from `cryptography`, already a dependency of allauth's WebAuthn): authenticated encryption
@@ -32,28 +33,64 @@ PREFIX = "f1:"  # marks our ciphertext, so a plaintext value can never be mistak
 
 
 class KeyUnavailable(RuntimeError):
-    pass
+    """No usable key is configured. The message says what is wrong and where; it never holds key material."""
 
 
 def key_file() -> Path:
     return Path(settings.DATA_DIR) / "encryption.keys"
 
 
+def keys_source() -> str:
+    """Where the keys come from, for messages: the environment variable or the key file's path."""
+    return ENV_VAR if os.environ.get(ENV_VAR, "").strip() else str(key_file())
+
+
+def key_is_valid(key: bytes) -> bool:
+    """True for a Fernet key: 32 bytes in URL-safe base64 (44 characters)."""
+    try:
+        Fernet(key)
+    except (ValueError, TypeError):  # binascii.Error is a ValueError
+        return False
+    return True
+
+
 def keys_load() -> list[bytes]:
-    """The configured keys, newest first; a key file is created on first use when none is configured."""
+    """The configured keys, newest first: from REFUGIU_ENCRYPTION_KEYS, else from the key file.
+
+    Never makes a key: a missing key file with data already encrypted must stop the application, not
+    be replaced by a new key that reads nothing (core.startup decides when an installation is empty
+    and may be given its first key, with keys_create)."""
     configured = os.environ.get(ENV_VAR, "").strip()
     if configured:
-        return [k.strip().encode() for k in configured.split(",") if k.strip()]
-    path = key_file()
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(Fernet.generate_key().decode() + "\n")
-    keys = [line.strip().encode() for line in path.read_text().splitlines() if line.strip()]
-    if not keys:
-        raise KeyUnavailable(f"{path} holds no key")
+        keys = [k.strip().encode() for k in configured.split(",") if k.strip()]
+        where = ENV_VAR
+    else:
+        path = key_file()
+        if not path.exists():
+            raise KeyUnavailable(f"no encryption key: {path} does not exist and {ENV_VAR} is not set")
+        keys = [line.strip().encode() for line in path.read_text().splitlines() if line.strip()]
+        where = str(path)
+        if not keys:
+            raise KeyUnavailable(f"{path} holds no key")
+    for number, key in enumerate(keys, start=1):
+        if not key_is_valid(key):
+            raise KeyUnavailable(
+                f"key {number} of {len(keys)} in {where} is not a Fernet key "
+                "(44 characters of URL-safe base64, as Fernet.generate_key() makes)"
+            )
     return keys
+
+
+def keys_create() -> Path:
+    """Write a key file holding one new key (mode 0600; never over an existing file). Only for an empty
+    installation: core.startup.keys_check is the one caller."""
+    path = key_file()
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(Fernet.generate_key().decode() + "\n")
+    keys_reset()
+    return path
 
 
 def keys_write(keys: list[bytes]) -> None:

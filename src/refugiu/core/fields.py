@@ -108,3 +108,18 @@ class EncryptedCountryField(EncryptedField, CountryField):
     def pre_save(self, model_instance, add):
         # CountryField's pre_save already prepares the value; preparing here would encrypt twice.
         return models.Field.pre_save(self, model_instance, add)
+
+
+def encrypted_columns() -> list[tuple]:
+    """(model, [fields]) for every concrete model with encrypted fields: what rotate_keys re-encrypts and
+    where the start check looks for data already encrypted."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedField)]
+        if fields:
+            found.append((model, fields))
+    return found

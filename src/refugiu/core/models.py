@@ -3,6 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from refugiu.core.fields import EncryptedTextField
+
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
@@ -50,3 +52,19 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("audit records cannot be deleted")
+
+
+class EncryptionCheck(models.Model):
+    """A known value encrypted with the primary key, so that a start can tell the right keys from wrong
+    ones before anyone meets the difference (core.startup.keys_check). One row, id 1; rotate_keys
+    re-encrypts it with everything else (it is an EncryptedTextField)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    value = EncryptedTextField()
+    written_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="encryption_check_single_row")]
+
+    def __str__(self):
+        return f"encryption check of {self.written_at:%Y-%m-%d %H:%M}"

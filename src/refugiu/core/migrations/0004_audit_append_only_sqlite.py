@@ -30,6 +30,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0002_audit_append_only")]
+    dependencies = [("core", "0003_encryption_check")]
 
     operations = [migrations.RunPython(forwards, backwards)]

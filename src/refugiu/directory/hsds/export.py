@@ -181,7 +181,9 @@ def hsds_export_path(*, path: Path) -> ExportSummary:
         if path.exists() and not path.is_dir():
             raise HsdsExportError(f"{path} exists and is not a folder")
         _parent(path)
-        path.mkdir(exist_ok=True)
+        if not path.exists():
+            path.mkdir()
+            path.chmod(0o755)  # public, like its files (_write_tabular), whatever the umask
         _write_tabular(path, summary=summary)
     else:
         raise HsdsExportError(
@@ -363,6 +365,10 @@ def _write_tabular(folder: Path, *, summary: ExportSummary) -> None:
     with (folder / "datapackage.json").open("w", encoding="utf-8") as handle:
         json.dump(datapackage_describe(), handle, ensure_ascii=False, indent=2)
         handle.write("\n")
+    # Public data, readable by all as the other forms are (_replacing), also under the `refugiu` command's
+    # umask 077 (and inside a zip, which keeps each member's mode).
+    for file in (*(file for file, _columns in TABLES.values()), "datapackage.json"):
+        (folder / file).chmod(0o644)
 
 
 def datapackage_describe() -> dict:

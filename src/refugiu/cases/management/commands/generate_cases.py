@@ -4,12 +4,13 @@ Every generated person is marked "[synthetic]" and every generated account is na
 `bench-caseworker`); see `cases.synthetic` for what is made. Each run adds N cases.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from refugiu.cases.synthetic import BENCH_CASES, CASEWORKERS, cases_generate
+from refugiu.core.startup import StartCheckedCommand
 
 
-class Command(BaseCommand):
+class Command(StartCheckedCommand):
     help = "Add N clearly labelled synthetic cases with their sessions, notes and teams (for benchmarks)."
 
     def add_arguments(self, parser):

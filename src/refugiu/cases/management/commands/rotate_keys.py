@@ -3,7 +3,7 @@
 With the key file (DATA_DIR/encryption.keys), the command
 1. writes the file with a new key first and the old ones after, so every value stays readable throughout;
 2. re-encrypts every encrypted field (core.fields.EncryptedField) of every model, in batches, from the raw
-   column values;
+   column values (the start check's value among them), and the second-factor secrets allauth keeps;
 3. re-encrypts every stored document file (written to a temporary file, then renamed over the old one);
 4. recomputes the search tokens of every identity (their key derives from the newest key);
 5. writes the file with the new key only.
@@ -12,22 +12,27 @@ If it stops half-way, the file still holds both keys: run `rotate_keys --reencry
 With keys from REFUGIU_ENCRYPTION_KEYS the command cannot change the variable: the operator puts a new key
 first in it, restarts, runs `rotate_keys --reencrypt-only`, then removes the old key.
 
+Sessions are not re-encrypted (accounts.sessions): once the old key is dropped, whoever was signed in
+signs in again.
+
 Stop the application while rotating: a running process keeps the keys it loaded and would go on writing
 with the old key.
 """
 
 import os
 
+from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet
-from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection, transaction
 
+from refugiu.accounts.adapter import authenticator_secrets_convert
 from refugiu.cases.documents import file_replace, storage_dir
 from refugiu.cases.models import BeneficiaryIdentity, Document
 from refugiu.cases.services import identity_tokens_refresh
 from refugiu.core import crypto
-from refugiu.core.fields import EncryptedField
+from refugiu.core.fields import encrypted_columns
+from refugiu.core.startup import StartCheckedCommand
 
 ENV_INSTRUCTIONS = f"""The keys come from {crypto.ENV_VAR}; this command cannot change it. To rotate:
   1. generate a key:
@@ -35,18 +40,6 @@ ENV_INSTRUCTIONS = f"""The keys come from {crypto.ENV_VAR}; this command cannot 
   2. put it FIRST in {crypto.ENV_VAR} (comma-separated, the old key after it) and restart the application;
   3. run:  refugiu rotate_keys --reencrypt-only
   4. remove the old key from {crypto.ENV_VAR} and restart again."""
-
-
-def encrypted_columns() -> list[tuple]:
-    """(model, [fields]) for every concrete model with encrypted fields."""
-    found = []
-    for model in apps.get_models():
-        if model._meta.proxy or not model._meta.managed:
-            continue
-        fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedField)]
-        if fields:
-            found.append((model, fields))
-    return found
 
 
 def reencrypt_model(model, fields, *, batch_size: int) -> int:
@@ -90,6 +83,26 @@ def reencrypt_model(model, fields, *, batch_size: int) -> int:
         last = rows[-1][0]
 
 
+def reencrypt_second_factors() -> int:
+    """Re-encrypt the authenticator-app secrets and recovery-code seeds (accounts.adapter encrypts them
+    inside allauth's JSON); returns how many authenticators. An update of `data` alone: no side effects."""
+
+    def rotate(value: str) -> str:
+        if not value.startswith(crypto.PREFIX):
+            raise CommandError("a second-factor secret is not encrypted: run `refugiu migrate` first")
+        return crypto.rotate_text(value)
+
+    count = 0
+    authenticators = Authenticator.objects.filter(
+        type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
+    ).order_by("pk")
+    with transaction.atomic():
+        for pk, data in authenticators.values_list("pk", "data").iterator():
+            Authenticator.objects.filter(pk=pk).update(data=authenticator_secrets_convert(data, rotate))
+            count += 1
+    return count
+
+
 def reencrypt_files() -> tuple[int, int]:
     done = missing = 0
     for stored_name in Document.objects.order_by("pk").values_list("stored_name", flat=True).iterator():
@@ -115,7 +128,7 @@ def refresh_tokens(*, batch_size: int) -> int:
         last = batch[-1].pk
 
 
-class Command(BaseCommand):
+class Command(StartCheckedCommand):
     help = (
         "Generate a new encryption key and re-encrypt every encrypted value, document and search token "
         "under it. Stop the application first."
@@ -152,6 +165,7 @@ class Command(BaseCommand):
             values += count
             if count:
                 self.stdout.write(f"  {model._meta.label}: {count} values")
+        second_factors = reencrypt_second_factors()
         files, missing = reencrypt_files()
         people = refresh_tokens(batch_size=batch_size)
 
@@ -159,8 +173,8 @@ class Command(BaseCommand):
             crypto.keys_write([newest])
         self.stdout.write(
             self.style.SUCCESS(
-                f"Re-encrypted {values} values and {files} document files; refreshed the search tokens of "
-                f"{people} people."
+                f"Re-encrypted {values} values, {second_factors} second-factor secrets and {files} document "
+                f"files; refreshed the search tokens of {people} people."
             )
         )
         if missing:

@@ -19,6 +19,7 @@ from refugiu.accounts.models import RoleAssignment, User
 from refugiu.accounts.roles import ROLES_NEEDING_SECOND_FACTOR, Role
 from refugiu.accounts.services import authenticator_app_ensure, role_grant
 from refugiu.cases.demo_stories import ASYLUM, TRAFFICKING
+from refugiu.core.startup import start_check_command
 
 # username, role, the assistance departments the role is tied to, what the account is for.
 DEMO_ACCOUNTS = [
@@ -62,6 +63,9 @@ class Command(BaseCommand):
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
+        # After migrating (the check reads the database), before anything is encrypted: a first demo gets
+        # its key file here, a demo whose key file went missing stops here.
+        start_check_command(self, make_key=True)
         loaded = demo_data_load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded." if loaded else "Existing data kept."))
         logins = demo_accounts_ensure()

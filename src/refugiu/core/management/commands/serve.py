@@ -6,8 +6,9 @@ import subprocess
 import sys
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.db import connection
+
+from refugiu.core.startup import StartCheckedCommand
 
 # How long a stopping task worker may take to finish the report it is making before it is killed.
 TASK_WORKER_STOP_SECONDS = 20
@@ -39,11 +40,13 @@ def task_workers_stop(workers: list[subprocess.Popen]) -> None:
             worker.wait()
 
 
-class Command(BaseCommand):
+class Command(StartCheckedCommand):
     help = (
         "Serve Refugiu with gunicorn (production), with the task workers that make reports in the "
-        "background. Static files are collected first."
+        "background. Static files are collected first; the encryption keys are checked against the database "
+        "before anything starts (an empty installation is given its key file)."
     )
+    make_key = True
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("REFUGIU_BIND", "127.0.0.1:8000"))
