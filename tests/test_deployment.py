@@ -36,6 +36,7 @@ HTTPS_SETTINGS = (
     "SECURE_HSTS_INCLUDE_SUBDOMAINS",
     "SECURE_HSTS_PRELOAD",
     "CSRF_TRUSTED_ORIGINS",
+    "SECRET_KEY_FALLBACKS",
 )
 
 
@@ -89,6 +90,7 @@ def test_what_the_https_switch_turns_on(tmp_path):
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
         "SECURE_HSTS_PRELOAD": False,
         "CSRF_TRUSTED_ORIGINS": [],
+        "SECRET_KEY_FALLBACKS": [],
     }
     assert settings_in(tmp_path, REFUGIU_BEHIND_HTTPS="1") == {
         "SESSION_COOKIE_SECURE": True,
@@ -99,6 +101,7 @@ def test_what_the_https_switch_turns_on(tmp_path):
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
         "SECURE_HSTS_PRELOAD": False,
         "CSRF_TRUSTED_ORIGINS": [],
+        "SECRET_KEY_FALLBACKS": [],
     }
     tuned = settings_in(
         tmp_path,
@@ -107,6 +110,7 @@ def test_what_the_https_switch_turns_on(tmp_path):
         REFUGIU_HSTS_INCLUDE_SUBDOMAINS="1",
         REFUGIU_HSTS_PRELOAD="1",
         CSRF_TRUSTED_ORIGINS="https://refugiu.example.org, https://cases.example.org",
+        SECRET_KEY_FALLBACKS="an-old-secret-key, an-older-one",
     )
     assert (
         tuned["SECURE_HSTS_SECONDS"],
@@ -118,6 +122,7 @@ def test_what_the_https_switch_turns_on(tmp_path):
         True,
     )
     assert tuned["CSRF_TRUSTED_ORIGINS"] == ["https://refugiu.example.org", "https://cases.example.org"]
+    assert tuned["SECRET_KEY_FALLBACKS"] == ["an-old-secret-key", "an-older-one"]
     # The older switch keeps its meaning: secure cookies, nothing else.
     cookies_only = settings_in(tmp_path, SECURE_COOKIES="1")
     assert cookies_only["SESSION_COOKIE_SECURE"] and cookies_only["CSRF_COOKIE_SECURE"]

@@ -40,6 +40,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Changing SECRET_KEY: put the old one here (comma-separated) for a while, and sessions, password-reset
+# links and signed links made under it keep working; remove it once they have expired.
+SECRET_KEY_FALLBACKS = [k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
 DEBUG = _env_bool("DEBUG")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h.strip()
