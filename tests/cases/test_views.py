@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from refugiu.accounts.roles import Role
-from refugiu.cases import services
+from refugiu.cases import access, services
 from refugiu.cases import vocabularies as v
 from refugiu.cases.models import Beneficiary, Case, Note, Proceeding, Referral, ServiceEntry, Task
 from refugiu.core.models import AuditEntry
@@ -709,6 +709,32 @@ def test_team_is_changed_by_the_coordinator_only(world):
     membership = case.team.get(user=newcomer)
     assert boss.post(url("team", case.pk), {"action": "remove", "member": membership.pk}).status_code == 302
     assert signed_in(newcomer).get(url("case_detail", case.pk)).status_code == 404
+
+
+def test_a_coordinator_cannot_put_themselves_on_a_team_to_read_sealed_notes(world):
+    """Sealed notes open to a coordinator only by breaking the glass: joining the team as the psychologist
+    or lawyer is refused, whether as a new member or by changing their function; another coordinator of
+    the department may add them."""
+    case, boss = world.case, world.boss
+    services.note_write(user=world.social, case=case, text="Team note", seal=v.NoteSeal.NONE)
+    client = signed_in(boss)
+    for function in (v.TeamFunction.PSYCHOLOGIST, v.TeamFunction.LAWYER):
+        page = text(
+            client.post(url("team", case.pk), {"action": "add", "member": boss.pk, "function": function})
+        )
+        assert "You cannot add yourself as a psychologist or lawyer" in page
+        assert not case.team.filter(user=boss).exists()
+    # As a social worker they may join; turning that into psychologist is refused the same way.
+    social_worker = {"action": "add", "member": boss.pk, "function": v.TeamFunction.SOCIAL_WORKER}
+    assert client.post(url("team", case.pk), social_worker).status_code == 302
+    psychologist = {**social_worker, "function": v.TeamFunction.PSYCHOLOGIST}
+    assert "You cannot add yourself" in text(client.post(url("team", case.pk), psychologist))
+    assert case.team.get(user=boss).function == v.TeamFunction.SOCIAL_WORKER
+    assert v.NoteSeal.PSYCHOLOGICAL not in access.readable_seals(boss, case)
+    # Another coordinator of the department adds them.
+    colleague = coordinator(world.trafficking)
+    assert signed_in(colleague).post(url("team", case.pk), psychologist).status_code == 302
+    assert case.team.get(user=boss).function == v.TeamFunction.PSYCHOLOGIST
 
 
 def test_status_change_and_consent_withdrawal_from_the_case_page(world):

@@ -233,10 +233,23 @@ def _default_function(user) -> str:
 def team_member_add(
     *, user, request=None, case: Case, member, function: str, is_lead: bool = False
 ) -> TeamMember:
+    """Put `member` on the team of an open case (or change their function), as its coordinator.
+
+    A coordinator does not put themselves on a team as a psychologist or lawyer: that function opens the
+    case's sealed notes of its kind, which a coordinator reads only by breaking the glass (with a reason,
+    for a limited time, in view of the DPO). Another coordinator of the department may add them."""
     _require(
         access.can_coordinate(user, case),
         "forbidden",
         _("Only the department's coordinator can change the team."),
+    )
+    _require(
+        member.pk != user.pk or function not in v.SEAL_READERS.values(),
+        "self_sealed",
+        _(
+            "You cannot add yourself as a psychologist or lawyer: that would open the sealed notes, which a "
+            "coordinator reads only by breaking the glass. Another coordinator of the department can add you."
+        ),
     )
     return _team_member_put(
         user=user, request=request, case=case, member=member, function=function, is_lead=is_lead
