@@ -103,3 +103,24 @@ def test_demo_prepares_once_and_keeps_data_and_passwords(settings, tmp_path):
     assert Organization.objects.count() == organizations and Organisation.objects.count() == 1
     assert User.objects.get(username="editor").check_password(password)
     assert (tmp_path / "demo-accounts.txt").stat().st_mode & 0o077 == 0
+
+
+def test_demo_refuses_a_database_it_did_not_prepare(settings, tmp_path):
+    """`refugiu demo` on a real installation would add accounts with printed passwords (an administrator,
+    case roles) and reset the password of any account named like a demo one: it refuses instead."""
+    import io
+
+    import pytest
+    from django.core.management import CommandError, call_command
+
+    from refugiu.accounts.models import User
+    from tests.factories import UserFactory
+
+    settings.DATA_DIR = tmp_path
+    real = UserFactory(username="lawyer")  # an account of the real organisation, named like a demo one
+    password_hash = real.password
+    with pytest.raises(CommandError, match="did not make"):
+        call_command("demo", no_serve=True, stdout=io.StringIO())
+    assert list(User.objects.values_list("username", flat=True)) == ["lawyer"]
+    assert User.objects.get(pk=real.pk).password == password_hash
+    assert not (tmp_path / "demo-accounts.txt").exists()

@@ -12,7 +12,7 @@ import secrets
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from refugiu.accounts.models import RoleAssignment, User
@@ -66,6 +66,7 @@ class Command(BaseCommand):
         # After migrating (the check reads the database), before anything is encrypted: a first demo gets
         # its key file here, a demo whose key file went missing stops here.
         start_check_command(self, make_key=True)
+        demo_database_check()
         loaded = demo_data_load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded." if loaded else "Existing data kept."))
         logins = demo_accounts_ensure()
@@ -87,6 +88,23 @@ class Command(BaseCommand):
             self.stdout.write(f"Serving on http://{bind}/ — press Ctrl+C to stop.")
             # The task workers start with the server, so reports asked for in the demo are made by themselves.
             call_command("serve", bind=bind, workers=2, task_workers=task_workers)
+
+
+def demo_database_check() -> None:
+    """Refuse to turn a real installation into a demo: the demo adds accounts (an administrator, case roles)
+    whose passwords it prints and keeps in a file, and resets the password of an account with a demo
+    username. It works on an empty database, or on one it prepared itself (its accounts file is there)."""
+    from refugiu.organisation.models import Organisation
+
+    accounts_file = settings.DATA_DIR / "demo-accounts.txt"
+    if accounts_file.exists():
+        return
+    if Organisation.objects.exists() or User.objects.exists():
+        raise CommandError(
+            "This database already holds an organisation or accounts that `refugiu demo` did not make, so "
+            "no demo accounts (with printed passwords) will be added to it. To run this installation use "
+            "`refugiu serve`; for a demo, point REFUGIU_DATA_DIR (and DATABASE_URL) at an empty database."
+        )
 
 
 def demo_data_load() -> bool:
