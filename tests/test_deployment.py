@@ -230,3 +230,23 @@ def test_security_txt_is_missing_rather_than_empty_without_a_contact(client, set
     assert body.startswith("Contact: mailto:office@example.org\n")
     assert "http://example.org/" not in body
     assert "Canonical" not in body  # the site itself is not on https (the demo's address)
+
+
+def test_tls_options_of_the_database_url_reach_the_connection(tmp_path):
+    """?sslmode=… in DATABASE_URL is kept (the settings add their own PostgreSQL options beside it)."""
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+    )
+    result = refugiu(
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        DATABASE_URL="postgres://refugiu@db.example.org:5432/refugiu?sslmode=verify-full&sslrootcert=/etc/ca.pem",
+    )
+    assert result.returncode == 0, result.stderr
+    options = json.loads(result.stdout.strip().splitlines()[-1])
+    assert options["sslmode"] == "verify-full" and options["sslrootcert"] == "/etc/ca.pem"
+    assert "-c jit=off" in options["options"]

@@ -66,7 +66,9 @@ else:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # JIT compilation pays off for long analytical queries, not for ours: it spent 160 ms compiling
         # a 30 ms count of a coordinator's cases (BENCHMARKS.md).
-        DATABASES["default"]["OPTIONS"] = {"options": "-c jit=off"}
+        # Added to what DATABASE_URL says (?sslmode=require&sslrootcert=… must reach the connection).
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -151,6 +153,10 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_ADAPTER = "refugiu.accounts.adapter.StaffOnlyAccountAdapter"
 ACCOUNT_FORMS = {"reset_password": "refugiu.accounts.forms.ResetPasswordForm"}  # audits reset requests
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# Changing the e-mail addresses that password-reset links go to asks for the password again unless it was
+# typed in the last five minutes: a session left open (or stolen) cannot redirect the next reset. Accounts
+# with a second factor are asked for it too (allauth does so for them already).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {

@@ -203,6 +203,26 @@ def test_a_reset_for_an_unknown_address_keeps_no_address(client):
     assert "example.org" not in json.dumps(list(AuditEntry.objects.values()), default=str)
 
 
+def test_changing_the_e_mail_address_asks_for_the_password_again_and_is_recorded(client):
+    """Reset links go to the account's e-mail addresses: a session left open must not redirect them. A
+    session without a recent password (here: made without the sign-in page) is asked for it first."""
+    trainer = UserFactory(roles=[Role.PROGRAMME_STAFF], email="fake.trainer@example.org")
+    client.force_login(trainer)
+    add = {"action_add": "", "email": "fake.trainer.elsewhere@example.org"}
+    response = client.post(reverse("account_email"), add)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_reauthenticate"))
+    assert not trainer.emailaddress_set.filter(email=add["email"]).exists()
+
+    response = client.post(reverse("account_reauthenticate"), {"password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    assert client.post(reverse("account_email"), add).status_code == 302
+    assert trainer.emailaddress_set.filter(email=add["email"]).exists()
+    entry = one("accounts.email.added")
+    names_the_account(entry, trainer)
+    assert len(entry.detail["email_hash"]) == 32
+    assert "elsewhere" not in json.dumps(list(AuditEntry.objects.values()), default=str)
+
+
 # The DPO's view
 
 

@@ -18,7 +18,9 @@ an e-mail address typed into a form:
   account adapter and accounts.forms report it);
 - accounts.mfa.enrolled / .removed / .recovery_codes_regenerated / .code_refused: allauth.mfa's signals;
 - accounts.password.changed / .set / .reset: allauth's; accounts.password.reset_requested: the reset form
-  (accounts.forms), with a keyed hash of the address typed when it matches no account.
+  (accounts.forms), with a keyed hash of the address typed when it matches no account;
+- accounts.email.added / .removed / .primary_changed: allauth's, with a keyed hash of the address (reset
+  links go to these addresses, so a change of them is a security event; the address itself is not kept).
 
 For events before sign-in ("failed", "locked", "reset_requested") the actor is the account the attempt
 named, which is not proof that its holder made it: it is how the DPO finds every event about an account.
@@ -117,6 +119,19 @@ def _password_event(action: str):
     return receiver
 
 
+def _email_event(action: str):
+    def receiver(sender, request, user, email_address=None, to_email_address=None, **kwargs):
+        address = to_email_address or email_address
+        security_event(
+            action=action, user=user, request=request, email_hash=email_hash(address.email) if address else ""
+        )
+
+    return receiver
+
+
+_on_email_added = _email_event("accounts.email.added")
+_on_email_removed = _email_event("accounts.email.removed")
+_on_email_changed = _email_event("accounts.email.primary_changed")
 _on_password_changed = _password_event("accounts.password.changed")
 _on_password_set = _password_event("accounts.password.set")
 _on_password_reset = _password_event("accounts.password.reset")
@@ -133,3 +148,6 @@ def connect() -> None:
     account_signals.password_changed.connect(_on_password_changed, dispatch_uid=uid + "password_changed")
     account_signals.password_set.connect(_on_password_set, dispatch_uid=uid + "password_set")
     account_signals.password_reset.connect(_on_password_reset, dispatch_uid=uid + "password_reset")
+    account_signals.email_added.connect(_on_email_added, dispatch_uid=uid + "email_added")
+    account_signals.email_removed.connect(_on_email_removed, dispatch_uid=uid + "email_removed")
+    account_signals.email_changed.connect(_on_email_changed, dispatch_uid=uid + "email_changed")
