@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "refugiu.accounts.middleware.IdleTimeoutMiddleware",
     "refugiu.accounts.middleware.SecondFactorRequiredMiddleware",
     "refugiu.core.middleware.PrivacyHeadersMiddleware",
+    "refugiu.core.middleware.RefuseTraceMiddleware",
 ]
 
 ROOT_URLCONF = "refugiu.urls"
