@@ -1,6 +1,6 @@
 """Response headers that keep sensitive pages out of caches and other hosts out of our pages, turn off the
-browser features no page uses, and let other sites' scripts read the open directory API; and the refusal
-of TRACE."""
+browser features no page uses, clear what the browser kept once a session ends, and let other sites'
+scripts read the open directory API; and the refusal of TRACE."""
 
 from django.conf import settings
 from django.http import HttpResponseNotAllowed
@@ -57,6 +57,8 @@ PERMISSIONS_POLICY = ", ".join(
     ]
 )
 
+CLEAR_SITE_DATA = '"cache", "storage"'
+
 PUBLIC_PREFIXES = ("/static/",)
 # Pages that need no account but are about one person (reached by a signed link or a certificate code):
 # kept out of shared caches and browser history stores like staff pages.
@@ -68,7 +70,13 @@ class PrivacyHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        signed_in = request.user.is_authenticated
         response = self.get_response(request)
+        if signed_in and not request.user.is_authenticated:
+            # This request ended the session (signing out, here or in the admin; a session without its
+            # second factor): the browser drops what it kept of the signed-in pages. Not "cookies": the CSRF
+            # cookie must stay for the sign-in form the person is sent to.
+            response["Clear-Site-Data"] = CLEAR_SITE_DATA
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
