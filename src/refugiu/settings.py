@@ -138,11 +138,14 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Length, the common-password list and likeness to the account's own names; no rule on what a password is
+# made of (OWASP ASVS 6.2.5, NIST SP 800-63B): Django's NumericPasswordValidator, which refuses a password of
+# digits only, is such a rule and is left out. The common list still refuses the usual ones (1234567890 and
+# 81 more of ten digits or longer). Nothing shortens a password: all of it is hashed (PBKDF2), however long.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "staff:home"
