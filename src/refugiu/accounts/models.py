@@ -1,11 +1,14 @@
+import time
+
 from django.contrib.auth.models import AbstractUser
-from django.contrib.auth.signals import user_logged_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import models, transaction
 from django.dispatch import Signal, receiver
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from refugiu.accounts.roles import Role, permissions_of
+from refugiu.accounts.security import SIGNED_IN_AT_SESSION_KEY
 
 # Sent by User.save, inside the save's transaction, after a person's password was set (by any path: allauth's
 # change and reset pages, the admin's password form, `changepassword`, a shell) or taken away
@@ -124,3 +127,13 @@ def user_has_permission(user, permission: str) -> bool:
 def _end_all_sessions_on_logout(sender, request, user, **kwargs):
     if user is not None and user.pk is not None:
         user.end_all_sessions()
+
+
+# Every sign-in (allauth's, the admin's through it, a test client's login()) notes its time in the session,
+# which then ends settings.SESSION_COOKIE_AGE later however busy (accounts.middleware.IdleTimeoutMiddleware).
+# login() keeps the session's data when the same person signs in again: the time starts again too.
+@receiver(user_logged_in, dispatch_uid="refugiu.accounts.note_the_sign_in_time")
+def _note_the_sign_in_time(sender, request, user, **kwargs):
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SIGNED_IN_AT_SESSION_KEY] = time.time()
