@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "refugiu.accounts.middleware.IdleTimeoutMiddleware",
     "refugiu.accounts.middleware.SecondFactorRequiredMiddleware",
     "refugiu.core.middleware.PrivacyHeadersMiddleware",
+    "refugiu.core.middleware.RefuseTraceMiddleware",
 ]
 
 ROOT_URLCONF = "refugiu.urls"
@@ -137,11 +138,14 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Length, the common-password list and likeness to the account's own names; no rule on what a password is
+# made of (OWASP ASVS 6.2.5, NIST SP 800-63B): Django's NumericPasswordValidator, which refuses a password of
+# digits only, is such a rule and is left out. The common list still refuses the usual ones (1234567890 and
+# 81 more of ten digits or longer). Nothing shortens a password: all of it is hashed (PBKDF2), however long.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "staff:home"
@@ -237,6 +241,26 @@ SESSION_COOKIE_SECURE = BEHIND_HTTPS or _env_bool(
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The CSRF cookie is Lax like the session's, and readable by scripts of our own pages (Django's default),
+# which send it back in X-CSRFToken when they call the cases API with the browser session.
+CSRF_COOKIE_SAMESITE = "Lax"
+# The language chosen (no secret, but no script needs it either).
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Messages for the next page ("Saved."): a signed cookie with the session cookie's attributes (Django's),
+# under a name of ours (core.messages).
+MESSAGE_STORAGE = "refugiu.core.messages.MessageStorage"
+MESSAGE_COOKIE_NAME = "messages"
+if SESSION_COOKIE_SECURE:
+    # Over HTTPS the cookies' names carry the __Host- prefix: a browser then keeps them only if they are
+    # Secure, with Path=/ and no Domain (Django's defaults, which no variable changes), so neither another
+    # host of the domain nor a plain-HTTP page can set or overwrite them (a planted session or CSRF token).
+    # Never over plain HTTP: browsers would drop every cookie so named, and nobody could sign in.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_NAME = "__Host-django_language"
+    MESSAGE_COOKIE_NAME = "__Host-messages"
 # Origins other than the site's own host allowed to send forms (scheme included: https://refugiu.example.org),
 # e.g. when the proxy passes on another Host than the one in the browser.
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]

@@ -4,11 +4,13 @@ link, the anonymous questionnaire and certificates of attendance with their veri
 
 import datetime
 import re
+import time
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core import mail
+from django.core import mail, signing
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -435,6 +437,31 @@ def test_only_those_who_attended_can_answer(client):
     cancel_token = services.cancel_token(attendee(event))
     assert client.get(reverse("programmes:evaluation", args=[cancel_token])).status_code == 404
     assert not Evaluation.objects.exists()
+
+
+def test_the_evaluation_link_stops_working_after_its_maximum_age(client, monkeypatch):
+    """The e-mailed link is signed with the time it was made; after EVALUATION_MAX_AGE (90 days) it opens
+    nothing, whatever the participant did (ASVS 9.2.1)."""
+    participant = attendee(EventFactory())
+    now = time.time()
+
+    def link_made(ago: datetime.timedelta) -> str:
+        with monkeypatch.context() as patched:
+            patched.setattr(signing, "time", SimpleNamespace(time=lambda: now - ago.total_seconds()))
+            return evaluation_url(participant)
+
+    assert services.EVALUATION_MAX_AGE.days == 90
+    expired = link_made(services.EVALUATION_MAX_AGE + datetime.timedelta(minutes=5))
+    for method in (client.get, client.post):
+        response = method(expired, ANSWERS)
+        assert response.status_code == 404
+        assert "This link is not valid" in response.content.decode()
+    assert not Evaluation.objects.exists()
+
+    almost = link_made(services.EVALUATION_MAX_AGE - datetime.timedelta(minutes=5))
+    assert client.get(almost).status_code == 200
+    assert client.post(almost, ANSWERS).status_code == 302
+    assert Evaluation.objects.count() == 1
 
 
 # --- Certificates ------------------------------------------------------------------------------------

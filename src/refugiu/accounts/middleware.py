@@ -1,5 +1,5 @@
-"""Session rules for staff: an idle session ends, and whoever can see case data or manage accounts uses a
-second factor.
+"""Session rules for staff: an idle session ends, so does one past its longest lifetime however busy, and
+whoever can see case data or manage accounts uses a second factor.
 
 Both run after allauth's AccountMiddleware (so request.user and messages exist) and before the privacy
 headers, in settings.MIDDLEWARE.
@@ -7,6 +7,7 @@ headers, in settings.MIDDLEWARE.
 
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
@@ -16,6 +17,7 @@ from django.utils.translation import ngettext
 
 from refugiu.accounts.security import (
     PUBLIC_API_PREFIX,
+    SIGNED_IN_AT_SESSION_KEY,
     end_this_session,
     has_second_factor,
     idle_timeout_minutes,
@@ -50,7 +52,12 @@ ENROLLING_URL_NAMES = frozenset({"mfa_activate_totp", "mfa_add_webauthn", "accou
 
 
 class IdleTimeoutMiddleware:
-    """Ends a signed-in session after settings.REFUGIU["IDLE_TIMEOUT_MINUTES"] without a request."""
+    """Ends a signed-in session after settings.REFUGIU["IDLE_TIMEOUT_MINUTES"] without a request, and
+    settings.SESSION_COOKIE_AGE (12 hours) after its sign-in whatever the activity.
+
+    The second limit is ours because Django's is not one: every save of a session moves its expiry
+    SESSION_COOKIE_AGE ahead, and the activity time below saves it on every request, so a session used every
+    few minutes would never end. The sign-in time is noted by accounts.models (user_logged_in)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -60,23 +67,33 @@ class IdleTimeoutMiddleware:
             now = time.time()
             minutes = idle_timeout_minutes()
             last = request.session.get(LAST_ACTIVITY_SESSION_KEY)
+            # A session signed in before the time was noted counts from its first request since.
+            signed_in_at = request.session.setdefault(SIGNED_IN_AT_SESSION_KEY, now)
             if last is not None and now - last > minutes * 60:
-                end_this_session(request)
                 message = ngettext(
                     "You were signed out after %(minutes)d minute without activity.",
                     "You were signed out after %(minutes)d minutes without activity.",
                     minutes,
                 ) % {"minutes": minutes}
-                if is_private_api(request.path_info):
-                    return JsonResponse({"detail": message}, status=401)
-                if not request.path_info.startswith(PUBLIC_API_PREFIX):
-                    messages.info(request, message)
-                    return redirect_to_login(request.get_full_path())
-                # The public directory API carries on, now anonymously.
+            elif now - signed_in_at > settings.SESSION_COOKIE_AGE:
+                hours = settings.SESSION_COOKIE_AGE // 3600
+                message = ngettext(
+                    "You were signed out: a session lasts at most %(hours)d hour.",
+                    "You were signed out: a session lasts at most %(hours)d hours.",
+                    hours,
+                ) % {"hours": hours}
             else:
                 # Written on every request: a session write is cheap next to the cost of a timeout that is
                 # off by however long a coarser update would lag.
                 request.session[LAST_ACTIVITY_SESSION_KEY] = now
+                return self.get_response(request)
+            end_this_session(request)
+            if is_private_api(request.path_info):
+                return JsonResponse({"detail": message}, status=401)
+            if not request.path_info.startswith(PUBLIC_API_PREFIX):
+                messages.info(request, message)
+                return redirect_to_login(request.get_full_path())
+            # The public directory API carries on, now anonymously.
         return self.get_response(request)
 
 

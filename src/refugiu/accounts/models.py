@@ -1,11 +1,18 @@
+import time
+
+from allauth.core import context
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.models import AbstractUser
-from django.contrib.auth.signals import user_logged_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from refugiu.accounts.roles import Role, permissions_of
+from refugiu.accounts.security import SIGNED_IN_AT_SESSION_KEY
 
 # Sent by User.save, inside the save's transaction, after a person's password was set (by any path: allauth's
 # change and reset pages, the admin's password form, `changepassword`, a shell) or taken away
@@ -79,6 +86,15 @@ class User(AbstractUser):
         # F() so two logouts at once both count; the loaded instance keeps its old value on purpose.
         type(self).objects.filter(pk=self.pk).update(session_generation=models.F("session_generation") + 1)
 
+    def end_other_sessions(self, request) -> None:
+        """Invalidate every session of this person but the one `request` belongs to, which must be theirs
+        (as Django's update_session_auth_hash keeps it after a change of password): that session gets a new
+        key and the new check value, every other one fails its check at its next request."""
+        self.end_all_sessions()
+        self.refresh_from_db(fields=["session_generation"])
+        request.user.session_generation = self.session_generation  # request.user may be another instance
+        update_session_auth_hash(request, self)
+
     @property
     def roles(self) -> frozenset[str]:
         if not hasattr(self, "_role_cache"):
@@ -124,3 +140,40 @@ def user_has_permission(user, permission: str) -> bool:
 def _end_all_sessions_on_logout(sender, request, user, **kwargs):
     if user is not None and user.pk is not None:
         user.end_all_sessions()
+
+
+# Every sign-in (allauth's, the admin's through it, a test client's login()) notes its time in the session,
+# which then ends settings.SESSION_COOKIE_AGE later however busy (accounts.middleware.IdleTimeoutMiddleware).
+# login() keeps the session's data when the same person signs in again: the time starts again too.
+@receiver(user_logged_in, dispatch_uid="refugiu.accounts.note_the_sign_in_time")
+def _note_the_sign_in_time(sender, request, user, **kwargs):
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SIGNED_IN_AT_SESSION_KEY] = time.time()
+
+
+# A change of second factor made by the person (an authenticator app or a security key added or removed,
+# new recovery codes: every Authenticator row made or deleted) ends their other sessions and keeps the one
+# that made it, so that a session opened with the old factor, perhaps by whoever had it, does not outlive the
+# change (ASVS 7.4.3); a change of password does the same through Django's session check, which the password
+# is part of. Caught on the rows, in the transaction that changes them (as cases.token_revocation does), not
+# on allauth's authenticator_* signals, some of which are sent after the commit. The request is the one
+# allauth's middleware is answering, and only the person's own counts: an administrator's reset
+# (accounts.services.second_factor_reset) ends every session itself, and commands have no request.
+def _second_factor_changed(instance) -> None:
+    request = context.request
+    signed_in = getattr(request, "user", None)
+    if signed_in is not None and signed_in.is_authenticated and signed_in.pk == instance.user_id:
+        signed_in.end_other_sessions(request)
+
+
+@receiver(post_save, sender=Authenticator, dispatch_uid="refugiu.accounts.end_other_sessions_on_added")
+def _authenticator_added(sender, instance, created: bool, raw: bool = False, **kwargs):
+    # Only a new row: saving an existing one records its use (a code accepted, a recovery code spent).
+    if created and not raw:
+        _second_factor_changed(instance)
+
+
+@receiver(post_delete, sender=Authenticator, dispatch_uid="refugiu.accounts.end_other_sessions_on_removed")
+def _authenticator_removed(sender, instance, **kwargs):
+    _second_factor_changed(instance)

@@ -15,6 +15,8 @@ from refugiu.core.addresses import request_address
 # Paths under /api/ answer in JSON; the HSDS directory API is public and never needs a signed-in person.
 API_PREFIX = "/api/"
 PUBLIC_API_PREFIX = "/api/hsds/"
+# When the session was signed in (time.time()): a session ends settings.SESSION_COOKIE_AGE after it.
+SIGNED_IN_AT_SESSION_KEY = "refugiu.signed_in_at"
 
 
 def user_needs_second_factor(user) -> bool:

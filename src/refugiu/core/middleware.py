@@ -1,14 +1,18 @@
 """Response headers that keep sensitive pages out of caches and other hosts out of our pages, turn off the
-browser features no page uses, and let other sites' scripts read the open directory API."""
+browser features no page uses, clear what the browser kept once a session ends, and let other sites'
+scripts read the open directory API; and the refusal of TRACE."""
 
 from django.conf import settings
+from django.http import HttpResponseNotAllowed
 
 from refugiu.accounts.security import PUBLIC_API_PREFIX
 
-# Everything is served from our own host: no CDN, font service or analytics may be loaded.
+# Everything is served from our own host: no CDN, font service or analytics may be loaded; no page embeds a
+# plugin (<object>, <embed>), so none may be embedded even from our own host.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    "font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; "
+    "base-uri 'none'"
 )
 
 # No page uses the camera, microphone, location, payments or devices: a page made to ask for them (by
@@ -53,6 +57,8 @@ PERMISSIONS_POLICY = ", ".join(
     ]
 )
 
+CLEAR_SITE_DATA = '"cache", "storage"'
+
 PUBLIC_PREFIXES = ("/static/",)
 # Pages that need no account but are about one person (reached by a signed link or a certificate code):
 # kept out of shared caches and browser history stores like staff pages.
@@ -64,7 +70,13 @@ class PrivacyHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        signed_in = request.user.is_authenticated
         response = self.get_response(request)
+        if signed_in and not request.user.is_authenticated:
+            # This request ended the session (signing out, here or in the admin; a session without its
+            # second factor): the browser drops what it kept of the signed-in pages. Not "cookies": the CSRF
+            # cookie must stay for the sign-in form the person is sent to.
+            response["Clear-Site-Data"] = CLEAR_SITE_DATA
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
@@ -77,3 +89,24 @@ class PrivacyHeadersMiddleware:
             # and read no answer to a request that carried one, so no session is ever involved.
             response["Access-Control-Allow-Origin"] = "*"
         return response
+
+
+# TRACE echoes the request back (cookies and credentials included) where a server implements it; TRACK is
+# IIS's name for it. No view of ours handles them, but a view written as "POST, else show the page" would
+# answer them like a GET, and Django's CSRF check counts TRACE as safe: refused here, for every URL.
+REFUSED_METHODS = frozenset({"TRACE", "TRACK"})
+# What the Allow header of that refusal names: the methods some page or endpoint of the site answers.
+SITE_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
+
+
+class RefuseTraceMiddleware:
+    """Answers TRACE (and TRACK) with an empty 405 before any view runs. Last in settings.MIDDLEWARE, so
+    the answer still passes through the others and carries every header a page does."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in REFUSED_METHODS:
+            return HttpResponseNotAllowed(SITE_METHODS)
+        return self.get_response(request)
