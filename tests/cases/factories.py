@@ -50,7 +50,9 @@ def fake_identity(faker=None) -> dict:
     faker = faker or Faker()
     return {
         "given_names": faker.first_name(),
-        "family_names": faker.last_name(),
+        # Double-barrelled, so that a short surname ("Le", "Ng") cannot turn up by chance inside a page's
+        # own words when a test checks that no name is shown.
+        "family_names": f"{faker.last_name()}-{faker.last_name()}",
         "date_of_birth": faker.date_of_birth(minimum_age=18, maximum_age=70).isoformat(),
         "phone": faker.msisdn(),
         "email": faker.email(),
