@@ -327,6 +327,9 @@ REFUGIU = {
     "REMINDER_DAYS_BEFORE": int(os.environ.get("REFUGIU_REMINDER_DAYS_BEFORE", "2")),
     # A report still being made this long after it was asked for lost its worker and is marked as failed.
     "REPORT_TIMEOUT_MINUTES": int(os.environ.get("REFUGIU_REPORT_TIMEOUT_MINUTES", "120")),
+    # Sooner: a task worker not seen (core.workers: a heartbeat every 5 s) for this long is dead, and the
+    # report it was making is marked as failed, to be asked for again.
+    "WORKER_LOST_MINUTES": float(os.environ.get("REFUGIU_WORKER_LOST_MINUTES", "3")),
     # Where this installation is reached from outside: links in e-mails sent without a request.
     "SITE_URL": os.environ.get("REFUGIU_SITE_URL", "http://127.0.0.1:8000"),
     # What an import may make us read (core.limits), so that a small zip cannot unpack into all the memory
