@@ -98,6 +98,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /healthz and /readyz, answered before sessions, sign-in and the host check (core.health).
+    "refugiu.core.health.HealthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -243,6 +245,8 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS"
 if BEHIND_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    # Load balancers probe the health endpoints over plain HTTP (core.health).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     # Browsers then refuse plain HTTP to this host for a year (the max-age HSTS preload lists ask for).
     SECURE_HSTS_SECONDS = int(os.environ.get("REFUGIU_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
     # Both bind more than this site (every subdomain; the browsers' built-in list, slow to leave), so they
@@ -283,8 +287,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Probes of /healthz and /readyz are not logged (a change of readiness is, once: core.health).
+    "filters": {"health_probes": {"()": "refugiu.core.logfilters.HealthProbeLogFilter"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    "loggers": {"django.server": {"handlers": [], "propagate": False}},
+    "loggers": {
+        "django.server": {"handlers": [], "propagate": False},
+        "django.request": {"filters": ["health_probes"]},
+    },
 }
 
 REFUGIU = {
@@ -330,6 +339,11 @@ REFUGIU = {
     # Sooner: a task worker not seen (core.workers: a heartbeat every 5 s) for this long is dead, and the
     # report it was making is marked as failed, to be asked for again.
     "WORKER_LOST_MINUTES": float(os.environ.get("REFUGIU_WORKER_LOST_MINUTES", "3")),
+    # /readyz (core.health): task workers that must have been seen in the last 30 s (0: this deployment runs
+    # none on purpose, and neither workers nor the queue are checked), and how long a task may wait to be
+    # taken before the queue counts as stuck.
+    "READY_TASK_WORKERS": int(os.environ.get("REFUGIU_READY_TASK_WORKERS", "1")),
+    "QUEUE_STUCK_MINUTES": float(os.environ.get("REFUGIU_QUEUE_STUCK_MINUTES", "15")),
     # Where this installation is reached from outside: links in e-mails sent without a request.
     "SITE_URL": os.environ.get("REFUGIU_SITE_URL", "http://127.0.0.1:8000"),
     # What an import may make us read (core.limits), so that a small zip cannot unpack into all the memory

@@ -191,6 +191,16 @@ def keys_check(*, make_key: bool) -> list[str]:
     return notes
 
 
+def keys_open_check_value() -> bool:
+    """The keys this process encrypts with open the check value stored in the database (readiness,
+    core.health): false without a usable key, without a check value, or when the keys were rotated since."""
+    stored = _check_value_stored()
+    try:
+        return stored is not None and _opens(stored) == CHECK_TEXT
+    except crypto.KeyUnavailable:
+        return False
+
+
 def _opens(ciphertext: str) -> str | None:
     """The plaintext of a stored value under the configured keys, or None if none of them opens it."""
     try:
