@@ -40,10 +40,12 @@ class Forwarder:
         listener.settimeout(0.1)
         self.port = listener.getsockname()[1]
         self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+        self._accepting = threading.Thread(target=self._accept, args=(listener,), daemon=True)
+        self._accepting.start()
 
     def cut(self) -> None:
         listener, self._listener = self._listener, None
+        self._accepting.join()  # out of accept(), so that the port is free for restore()
         listener.close()
         with self._lock:
             sockets, self._sockets = self._sockets, set()

@@ -1,20 +1,28 @@
-"""Faults of a real installation, run as an operator runs it (`refugiu db_worker`) in subprocesses, while
-its database goes away and comes back (tests/outage.py: a TCP forwarder cut on PostgreSQL, the database's
-folder taken away on SQLite): a task worker survives the outage, says so once, and carries on; a report it
-had in hand is failed so it can be asked for again; a worker killed outright has its report failed once it
-is not seen any more.
+"""Faults of a real installation, run as an operator runs it (gunicorn, `refugiu db_worker`, the start
+commands) in subprocesses, while its database goes away and comes back (tests/outage.py: a TCP forwarder
+cut on PostgreSQL, the database's folder taken away on SQLite):
+
+- every page answers a styled 503 in the visitor's language, the APIs a 503 in JSON, /healthz still 200 and
+  /readyz 503 naming the database; all recover by themselves when the database is back;
+- a task worker survives the outage, says so once, and carries on; a report it had in hand is failed so it
+  can be asked for again; a worker killed outright has its report failed once it is not seen any more;
+- a start waits for the database, for a bounded time, with a message and no traceback; gunicorn keeps
+  trying instead of stopping.
 """
 
+import json
 import sqlite3
 import sys
+import threading
 import time
+import urllib.error
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from tests.installation import Installation, installation
-from tests.outage import Outage, Process, wait_until
+from tests.outage import Outage, Process, free_port, get, gunicorn, wait_until
 
 REPO = Path(__file__).resolve().parents[1]
 POSTGRESQL = connection.vendor == "postgresql"
@@ -22,8 +30,8 @@ POSTGRESQL = connection.vendor == "postgresql"
 
 @pytest.fixture(scope="module")
 def faults(tmp_path_factory):
-    """An installation (migrated, keys made) whose database can be cut; task workers are started by the
-    tests that need them."""
+    """An installation (migrated, keys made) whose database can be cut, and its web server (gunicorn on
+    the WSGI application, one worker); task workers are started by the tests that need them."""
     folder = tmp_path_factory.mktemp("faults")
     with installation(folder / "var", suffix="faults") as base:
         outage = Outage(database_url=base.database_url, folder=folder)
@@ -31,7 +39,28 @@ def faults(tmp_path_factory):
         migrated = site.run("migrate", "-v0", timeout=300)
         assert migrated.returncode == 0, migrated.stderr
         assert site.run("check_keys").returncode == 0
-        yield {"site": site, "outage": outage, "direct_url": base.database_url, "folder": folder}
+        port = free_port()
+        server = gunicorn(site, folder / "gunicorn.log", port=port)
+        try:
+            base_url = f"http://127.0.0.1:{port}"
+            wait_until(lambda: _answers(f"{base_url}/healthz"), timeout=60, what="serving")
+            yield {
+                "site": site,
+                "outage": outage,
+                "direct_url": base.database_url,
+                "url": base_url,
+                "server": server,
+                "folder": folder,
+            }
+        finally:
+            server.stop()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return get(url)[0] == 200
+    except urllib.error.URLError:
+        return False
 
 
 def query(faults, statement: str) -> list[tuple]:
@@ -104,6 +133,78 @@ def abandoned_fail(faults, **extra) -> int:
     return int(done.stdout.strip().splitlines()[-1])
 
 
+# --- pages --------------------------------------------------------------------------------------------------
+
+
+def test_without_the_database_pages_answer_503_and_recover_by_themselves(faults):
+    url, outage = faults["url"], faults["outage"]
+    task_worker = worker(faults, "worker-pages")
+    try:
+        wait_until(lambda: get(f"{url}/readyz")[0] == 200, timeout=30, what="ready")
+        assert get(f"{url}/")[0] == 200
+
+        with outage.cut_for():
+            status, headers, body = get(f"{url}/", **{"Accept-Language": "ro"})
+            page = body.decode()
+            assert status == 503 and headers["retry-after"] == "30" and headers["cache-control"] == "no-store"
+            assert '<html lang="ro">' in page and "Ieșire rapidă" in page and 'class="quick-exit"' in page
+            assert 'name="viewport"' in page and 'action="/i18n/setlang/"' in page
+            assert "Traceback" not in page and "OperationalError" not in page and "sqlite" not in page.lower()
+            english = get(f"{url}/events/", **{"Accept-Language": "en"})
+            assert english[0] == 503 and "Unavailable for a moment" in english[2].decode()
+
+            status, headers, body = get(f"{url}/api/hsds/services")
+            assert status == 503 and headers["content-type"] == "application/json"
+            assert json.loads(body)["code"] == "unavailable" and headers["retry-after"] == "30"
+
+            assert get(f"{url}/healthz")[0] == 200
+            status, _headers, body = get(f"{url}/readyz")
+            checks = json.loads(body)["checks"]
+            assert status == 503 and checks["database"] == {"status": "failing"}
+            assert {check["status"] for name, check in checks.items() if name != "database"} == {"unknown"}
+            time.sleep(2)
+
+        assert get(f"{url}/")[0] == 200  # the next request opens a new connection
+        assert get(f"{url}/api/hsds/services")[0] == 200
+        wait_until(lambda: get(f"{url}/readyz")[0] == 200, timeout=40, what="ready again")
+    finally:
+        task_worker.stop()
+    log = faults["server"].text()
+    assert '"GET /" 503' in log and '"GET /" 200' in log  # the access log
+    assert '"GET /readyz"' not in log and '"GET /healthz"' not in log and "Unavailable: /readyz" not in log
+    not_ready = "Not ready (/readyz answers 503): database failing; migrations, keys, workers, queue unknown."
+    assert log.count(not_ready) == 1 and log.count("Ready again (/readyz answers 200).") == 1
+    # One line for each page answered 503 for want of the database, not a traceback.
+    assert "Service Unavailable: / (the database is unavailable: OperationalError: " in log
+    assert "Traceback" not in log
+
+
+@pytest.mark.skipif(
+    not POSTGRESQL,
+    reason="a SQLite connection keeps its file open: taking the database's folder away breaks no connection "
+    "already made",
+)
+def test_with_persistent_connections_a_database_restart_fails_no_request(faults):
+    """DATABASE_CONN_MAX_AGE keeps each connection for the next requests; one broken by a restart of the
+    database is found by its check (CONN_HEALTH_CHECKS) before a request uses it, and replaced."""
+    port = free_port()
+    server = gunicorn(
+        faults["site"], faults["folder"] / "gunicorn-persistent.log", port=port, DATABASE_CONN_MAX_AGE="600"
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: _answers(f"{url}/healthz"), timeout=60, what="serving")
+        for _request in range(3):
+            assert get(f"{url}/events/")[0] == 200
+        with faults["outage"].cut_for():
+            pass  # every connection through the forwarder is closed, as by a restart
+        for _request in range(3):
+            assert get(f"{url}/events/")[0] == 200
+    finally:
+        server.stop()
+    assert "Service Unavailable" not in server.text()
+
+
 # --- task workers -------------------------------------------------------------------------------------------
 
 
@@ -167,3 +268,50 @@ def test_a_report_whose_worker_was_killed_is_failed_once_the_worker_is_not_seen(
         assert task_state(faults, orphan) == ("FAILED", "refugiu.core.workers.WorkerLost")
     finally:
         task_worker.stop()
+
+
+# --- starts -------------------------------------------------------------------------------------------------
+
+
+def test_a_start_waits_for_the_database_and_then_says_why_it_cannot(faults):
+    site, outage = faults["site"], faults["outage"]
+    outage.cut()
+    try:
+        refused = site.run("check_keys", REFUGIU_START_WAIT_SECONDS="1")
+        restore_soon = threading.Timer(3, outage.restore)
+        restore_soon.start()
+        waited = site.run("check_keys", REFUGIU_START_WAIT_SECONDS="60")
+        restore_soon.join()
+    finally:
+        if outage.is_cut:
+            outage.restore()
+    assert refused.returncode == 1
+    assert "Refugiu is waiting for the database (OperationalError: " in refused.stderr
+    assert "Refugiu cannot start: the database did not answer for 1 s (OperationalError: " in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert waited.returncode == 0, waited.stderr
+    assert "Refugiu is waiting for the database" in waited.stderr
+    assert "The database answers after" in waited.stderr
+    assert "Encryption keys are right" in waited.stdout
+
+
+def test_gunicorn_started_without_the_database_keeps_trying_and_serves_when_it_is_back(faults):
+    site, outage = faults["site"], faults["outage"]
+    port = free_port()
+    outage.cut()
+    server = None
+    try:
+        log = faults["folder"] / "gunicorn-late.log"
+        server = gunicorn(site, log, port=port, REFUGIU_START_WAIT_SECONDS="1")
+        server.wait_for("the database did not answer for 1 s", timeout=60)
+        time.sleep(2)
+        assert server.alive(), server.text()
+        assert "Worker failed to boot" not in server.text() and "Traceback" not in server.text()
+        outage.restore()
+        wait_until(lambda: _answers(f"http://127.0.0.1:{port}/healthz"), timeout=60, what="serving")
+        assert get(f"http://127.0.0.1:{port}/")[0] == 200
+    finally:
+        if server is not None:
+            server.stop()
+        if outage.is_cut:
+            outage.restore()

@@ -3,6 +3,7 @@ imports this module before the apps are loaded: nothing here may import a model.
 
 import logging
 
+from refugiu.core.database import DATABASE_UNAVAILABLE, database_error_summary
 from refugiu.core.health import PATHS
 
 
@@ -17,4 +18,19 @@ class HealthProbeLogFilter(logging.Filter):
             return getattr(request, "path_info", None) not in PATHS
         if isinstance(record.args, dict):  # gunicorn's atoms
             return record.args.get("U") not in PATHS
+        return True
+
+
+class DatabaseUnavailableLogFilter(logging.Filter):
+    """A request answered 503 because the database cannot be reached (core.errors) is logged by Django as
+    one line per request: with the error's summary instead of its traceback, which during an outage would
+    be the same long one again and again, and says nothing an operator needs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if getattr(record, "status_code", None) == 503 and isinstance(error, DATABASE_UNAVAILABLE):
+            record.msg = f"{record.msg} (the database is unavailable: %s)"
+            record.args = (*record.args, database_error_summary(error))
+            record.exc_info = None
+            record.exc_text = None
         return True
