@@ -51,7 +51,11 @@ ALLOWED_HOSTS = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'refugiu.sqlite3'}"),
+        # 0: a new connection for each request, closed after it. With persistent connections, each is
+        # checked before a request reuses it, so that a connection broken by a database restart is replaced
+        # rather than failing the request (core.errors answers 503 while the database is unreachable).
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -69,6 +73,10 @@ else:
         # Added to what DATABASE_URL says (?sslmode=require&sslrootcert=… must reach the connection).
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+        # A database host that does not answer at all (down, or a firewall dropping packets) fails a request
+        # within seconds instead of holding it for the system's TCP timeout (minutes): the page then
+        # answers 503. DATABASE_URL's ?connect_timeout= takes precedence.
+        options.setdefault("connect_timeout", 5)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -98,6 +106,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /healthz and /readyz, answered before sessions, sign-in and the host check (core.health).
+    "refugiu.core.health.HealthMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -267,6 +277,8 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS"
 if BEHIND_HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    # Load balancers probe the health endpoints over plain HTTP (core.health).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     # Browsers then refuse plain HTTP to this host for a year (the max-age HSTS preload lists ask for).
     SECURE_HSTS_SECONDS = int(os.environ.get("REFUGIU_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
     # Both bind more than this site (every subdomain; the browsers' built-in list, slow to leave), so they
@@ -278,6 +290,8 @@ if BEHIND_HTTPS:
         *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
     ]
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# A form refused for its CSRF token gets the site's 403 page, in the visitor's language (core.errors).
+CSRF_FAILURE_VIEW = "refugiu.core.errors.csrf_failure"
 # Nothing reaches other sites. Not "no-referrer": under it browsers send `Origin: null` with every form
 # POST, and Django's CSRF check refuses them all (sign-in included).
 SECURE_REFERRER_POLICY = "same-origin"
@@ -307,8 +321,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Probes of /healthz and /readyz are not logged (a change of readiness is, once: core.health); a page
+    # answered 503 for want of the database is one line, not a traceback (core.logfilters).
+    "filters": {
+        "health_probes": {"()": "refugiu.core.logfilters.HealthProbeLogFilter"},
+        "database_unavailable": {"()": "refugiu.core.logfilters.DatabaseUnavailableLogFilter"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    "loggers": {"django.server": {"handlers": [], "propagate": False}},
+    "loggers": {
+        "django.server": {"handlers": [], "propagate": False},
+        "django.request": {"filters": ["health_probes", "database_unavailable"]},
+    },
 }
 
 REFUGIU = {
@@ -351,6 +374,17 @@ REFUGIU = {
     "REMINDER_DAYS_BEFORE": int(os.environ.get("REFUGIU_REMINDER_DAYS_BEFORE", "2")),
     # A report still being made this long after it was asked for lost its worker and is marked as failed.
     "REPORT_TIMEOUT_MINUTES": int(os.environ.get("REFUGIU_REPORT_TIMEOUT_MINUTES", "120")),
+    # Sooner: a task worker not seen (core.workers: a heartbeat every 5 s) for this long is dead, and the
+    # report it was making is marked as failed, to be asked for again.
+    "WORKER_LOST_MINUTES": float(os.environ.get("REFUGIU_WORKER_LOST_MINUTES", "3")),
+    # /readyz (core.health): task workers that must have been seen in the last 30 s (0: this deployment runs
+    # none on purpose, and neither workers nor the queue are checked), and how long a task may wait to be
+    # taken before the queue counts as stuck.
+    "READY_TASK_WORKERS": int(os.environ.get("REFUGIU_READY_TASK_WORKERS", "1")),
+    "QUEUE_STUCK_MINUTES": float(os.environ.get("REFUGIU_QUEUE_STUCK_MINUTES", "15")),
+    # How long a start (`serve`, `db_worker`, the WSGI application…) waits for a database that does not
+    # answer before giving up with a message (core.startup).
+    "START_WAIT_SECONDS": float(os.environ.get("REFUGIU_START_WAIT_SECONDS", "60")),
     # Where this installation is reached from outside: links in e-mails sent without a request.
     "SITE_URL": os.environ.get("REFUGIU_SITE_URL", "http://127.0.0.1:8000"),
     # What an import may make us read (core.limits), so that a small zip cannot unpack into all the memory

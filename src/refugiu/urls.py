@@ -22,4 +22,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
-handler400 = "refugiu.core.views.bad_request"
+# In the site's frame and the visitor's language, without the database (core.errors); a 500 caused by a
+# database that cannot be reached answers 503.
+handler400 = "refugiu.core.errors.bad_request"
+handler403 = "refugiu.core.errors.permission_denied"
+handler404 = "refugiu.core.errors.page_not_found"
+handler500 = "refugiu.core.errors.server_error"

@@ -8,6 +8,7 @@ being met by the people using it. It never makes a key: an empty installation ge
 account only (umask 077), as with the `refugiu` command (cli.py).
 """
 
+import logging
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -16,6 +17,9 @@ os.umask(0o077)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "refugiu.settings")
 application = get_wsgi_application()
 
-from refugiu.core.startup import start_check_or_exit  # noqa: E402 - needs the settings loaded above
+from refugiu.core.logfilters import HealthProbeLogFilter  # noqa: E402 - needs the settings loaded above
+from refugiu.core.startup import start_check_or_exit  # noqa: E402
 
+# Load balancers probe /healthz and /readyz every few seconds: those lines stay out of gunicorn's access log.
+logging.getLogger("gunicorn.access").addFilter(HealthProbeLogFilter())
 start_check_or_exit()

@@ -19,9 +19,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from refugiu.accounts.roles import Role
+from refugiu.core.models import WorkerHeartbeat
+from refugiu.core.workers import heartbeat_beat
 from refugiu.programmes.models import Project
 from refugiu.reports import tasks
 from refugiu.reports.models import ReportRun
@@ -412,3 +415,76 @@ def test_a_run_whose_worker_died_is_shown_as_failed_after_the_timeout(client, se
     assert stuck.status == ReportRun.Status.FAILED and "interrupted" in stuck.message
     assert REFRESH not in page
     assert recent.status == ReportRun.Status.RUNNING
+
+
+def _running(user, *, worker_id: str) -> ReportRun:
+    """A run being made by `worker_id`, as the worker leaves it after claiming its task."""
+    run = ReportRun.objects.create(requested_by=user, kind="annual", format="pdf", parameters={"year": 2019})
+    result = tasks.make_report.enqueue(run.pk)
+    DBTaskResult.objects.get(id=result.id).claim(worker_id)
+    ReportRun.objects.filter(pk=run.pk).update(task_id=str(result.id), status=ReportRun.Status.RUNNING)
+    run.refresh_from_db()
+    return run
+
+
+def _seen(worker_id: str, *, ago: datetime.timedelta) -> None:
+    heartbeat_beat(worker_id=worker_id, started_at=timezone.now())
+    WorkerHeartbeat.objects.filter(pk=worker_id).update(last_seen=timezone.now() - ago)
+
+
+@pytest.mark.django_db
+def test_a_run_whose_worker_stopped_being_seen_is_failed_and_can_be_asked_for_again(client, settings):
+    settings.REFUGIU = {**settings.REFUGIU, "WORKER_LOST_MINUTES": 3}
+    staff = UserFactory(roles=[Role.PROGRAMME_STAFF])
+    orphan = _running(staff, worker_id="killed-worker")
+    busy = _running(staff, worker_id="busy-worker")
+    _seen("killed-worker", ago=datetime.timedelta(minutes=3, seconds=5))
+    _seen("busy-worker", ago=datetime.timedelta(seconds=4))
+    client.force_login(staff)
+
+    page = client.get(reverse("reports:run_detail", args=[orphan.pk])).content.decode()
+    orphan.refresh_from_db()
+    assert orphan.status == ReportRun.Status.FAILED and orphan.finished_at is not None
+    assert orphan.message == "The report was interrupted before it was ready. Please ask for it again."
+    assert orphan.message in page and REFRESH not in page
+    task = DBTaskResult.objects.get(id=orphan.task_id)
+    assert (task.status, task.exception_class_path) == ("FAILED", "refugiu.core.workers.WorkerLost")
+    busy.refresh_from_db()
+    assert busy.status == ReportRun.Status.RUNNING  # its worker is alive: maybe a long report
+    assert DBTaskResult.objects.get(id=busy.task_id).status == "RUNNING"
+
+    again = f"{reverse('reports:run_request')}?kind=annual"
+    assert f'href="{again}"' in page
+    assert client.get(again).status_code == 200
+    assert _request(client, kind="annual", format="pdf", year="2019").status_code == 302
+    assert ReportRun.objects.filter(requested_by=staff, status=ReportRun.Status.QUEUED).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_run_of_a_worker_never_seen_or_whose_task_ended_is_failed(client, settings):
+    """A worker without a heartbeat row (killed before this version recorded one, or its row removed) is
+    lost; a task that ended (failed after an outage) without finishing its run will never finish it."""
+    staff = UserFactory(roles=[Role.PROGRAMME_STAFF])
+    unseen = _running(staff, worker_id="never-seen")
+    ended = _running(staff, worker_id="back-after-an-outage")
+    _seen("back-after-an-outage", ago=datetime.timedelta(seconds=1))
+    DBTaskResult.objects.filter(id=ended.task_id).update(status="FAILED")
+    waiting = ReportRun.objects.create(requested_by=staff, kind="annual", format="pdf")
+    tasks.make_report.enqueue(waiting.pk)  # in the queue, no worker yet: it waits
+
+    client.force_login(staff)
+    assert client.get(reverse("reports:run_list")).status_code == 200
+    for run, status in ((unseen, "failed"), (ended, "failed"), (waiting, "queued")):
+        run.refresh_from_db()
+        assert run.status == status, run
+
+
+@pytest.mark.django_db
+def test_pending_runs_are_checked_in_three_queries(client, django_assert_num_queries):
+    staff, idle = UserFactory(roles=[Role.PROGRAMME_STAFF]), UserFactory(roles=[Role.PROGRAMME_STAFF])
+    _running(staff, worker_id="busy-worker")
+    _seen("busy-worker", ago=datetime.timedelta(seconds=1))
+    with django_assert_num_queries(3):
+        assert tasks.runs_abandoned_fail(user=staff) == 0
+    with django_assert_num_queries(1):
+        assert tasks.runs_abandoned_fail(user=idle) == 0

@@ -79,7 +79,9 @@ class PrivacyHeadersMiddleware:
             response["Clear-Site-Data"] = CLEAR_SITE_DATA
         response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
+        if response.get("Cache-Control") == "no-store":
+            pass  # already never stored (the error pages: core.errors), and no user to load for it
+        elif request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
             # A signed-in person's pages are never stored by a browser or a proxy.
             response["Cache-Control"] = "no-store"
         elif not settings.DEBUG and request.path.startswith(PERSONAL_PREFIXES):

@@ -68,3 +68,19 @@ class EncryptionCheck(models.Model):
 
     def __str__(self):
         return f"encryption check of {self.written_at:%Y-%m-%d %H:%M}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running task worker (`refugiu db_worker`), seen every few seconds (core.workers): readiness
+    (/readyz) counts the workers seen recently, and a report whose worker has not been seen for
+    REFUGIU["WORKER_LOST_MINUTES"] is marked as failed. Which machine and process, never anything about
+    the reports it makes. A worker that stops removes its row; rows of workers gone for a day are pruned."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    last_seen = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"task worker {self.worker_id} (process {self.pid} on {self.host})"

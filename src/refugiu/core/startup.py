@@ -28,11 +28,20 @@ check value is written the first time the keys are found right.
 
 Commands that need no key (the HSDS import and export, the report command, the programme commands,
 Django's own) do not check: they neither read nor write encrypted data.
+
+A database that does not answer yet (a machine booting, PostgreSQL restarting) is waited for, up to
+REFUGIU["START_WAIT_SECONDS"], saying so once on stderr; past that the start is refused with the reason
+(the driver's first line: connection refused, authentication failed…), never a traceback. The WSGI
+application, which gunicorn starts in each of its workers, waits at most WSGI_START_WAIT_MAX_SECONDS and then
+ends with status 1, not 3: gunicorn then starts another worker, which waits again, instead of stopping the
+whole server for a database that will come back.
 """
 
 import os
 import stat
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography.fernet import InvalidToken
@@ -41,6 +50,7 @@ from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 from django.db import IntegrityError, connection, connections, transaction
 
 from refugiu.core import crypto
+from refugiu.core.database import DATABASE_UNAVAILABLE, connection_close_quietly, database_error_summary
 
 CHECK_TEXT = "Refugiu encryption check v1"
 
@@ -74,10 +84,24 @@ UNSAFE_MODES = (
     "Refugiu), then start again."
 )
 NOT_MIGRATED = REFUSED + "the database is not set up. Run `refugiu migrate` first, then start again."
+WAITING = "Refugiu is waiting for the database ({error}): trying again for up to {seconds:.0f} s."
+ANSWERED = "The database answers after {seconds:.0f} s: starting."
+UNREACHABLE = (
+    REFUSED + "the database did not answer for {seconds:.0f} s ({error}).\n"
+    "Check that it is running and reachable from this machine, and that DATABASE_URL names it (the data "
+    "folder, for SQLite); then start again. REFUGIU_START_WAIT_SECONDS sets how long a start waits."
+)
+# gunicorn kills a worker that has not booted within its timeout (30 s by default): the WSGI application
+# gives up before, with its message, and gunicorn starts another worker.
+WSGI_START_WAIT_MAX_SECONDS = 20
 
 
 class StartRefused(Exception):
     """Why this installation must not start, for the operator (no key material)."""
+
+
+class DatabaseUnreachable(StartRefused):
+    """The database did not answer within the time a start waits: it may later."""
 
 
 def start_check(*, make_key: bool) -> list[str]:
@@ -191,6 +215,16 @@ def keys_check(*, make_key: bool) -> list[str]:
     return notes
 
 
+def keys_open_check_value() -> bool:
+    """The keys this process encrypts with open the check value stored in the database (readiness,
+    core.health): false without a usable key, without a check value, or when the keys were rotated since."""
+    stored = _check_value_stored()
+    try:
+        return stored is not None and _opens(stored) == CHECK_TEXT
+    except crypto.KeyUnavailable:
+        return False
+
+
 def _opens(ciphertext: str) -> str | None:
     """The plaintext of a stored value under the configured keys, or None if none of them opens it."""
     try:
@@ -245,11 +279,41 @@ def _encrypted_value_stored() -> str | None:
     return None
 
 
+def start_check_waiting(
+    *, make_key: bool, say: Callable[[str], None], wait_seconds: float | None = None
+) -> list[str]:
+    """start_check, waiting up to `wait_seconds` (REFUGIU["START_WAIT_SECONDS"] by default) for a database
+    that does not answer, telling the operator once through `say`; raises DatabaseUnreachable past it."""
+    wait = settings.REFUGIU["START_WAIT_SECONDS"] if wait_seconds is None else wait_seconds
+    notes = data_folder_secure()  # no database needed, and a large folder takes a second: once
+    started = time.monotonic()
+    delay = 0.5
+    told = False
+    while True:
+        try:
+            notes += keys_check(make_key=make_key)
+        except DATABASE_UNAVAILABLE as error:
+            connection_close_quietly()
+            summary = database_error_summary(error)
+            waited = time.monotonic() - started
+            if waited >= wait:
+                raise DatabaseUnreachable(UNREACHABLE.format(seconds=wait, error=summary)) from None
+            if not told:
+                say(WAITING.format(error=summary, seconds=wait))
+                told = True
+            time.sleep(min(delay, wait - waited))
+            delay = min(delay * 2, 5.0)
+            continue
+        if told:
+            say(ANSWERED.format(seconds=time.monotonic() - started))
+        return notes
+
+
 def start_check_command(command: BaseCommand, *, make_key: bool) -> None:
-    """start_check for a management command: notes on its stderr, a refusal as a CommandError (the
-    message and exit status 1, no traceback)."""
+    """start_check for a management command, waiting for the database: notes on its stderr, a refusal as
+    a CommandError (the message and exit status 1, no traceback)."""
     try:
-        notes = start_check(make_key=make_key)
+        notes = start_check_waiting(make_key=make_key, say=command.stderr.write)
     except StartRefused as refusal:
         raise CommandError(str(refusal)) from None
     for note in notes:
@@ -269,16 +333,22 @@ class StartCheckedCommand(BaseCommand):
 
 
 def start_check_or_exit(*, make_key: bool = False) -> None:
-    """start_check for a server process (the WSGI application at import): a refusal is written to stderr
-    and ends the process."""
-    try:
-        notes = start_check(make_key=make_key)
-    except StartRefused as refusal:
-        sys.stderr.write(f"{refusal}\n")
+    """start_check for a server process (the WSGI application at import), waiting for the database: a
+    refusal is written to stderr and ends the process."""
+
+    def say(message: str) -> None:
+        sys.stderr.write(f"{message}\n")
         sys.stderr.flush()
+
+    wait = min(settings.REFUGIU["START_WAIT_SECONDS"], WSGI_START_WAIT_MAX_SECONDS)
+    try:
+        notes = start_check_waiting(make_key=make_key, say=say, wait_seconds=wait)
+    except StartRefused as refusal:
+        say(str(refusal))
         # 3 is gunicorn's "worker failed to boot": its arbiter then stops with that status, instead of
-        # starting the worker again and again. Any other server just sees the process end in failure.
-        raise SystemExit(3) from None
+        # starting the worker again and again, which is right for a wrong key, not for a database that will
+        # come back (1: gunicorn starts another worker). Any other server sees the process end in failure.
+        raise SystemExit(1 if isinstance(refusal, DatabaseUnreachable) else 3) from None
     finally:
         connections.close_all()  # opened before any fork of a preloading server: not to be shared
     for note in notes:

@@ -21,9 +21,3 @@ def staff_home(request):
             },
         },
     )
-
-
-def bad_request(request, exception):
-    """400 (urls.handler400) in the site's frame and the visitor's language: most often a form that sent
-    more than the request limits in settings (DATA_UPLOAD_MAX_NUMBER_FILES and the others) allow."""
-    return render(request, "400.html", status=400)

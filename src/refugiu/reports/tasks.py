@@ -18,6 +18,7 @@ import datetime
 import importlib
 import logging
 import time
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -26,7 +27,10 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_tasks import task
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
+from refugiu.core.workers import task_holder, tasks_fail, workers_lost
 from refugiu.reports.models import ReportRun
 
 logger = logging.getLogger(__name__)
@@ -42,6 +46,7 @@ RENDERERS: dict[str, str] = {
 # Progress is written at most this often (seconds), so that a renderer calling progress() for each of
 # thousands of events does not turn into thousands of writes; the last step before the file is always kept.
 PROGRESS_INTERVAL = 1.0
+PENDING = (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING)
 
 
 class RendererUnavailable(Exception):
@@ -158,17 +163,58 @@ def make_report(run_id: int) -> None:
             )
 
 
-def runs_abandoned_fail(*, user) -> int:
-    """Mark as failed `user`'s runs still "being made" longer than REFUGIU["REPORT_TIMEOUT_MINUTES"] after
-    they were asked for: their worker stopped or was killed mid-way, and nothing else would ever end them."""
+def runs_abandoned_fail(*, user=None) -> int:
+    """Mark as failed the runs (`user`'s, or everyone's) still waiting or being made that nothing will ever
+    finish, so that the person sees it and can ask again:
+    - its task ended without finishing the run (the worker's writes were lost with the database, or the
+      worker failed it after an outage: core.workers.tasks_lost_fail);
+    - its task is still marked as running but its worker has not been seen for REFUGIU["WORKER_LOST_MINUTES"]
+      (killed, its machine stopped): the task is failed in the queue too;
+    - it is still being made REFUGIU["REPORT_TIMEOUT_MINUTES"] after it was asked for (a worker alive but
+      stuck, or a run from before heartbeats).
+    A run waiting for its turn in the queue is left to wait (readiness tells an operator when the queue is
+    stuck). One query when nothing is pending, three when something is."""
+    pending = ReportRun.objects.filter(status__in=PENDING)
+    if user is not None:
+        pending = pending.filter(requested_by=user)
+    runs = list(pending.values_list("pk", "status", "task_id", "requested_at"))
+    if not runs:
+        return 0
+    task_ids = [task_id for _pk, _status, task_id, _at in runs if _is_uuid(task_id)]
+    tasks = {
+        str(task_id): (status, task_holder(worker_ids))
+        for task_id, status, worker_ids in DBTaskResult.objects.filter(id__in=task_ids).values_list(
+            "id", "status", "worker_ids"
+        )
+    }
+    lost = workers_lost({holder for status, holder in tasks.values() if status == TaskResultStatus.RUNNING})
     cutoff = timezone.now() - datetime.timedelta(minutes=settings.REFUGIU["REPORT_TIMEOUT_MINUTES"])
-    return ReportRun.objects.filter(
-        requested_by=user, status=ReportRun.Status.RUNNING, requested_at__lt=cutoff
-    ).update(
+    abandoned, lost_tasks = [], []
+    for pk, status, task_id, requested_at in runs:
+        task_status, holder = tasks.get(task_id, (None, None))
+        if task_status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED):
+            abandoned.append(pk)
+        elif task_status == TaskResultStatus.RUNNING and holder in lost:
+            abandoned.append(pk)
+            lost_tasks.append(task_id)
+        elif status == ReportRun.Status.RUNNING and requested_at < cutoff:
+            abandoned.append(pk)
+    if not abandoned:
+        return 0
+    tasks_fail(lost_tasks, reason="The worker running the task stopped being seen.")
+    return ReportRun.objects.filter(pk__in=abandoned, status__in=PENDING).update(
         status=ReportRun.Status.FAILED,
         message=gettext("The report was interrupted before it was ready. Please ask for it again."),
         finished_at=timezone.now(),
     )
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _fail(run: ReportRun, message: str) -> None:

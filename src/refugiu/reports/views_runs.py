@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from refugiu.accounts.models import user_has_permission
 from refugiu.programmes.models import Project
 from refugiu.reports.models import ReportRun
-from refugiu.reports.tasks import request_report, runs_abandoned_fail
+from refugiu.reports.tasks import PENDING, request_report, runs_abandoned_fail
 
 Kind = ReportRun.Kind
 
@@ -38,7 +38,6 @@ FORMAT_LABELS = {
     "xlsx": _("spreadsheet (XLSX)"),
     "csv": _("table (CSV)"),
 }
-PENDING = (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING)
 
 
 def background_offer(kind: str, parameters: dict) -> dict:
