@@ -51,7 +51,12 @@ ALLOWED_HOSTS = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'refugiu.sqlite3'}"),
+        # Seconds a connection is kept for the next requests (0: one per request). PostgreSQL forks a process
+        # for each new connection, a few ms of every request; docs/deploy.md keeps them for 60 s.
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        # A kept connection is tested before a request reuses it: after a database restart the request gets
+        # a new one instead of an error.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
