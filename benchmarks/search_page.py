@@ -16,8 +16,10 @@ models. In each round each worker in turn times `repeat` requests of every kind:
 - the search page `/?q=TERM` for a rare, a ~1 % and a ~10 % term, and the page without a query (every
   entry, facets counted over the whole index);
 - the API's search `/api/hsds/services?search=TERM` for the same terms (per_page 20, the page's size).
-It prints, as Markdown for BENCHMARKS.md, medians and 95th percentiles in ms over all rounds, and the SQL
-statements of one request of each kind.
+It prints, as Markdown for BENCHMARKS.md, medians and 95th percentiles in ms over all rounds, the median CPU
+time of the worker process per request (time.process_time: what the machine's other work does not stretch;
+on SQLite it includes the database's work, on PostgreSQL not the server's), and the SQL statements of one
+request of each kind.
 """
 
 import argparse
@@ -101,9 +103,10 @@ def serve() -> None:
         for kind, (url, params) in kinds.items():
             times[kind] = []
             for _ in range(int(line)):
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 response = client.get(url, params)
-                times[kind].append((time.perf_counter() - started) * 1000)
+                cpu = time.process_time() - cpu_started
+                times[kind].append(((time.perf_counter() - started) * 1000, cpu * 1000))
                 assert response.status_code == 200
         print(json.dumps(times), flush=True)
 
@@ -193,19 +196,22 @@ def main() -> None:
         f"{args.repeat} requests of each kind per version, times in ms (median / p95)\n"
     )
     print(
-        f"| engine | request | SQL statements {revision} / now | {revision} | now | now ÷ {revision} (median) |"
+        f"| engine | request | SQL statements {revision} / now | {revision} | now | now ÷ {revision} (median) "
+        f"| CPU of the process, {revision} | CPU, now | CPU, now ÷ {revision} |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for engine, result in results.items():
         before, after = (result["times"][version] for version in (revision, "this worktree"))
         counts = result["statements"]
         for kind in KINDS:
-            b, a = before[kind], after[kind]
+            b, a = ([wall for wall, _cpu in v[kind]] for v in (before, after))
+            b_cpu, a_cpu = (statistics.median(cpu for _wall, cpu in v[kind]) for v in (before, after))
             print(
                 f"| {engine} | {kind} | {counts[revision][kind]} / {counts['this worktree'][kind]} "
                 f"| {statistics.median(b):.2f} / {percentile(b, 0.95):.2f} "
                 f"| {statistics.median(a):.2f} / {percentile(a, 0.95):.2f} "
-                f"| {statistics.median(a) / statistics.median(b):.2f} |"
+                f"| {statistics.median(a) / statistics.median(b):.2f} "
+                f"| {b_cpu:.2f} | {a_cpu:.2f} | {a_cpu / b_cpu:.2f} |"
             )
 
 
