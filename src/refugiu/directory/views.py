@@ -29,7 +29,8 @@ def search_page(request):
     """The search page. It is the directory's busiest page, so the view hands the template plain strings
     and tuples: per hit its link, name, description and term names; per facet value its label, count and
     link. Django's template engine spent most of the page's time resolving `hit.record.display_name`
-    and the like, 20 hits and up to 175 facet values a page (BENCHMARKS.md, "Search page")."""
+    and the like, 20 hits and up to 175 facet values a page (BENCHMARKS.md, "The search page against
+    the API's search")."""
     form = SearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     page = data.get("page") or 1
