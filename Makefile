@@ -28,9 +28,12 @@ lint: install-test
 	$(BIN)/ruff format --check src tests benchmarks
 	REFUGIU_DATA_DIR=$$(mktemp -d) SECRET_KEY=lint $(BIN)/refugiu makemigrations --check --dry-run
 
-## Benchmarks (slow: builds 100,000-service directories and 100,000-case loads, both engines); see BENCHMARKS.md.
+## Benchmarks (slow: builds 100,000-service directories and 100,000-case loads, both engines; the scale-out
+## benchmark needs PostgreSQL on 127.0.0.1); see BENCHMARKS.md.
 bench: install-test
 	$(BIN)/python -m benchmarks.search_api --services 100000 --repeat 30
+	$(BIN)/python -m benchmarks.search_page --services 20000 --baseline b5bc4e9
 	$(BIN)/python -m benchmarks.import_rate --services 20000
 	$(BIN)/python -m benchmarks.case_pages --cases 100000 --sessions-per-case 10 --repeat 50
 	$(BIN)/python -m benchmarks.annual_report --events 1000 --participants 50000
+	$(BIN)/python -m benchmarks.scale_out --services 20000 --seconds 60 --clients 50

@@ -51,9 +51,10 @@ ALLOWED_HOSTS = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'refugiu.sqlite3'}"),
-        # 0: a new connection for each request, closed after it. With persistent connections, each is
-        # checked before a request reuses it, so that a connection broken by a database restart is replaced
-        # rather than failing the request (core.errors answers 503 while the database is unreachable).
+        # Seconds a connection is kept for the next requests (0: one per request). PostgreSQL forks a process
+        # for each new connection, a few ms of every request; docs/deploy.md keeps them for 60 s. A kept
+        # connection is checked before a request reuses it, so that one broken by a database restart is
+        # replaced rather than failing the request (core.errors answers 503 while the database is away).
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
         conn_health_checks=True,
     )

@@ -1,6 +1,8 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from refugiu.accounts.roles import Role
@@ -85,6 +87,48 @@ def test_search_page_paginates(client):
     third = client.get(reverse("directory:search"), {"q": "victim", "page": 3}).content.decode()
     assert "Victim support 00" in first and "Victim support 44" not in first
     assert "Page 3 of 3" in third and "Victim support 44" in third
+
+
+def test_search_page_shows_records_and_terms_in_the_visitors_language(client):
+    organization = OrganizationFactory(
+        name="Asociația Sprijin",
+        description="Ajutăm victimele.",
+        language="ro",
+        translations={"en": {"name": "Support Association", "description": "We help victims."}},
+    )
+    attach_term(organization, "institution_type", "ngo")
+    service = ServiceFactory(organization=organization, name="Consiliere juridică", language="ro")
+    attach_term(service, "service_type", "legal_counselling")
+    search_reindex_organizations()
+    english = client.get(reverse("directory:search"), {"q": "sprijin"}).content.decode()
+    assert "Support Association</a>" in english and "We help victims." in english
+    assert "Service of Support Association" in english and "Consiliere juridică</a>" in english
+    assert "· Non-governmental organisation" in english and "· Legal counselling" in english
+    assert f'href="/organisations/{organization.id}/#service-{service.id}"' in english
+    romanian = client.get(
+        reverse("directory:search"), {"q": "sprijin"}, HTTP_ACCEPT_LANGUAGE="ro"
+    ).content.decode()
+    assert "Asociația Sprijin</a>" in romanian and "Ajutăm victimele." in romanian
+    assert "· Organizație neguvernamentală" in romanian and "· Consiliere juridică" in romanian
+    assert re.search(r"Organizație neguvernamentală</a> \(2\)", romanian)
+
+
+def test_the_search_page_sends_as_many_queries_for_20_hits_as_for_2(client, django_assert_max_num_queries):
+    """Names, descriptions and terms of every hit, and the labels of every facet, are read in one go."""
+    for number in range(25):
+        organization = OrganizationFactory(
+            name=f"Victim support {number:02}", country="BG" if number % 2 else "RO"
+        )
+        attach_term(organization, "institution_type", "ngo")
+        service = ServiceFactory(organization=organization, name=f"Victim counselling {number:02}")
+        attach_term(service, "service_type", "shelter")
+    search_reindex_organizations()
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(reverse("directory:search"), {"q": "victim support 01"}).content.decode()
+    assert page.count('class="hit"') == 2  # the organisation, and its service by its organisation's name
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("directory:search"), {"q": "victim"}).content.decode()
+    assert page.count('class="hit"') == 20
 
 
 def test_bad_search_input_is_harmless(client, shelter):

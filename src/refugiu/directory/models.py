@@ -25,6 +25,22 @@ class HsdsModel(models.Model):
         abstract = True
 
 
+def display_language(language: str | None = None) -> str:
+    """The language records are shown in: `language`, else the active one, without its region."""
+    return (language or translation.get_language() or "en").split("-")[0]
+
+
+def translated_text(text: str, record_language: str, translations: dict, field: str, language: str) -> str:
+    """A record's `field` in `language`: its translation there, else its own `text` (in
+    `record_language`). The same for a model instance (Translatable.translated) and for the plain rows
+    that busy pages read."""
+    if language != record_language:
+        value = ((translations or {}).get(language) or {}).get(field)
+        if value:
+            return value
+    return text or ""
+
+
 class Translatable(models.Model):
     language = models.CharField(_("language of the record"), max_length=8, blank=True)
     translations = models.JSONField(_("translations"), default=dict, blank=True)
@@ -33,12 +49,9 @@ class Translatable(models.Model):
         abstract = True
 
     def translated(self, field: str, language: str | None = None) -> str:
-        language = (language or translation.get_language() or "en").split("-")[0]
-        if language != self.language:
-            value = (self.translations.get(language) or {}).get(field)
-            if value:
-                return value
-        return getattr(self, field) or ""
+        return translated_text(
+            getattr(self, field), self.language, self.translations, field, display_language(language)
+        )
 
     @property
     def display_name(self) -> str:

@@ -385,9 +385,14 @@ def directory_search(
         capped = count_cap is not None and total > count_cap
         facet_counts = {}
         if with_facets:
+            # With no condition (the search page as first opened) every facet row counts: each belongs to
+            # an entry, as the rebuild writes and removes them together. Testing each row's entry against
+            # the set of all entries cost 270 ms instead of 28 on SQLite at 20,000 services.
+            of_matches = (
+                f"WHERE f.entry_id IN (SELECT e.id FROM {table} e WHERE {where_sql}) " if where[1:] else ""
+            )
             cursor.execute(
-                f"SELECT f.facet, f.value, count(*) FROM {facet_table} f "
-                f"WHERE f.entry_id IN (SELECT e.id FROM {table} e WHERE {where_sql}) "
+                f"SELECT f.facet, f.value, count(*) FROM {facet_table} f {of_matches}"
                 "GROUP BY f.facet, f.value ORDER BY f.facet, count(*) DESC, f.value",
                 params,
             )

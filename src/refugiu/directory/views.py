@@ -4,6 +4,7 @@ and by the search index, which never holds them."""
 
 import math
 from http import HTTPStatus
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django_countries.fields import Country
 from refugiu.core import ratelimit
 from refugiu.directory import search
 from refugiu.directory.forms import SearchForm, SuggestionForm
-from refugiu.directory.models import Organization, SearchEntry, Service
+from refugiu.directory.models import Organization, SearchEntry, Service, display_language, translated_text
 from refugiu.directory.selectors import facet_labels, organization_public_get, terms_for
 from refugiu.directory.services import suggestion_create
 
@@ -25,6 +26,11 @@ PAGE_SIZE = 20
 
 
 def search_page(request):
+    """The search page. It is the directory's busiest page, so the view hands the template plain strings
+    and tuples: per hit its link, name, description and term names; per facet value its label, count and
+    link. Django's template engine spent most of the page's time resolving `hit.record.display_name`
+    and the like, 20 hits and up to 175 facet values a page (BENCHMARKS.md, "The search page against
+    the API's search")."""
     form = SearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     page = data.get("page") or 1
@@ -36,45 +42,10 @@ def search_page(request):
         limit=PAGE_SIZE,
         with_facets=True,
     )
-    organizations = {
-        str(o.id): o
-        for o in Organization.objects.filter(id__in=[i for k, i in result.hits if k == "organization"])
-    }
-    services = {
-        str(s.id): s
-        for s in Service.objects.select_related("organization").filter(
-            id__in=[i for k, i in result.hits if k == "service"]
-        )
-    }
-    hits = []
-    for kind, object_id in result.hits:
-        record = (
-            organizations.get(object_id) if kind == SearchEntry.Kind.ORGANIZATION else services.get(object_id)
-        )
-        if record is not None:
-            hits.append({"kind": kind, "record": record})
-    terms = terms_for([h["record"].id for h in hits])
-    for hit in hits:
-        hit["terms"] = terms.get(hit["record"].id, [])
-    labels = facet_labels()
-    facets = []
-    for name in search.FACETS:
-        values = result.facet_counts.get(name, [])
-        if values:
-            facets.append(
-                {
-                    "name": name,
-                    "label": FACET_TITLES[name],
-                    "selected": filters.get(name, ""),
-                    "values": [
-                        (v, labels.get(name, {}).get(v, _country_name(v) if name == "country" else v), c)
-                        for v, c in values
-                    ],
-                }
-            )
     pages = max(1, math.ceil(result.total / PAGE_SIZE))
     params = request.GET.copy()
     params.pop("page", None)
+    base_query = params.urlencode()
     return render(
         request,
         "directory/search.html",
@@ -82,14 +53,93 @@ def search_page(request):
             "form": form,
             "query": data.get("q") or "",
             "result": result,
-            "hits": hits,
-            "facets": facets,
+            "hits": _hits(result.hits),
+            "facets": _facets(result.facet_counts, filters, base_query),
             "filters": filters,
             "page": page,
             "pages": pages,
-            "base_query": params.urlencode(),
+            "base_query": base_query,
         },
     )
+
+
+def _hits(ranked: list[tuple[str, str]]) -> list[dict]:
+    """The page's hits in rank order, each a dict of what the template shows: link, name, description,
+    term names, and for a service its organisation's name, in the visitor's language. Read as plain
+    rows; records gone since the search are left out."""
+    language = display_language()
+    organization, service = SearchEntry.Kind.ORGANIZATION, SearchEntry.Kind.SERVICE
+    records = {}
+    ids = [i for kind, i in ranked if kind == organization]
+    rows = Organization.objects.filter(id__in=ids).values_list(
+        "id", "name", "description", "language", "translations"
+    )
+    for record_id, name, description, record_language, translations in rows:
+        records[organization, str(record_id)] = {
+            "kind": organization,
+            "id": record_id,
+            "url": reverse("directory:organization", args=[record_id]),
+            "name": translated_text(name, record_language, translations, "name", language),
+            "description": translated_text(
+                description, record_language, translations, "description", language
+            ),
+        }
+    ids = [i for kind, i in ranked if kind == service]
+    rows = Service.objects.filter(id__in=ids).values_list(
+        "id", "name", "description", "language", "translations",
+        "organization_id", "organization__name", "organization__language", "organization__translations",
+    )  # fmt: skip
+    for record_id, name, description, record_language, translations, *of_organization in rows:
+        organization_id, organization_name, organization_language, organization_translations = of_organization
+        records[service, str(record_id)] = {
+            "kind": service,
+            "id": record_id,
+            "url": f"{reverse('directory:organization', args=[organization_id])}#service-{record_id}",
+            "name": translated_text(name, record_language, translations, "name", language),
+            "description": translated_text(
+                description, record_language, translations, "description", language
+            ),
+            "organization_name": translated_text(
+                organization_name, organization_language, organization_translations, "name", language
+            ),
+        }
+    hits = [records[hit] for hit in ranked if hit in records]
+    terms = terms_for([hit["id"] for hit in hits])
+    for hit in hits:
+        hit["terms"] = terms.get(hit["id"], [])
+    return hits
+
+
+FACET_VALUES_SHOWN = 25
+
+
+def _facets(facet_counts: dict, filters: dict, base_query: str) -> list[dict]:
+    """Each facet with values: its name, title, and up to FACET_VALUES_SHOWN values as (label, count,
+    link, selected), most frequent first."""
+    labels = facet_labels()
+    facets = []
+    for name in search.FACETS:
+        values = facet_counts.get(name, [])[:FACET_VALUES_SHOWN]
+        if not values:
+            continue
+        names = labels.get(name, {})
+        selected = filters.get(name, "")
+        facets.append(
+            {
+                "name": name,
+                "label": FACET_TITLES[name],
+                "values": [
+                    (
+                        names[value] if value in names else _value_label(name, value),
+                        count,
+                        f"?{base_query}&{name}={quote(value)}",
+                        value == selected,
+                    )
+                    for value, count in values
+                ],
+            }
+        )
+    return facets
 
 
 FACET_TITLES = {
@@ -101,6 +151,11 @@ FACET_TITLES = {
     "crime_type": gettext_lazy("Crime type"),
     "language": gettext_lazy("Language"),
 }
+
+
+def _value_label(facet: str, value: str) -> str:
+    """The label of a facet value that is no taxonomy term: a country's name, else the value itself."""
+    return _country_name(value) if facet == "country" else value
 
 
 def _country_name(code: str) -> str:
