@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import tarfile
@@ -221,6 +222,9 @@ def test_a_backup_restores_every_row_and_file_and_reads_with_the_same_key_file(o
     for needle in (*NEEDLES, DOCUMENT.decode()):
         assert needle.lower().encode() not in everything.lower(), needle
     assert key not in everything and not any("django_session" in name for name in content)
+    assert all(
+        name.startswith(("database/", "files/uploads/", "files/case-files/", "manifest.")) for name in content
+    )
 
     with installation(tmp_path / "restored" / "var", suffix="restored") as site:
         key_file_copy(own_folder / "encryption.keys", site)
@@ -245,9 +249,10 @@ def test_a_backup_restores_every_row_and_file_and_reads_with_the_same_key_file(o
         )
         assert site.run("check_keys").returncode == 0
 
-        # Restoring again into what is now a working installation takes --force, and gives the same again.
+        # Restoring again into what is now a working installation takes --force, which empties it first.
         refused = site.run("restore", str(archive), timeout=RESTORE_SECONDS)
         assert refused.returncode == 1 and "this installation is not empty" in refused.stderr
+        (site.data_dir / "uploads" / "events" / "left-from-before.png").write_bytes(png())
         restored(site, archive, "--force")
         assert tables_compared(the_test_database(), site, manifest)
         assert tree(site.data_dir / "uploads") == tree(own_folder / "uploads")
@@ -442,6 +447,18 @@ def test_restore_refuses_keys_that_do_not_open_the_archive(source):
     assert crypto.key_id(other) in message and other.decode() not in message and key.decode() not in message
 
 
+def test_backups_into_a_folder_are_dated_and_the_oldest_deleted(source, tmp_path):
+    site, _archive = source
+    (tmp_path / "notes.txt").write_text("not a backup: kept")
+    for _run in range(3):
+        result = site.run("backup", str(tmp_path), "--keep", "2")
+        assert result.returncode == 0, result.stderr
+        time.sleep(1)  # names are dated to the second
+    kept = sorted(path.name for path in tmp_path.iterdir())
+    assert len(kept) == 3 and kept[0] == "notes.txt" and "Deleted the older backup" in result.stdout
+    assert all(re.fullmatch(r"refugiu-\d{8}-\d{6}\.tar\.gz", name) for name in kept[1:])
+
+
 def test_check_verifies_without_writing(source):
     site, archive = source
     result = site.run("restore", "--check", str(archive))
@@ -555,8 +572,8 @@ def rows_normalised(site: Installation, model) -> list[tuple]:
         while target.is_relation:
             target = target.target_field
         kinds.append("JSONField" if target.get_internal_type() == "JSONField" else target.get_internal_type())
-    columns = ", ".join(field.column for field in fields)
-    rows = site.sql(f"SELECT {columns} FROM {model._meta.db_table} ORDER BY {model._meta.pk.column}")  # noqa: S608
+    columns = ", ".join(f'"{field.column}"' for field in fields)  # "primary" is a column's name
+    rows = site.sql(f'SELECT {columns} FROM {model._meta.db_table} ORDER BY "{model._meta.pk.column}"')  # noqa: S608
     return [tuple(normalised(value, kind) for value, kind in zip(row, kinds, strict=True)) for row in rows]
 
 
@@ -618,7 +635,7 @@ from refugiu.accounts.roles import Role
 from refugiu.cases.documents import document_store
 from refugiu.cases.models import Case
 case = Case.objects.exclude(status="closed").order_by("pk").first()
-boss = RoleAssignment.objects.get(role=Role.COORDINATOR, department=case.department).user
+boss = RoleAssignment.objects.filter(role=Role.COORDINATOR, department=case.department).first().user
 data = b"A contract between two fictitious parties\\n"
 document_store(user=boss, case=case, title="Scanned contract", data=data)
 """

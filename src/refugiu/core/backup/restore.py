@@ -29,7 +29,7 @@ from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
@@ -290,6 +290,12 @@ def _lines(reader) -> Iterator[bytes]:
         yield rest
 
 
+def _refused_rows(what: str, problem: DatabaseError) -> BackupError:
+    """The database's refusal, first line only: PostgreSQL's DETAIL line can quote a value (an address)."""
+    first = str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem).__name__
+    return BackupError(f"the database refused {what} ({first}); no row of the archive was kept")
+
+
 def _archive_load(path: Path, passphrase, verified: Verified, models: dict) -> None:
     """Pass two: the rows (one transaction), then the files."""
     expected = verified.members
@@ -310,12 +316,18 @@ def _archive_load(path: Path, passphrase, verified: Verified, models: dict) -> N
                 model = models.get(table["model"])
                 if model is None:
                     raise BackupError(f"the archive's table {table['table']} has no place in this version")
-                count = tables.rows_import(model, table["columns"], _lines(reader), connection)
+                try:
+                    count = tables.rows_import(model, table["columns"], _lines(reader), connection)
+                except DatabaseError as problem:
+                    raise _refused_rows(f"its table {table['table']}", problem) from None
                 _checked(name, reader, expected)
                 if count != table["rows"]:
                     raise BackupError(f"{name} holds {count} rows where the manifest says {table['rows']}")
                 loaded.append(model)
-            connection.check_constraints()
+            try:
+                connection.check_constraints()
+            except DatabaseError as problem:
+                raise _refused_rows("its rows together", problem) from None
             tables.sequences_reset(loaded, connection)
         for name, reader in itertools.chain(after_tables, members):
             relative = name.split("/", 2)[-1]
