@@ -12,8 +12,8 @@ Reading (`snapshot`, `rows_export`):
   cursor, a few thousand rows at a time, and written out line by line: memory does not grow with a table.
 - Values are read by SQL, past every field's from_db_value: encrypted fields (core.fields) stay the
   ciphertext stored, JSON stays the text stored. Only the engine's own conversions are applied (SQLite's
-  text dates, integer booleans, hex UUIDs; the same as the ORM's backend converters), then dates, times,
-  decimals and UUIDs are written as ISO 8601 and decimal text.
+  text dates, integer booleans, hex UUIDs; the same as the ORM's backend converters), then dates, times and
+  UUIDs are written in ISO 8601 (by orjson), decimals as decimal text.
 
 Writing (`rows_import`): each value goes through its field's to_python and get_db_prep_save for the target
 engine (encrypted and JSON fields excepted: their stored text goes in as it is), with primary keys kept, in
@@ -25,7 +25,6 @@ and checked before it commits.
 import base64
 import datetime as dt
 import decimal
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
@@ -188,15 +187,14 @@ def _target(field: models.Field) -> models.Field:
 
 
 def _jsonable(value):
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal | uuid.UUID):
+    """What JSON does not know, as text (orjson writes dates, times and UUIDs itself, in ISO 8601)."""
+    if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, dt.timedelta):
         return duration_iso_string(value)
     if isinstance(value, bytes | memoryview):
         return base64.b64encode(bytes(value)).decode("ascii")
-    return value
+    raise TypeError(f"{type(value).__name__} is not a column value a backup knows")
 
 
 def _exporter(model, field: models.Field, connection) -> Callable | None:
@@ -212,7 +210,7 @@ def _exporter(model, field: models.Field, connection) -> Callable | None:
     def export(value):
         for converter in converters:
             value = converter(value, expression, connection)
-        return None if value is None else _jsonable(value)
+        return value
 
     return export
 
@@ -252,7 +250,7 @@ def rows_export(model, connection) -> Iterator[bytes]:
                     row = list(row)
                     for position, export in converting:
                         row[position] = export(row[position])
-                yield fastjson.dumps(row) + b"\n"
+                yield fastjson.dumps(row, default=_jsonable) + b"\n"
 
 
 def rows_import(model, columns: list[str], lines: Iterable[bytes], connection) -> int:
