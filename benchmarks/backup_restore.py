@@ -1,11 +1,12 @@
 """Backup and restore: time, archive size and peak memory, on SQLite and PostgreSQL, in one run.
 
-    .venv/bin/python -m benchmarks.backup_restore [--cases 10000] [--engines sqlite,postgresql]
+    .venv/bin/python -m benchmarks.backup_restore [--cases 10000] [--documents 200] [--engines sqlite,postgresql]
 
 For each engine it builds (once, then reuses) two installations in BENCH_DIR:
 - "demo": `refugiu demo --no-serve` (the seed organisation, its directory, programme and demo cases);
 - "demo + N cases": the same, then `refugiu generate_cases --cases N` (seed 0: N cases with 10 sessions
-  each, notes, teams, encrypted identities, and one case of 10,000 sessions).
+  each, notes, teams, encrypted identities, and one case of 10,000 sessions), and D documents of 1 MiB
+  each on D of the cases (stored encrypted in DATA_DIR/case-files, as uploads are).
 Then, each as a process of its own, timed from start to end (Django's start included) with its peak
 resident memory (ru_maxrss, from wait4): `refugiu backup FILE`; `refugiu restore --check FILE` (reads and
 verifies the whole archive, writes nothing); `refugiu restore FILE` into a new empty installation of the
@@ -26,6 +27,15 @@ from pathlib import Path
 BENCH_DIR = Path(tempfile.gettempdir()) / "refugiu-bench"
 REFUGIU = str(Path(sys.executable).with_name("refugiu"))
 PG = "postgres://postgres@127.0.0.1:5432/{name}"
+DOCUMENTS = """
+from refugiu.accounts.models import User
+from refugiu.cases.documents import document_store
+from refugiu.cases.models import Case
+boss = User.objects.get(username="synthetic-coordinator-1")
+page = ("[synthetic] A page of a scanned statement, made for the backup benchmark. " * 15000).encode()
+for case in Case.objects.visible_to(boss).exclude(status="closed").order_by("pk")[:{count}]:
+    document_store(user=boss, case=case, title="[synthetic] statement", data=page[: 1 << 20])
+"""
 
 
 def run(env: dict, *args: str) -> tuple[float, float, str]:
@@ -63,7 +73,7 @@ def installation_env(engine: str, name: str, *, fresh: bool) -> dict:
     return env
 
 
-def source(engine: str, load: str, cases: int) -> dict:
+def source(engine: str, load: str, cases: int, documents: int) -> dict:
     """The installation to back up, built once."""
     env = installation_env(engine, f"{engine}-{load}", fresh=False)
     ready = Path(env["REFUGIU_DATA_DIR"]) / "bench-ready"
@@ -74,6 +84,7 @@ def source(engine: str, load: str, cases: int) -> dict:
         if cases:
             seconds, _rss, _out = run(env, "generate_cases", "--cases", str(cases))
             print(f"{engine} {load}: generate_cases in {seconds:.0f} s", file=sys.stderr)
+            run(env, "shell", "--no-imports", "-c", DOCUMENTS.replace("{count}", str(documents)))
         ready.touch()
     return env
 
@@ -83,24 +94,28 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--documents", type=int, default=200)
     parser.add_argument("--engines", default="sqlite,postgresql")
     args = parser.parse_args()
     engines = args.engines.split(",")
-    loads = {"demo": 0, f"demo + {args.cases:,} cases": args.cases}
+    loads = {"demo": 0, f"demo + {args.cases:,} cases, {args.documents} documents": args.cases}
     rows, migrate_times, archives = [], {}, {}
     for engine in engines:
         env = installation_env(engine, f"{engine}-migrate", fresh=True)
         migrate_times[engine] = run(env, "migrate", "-v0")[0]
         for load, cases in loads.items():
-            slug = "demo" if not cases else f"cases-{cases}"
-            env = source(engine, slug, cases)
+            slug = "demo" if not cases else f"cases-{cases}-documents-{args.documents}"
+            env = source(engine, slug, cases, args.documents)
             archive = BENCH_DIR / f"backup-{engine}-{slug}.tar.gz"
             archive.unlink(missing_ok=True)
             backup = run(env, "backup", str(archive))
             check = run(env, "restore", "--check", str(archive))
             archives[(engine, load)] = (archive, env)
-            manifest_rows = backup[2].split("(")[1].split(" rows")[0]
-            rows.append([engine, load, manifest_rows, archive.stat().st_size / 1e6, backup, check])
+            counted = backup[2].split("(")[1].split(" rows")[0]
+            files = backup[2].split("rows), ")[1].split(" to ")[0]
+            rows.append(
+                [engine, load, f"{counted} rows, {files}", archive.stat().st_size / 1e6, backup, check]
+            )
     for row in rows:
         engine, load = row[0], row[1]
         archive, source_env = archives[(engine, load)]
@@ -116,7 +131,7 @@ def main() -> None:
 
     print("Backup and restore, each a process of its own; seconds, and peak resident memory in MB\n")
     print(
-        "| engine | installation | rows | archive MB | backup s | backup MB | restore --check s | restore s (into) | restore MB |"
+        "| engine | installation | holding | archive MB | backup s | backup MB | restore --check s | restore s (into) | restore MB |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
     for engine, load, count, size, backup, check, restores in rows:

@@ -170,26 +170,33 @@ def keys_choose(verified: Verified) -> None:
             ) from None
         source = crypto.keys_source()
     have = {crypto.key_id(key): key for key in keys}
-    missing = [key_id for key_id in wanted if key_id not in have]
-    if missing:
+
+    def refusal(missing: list[str]) -> BackupError:
         hint = f"; or unset {crypto.ENV_VAR} to use the key file the archive holds" if verified.keys else ""
-        raise BackupError(
+        return BackupError(
             f"the archive's data is encrypted with the key of id {', '.join(missing)}, which the keys of "
             f"{source} (ids {', '.join(have) or 'none'}) do not include. Put the key file kept with this "
             f"backup's keys at {crypto.key_file()} (or its keys in {crypto.ENV_VAR}){hint}, then restore "
             "again."
         )
+
+    changed = BackupError(
+        f"{archive.MANIFEST} in the archive was changed after the backup was made (its HMAC does not "
+        "match): the archive was not restored"
+    )
     try:
         signature = json.loads(verified.signature)
-        signing_key = have[signature["key_id"]]
-        expected = manifest_hmac(verified.manifest_bytes, signing_key)
-        if not hmac.compare_digest(expected, str(signature["hmac_sha256"])):
-            raise ValueError
+        signer, stated = str(signature["key_id"]), str(signature["hmac_sha256"])
     except (ValueError, KeyError, TypeError):
-        raise BackupError(
-            f"{archive.MANIFEST} in the archive was changed after the backup was made (its HMAC does not "
-            "match): the archive was not restored"
-        ) from None
+        raise changed from None
+    if signer not in have:
+        raise refusal(sorted({signer, *wanted} - set(have)))
+    if not hmac.compare_digest(manifest_hmac(verified.manifest_bytes, have[signer]), stated):
+        raise changed
+    # The manifest is the one the backup wrote: its key ids can be trusted.
+    missing = [key_id for key_id in wanted if key_id not in have]
+    if missing:
+        raise refusal(missing)
 
 
 def versions_check(manifest: dict) -> list[tuple[str, str]]:
@@ -249,7 +256,8 @@ def backup_restore(
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     result.migrated_forward = [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
-    call_command("migrate", interactive=False, verbosity=0)
+    if plan:  # with its post-migrate signal: content types and permissions of the newer models
+        call_command("migrate", interactive=False, verbosity=0)
     call_command("createcachetable", verbosity=0)
     try:
         result.notes += startup.keys_check(make_key=False) + startup.data_folder_secure()
