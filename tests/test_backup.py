@@ -463,7 +463,8 @@ def test_check_verifies_without_writing(source):
     site, archive = source
     result = site.run("restore", "--check", str(archive))
     assert result.returncode == 0, result.stderr
-    assert "The archive is whole" in result.stdout and "would need --force" in result.stdout
+    assert "The archive is whole, and signed with a key at hand" in result.stdout
+    assert "would need --force" in result.stdout
 
 
 # --- an archive with the keys, from an older version --------------------------------------------------------

@@ -50,7 +50,7 @@ class Command(BaseCommand):
         )
         if check:
             self.stdout.write(
-                self.style.SUCCESS(f"The archive is whole and opens with this installation's keys: {made}.")
+                self.style.SUCCESS(f"The archive is whole, and signed with a key at hand: {made}.")
             )
             if result.holdings:
                 self.stdout.write(
