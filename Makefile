@@ -37,3 +37,4 @@ bench: install-test
 	$(BIN)/python -m benchmarks.case_pages --cases 100000 --sessions-per-case 10 --repeat 50
 	$(BIN)/python -m benchmarks.annual_report --events 1000 --participants 50000
 	$(BIN)/python -m benchmarks.scale_out --services 20000 --seconds 60 --clients 50
+	$(BIN)/python -m benchmarks.backup_restore --cases 10000

@@ -58,8 +58,9 @@ NEEDLES = [
 ]
 
 
-@pytest.fixture
-def world(own_keys):
+def world_make() -> dict:
+    """A case with a value in every kind of encrypted field, a sealed note and a document (the backup tests
+    make it too)."""
     department = DepartmentFactory()
     boss, lawyer, psychologist = coordinator(department), caseworker(department), caseworker(department)
     beneficiary = beneficiary_new(by=boss, identity=IDENTITY)
@@ -119,6 +120,11 @@ def world(own_keys):
     services.task_create(user=lawyer, case=case, title=TEXTS["task"], due_on=dt.date.today())
     document = document_store(user=lawyer, case=case, title=TEXTS["document_title"], data=DOCUMENT)
     return locals()
+
+
+@pytest.fixture
+def world(own_keys):
+    return world_make()
 
 
 def database_text() -> str:

@@ -165,3 +165,10 @@ def blind_tokens(value: str, *, kind: str) -> set[str]:
         words = {w for w in fold(value).split() if len(w) >= 2}
     key = _index_key()
     return {hmac.new(key, f"{kind}:{w}".encode(), hashlib.sha256).hexdigest()[:32] for w in words}
+
+
+def key_id(key: bytes) -> str:
+    """A key's fingerprint for manifests and messages: the first 64 bits of an HMAC of a constant under the
+    key. It tells two keys apart and says which key a backup needs, and reveals nothing of the key (finding
+    a key from it is as hard as breaking HMAC-SHA256)."""
+    return hmac.new(key, b"refugiu key id v1", hashlib.sha256).hexdigest()[:16]
