@@ -82,6 +82,7 @@ def test_static_files_are_nosniff_and_same_origin_too(client):
 
 # --- what a probe finds: nothing ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "path",
     [
