@@ -85,7 +85,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"(kept in {settings.DATA_DIR / 'demo-accounts.txt'})\n")
         if not no_serve:
-            self.stdout.write(f"Serving on http://{bind}/ — press Ctrl+C to stop.")
+            # `serve` says "Serving on" once it answers (a first start prepares the static files before).
             # The task workers start with the server, so reports asked for in the demo are made by themselves.
             call_command("serve", bind=bind, workers=2, task_workers=task_workers)
 

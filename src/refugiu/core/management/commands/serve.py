@@ -1,6 +1,7 @@
 """Production server: gunicorn serving the WSGI application; WhiteNoise serves the static files; task
 workers (`refugiu db_worker`) make the reports asked for in the background."""
 
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from refugiu.core.startup import StartCheckedCommand
+from refugiu.core.staticfiles import static_prepare
 
 # How long a stopping task worker may take to finish the report it is making before it is killed.
 TASK_WORKER_STOP_SECONDS = 20
@@ -43,8 +45,9 @@ def task_workers_stop(workers: list[subprocess.Popen]) -> None:
 class Command(StartCheckedCommand):
     help = (
         "Serve Refugiu with gunicorn (production), with the task workers that make reports in the "
-        "background. Static files are collected first; the encryption keys are checked against the database "
-        "before anything starts (an empty installation is given its key file)."
+        "background. The encryption keys are checked against the database before anything starts (an empty "
+        "installation is given its key file); the static files are prepared when this version has not "
+        "prepared them yet (`refugiu upgrade` does it ahead)."
     )
     make_key = True
 
@@ -62,9 +65,9 @@ class Command(StartCheckedCommand):
         )
 
     def handle(self, *args, bind, workers, task_workers, **options):
-        from gunicorn.app.wsgiapp import WSGIApplication
-
-        call_command("collectstatic", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)  # a no-op once it is there
+        if static_prepare():
+            self.stdout.write("Prepared the static files for this version (once).")
         argv = [
             "gunicorn",
             "--bind",
@@ -76,6 +79,9 @@ class Command(StartCheckedCommand):
             # The access log carries no address and no query string: searches and visitors stay private.
             "--access-logformat",
             '"%(m)s %(U)s" %(s)s %(b)s %(L)s',
+            # No control socket: it would let any process of this account resize or stop the server, and
+            # two servers on one machine would share its default path (~/.gunicorn/gunicorn.ctl).
+            "--no-control-socket",
             "refugiu.wsgi:application",
         ]
         task_worker_processes = task_workers_start(
@@ -85,9 +91,37 @@ class Command(StartCheckedCommand):
         server_pid = os.getpid()
         sys.argv = argv
         try:
-            WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]").run()
+            _server_class()("%(prog)s [OPTIONS] [APP_MODULE]").run()
         finally:
             # gunicorn's own workers are forks of this process and leave through here too: only the server
             # itself stops the task workers.
             if os.getpid() == server_pid:
                 task_workers_stop(task_worker_processes)
+
+
+def _server_class():
+    from gunicorn.app.wsgiapp import WSGIApplication
+
+    class Server(WSGIApplication):
+        """gunicorn, which says "Serving on" once the first web worker can answer, not before: a newcomer
+        who opens the address then gets the page, not a refused connection."""
+
+        announced = multiprocessing.Value("b", 0)  # shared with the web workers, which are forks
+
+        def load_config(self):
+            super().load_config()
+            self.cfg.set("post_worker_init", self.worker_ready)
+
+        @classmethod
+        def worker_ready(cls, worker):
+            with cls.announced.get_lock():
+                if cls.announced.value:
+                    return
+                cls.announced.value = 1
+            addresses = ", ".join(
+                address if address.startswith(("unix:", "fd://")) else f"http://{address}/"
+                for address in worker.cfg.bind
+            )
+            print(f"Serving on {addresses} (Ctrl+C stops it).", flush=True)
+
+    return Server
