@@ -1,15 +1,24 @@
-"""The seed organisation's 2019 programme, as its 2019 activity report states it, for the demo.
+"""The seed organisation's 2019 programme, as its 2019 activity report states it, for the demo; and, apart
+from it, one example training ahead of the day the demo is loaded, open for registration.
 
 Partners, organisers and networks are looked up in the directory (loaded first) by name or alternate
 name; a body the directory lacks is created there with its name only, as the report gives no more.
+
+The example training (`example_training_load`) is not in the report and says so in its title and
+description. It lets a newcomer try registration, the waiting list and check-in without first creating an
+event: a few places, all but one taken by fictitious people, so the next registration takes the last
+place and the one after goes to the waiting list. It is dated weeks after the load, in no project, so the
+2019 report, its figures and the projects' funder reports stay as the seed states them.
 """
 
 import datetime
 import json
+import random
 from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from refugiu.directory.models import Organization
 from refugiu.programmes.models import (
@@ -30,7 +39,15 @@ from refugiu.programmes.models import (
     ProjectPartner,
     Publication,
 )
-from refugiu.programmes.vocabularies import DatePrecision, PartnerScope
+from refugiu.programmes.vocabularies import (
+    DatePrecision,
+    EventRole,
+    EventType,
+    ParticipantGender,
+    ParticipantSource,
+    PartnerScope,
+    Profession,
+)
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo_programmes.json"
 
@@ -192,3 +209,115 @@ def programmes_demo_load() -> bool:
             for order, message in enumerate(item["messages"])
         )
     return True
+
+
+# --- The example training -----------------------------------------------------------------------------------
+
+EXAMPLE_TITLE = "Example: training on the rights of victims of crime for frontline professionals"
+EXAMPLE_DESCRIPTION = (
+    "An example event of the demo, not a real training and not in the 2019 report: it is here so that "
+    "registration, the waiting list and check-in can be tried. Everyone registered for it is fictitious. "
+    "Two days on the rights of victims of crime under Directive 2012/29/EU, for the professionals who "
+    "first meet them."
+)
+EXAMPLE_TOPICS = [
+    "the rights of victims of crime under Directive 2012/29/EU",
+    "the individual assessment of a victim's protection needs",
+    "referral to victim support services",
+]
+EXAMPLE_DAYS_AHEAD = 28  # the first day, counted from the day the demo is loaded
+EXAMPLE_REGISTRATION_CLOSES_BEFORE = 3  # days before the first day
+EXAMPLE_CAPACITY = 12
+EXAMPLE_REGISTERED = EXAMPLE_CAPACITY - 1  # one place left, then the waiting list
+EXAMPLE_SEED = 2019
+# Invented bodies, one per profession: no real institution is named beside a fictitious person.
+EXAMPLE_INSTITUTIONS = {
+    Profession.LAWYER: "Example Bar Association (fictitious)",
+    Profession.PROSECUTOR: "Example Prosecutor's Office (fictitious)",
+    Profession.JUDGE: "Example District Court (fictitious)",
+    Profession.POLICE_OFFICER: "Example Police Inspectorate (fictitious)",
+    Profession.SOCIAL_WORKER: "Example Social Assistance Directorate (fictitious)",
+    Profession.PSYCHOLOGIST: "Example Counselling Centre (fictitious)",
+}
+EXAMPLE_GENDERS = [
+    ParticipantGender.WOMAN,
+    ParticipantGender.MAN,
+    ParticipantGender.WOMAN,
+    ParticipantGender.PREFER_NOT_TO_SAY,
+    "",  # not answered
+]
+
+
+def example_training_load() -> Event | None:
+    """Add the example training (see the module's docstring) with its fictitious registrations, once;
+    None when it is there already. The seed organisation (for the consent text) and its directory entry
+    (the organiser) are loaded first."""
+    from refugiu.organisation.models import Organisation
+    from refugiu.programmes import services
+
+    if Event.objects.filter(title=EXAMPLE_TITLE).exists():
+        return None
+    organisation = Organisation.objects.order_by("pk").first()
+    first_day = timezone.localdate() + datetime.timedelta(days=EXAMPLE_DAYS_AHEAD)
+    with transaction.atomic():
+        event = Event.objects.create(
+            type=EventType.TRAINING,
+            title=EXAMPLE_TITLE,
+            organiser=_organisation(organisation.name) if organisation else None,
+            our_role=EventRole.ORGANISER,
+            city="Bucharest",
+            country="RO",
+            topics=EXAMPLE_TOPICS,
+            description=EXAMPLE_DESCRIPTION,
+            capacity=EXAMPLE_CAPACITY,
+            registration_open=True,
+            registration_closes_on=first_day - datetime.timedelta(days=EXAMPLE_REGISTRATION_CLOSES_BEFORE),
+            waiting_list=True,
+        )
+        EventDay.objects.bulk_create(
+            EventDay(
+                event=event,
+                date=first_day + datetime.timedelta(days=offset),
+                starts_at=datetime.time(9, 30),
+                ends_at=datetime.time(16, 30),
+            )
+            for offset in range(2)
+        )
+        EventProfession.objects.bulk_create(
+            EventProfession(event=event, profession=profession) for profession in EXAMPLE_INSTITUTIONS
+        )
+        EventCountry.objects.bulk_create(EventCountry(event=event, country=code) for code in ("RO", "MD"))
+        # Through the services, as the public form does: places taken, consent text kept, e-mails sent
+        # (to example.org addresses, into the demo's mail folder).
+        for number, (name, country, gender) in enumerate(_example_people(EXAMPLE_REGISTERED), start=1):
+            profession = list(EXAMPLE_INSTITUTIONS)[number % len(EXAMPLE_INSTITUTIONS)]
+            services.participant_register(
+                event=event,
+                name=name,
+                email=f"demo.participant{number}@example.org",
+                profession=profession,
+                institution=EXAMPLE_INSTITUTIONS[profession],
+                country=country,
+                gender=gender,
+                consent=True,
+                language="ro" if number % 3 else "en",
+                source=ParticipantSource.FORM,
+            )
+    event.refresh_from_db()
+    return event
+
+
+def _example_people(count: int) -> list[tuple[str, str, str]]:
+    """`count` different fictitious people (name, country, gender as they would answer it), from the names
+    the demo cases are made of: mostly Romanian, a few from the Republic of Moldova; the same every time."""
+    from refugiu.cases.demo_stories import NAMES
+
+    rng = random.Random(EXAMPLE_SEED)  # noqa: S311 - reproducible fake data, not security
+    people: dict[str, tuple[str, str]] = {}
+    while len(people) < count:
+        origin, country = ("md", "MD") if len(people) % 4 == 3 else ("ro", "RO")
+        gender = EXAMPLE_GENDERS[len(people) % len(EXAMPLE_GENDERS)]
+        female, male, family = NAMES[origin]
+        given = {ParticipantGender.WOMAN: female, ParticipantGender.MAN: male}.get(gender, female + male)
+        people.setdefault(f"{rng.choice(given)} {rng.choice(family)}", (country, gender))
+    return [(name, country, gender) for name, (country, gender) in people.items()]

@@ -108,13 +108,13 @@ def demo_database_check() -> None:
 
 
 def demo_data_load() -> bool:
-    """Load the seed organisation, its directory, the demo accounts and the demo cases into an empty
-    database; True when loaded."""
+    """Load the seed organisation, its directory, its 2019 programme, an example training open for
+    registration, the demo accounts and the demo cases into an empty database; True when loaded."""
     from refugiu.cases.demo import cases_demo_load
     from refugiu.directory.demo import directory_demo_load
     from refugiu.organisation.demo import organisation_demo_load
     from refugiu.organisation.models import Organisation
-    from refugiu.programmes.demo import programmes_demo_load
+    from refugiu.programmes.demo import example_training_load, programmes_demo_load
 
     if Organisation.objects.exists():
         return False
@@ -122,6 +122,7 @@ def demo_data_load() -> bool:
         organisation_demo_load()
         directory_demo_load()
         programmes_demo_load()
+        example_training_load()
         demo_accounts_ensure()  # the cases are written by the demo accounts
         cases_demo_load()
     return True
