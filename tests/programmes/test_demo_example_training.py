@@ -24,6 +24,7 @@ from refugiu.programmes.demo import (
     EXAMPLE_CAPACITY,
     EXAMPLE_DAYS_AHEAD,
     EXAMPLE_TITLE,
+    example_training_keep_ahead,
     example_training_load,
 )
 from refugiu.programmes.models import Attendance, Event, Participant, Project
@@ -126,6 +127,26 @@ def test_it_is_first_on_the_public_events_page_and_upcoming_for_programme_staff(
 def test_loading_it_again_adds_nothing(example):
     assert example_training_load() is None
     assert Event.objects.filter(title=EXAMPLE_TITLE).count() == 1
+
+
+def test_a_demo_started_again_after_registration_closed_moves_it_weeks_ahead(example):
+    assert example_training_keep_ahead() is False  # still open: left where it is
+    for day, offset in zip(example.days.order_by("date"), (-40, -39), strict=True):
+        day.date = timezone.localdate() + datetime.timedelta(days=offset)
+        day.save()
+    example.registration_closes_on = timezone.localdate() - datetime.timedelta(days=43)
+    example.save()
+    taken = example.places_taken
+
+    assert example_training_keep_ahead() is True
+    example.refresh_from_db()
+    days = [day.date for day in example.days.order_by("date")]
+    first = timezone.localdate() + datetime.timedelta(days=EXAMPLE_DAYS_AHEAD)
+    assert days == [first, first + datetime.timedelta(days=1)]
+    assert example.registration_closes_on >= timezone.localdate()
+    assert services.registration_closed_reason(example) == ""
+    assert example.places_taken == taken
+    assert example_training_keep_ahead() is False
 
 
 # --- The journeys it is there for ---------------------------------------------------------------------------

@@ -321,3 +321,26 @@ def _example_people(count: int) -> list[tuple[str, str, str]]:
         given = {ParticipantGender.WOMAN: female, ParticipantGender.MAN: male}.get(gender, female + male)
         people.setdefault(f"{rng.choice(given)} {rng.choice(family)}", (country, gender))
     return [(name, country, gender) for name, (country, gender) in people.items()]
+
+
+def example_training_keep_ahead() -> bool:
+    """Move the example training forward (its days and the day registration closes) when its registration
+    has closed, so that a demo started again weeks later still has it to try; True when moved. Its
+    registrations and their check-ins stay as they are."""
+    event = Event.objects.filter(title=EXAMPLE_TITLE).first()
+    today = timezone.localdate()
+    if event is None or (event.registration_closes_on and event.registration_closes_on >= today):
+        return False
+    days = list(event.days.order_by("-date"))  # the last first: each day moves to a date no other holds
+    if not days:
+        return False
+    shift = today + datetime.timedelta(days=EXAMPLE_DAYS_AHEAD) - days[-1].date
+    with transaction.atomic():
+        for day in days:
+            day.date += shift
+            day.save(update_fields=["date"])
+        event.registration_closes_on = days[-1].date - datetime.timedelta(
+            days=EXAMPLE_REGISTRATION_CLOSES_BEFORE
+        )
+        event.save(update_fields=["registration_closes_on"])
+    return True

@@ -20,6 +20,7 @@ from refugiu.accounts.roles import ROLES_NEEDING_SECOND_FACTOR, Role
 from refugiu.accounts.services import authenticator_app_ensure, role_grant
 from refugiu.cases.demo_stories import ASYLUM, TRAFFICKING
 from refugiu.core.startup import start_check_command
+from refugiu.programmes.demo import example_training_keep_ahead
 
 # username, role, the assistance departments the role is tied to, what the account is for.
 DEMO_ACCOUNTS = [
@@ -69,6 +70,8 @@ class Command(BaseCommand):
         demo_database_check()
         loaded = demo_data_load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded." if loaded else "Existing data kept."))
+        if example_training_keep_ahead():
+            self.stdout.write("The example training, whose registration had closed, was moved weeks ahead.")
         logins = demo_accounts_ensure()
         self.stdout.write("\nDemo accounts (username / password / role):")
         for username, _role, _departments, label in DEMO_ACCOUNTS:
