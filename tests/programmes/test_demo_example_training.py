@@ -241,3 +241,12 @@ def test_its_own_year_lists_it_with_registrations_not_counted_as_participants(ex
     (item,) = [item for item in report.international_events if item.title.startswith("Example:")]
     assert item.participants is None  # registered is not attended
     assert report.summary.participants == 0
+
+
+def test_its_public_page_gives_its_places_not_a_count_of_who_took_part(client, example):
+    html = client.get(reverse("programmes:event", args=[example.pk])).content.decode()
+    assert "<dt>Places</dt><dd>12</dd>" in html.replace("\n", "").replace("  ", "")
+    assert "not known" not in html and "Who took part" not in html
+    listing = client.get(reverse("programmes:events")).content.decode()
+    start = listing.index("Example: training")
+    assert "not known" not in listing[start : listing.index("</li>", start)]

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
@@ -473,6 +473,12 @@ class Event(models.Model):
     @property
     def last_day(self) -> datetime.date | None:
         return max((day.date for day in self.days.all()), default=None)
+
+    @property
+    def is_upcoming(self) -> bool:
+        """Its last day is today or later: nobody can say yet how many took part."""
+        last = self.last_day
+        return last is not None and last >= timezone.localdate()
 
 
 class EventDay(models.Model):
