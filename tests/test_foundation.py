@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from refugiu.accounts.roles import ROLE_PERMISSIONS, Role, permissions_of
+from refugiu.accounts.roles import ROLE_PERMISSIONS, Permission, Role, permissions_of
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,23 @@ def test_every_role_has_a_row_in_the_permission_table():
 
 def test_inactive_user_has_no_permission():
     user = UserFactory(roles=[Role.DIRECTORY_EDITOR], is_active=False)
-    assert not user.has_role_permission("directory.edit")
+    assert not user.has_role_permission(Permission.DIRECTORY_EDIT)
+
+
+def test_a_misspelt_permission_is_an_error_not_a_silent_refusal():
+    from refugiu.accounts.decorators import permission_required_404
+    from refugiu.accounts.models import user_has_permission
+
+    editor = UserFactory(roles=[Role.DIRECTORY_EDITOR])
+    assert user_has_permission(editor, "directory.edit")  # the value of Permission.DIRECTORY_EDIT
+    for ask in (
+        lambda: user_has_permission(editor, "directory.edits"),
+        lambda: user_has_permission(None, "cases.acess"),  # even for nobody signed in
+        lambda: editor.has_role_permission("cases.acess"),
+        lambda: permission_required_404("reports.anual"),
+    ):
+        with pytest.raises(ValueError, match="is not a valid Permission"):
+            ask()
 
 
 def test_staff_area_needs_login(client):

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from refugiu.accounts import services
 from refugiu.accounts.models import RoleAssignment, User, user_has_permission
+from refugiu.accounts.roles import Permission
 from refugiu.accounts.services import SECURITY_FLAGS, AccountError
 
 for model in (Group, Authenticator):
@@ -38,10 +39,10 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 class AccountManagerAccess:
     def has_module_permission(self, request):
-        return user_has_permission(request.user, "accounts.manage")
+        return user_has_permission(request.user, Permission.ACCOUNTS_MANAGE)
 
     def has_view_permission(self, request, obj=None):
-        return user_has_permission(request.user, "accounts.manage")
+        return user_has_permission(request.user, Permission.ACCOUNTS_MANAGE)
 
     has_add_permission = has_view_permission
     has_change_permission = has_view_permission

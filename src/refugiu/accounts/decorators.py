@@ -6,14 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
 from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.roles import Permission
 
 
-def permission_required_404(permission: str, *, on_refused=None):
+def permission_required_404(permission: Permission, *, on_refused=None):
     """Outermost decorator of a staff view: an anonymous visitor is sent to sign in; anyone signed in without
     `permission` gets 404 for any method, before the view (or a method check answering 405) says more.
 
     `on_refused(request, kwargs)`, if given, runs before that 404 (to audit the refusal of a record the
     URL names)."""
+
+    permission = Permission(permission)  # a misspelt name fails when the module loads, not at a request
 
     def decorator(view):
         @wraps(view)

@@ -11,7 +11,7 @@ from django.dispatch import Signal, receiver
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from refugiu.accounts.roles import Role, permissions_of
+from refugiu.accounts.roles import Permission, Role, permissions_of
 from refugiu.accounts.security import SIGNED_IN_AT_SESSION_KEY
 
 # Sent by User.save, inside the save's transaction, after a person's password was set (by any path: allauth's
@@ -101,7 +101,8 @@ class User(AbstractUser):
             self._role_cache = frozenset(self.role_assignments.values_list("role", flat=True))
         return self._role_cache
 
-    def has_role_permission(self, permission: str) -> bool:
+    def has_role_permission(self, permission: Permission) -> bool:
+        permission = Permission(permission)  # a name that is no permission is an error, not a refusal
         if not self.is_active:
             return False
         return permission in permissions_of(self.roles)
@@ -128,8 +129,9 @@ class RoleAssignment(models.Model):
         return f"{self.user} — {self.get_role_display()}"
 
 
-def user_has_permission(user, permission: str) -> bool:
+def user_has_permission(user, permission: Permission) -> bool:
     """True only for an active, signed-in user holding a role that grants `permission`."""
+    permission = Permission(permission)  # a misspelt name fails here, whoever asks
     return bool(user and user.is_authenticated and user.has_role_permission(permission))
 
 

@@ -1,9 +1,12 @@
 """The one table that maps roles to what they allow (product brief §2). Deny by default.
 
-A permission is a plain string; code asks `user_has_permission(user, "directory.edit")`. A role not in the
-table, or a permission no role grants, allows nothing. Object scoping (which case, which department) lives
-in each module's selectors, not here.
+A permission is a member of `Permission`; code asks `user_has_permission(user, Permission.DIRECTORY_EDIT)`.
+A role not in the table, or a permission no role grants, allows nothing; a name that is not a permission is an
+error (ValueError), never a silent refusal. Object scoping (which case, which department) lives in each
+domain's `access` module, not here.
 """
+
+from enum import StrEnum
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -19,19 +22,40 @@ class Role(models.TextChoices):
     RESEARCHER = "researcher", _("Researcher")
 
 
-ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.ADMINISTRATOR: frozenset({"accounts.manage", "organisation.edit", "reports.annual"}),
-    Role.DATA_PROTECTION_OFFICER: frozenset({"audit.view", "audit.export"}),
+class Permission(StrEnum):
+    """Everything a role can allow."""
+
+    ACCOUNTS_MANAGE = "accounts.manage"
+    ORGANISATION_EDIT = "organisation.edit"
+    AUDIT_VIEW = "audit.view"
+    AUDIT_EXPORT = "audit.export"
+    CASES_ACCESS = "cases.access"
+    DIRECTORY_VIEW_STAFF = "directory.view_staff"
+    DIRECTORY_EDIT = "directory.edit"
+    DIRECTORY_VERIFY = "directory.verify"
+    DIRECTORY_REVIEW_SUGGESTIONS = "directory.review_suggestions"
+    PROGRAMMES_EDIT = "programmes.edit"
+    REPORTS_ANNUAL = "reports.annual"
+    REPORTS_FUNDER = "reports.funder"
+    REPORTS_STATISTICS = "reports.statistics"
+    REPORTS_DASHBOARD = "reports.dashboard"
+
+
+P = Permission
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.ADMINISTRATOR: frozenset({P.ACCOUNTS_MANAGE, P.ORGANISATION_EDIT, P.REPORTS_ANNUAL}),
+    Role.DATA_PROTECTION_OFFICER: frozenset({P.AUDIT_VIEW, P.AUDIT_EXPORT}),
     Role.COORDINATOR: frozenset(
-        {"cases.access", "directory.view_staff", "reports.annual", "reports.statistics", "reports.dashboard"}
+        {P.CASES_ACCESS, P.DIRECTORY_VIEW_STAFF, P.REPORTS_ANNUAL, P.REPORTS_STATISTICS, P.REPORTS_DASHBOARD}
     ),
-    Role.CASEWORKER: frozenset({"cases.access", "directory.view_staff"}),
-    Role.PROGRAMME_STAFF: frozenset({"programmes.edit", "reports.annual", "reports.funder"}),
+    Role.CASEWORKER: frozenset({P.CASES_ACCESS, P.DIRECTORY_VIEW_STAFF}),
+    Role.PROGRAMME_STAFF: frozenset({P.PROGRAMMES_EDIT, P.REPORTS_ANNUAL, P.REPORTS_FUNDER}),
     Role.DIRECTORY_EDITOR: frozenset(
-        {"directory.view_staff", "directory.edit", "directory.verify", "directory.review_suggestions"}
+        {P.DIRECTORY_VIEW_STAFF, P.DIRECTORY_EDIT, P.DIRECTORY_VERIFY, P.DIRECTORY_REVIEW_SUGGESTIONS}
     ),
-    Role.RESEARCHER: frozenset({"reports.statistics"}),
+    Role.RESEARCHER: frozenset({P.REPORTS_STATISTICS}),
 }
+del P
 
 # Roles whose holders see case data or the audit log. Nobody can give one of these to themselves: another
 # administrator grants it (accounts.services.role_grant), so the DPO sees who opened the door for whom.
@@ -41,8 +65,8 @@ ROLES_SEEING_CASE_DATA = frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.DATA
 ROLES_NEEDING_SECOND_FACTOR = ROLES_SEEING_CASE_DATA | {Role.ADMINISTRATOR}
 
 
-def permissions_of(roles) -> frozenset[str]:
-    granted: set[str] = set()
+def permissions_of(roles) -> frozenset[Permission]:
+    granted: set[Permission] = set()
     for role in roles:
         granted |= ROLE_PERMISSIONS.get(role, frozenset())
     return frozenset(granted)

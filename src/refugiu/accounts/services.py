@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from refugiu.accounts.models import RoleAssignment, User, user_has_permission
-from refugiu.accounts.roles import ROLES_NEEDING_SECOND_FACTOR, Role
+from refugiu.accounts.roles import ROLES_NEEDING_SECOND_FACTOR, Permission, Role
 from refugiu.core.audit import audit_record
 
 # What an administrator may change on a person's account, and the flags among them that open doors.
@@ -37,7 +37,7 @@ def _check(*, actor, request, action: str, user, detail: dict, self_refusal: tup
     """Only an administrator changes accounts (or the operator at the command line, `actor` None); and
     `self_refusal`, a (code, message) pair, refuses what is asked when the account is the actor's own."""
     refusal = None
-    if actor is not None and not user_has_permission(actor, "accounts.manage"):
+    if actor is not None and not user_has_permission(actor, Permission.ACCOUNTS_MANAGE):
         refusal = ("forbidden", _("Only administrators can change accounts."))
     elif self_refusal is not None and actor is not None and user.pk is not None and actor.pk == user.pk:
         refusal = self_refusal

@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from refugiu.accounts.models import RoleAssignment, user_has_permission
-from refugiu.accounts.roles import Role
+from refugiu.accounts.roles import Permission, Role
 from refugiu.cases import vocabularies as v
 from refugiu.cases.models import BreakGlass, Case, TeamMember
 from refugiu.core.audit import refused_access_record
@@ -28,7 +28,7 @@ NOTHING = Q(pk__in=[])
 
 
 def coordinated_department_ids(user) -> list[int]:
-    if not user_has_permission(user, "cases.access"):
+    if not user_has_permission(user, Permission.CASES_ACCESS):
         return []
     if not hasattr(user, "_coordinated_departments"):
         user._coordinated_departments = list(
@@ -41,7 +41,7 @@ def coordinated_department_ids(user) -> list[int]:
 
 def user_department_ids(user) -> set[int]:
     """The departments a coordinator or caseworker works in (their case roles' departments)."""
-    if not user_has_permission(user, "cases.access"):
+    if not user_has_permission(user, Permission.CASES_ACCESS):
         return set()
     return set(
         RoleAssignment.objects.filter(
@@ -57,7 +57,7 @@ def case_scope(user) -> Q:
     first, in one query: a person works on few cases, and a correlated "is this one theirs?" test made
     both engines walk every open case newest first to fill one page (130 ms at 100,000 cases instead
     of a few; see BENCHMARKS.md)."""
-    if not user_has_permission(user, "cases.access"):
+    if not user_has_permission(user, Permission.CASES_ACCESS):
         return NOTHING
     case_ids = TeamMember.objects.filter(user=user).values_list("case_id", flat=True)
     departments = coordinated_department_ids(user)

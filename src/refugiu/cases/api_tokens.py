@@ -27,6 +27,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.roles import Permission
 from refugiu.cases.models import ApiToken
 from refugiu.cases.services import CaseError
 from refugiu.core.audit import audit_record
@@ -55,7 +56,7 @@ def token_lifetimes() -> list[int]:
 def api_token_create(*, user, request=None, name: str, days: int | None = None) -> tuple[ApiToken, str]:
     """A new token for `user`, lasting `days` (the longest allowed if not given); returns the record and
     the token itself, which is never stored."""
-    if not user_has_permission(user, "cases.access"):
+    if not user_has_permission(user, Permission.CASES_ACCESS):
         raise CaseError("forbidden", _("Only staff who work on cases may have API tokens."))
     days = longest_token_days() if days is None else days
     if days not in token_lifetimes():
@@ -126,7 +127,7 @@ def api_token_user(*, raw: str):
         ApiToken.objects.select_related("user").filter(digest=token_digest(raw), expires_at__gt=now).first()
     )
     # user_has_permission is False for a deactivated user, and for one whose case role was taken away.
-    if token is None or not user_has_permission(token.user, "cases.access"):
+    if token is None or not user_has_permission(token.user, Permission.CASES_ACCESS):
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -134,7 +135,7 @@ def api_token_user(*, raw: str):
 
 
 def _refuse_without_case_role(user):
-    if not user_has_permission(user, "cases.access"):
+    if not user_has_permission(user, Permission.CASES_ACCESS):
         raise HttpError(403, _("Your role gives no access to case files."))
     return user
 

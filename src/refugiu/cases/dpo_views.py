@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from refugiu.accounts.decorators import permission_required_404
 from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.roles import Permission
 from refugiu.cases import gdpr
 from refugiu.cases.models import Beneficiary, Case
 from refugiu.cases.services import CaseError
@@ -33,7 +34,7 @@ PAGE_SIZE = 50
 RETENTION_PAGE = 200
 
 
-def dpo_only(permission: str = "audit.view"):
+def dpo_only(permission: Permission = Permission.AUDIT_VIEW):
     return permission_required_404(permission, on_refused=named_records_refused)
 
 
@@ -48,7 +49,9 @@ def _attachment(response, filename: str):
 @require_GET
 def index(request):
     return render(
-        request, "cases/dpo/index.html", {"can_export": user_has_permission(request.user, "audit.export")}
+        request,
+        "cases/dpo/index.html",
+        {"can_export": user_has_permission(request.user, Permission.AUDIT_EXPORT)},
     )
 
 
@@ -320,12 +323,12 @@ def audit(request):
             "page": page,
             "entries": entries,
             "query": urlencode(filters.as_query()),
-            "can_export": user_has_permission(request.user, "audit.export"),
+            "can_export": user_has_permission(request.user, Permission.AUDIT_EXPORT),
         },
     )
 
 
-@dpo_only("audit.export")
+@dpo_only(Permission.AUDIT_EXPORT)
 @require_GET
 def audit_export(request):
     filters = AuditQuery(request.GET).filters()

@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy
 from django_countries.fields import CountryField
 
 from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.roles import Permission
 from refugiu.cases import vocabularies as v
 from refugiu.cases.documents import files_delete
 from refugiu.cases.models import (
@@ -71,10 +72,10 @@ class ErasureGround(models.TextChoices):
 
 
 def is_dpo(user) -> bool:
-    return user_has_permission(user, "audit.view")
+    return user_has_permission(user, Permission.AUDIT_VIEW)
 
 
-def _require(user, permission: str = "audit.view") -> None:
+def _require(user, permission: Permission = Permission.AUDIT_VIEW) -> None:
     if not user_has_permission(user, permission):
         raise CaseError("forbidden", _("Only the data protection officer can do this."))
 
@@ -667,7 +668,7 @@ def _cell(value) -> str:
 
 def audit_csv(*, user, request=None, filters: AuditFilters) -> Iterator[str]:
     """The filtered log as CSV lines, streamed; the export is audited before the first line."""
-    _require(user, "audit.export")
+    _require(user, Permission.AUDIT_EXPORT)
     entries = audit_search(user=user, filters=filters)
     audit_record(
         actor=user, action="core.audit.exported", request=request, detail={"filters": filters.as_query()}

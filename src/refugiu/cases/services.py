@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.roles import Permission
 from refugiu.cases import access
 from refugiu.cases import vocabularies as v
 from refugiu.cases.models import (
@@ -111,7 +112,11 @@ def identity_tokens_refresh(identity: BeneficiaryIdentity) -> None:
 
 
 def beneficiary_register(*, user, request=None, identity: dict, **attributes) -> Beneficiary:
-    _require(user_has_permission(user, "cases.access"), "forbidden", _("You may not register beneficiaries."))
+    _require(
+        user_has_permission(user, Permission.CASES_ACCESS),
+        "forbidden",
+        _("You may not register beneficiaries."),
+    )
     with transaction.atomic():
         beneficiary = Beneficiary.objects.create(created_by=user, **attributes)
         record = BeneficiaryIdentity.objects.create(
@@ -199,7 +204,7 @@ def case_open(
 ) -> Case:
     """Open a case in a department the user works in; the user joins its team as lead unless they
     coordinate the department (then `team` names who works on it)."""
-    _require(user_has_permission(user, "cases.access"), "forbidden", _("You may not open cases."))
+    _require(user_has_permission(user, Permission.CASES_ACCESS), "forbidden", _("You may not open cases."))
     _require(beneficiary.merged_into_id is None, "merged", _("This record was merged into another one."))
     _require(
         department.pk in access.user_department_ids(user),
@@ -258,7 +263,7 @@ def team_member_add(
 
 def _team_member_put(*, user, request, case: Case, member, function: str, is_lead: bool) -> TeamMember:
     _require(
-        user_has_permission(member, "cases.access"),
+        user_has_permission(member, Permission.CASES_ACCESS),
         "not_caseworker",
         _("Only caseworkers and coordinators can join a case team."),
     )

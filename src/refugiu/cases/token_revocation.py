@@ -32,7 +32,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from refugiu.accounts.models import RoleAssignment, credentials_changed
-from refugiu.accounts.roles import permissions_of
+from refugiu.accounts.roles import Permission, permissions_of
 from refugiu.cases.api_tokens import api_token_revoke_all
 
 CREDENTIAL_CHANGES = {"password": "password_changed", "deactivated": "account_deactivated"}
@@ -67,5 +67,5 @@ def _role_changed(sender, instance, raw: bool = False, created: bool = False, **
     if raw or created:  # a new role only ever adds to what a person may do
         return
     roles = RoleAssignment.objects.filter(user_id=instance.user_id).values_list("role", flat=True)
-    if "cases.access" not in permissions_of(roles):
+    if Permission.CASES_ACCESS not in permissions_of(roles):
         api_token_revoke_all(user_id=instance.user_id, reason="case_role_removed")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.roles import Permission
 from refugiu.accounts.security import session_used_second_factor
 from refugiu.cases.api_tokens import api_token_create, api_token_revoke, longest_token_days, token_lifetimes
 from refugiu.cases.models import ApiToken
@@ -50,7 +51,7 @@ def case_staff_only(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not user_has_permission(request.user, "cases.access"):
+        if not user_has_permission(request.user, Permission.CASES_ACCESS):
             raise Http404
         return view(request, *args, **kwargs)
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.roles import Permission
 from refugiu.cases import access
 from refugiu.cases.models import Beneficiary, Case
 from refugiu.cases.services import CaseError
@@ -27,7 +28,7 @@ def cases_view(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not user_has_permission(request.user, "cases.access"):
+        if not user_has_permission(request.user, Permission.CASES_ACCESS):
             named_records_refused(request, kwargs)
             raise Http404
         return view(request, *args, **kwargs)

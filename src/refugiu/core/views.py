@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.roles import Permission
 
 
 @login_required
@@ -11,13 +12,18 @@ def staff_home(request):
         request,
         "staff/home.html",
         {
-            "can_edit_directory": user_has_permission(request.user, "directory.edit"),
-            "can_use_cases": user_has_permission(request.user, "cases.access"),
-            "can_read_audit": user_has_permission(request.user, "audit.view"),
-            "can_edit_programmes": user_has_permission(request.user, "programmes.edit"),
+            "can_edit_directory": user_has_permission(request.user, Permission.DIRECTORY_EDIT),
+            "can_use_cases": user_has_permission(request.user, Permission.CASES_ACCESS),
+            "can_read_audit": user_has_permission(request.user, Permission.AUDIT_VIEW),
+            "can_edit_programmes": user_has_permission(request.user, Permission.PROGRAMMES_EDIT),
             "reports": {
-                name: user_has_permission(request.user, f"reports.{name}")
-                for name in ("annual", "funder", "statistics", "dashboard")
+                name: user_has_permission(request.user, permission)
+                for name, permission in (
+                    ("annual", Permission.REPORTS_ANNUAL),
+                    ("funder", Permission.REPORTS_FUNDER),
+                    ("statistics", Permission.REPORTS_STATISTICS),
+                    ("dashboard", Permission.REPORTS_DASHBOARD),
+                )
             },
         },
     )

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db import models
 
 from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.roles import Permission
 from refugiu.directory import models as d
 from refugiu.directory.services import organization_saved
 
@@ -15,15 +16,15 @@ class DirectoryEditorAccess:
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_module_permission(self, request):
-        return user_has_permission(request.user, "directory.edit")
+        return user_has_permission(request.user, Permission.DIRECTORY_EDIT)
 
     def has_view_permission(self, request, obj=None):
-        return user_has_permission(request.user, "directory.edit")
+        return user_has_permission(request.user, Permission.DIRECTORY_EDIT)
 
     has_add_permission = has_view_permission
 
     def has_change_permission(self, request, obj=None):
-        return user_has_permission(request.user, "directory.edit")
+        return user_has_permission(request.user, Permission.DIRECTORY_EDIT)
 
     has_delete_permission = has_change_permission
 

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.roles import Permission
 from refugiu.directory.models import Organization, Suggestion
 from refugiu.directory.services import organization_verify, suggestion_review
 
 
-def _require(request, permission):
+def _require(request, permission: Permission) -> None:
     # Staff pages a person's roles do not allow answer as if they did not exist.
     if not user_has_permission(request.user, permission):
         raise Http404
@@ -27,7 +28,7 @@ def _require(request, permission):
 
 @login_required
 def stale_list(request):
-    _require(request, "directory.verify")
+    _require(request, Permission.DIRECTORY_VERIFY)
     cutoff = timezone.localdate() - timedelta(days=settings.REFUGIU["STALE_AFTER_DAYS"])
     organizations = Organization.objects.filter(
         Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=cutoff)
@@ -38,7 +39,7 @@ def stale_list(request):
 @login_required
 @require_POST
 def verify(request, organization_id):
-    _require(request, "directory.verify")
+    _require(request, Permission.DIRECTORY_VERIFY)
     organization = get_object_or_404(Organization, id=organization_id)
     organization_verify(organization=organization, user=request.user)
     messages.success(request, _("Marked as verified today."))
@@ -47,7 +48,7 @@ def verify(request, organization_id):
 
 @login_required
 def suggestion_list(request):
-    _require(request, "directory.review_suggestions")
+    _require(request, Permission.DIRECTORY_REVIEW_SUGGESTIONS)
     suggestions = Suggestion.objects.select_related("organization").filter(status=Suggestion.Status.PENDING)
     return render(request, "directory/staff/suggestions.html", {"suggestions": suggestions})
 
@@ -55,7 +56,7 @@ def suggestion_list(request):
 @login_required
 @require_POST
 def suggestion_review_view(request, suggestion_id):
-    _require(request, "directory.review_suggestions")
+    _require(request, Permission.DIRECTORY_REVIEW_SUGGESTIONS)
     suggestion = get_object_or_404(Suggestion, id=suggestion_id, status=Suggestion.Status.PENDING)
     suggestion_review(
         suggestion=suggestion, accepted=request.POST.get("decision") == "accept", user=request.user

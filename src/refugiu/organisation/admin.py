@@ -7,20 +7,21 @@ permissions, like the directory's admin.
 from django.contrib import admin
 
 from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.roles import Permission
 from refugiu.organisation import models
 
 
 class OrganisationEditorAccess:
     def has_module_permission(self, request):
-        return user_has_permission(request.user, "organisation.edit")
+        return user_has_permission(request.user, Permission.ORGANISATION_EDIT)
 
     def has_view_permission(self, request, obj=None):
-        return user_has_permission(request.user, "organisation.edit")
+        return user_has_permission(request.user, Permission.ORGANISATION_EDIT)
 
     has_add_permission = has_view_permission
 
     def has_change_permission(self, request, obj=None):
-        return user_has_permission(request.user, "organisation.edit")
+        return user_has_permission(request.user, Permission.ORGANISATION_EDIT)
 
     has_delete_permission = has_change_permission
 

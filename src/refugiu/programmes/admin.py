@@ -11,9 +11,10 @@ from django.contrib import admin
 from django.db import models
 
 from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.roles import Permission
 from refugiu.programmes import models as p
 
-PERMISSION = "programmes.edit"
+PERMISSION = Permission.PROGRAMMES_EDIT
 
 
 class ProgrammeStaffAccess:

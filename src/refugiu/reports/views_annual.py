@@ -12,11 +12,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from refugiu.accounts.decorators import permission_required_404
+from refugiu.accounts.roles import Permission
 from refugiu.reports import annual
 from refugiu.reports.models import Foreword, ReportRun
 from refugiu.reports.views_runs import background_offer
 
-PERMISSION = "reports.annual"
+PERMISSION = Permission.REPORTS_ANNUAL
 # Years the pages accept: wide enough for any real report, narrow enough to refuse nonsense.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from refugiu.accounts.decorators import permission_required_404
+from refugiu.accounts.roles import Permission
 from refugiu.programmes.models import Project
 from refugiu.programmes.statistics import statistics_threshold
 from refugiu.reports import funder
@@ -60,7 +61,7 @@ class FunderReportForm(forms.Form):
         return {key: str(value) for key, value in params.items() if value}
 
 
-@permission_required_404("reports.funder")
+@permission_required_404(Permission.REPORTS_FUNDER)
 @require_GET
 def funder_index(request):
     """Choose a project and a period; preview the report as it will be sent; download it."""
@@ -85,7 +86,7 @@ def funder_index(request):
     return render(request, "reports/funder/index.html", context)
 
 
-@permission_required_404("reports.funder")
+@permission_required_404(Permission.REPORTS_FUNDER)
 @require_GET
 def funder_download(request):
     """The report as XLSX or PDF, counts of people suppressed."""
@@ -106,7 +107,7 @@ def funder_download(request):
     return response
 
 
-@permission_required_404("reports.dashboard")
+@permission_required_404(Permission.REPORTS_DASHBOARD)
 @require_GET
 def dashboard(request):
     """This year's figures against last year's, for the coordinator's own departments."""

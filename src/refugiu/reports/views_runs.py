@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.roles import Permission
 from refugiu.programmes.models import Project
 from refugiu.reports.models import ReportRun
 from refugiu.reports.tasks import PENDING, request_report, runs_abandoned_fail
@@ -22,9 +23,9 @@ from refugiu.reports.tasks import PENDING, request_report, runs_abandoned_fail
 Kind = ReportRun.Kind
 
 PERMISSIONS = {
-    Kind.ANNUAL: "reports.annual",
-    Kind.FUNDER: "reports.funder",
-    Kind.STATISTICS: "reports.statistics",
+    Kind.ANNUAL: Permission.REPORTS_ANNUAL,
+    Kind.FUNDER: Permission.REPORTS_FUNDER,
+    Kind.STATISTICS: Permission.REPORTS_STATISTICS,
 }
 FORMATS = {
     Kind.ANNUAL: ("html", "pdf", "docx"),

@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from refugiu.accounts.decorators import permission_required_404
+from refugiu.accounts.roles import Permission
 from refugiu.reports import assistance
 from refugiu.reports.models import ReportRun
 from refugiu.reports.views_runs import background_offer
 
-PERMISSION = "reports.statistics"
+PERMISSION = Permission.REPORTS_STATISTICS
 
 
 statistics_required = permission_required_404(PERMISSION)
