@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from refugiu import views
 from refugiu.api import api
 
 urlpatterns = [
@@ -9,7 +10,7 @@ urlpatterns = [
     path("", include("refugiu.directory.urls")),
     path("", include("refugiu.organisation.urls")),
     path("", include("refugiu.programmes.urls")),
-    path("staff/", include("refugiu.core.urls")),
+    path("staff/", include(([path("", views.staff_home, name="home")], "staff"))),
     path("staff/cases/", include("refugiu.cases.urls")),
     path("staff/cases/<int:case_id>/documents/", include("refugiu.cases.document_urls")),
     path("staff/dpo/", include("refugiu.cases.dpo_urls")),

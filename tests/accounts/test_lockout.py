@@ -16,7 +16,7 @@ from django.urls import reverse
 from fido2.utils import websafe_encode
 
 from refugiu.accounts.roles import Role
-from refugiu.accounts.security import client_address
+from refugiu.core.addresses import client_address
 from tests.accounts.mfa import enrol_totp, login_with_mfa, recovery_codes, totp_code
 from tests.accounts.test_security import is_signed_in, password_login, wrong_code
 from tests.factories import UserFactory

@@ -5,9 +5,9 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from django import forms
 from django.core.exceptions import PermissionDenied
 
-from refugiu.accounts.security import client_address, client_address_hash
 from refugiu.accounts.security_audit import signin_locked
 from refugiu.core import crypto
+from refugiu.core.addresses import client_address, client_address_hash
 
 
 class StaffOnlyAccountAdapter(DefaultAccountAdapter):
@@ -65,6 +65,21 @@ class EncryptedSecretsMFAAdapter(DefaultMFAAdapter):
 # The Authenticator.data entries allauth encrypts (above): single values, and lists of values.
 ENCRYPTED_DATA_VALUES = ("secret", "seed")
 ENCRYPTED_DATA_LISTS = ("migrated_codes",)
+
+
+def authenticator_secret_sample() -> str | None:
+    """One second-factor secret as stored (ciphertext), or None: what a start checks the keys against when
+    no encrypted field holds anything yet (core.startup)."""
+    from allauth.mfa.models import Authenticator
+
+    secrets = Authenticator.objects.filter(
+        type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
+    ).values_list("data", flat=True)
+    for data in secrets[:1]:
+        for value in (data.get(name) or "" for name in ENCRYPTED_DATA_VALUES):
+            if value.startswith(crypto.PREFIX):
+                return value
+    return None
 
 
 def authenticator_secrets_convert(data: dict, convert: Callable[[str], str]) -> dict:

@@ -27,8 +27,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.webauthn import forms as webauthn_forms
 from allauth.mfa.webauthn.internal import auth as webauthn_auth
 
-from refugiu.accounts.security import client_address, client_address_hash
 from refugiu.accounts.security_audit import email_hash, security_event, signin_locked
+from refugiu.core.addresses import client_address, client_address_hash
 
 
 class ResetPasswordForm(AllauthResetPasswordForm):

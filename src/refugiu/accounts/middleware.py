@@ -16,16 +16,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from refugiu.accounts.security import (
-    PUBLIC_API_PREFIX,
     SIGNED_IN_AT_SESSION_KEY,
     end_this_session,
     has_second_factor,
     idle_timeout_minutes,
-    is_private_api,
     record_second_factor,
     session_used_second_factor,
     user_needs_second_factor,
 )
+from refugiu.core.paths import PUBLIC_API_PREFIX, is_private_api
 
 LAST_ACTIVITY_SESSION_KEY = "refugiu.last_activity"
 

@@ -7,14 +7,10 @@ accepted). We read that list rather than keep a second one.
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.utils.crypto import salted_hmac
 
 from refugiu.accounts.roles import ROLES_NEEDING_SECOND_FACTOR
-from refugiu.core.addresses import request_address
 
 # Paths under /api/ answer in JSON; the HSDS directory API is public and never needs a signed-in person.
-API_PREFIX = "/api/"
-PUBLIC_API_PREFIX = "/api/hsds/"
 # When the session was signed in (time.time()): a session ends settings.SESSION_COOKIE_AGE after it.
 SIGNED_IN_AT_SESSION_KEY = "refugiu.signed_in_at"
 
@@ -58,37 +54,5 @@ def end_this_session(request) -> None:
     request.user = AnonymousUser()
 
 
-def client_address(request) -> str:
-    """The address a request came from, as every limit counts it (allauth's sign-in limits too, through
-    the account adapter's get_client_ip). This is the one place that decides it.
-
-    The address is core.addresses.request_address's (REMOTE_ADDR, or behind trusted proxies the address
-    they saw). An IPv6 address is cut to its network (ALLAUTH_RATE_LIMIT_IPV6_PREFIX, /64), since one
-    connection is given a whole network to pick from. Empty when the server does not know (a Unix
-    socket): all such requests then share one count.
-    """
-    from allauth.core.internal.ratelimit import truncate_ip
-
-    return truncate_ip(request_address(request))
-
-
-def client_address_hash(address: str) -> str:
-    """A keyed hash of an IP address: stable enough to count failures by, useless for finding the address
-    (a plain hash of an IPv4 address is reversed by trying all four billion)."""
-    return salted_hmac("refugiu.accounts.client_address", address, algorithm="sha256").hexdigest()[:32]
-
-
-def email_address_hash(email: str) -> str:
-    """A keyed hash of an e-mail address, whatever its case and surrounding spaces: what limits per
-    e-mail address count by. Like IP addresses, e-mail addresses can be guessed from a list: never a plain
-    hash."""
-    normalised = email.strip().lower()
-    return salted_hmac("refugiu.accounts.email_address", normalised, algorithm="sha256").hexdigest()[:32]
-
-
 def idle_timeout_minutes() -> int:
     return int(settings.REFUGIU.get("IDLE_TIMEOUT_MINUTES", 15))
-
-
-def is_private_api(path: str) -> bool:
-    return path.startswith(API_PREFIX) and not path.startswith(PUBLIC_API_PREFIX)

@@ -36,6 +36,7 @@ from refugiu.cases.services import CaseError
 from refugiu.core import uploads
 from refugiu.core.audit import audit_record
 from refugiu.core.crypto import decrypt_bytes, encrypt_bytes
+from refugiu.core.encrypted_files import encrypted_files_dir
 from refugiu.core.limits import LimitExceeded, ZipLimits, zip_open
 
 TEXT_TYPE = "text/plain; charset=utf-8"
@@ -119,7 +120,7 @@ def _has_macros(names: list[str]) -> bool:
 
 
 def storage_dir() -> Path:
-    return Path(settings.DATA_DIR) / "case-files"
+    return encrypted_files_dir()
 
 
 def document_path(document: Document) -> Path:

@@ -11,6 +11,7 @@ right. Entries further left were written by the client and are never read.
 import ipaddress
 
 from django.conf import settings
+from django.utils.crypto import salted_hmac
 
 
 def request_address(request) -> str:
@@ -27,3 +28,31 @@ def request_address(request) -> str:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+def client_address(request) -> str:
+    """The address a request came from, as every limit counts it (allauth's sign-in limits too, through
+    the account adapter's get_client_ip). This is the one place that decides it.
+
+    The address is request_address's (REMOTE_ADDR, or behind trusted proxies the address
+    they saw). An IPv6 address is cut to its network (ALLAUTH_RATE_LIMIT_IPV6_PREFIX, /64), since one
+    connection is given a whole network to pick from. Empty when the server does not know (a Unix
+    socket): all such requests then share one count.
+    """
+    from allauth.core.internal.ratelimit import truncate_ip
+
+    return truncate_ip(request_address(request))
+
+
+def client_address_hash(address: str) -> str:
+    """A keyed hash of an IP address: stable enough to count failures by, useless for finding the address
+    (a plain hash of an IPv4 address is reversed by trying all four billion)."""
+    return salted_hmac("refugiu.accounts.client_address", address, algorithm="sha256").hexdigest()[:32]
+
+
+def email_address_hash(email: str) -> str:
+    """A keyed hash of an e-mail address, whatever its case and surrounding spaces: what limits per
+    e-mail address count by. Like IP addresses, e-mail addresses can be guessed from a list: never a plain
+    hash."""
+    normalised = email.strip().lower()
+    return salted_hmac("refugiu.accounts.email_address", normalised, algorithm="sha256").hexdigest()[:32]

@@ -9,7 +9,14 @@ their values.
 The same log holds the security trail (`security_events()`, the DPO's "security events" filter): sign-ins
 and their failures, second factors, passwords, accounts and roles ("accounts.*"), case teams, break-glass,
 and every refused access to a record that exists (`refused_access_record`, "<app>.<model>.access_refused").
+
+Core knows no domain: each domain registers, from its AppConfig.ready, the action prefixes that belong to
+the security trail (`security_actions_register`) and, for the models whose records are searched by case and
+beneficiary, how to find those of a record (`audit_scope_register`). A record of any other model is filed
+under the `case_id` and `beneficiary_id` attributes it has, if any.
 """
+
+from collections.abc import Callable
 
 from django.db import models
 from django.db.models import Q
@@ -18,7 +25,7 @@ from refugiu.core.addresses import request_address
 from refugiu.core.models import AuditEntry
 
 
-def client_address(request) -> str | None:
+def _address(request) -> str | None:
     # The address every limit counts by too (core.addresses): REMOTE_ADDR unless behind trusted proxies.
     if request is None:
         return None
@@ -37,8 +44,9 @@ def audit_record(
 ) -> AuditEntry:
     actor = actor if actor is not None and actor.is_authenticated else None
     if target is not None:
-        case_id = case_id if case_id is not None else _case_of(target)
-        beneficiary_id = beneficiary_id if beneficiary_id is not None else _beneficiary_of(target)
+        target_case, target_beneficiary = _scope_of(target)
+        case_id = case_id if case_id is not None else target_case
+        beneficiary_id = beneficiary_id if beneficiary_id is not None else target_beneficiary
     return AuditEntry.objects.create(
         actor=actor,
         actor_name=actor.get_username() if actor else "",
@@ -47,14 +55,31 @@ def audit_record(
         object_id=str(target.pk) if target is not None else "",
         case_id=case_id,
         beneficiary_id=beneficiary_id,
-        address=client_address(request),
+        address=_address(request),
         detail=detail or {},
     )
 
 
-# Action codes of the security trail. Refused accesses end in REFUSED_ACCESS whatever their record.
-SECURITY_ACTION_PREFIXES = ("accounts.", "cases.team.", "cases.case.break_glass")
+# Action codes of the security trail, by prefix, as the domains register them. Refused accesses end in
+# REFUSED_ACCESS whatever their record.
+SECURITY_ACTION_PREFIXES: list[str] = []
 REFUSED_ACCESS = ".access_refused"
+
+# Model label → function giving (case id, beneficiary id) of one of its records.
+Scope = Callable[[models.Model], tuple[int | None, int | None]]
+AUDIT_SCOPES: dict[str, Scope] = {}
+
+
+def security_actions_register(*prefixes: str) -> None:
+    for prefix in prefixes:
+        if prefix not in SECURITY_ACTION_PREFIXES:
+            SECURITY_ACTION_PREFIXES.append(prefix)
+
+
+def audit_scope_register(
+    model_label: str, scope: Callable[[models.Model], tuple[int | None, int | None]]
+) -> None:
+    AUDIT_SCOPES[model_label] = scope
 
 
 def security_events() -> Q:
@@ -95,13 +120,8 @@ def _has_field(model, name: str) -> bool:
     return any(field.attname == name for field in model._meta.concrete_fields)
 
 
-def _case_of(target) -> int | None:
-    if target._meta.label_lower == "cases.case":
-        return target.pk
-    return getattr(target, "case_id", None)
-
-
-def _beneficiary_of(target) -> int | None:
-    if target._meta.label_lower == "cases.beneficiary":
-        return target.pk
-    return getattr(target, "beneficiary_id", None)
+def _scope_of(target: models.Model) -> tuple[int | None, int | None]:
+    scope = AUDIT_SCOPES.get(target._meta.label_lower)
+    if scope is not None:
+        return scope(target)
+    return getattr(target, "case_id", None), getattr(target, "beneficiary_id", None)

@@ -34,9 +34,9 @@ from django.utils import translation
 from django.utils.functional import empty
 from django.utils.translation import gettext as _
 
-from refugiu.accounts.security import API_PREFIX
 from refugiu.core.database import DATABASE_UNAVAILABLE
 from refugiu.core.middleware import CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY
+from refugiu.core.paths import API_PREFIX
 
 # How long a client is asked to wait before trying again after a 503.
 RETRY_AFTER_SECONDS = 30

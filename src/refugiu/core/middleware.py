@@ -5,7 +5,7 @@ scripts read the open directory API; and the refusal of TRACE."""
 from django.conf import settings
 from django.http import HttpResponseNotAllowed
 
-from refugiu.accounts.security import PUBLIC_API_PREFIX
+from refugiu.core.paths import PUBLIC_API_PREFIX
 
 # Everything is served from our own host: no CDN, font service or analytics may be loaded; no page embeds a
 # plugin (<object>, <embed>), so none may be embedded even from our own host.

@@ -17,7 +17,7 @@ Keys are keyed hashes (accounts.security): no address and no e-mail address is e
 from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.conf import settings
 
-from refugiu.accounts.security import client_address, client_address_hash, email_address_hash
+from refugiu.core.addresses import client_address, client_address_hash, email_address_hash
 
 ADDRESS = "address"
 EMAIL = "email"

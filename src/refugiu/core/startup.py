@@ -248,12 +248,20 @@ def _check_value_stored() -> str | None:
     return row[0] if row else None
 
 
+# Other encrypted values than the models' encrypted fields (second-factor secrets kept in a JSON column by
+# a library, say): each domain that keeps some registers, from its AppConfig.ready, a function returning one
+# such stored ciphertext or None. Core knows no domain.
+ENCRYPTED_VALUE_SAMPLERS: list[Callable[[], str | None]] = []
+
+
+def encrypted_value_sampler_register(sampler: Callable[[], str | None]) -> None:
+    if sampler not in ENCRYPTED_VALUE_SAMPLERS:
+        ENCRYPTED_VALUE_SAMPLERS.append(sampler)
+
+
 def _encrypted_value_stored() -> str | None:
     """One encrypted value already in the database (ciphertext), or None: any encrypted field of any
-    model, then the second-factor secrets (accounts.adapter encrypts them)."""
-    from allauth.mfa.models import Authenticator
-
-    from refugiu.accounts.adapter import ENCRYPTED_DATA_VALUES
+    model, then what the registered samplers find."""
     from refugiu.core.fields import encrypted_columns
     from refugiu.core.models import EncryptionCheck
 
@@ -269,13 +277,10 @@ def _encrypted_value_stored() -> str | None:
                 row = cursor.fetchone()
                 if row:
                     return row[0]
-    secrets = Authenticator.objects.filter(
-        type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
-    ).values_list("data", flat=True)
-    for data in secrets[:1]:
-        for value in (data.get(name) or "" for name in ENCRYPTED_DATA_VALUES):
-            if value.startswith(crypto.PREFIX):
-                return value
+    for sampler in ENCRYPTED_VALUE_SAMPLERS:
+        value = sampler()
+        if value is not None:
+            return value
     return None
 
 

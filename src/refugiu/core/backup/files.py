@@ -3,7 +3,7 @@
 - Uploads and generated files (MEDIA_ROOT: event photographs, publication files, campaign images, made
   reports) are read and written through Django's default storage, so they are found wherever the
   installation keeps them (the file system, or a storage backend shared by several servers).
-- Case documents are files in DATA_DIR/case-files (cases.documents), encrypted: copied as they are.
+- Case documents are files in DATA_DIR/case-files (core.encrypted_files), encrypted: copied as they are.
 
 Restored files are readable by this account only: 0600 in 0700 folders (FILE_UPLOAD_PERMISSIONS for the
 uploads; the same here for case files).
@@ -16,8 +16,8 @@ from pathlib import Path
 from django.core.files import File
 from django.core.files.storage import default_storage
 
-from refugiu.cases.documents import storage_dir
 from refugiu.core.backup import BackupError
+from refugiu.core.encrypted_files import encrypted_files_dir as storage_dir
 
 CHUNK = 1 << 20
 

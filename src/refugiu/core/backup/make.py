@@ -26,6 +26,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from refugiu.core import crypto
 from refugiu.core.backup import archive, files, tables
+from refugiu.core.encrypted_files import ENCRYPTED_FILE_COLUMNS
 
 FORMAT, FORMAT_VERSION = "refugiu-backup", 1
 
@@ -154,8 +155,8 @@ def _referenced_files(model, referenced: dict[str, set[str]]) -> None:
         for field in model._meta.concrete_fields
         if isinstance(field, models.FileField)
     ]
-    if model._meta.label_lower == "cases.document":
-        columns.append(("case-files", "stored_name"))
+    if model._meta.label_lower in ENCRYPTED_FILE_COLUMNS:
+        columns.append(("case-files", ENCRYPTED_FILE_COLUMNS[model._meta.label_lower]))
     with connection.cursor() as cursor:
         for folder, column in columns:
             cursor.execute(f"SELECT {quote(column)} FROM {table} WHERE {quote(column)} <> ''")  # noqa: S608

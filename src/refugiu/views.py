@@ -1,3 +1,5 @@
+"""Views of the project as a whole: the staff landing page links into every domain, so it lives above them."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
