@@ -321,7 +321,18 @@ CACHES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "server": {"class": "logging.StreamHandler", "formatter": "server"},
+    },
+    # `refugiu serve`'s own lines (core.supervisor: task workers started, died, started again) are dated and
+    # laid out as gunicorn's beside them on stderr, and shown from INFO up unless LOG_LEVEL says otherwise.
+    "formatters": {
+        "server": {
+            "format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+        }
+    },
     # Probes of /healthz and /readyz are not logged (a change of readiness is, once: core.health); a page
     # answered 503 for want of the database is one line, not a traceback (core.logfilters).
     "filters": {
@@ -332,6 +343,11 @@ LOGGING = {
     "loggers": {
         "django.server": {"handlers": [], "propagate": False},
         "django.request": {"filters": ["health_probes", "database_unavailable"]},
+        "refugiu.serve": {
+            "handlers": ["server"],
+            "level": os.environ.get("LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
     },
 }
 

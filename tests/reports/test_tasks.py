@@ -379,10 +379,16 @@ def test_serve_starts_task_workers_with_the_server_and_stops_them_after(monkeypa
         expected = 1 if connection.vendor == "sqlite" else 2
     events = []
     monkeypatch.setattr(serve, "call_command", lambda *args, **kwargs: None)  # collectstatic
-    monkeypatch.setattr(
-        serve, "task_workers_start", lambda count: events.append(("start", count)) or ["w"] * count
-    )
-    monkeypatch.setattr(serve, "task_workers_stop", lambda workers: events.append(("stop", len(workers))))
+
+    class TaskWorkers:  # core.supervisor's, whose own processes are tested in tests/test_supervisor.py
+        def start(self, count):
+            self.count = count
+            events.append(("start", count))
+
+        def stop(self):
+            events.append(("stop", self.count))
+
+    monkeypatch.setattr(serve, "TaskWorkers", TaskWorkers)
 
     def server_stops(self):
         events.append(("serve", None))

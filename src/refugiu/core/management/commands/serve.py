@@ -1,9 +1,9 @@
 """Production server: gunicorn serving the WSGI application; WhiteNoise serves the static files; task
-workers (`refugiu db_worker`) make the reports asked for in the background."""
+workers (`refugiu db_worker`, each started again if it dies: core.supervisor) make the reports asked for in
+the background."""
 
 import multiprocessing
 import os
-import subprocess
 import sys
 
 from django.core.management import call_command
@@ -11,35 +11,12 @@ from django.db import connection
 
 from refugiu.core.startup import StartCheckedCommand
 from refugiu.core.staticfiles import static_prepare
-
-# How long a stopping task worker may take to finish the report it is making before it is killed.
-TASK_WORKER_STOP_SECONDS = 20
+from refugiu.core.supervisor import TaskWorkers
 
 
 def task_workers_default() -> int:
     """One task worker on SQLite (one writer at a time anyway), two on PostgreSQL."""
     return 1 if connection.vendor == "sqlite" else 2
-
-
-def task_workers_start(count: int) -> list[subprocess.Popen]:
-    """Start `count` task workers, each its own process with this process's settings and environment."""
-    command = [sys.executable, "-m", "refugiu.cli", "db_worker", "--no-reload"]
-    # In their own process group, so that Ctrl+C in the terminal reaches only the server, which then asks
-    # each worker once to stop (a second signal would make a worker abandon the report in hand).
-    return [subprocess.Popen(command, process_group=0) for _number in range(count)]  # noqa: S603 - our command
-
-
-def task_workers_stop(workers: list[subprocess.Popen]) -> None:
-    """Ask each worker to stop (it finishes the task in hand), and kill those that do not in time."""
-    for worker in workers:
-        if worker.poll() is None:
-            worker.terminate()
-    for worker in workers:
-        try:
-            worker.wait(timeout=TASK_WORKER_STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
 
 
 class Command(StartCheckedCommand):
@@ -84,9 +61,8 @@ class Command(StartCheckedCommand):
             "--no-control-socket",
             "refugiu.wsgi:application",
         ]
-        task_worker_processes = task_workers_start(
-            task_workers_default() if task_workers is None else task_workers
-        )
+        supervisor = TaskWorkers()
+        supervisor.start(task_workers_default() if task_workers is None else task_workers)
         connection.close()  # not inherited by gunicorn's forked workers
         server_pid = os.getpid()
         sys.argv = argv
@@ -96,7 +72,7 @@ class Command(StartCheckedCommand):
             # gunicorn's own workers are forks of this process and leave through here too: only the server
             # itself stops the task workers.
             if os.getpid() == server_pid:
-                task_workers_stop(task_worker_processes)
+                supervisor.stop()
 
 
 def _server_class():
