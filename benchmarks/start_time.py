@@ -11,14 +11,18 @@ as benchmarks/search_page.py does, then this worktree's):
   makes the demo accounts, then serves);
 - demo, warm: `refugiu demo` again on that data folder.
 A start is timed from the moment the process is started to the first 200 answer of /healthz (polled every
-50 ms), then the server is stopped (SIGTERM, waited for). For `demo` it also notes when "Serving on" was
-printed, against that first answer: negative means it was printed before anything answered.
+50 ms), then the server is stopped (SIGTERM, waited for). Wall-clock times swing with whatever else the
+machine is doing, so each start's CPU time is measured too: the user and system time of the process and
+everything it started (web and task workers), from its start to its stop, read with getrusage once it has
+been waited for. For `demo` it also notes when "Serving on" was printed, against that first answer:
+negative means it was printed before anything answered.
 
 It prints medians over the rounds as Markdown for BENCHMARKS.md.
 """
 
 import argparse
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -52,10 +56,18 @@ def answers(port: int) -> bool:
         return False
 
 
-def timed_start(command: list[str], env: dict, cwd: Path, timeout: float = 600) -> tuple[float, float | None]:
-    """Seconds from start to the first answer, and from start to "Serving on" in its output (None if never
-    printed); the server is stopped after."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_start(
+    command: list[str], env: dict, cwd: Path, timeout: float = 600
+) -> tuple[float, float | None, float]:
+    """Seconds from start to the first answer, from start to "Serving on" in its output (None if never
+    printed), and CPU seconds of the whole run; the server is stopped after."""
     port = free_port()
+    cpu_before = _children_cpu()
     started = time.monotonic()
     process = subprocess.Popen(  # noqa: S603 - our own command
         [sys.executable, "-m", "refugiu.cli", *command, "--bind", f"127.0.0.1:{port}"],
@@ -91,7 +103,7 @@ def timed_start(command: list[str], env: dict, cwd: Path, timeout: float = 600) 
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         reader.join(timeout=5)
-    return answered, (said[0] if said else None)
+    return answered, (said[0] if said else None), _children_cpu() - cpu_before
 
 
 def version_round(version: str, env: dict, folder: Path) -> dict:
@@ -129,23 +141,32 @@ def main() -> None:
         versions = {revision: {**env, "PYTHONPATH": str(baseline_tree(args.baseline, folder / "baseline"))}}
         versions[THIS] = env
         times = {version: {kind: [] for kind in KINDS} for version in versions}
+        cpu = {version: {kind: [] for kind in KINDS} for version in versions}
         said = {version: [] for version in versions}
         for number in range(args.rounds):
             for version, version_env in versions.items():
-                for kind, (answered, serving) in version_round(version, version_env, folder).items():
+                for kind, (answered, serving, used) in version_round(version, version_env, folder).items():
                     times[version][kind].append(answered)
+                    cpu[version][kind].append(used)
                     if kind.startswith("demo") and serving is not None:
                         said[version].append(serving - answered)
                 print(f"round {number + 1}, {version}: {times[version]}", file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
-    print(f"Median seconds from start to the first answer, {args.rounds} rounds ({revision} → {THIS}):\n")
-    print(f"| start | {revision} | {THIS} | ratio |")
-    print("|---|---:|---:|---:|")
+    print(
+        f"Medians of {args.rounds} rounds ({revision} → {THIS}): seconds from start to the first answer, and"
+    )
+    print("CPU seconds of the whole run (the process and all it started, until stopped):\n")
+    print(f"| start | {revision} | {THIS} | ratio | CPU {revision} | CPU {THIS} | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for kind in KINDS:
         before, after = (statistics.median(times[version][kind]) for version in (revision, THIS))
-        print(f"| {kind} | {before:.1f} s | {after:.1f} s | {before / after:.1f}× |")
+        cpu_before, cpu_after = (statistics.median(cpu[version][kind]) for version in (revision, THIS))
+        print(
+            f"| {kind} | {before:.1f} s | {after:.1f} s | {before / after:.1f}× "
+            f"| {cpu_before:.1f} s | {cpu_after:.1f} s | {cpu_before / cpu_after:.1f}× |"
+        )
     print()
     for version in versions:
         if said[version]:
