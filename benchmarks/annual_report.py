@@ -48,7 +48,7 @@ def build(events: int, participants: int) -> dict:
     _setup()
     from django.core.management import call_command
 
-    from refugiu.programmes.synthetic import programme_generate
+    from refugiu.demo.synthetic.programmes import programme_generate
 
     call_command("migrate", verbosity=0)
     results = {}

@@ -70,7 +70,7 @@ def worker(cases: int, sessions_per_case: int, repeat: int) -> dict:
 
     from refugiu.accounts.models import User
     from refugiu.cases.models import Case, ServiceEntry
-    from refugiu.cases.synthetic import BENCH_USERNAME
+    from refugiu.demo.synthetic.cases import BENCH_USERNAME
 
     call_command("migrate", verbosity=0)
     generated = None

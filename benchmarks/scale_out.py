@@ -86,10 +86,10 @@ def prepare(services: int, places: int) -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from refugiu.directory import synthetic
+    from refugiu.demo.synthetic import directory as synthetic
+    from refugiu.demo.synthetic.programmes import programme_generate
     from refugiu.directory.models import Organization
     from refugiu.programmes.models import Event, EventDay
-    from refugiu.programmes.synthetic import programme_generate
     from refugiu.programmes.vocabularies import EventType, Profession
 
     call_command("migrate", verbosity=0)

@@ -61,7 +61,7 @@ def _prepare(services: int):
 
 
 def _term(label: str) -> str:
-    from refugiu.directory import synthetic
+    from refugiu.demo.synthetic import directory as synthetic
 
     return {"rare": synthetic.RARE, "1 %": synthetic.ONE_PERCENT, "10 %": synthetic.TEN_PERCENT}[label]
 

@@ -69,7 +69,10 @@ def build(services: int) -> None:
 
 
 def requests() -> dict:
-    from refugiu.directory import synthetic
+    try:
+        from refugiu.demo.synthetic import directory as synthetic
+    except ImportError:  # a baseline from before the demo package, where the generator was in the directory
+        from refugiu.directory import synthetic
 
     terms = {"rare": synthetic.RARE, "1 %": synthetic.ONE_PERCENT, "10 %": synthetic.TEN_PERCENT}
     kinds = {f"page {label}": ("/", {"q": term}) for label, term in terms.items()}

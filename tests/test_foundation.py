@@ -74,7 +74,7 @@ def test_language_switcher_sets_romanian(client):
 
 
 def test_about_page_shows_the_organisation(client):
-    from refugiu.organisation.demo import organisation_demo_load
+    from refugiu.demo.organisation import organisation_demo_load
 
     organisation_demo_load()
     content = client.get(reverse("organisation:about")).content.decode()

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "refugiu.cases",
     "refugiu.programmes",
     "refugiu.reports",
+    "refugiu.demo",  # the demo and synthetic data, on top of every domain
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ JavaScript turned off."""
 
 import pytest
 
-from refugiu.core.management.commands.demo import demo_data_load
+from refugiu.demo.management.commands.demo import demo_data_load
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

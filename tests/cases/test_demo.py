@@ -18,8 +18,6 @@ from django.utils import timezone
 from refugiu.accounts.models import User
 from refugiu.cases import access, selectors, services
 from refugiu.cases import vocabularies as v
-from refugiu.cases.demo import assistance_departments
-from refugiu.cases.demo_stories import ASYLUM, DEMO_MARKER, STORIES, TRAFFICKING
 from refugiu.cases.models import (
     BeneficiaryIdentity,
     BreakGlass,
@@ -33,6 +31,8 @@ from refugiu.cases.models import (
     TeamMember,
 )
 from refugiu.core.models import AuditEntry
+from refugiu.demo.cases import assistance_departments
+from refugiu.demo.cases_stories import ASYLUM, DEMO_MARKER, STORIES, TRAFFICKING
 
 pytestmark = pytest.mark.django_db
 

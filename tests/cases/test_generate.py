@@ -21,8 +21,8 @@ from refugiu.cases.models import (
     StatusChange,
     TeamMember,
 )
-from refugiu.cases.synthetic import BENCH_USERNAME, MARKER, _scrambled_code
 from refugiu.core.crypto import decrypt_text
+from refugiu.demo.synthetic.cases import BENCH_USERNAME, MARKER, _scrambled_code
 
 pytestmark = pytest.mark.django_db
 

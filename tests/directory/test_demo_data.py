@@ -1,4 +1,4 @@
-"""The demo referral directory (directory/data/demo_directory.json): every body the seed report names.
+"""The demo referral directory (demo/data/demo_directory.json): every body the seed report names.
 
 The file is HSDS 3 organisations in full form, plus our extension fields `country`, `language` and
 `translations`. Checked here: that it is well formed against our vocabularies, that it holds no contact
@@ -14,9 +14,9 @@ import pytest
 
 from tests.conftest import SEED_REPORT, needs_seed_report
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "src" / "refugiu" / "directory" / "data"
-DEMO_FILE = DATA_DIR / "demo_directory.json"
-TAXONOMIES_FILE = DATA_DIR / "taxonomies.json"
+SOURCES = Path(__file__).resolve().parents[2] / "src" / "refugiu"
+DEMO_FILE = SOURCES / "demo" / "data" / "demo_directory.json"
+TAXONOMIES_FILE = SOURCES / "directory" / "data" / "taxonomies.json"
 
 PRO_REFUGIU = "Pro Refugiu Association"
 CONTACT_FIELDS = ("email", "website", "url", "phones", "contacts", "locations", "addresses", "logo", "uri")

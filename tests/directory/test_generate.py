@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 from unidecode import unidecode
 
+from refugiu.demo.synthetic.directory import MARKER, ONE_PERCENT, RARE, TEN_PERCENT, synthetic_organizations
 from refugiu.directory import models as d
 from refugiu.directory.hsds.importer import hsds_import_path
 from refugiu.directory.search import directory_search
-from refugiu.directory.synthetic import MARKER, ONE_PERCENT, RARE, TEN_PERCENT, synthetic_organizations
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,7 @@ class StaffMemberFactory(DjangoModelFactory):
 
 @pytest.fixture
 def organisation():
-    from refugiu.organisation.demo import organisation_demo_load
+    from refugiu.demo.organisation import organisation_demo_load
 
     return organisation_demo_load()
 

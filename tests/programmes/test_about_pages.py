@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from refugiu.programmes.demo import demo_programmes_data, programmes_demo_load
+from refugiu.demo.programmes import demo_programmes_data, programmes_demo_load
 from tests.factories import OrganizationFactory
 
 D = datetime.date
@@ -20,8 +20,8 @@ D = datetime.date
 
 @pytest.fixture
 def loaded(db):
-    from refugiu.directory.demo import directory_demo_load
-    from refugiu.organisation.demo import organisation_demo_load
+    from refugiu.demo.directory import directory_demo_load
+    from refugiu.demo.organisation import organisation_demo_load
 
     organisation_demo_load()
     directory_demo_load()

@@ -1,4 +1,4 @@
-"""The demo programme (programmes/data/demo_programmes.json) against the seed report.
+"""The demo programme (demo/data/demo_programmes.json) against the seed report.
 
 (1) the file against figures copied from the report; (2) loaded, against the same figures and the
 directory; (3) skip-marked: figures parsed out of the report text itself, so that a typo in the copied
@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from refugiu.programmes.demo import demo_programmes_data, partial_date_parse, programmes_demo_load
+from refugiu.demo.programmes import demo_programmes_data, partial_date_parse, programmes_demo_load
 from tests.conftest import SEED_REPORT, needs_seed_report
 
 D = datetime.date
@@ -131,7 +131,7 @@ def test_partial_dates_parse_as_precisely_as_written():
 
 @pytest.fixture
 def loaded(db):
-    from refugiu.directory.demo import directory_demo_load
+    from refugiu.demo.directory import directory_demo_load
     from refugiu.directory.models import Organization
 
     directory_demo_load()

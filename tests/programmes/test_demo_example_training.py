@@ -19,14 +19,14 @@ from django.utils import timezone
 from faker import Faker
 
 from refugiu.accounts.models import User
-from refugiu.programmes import services
-from refugiu.programmes.demo import (
+from refugiu.demo.programmes import (
     EXAMPLE_CAPACITY,
     EXAMPLE_DAYS_AHEAD,
     EXAMPLE_TITLE,
     example_training_keep_ahead,
     example_training_load,
 )
+from refugiu.programmes import services
 from refugiu.programmes.models import Attendance, Event, Participant, Project
 from refugiu.programmes.statistics import Scope, statistics_compute
 from refugiu.programmes.vocabularies import EventType, ParticipantStatus, Profession

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from refugiu.programmes.demo import programmes_demo_load
+from refugiu.demo.programmes import programmes_demo_load
 from refugiu.programmes.selectors import date_range_display
 
 D = datetime.date
@@ -17,8 +17,8 @@ D = datetime.date
 
 @pytest.fixture
 def loaded(db):
-    from refugiu.directory.demo import directory_demo_load
-    from refugiu.organisation.demo import organisation_demo_load
+    from refugiu.demo.directory import directory_demo_load
+    from refugiu.demo.organisation import organisation_demo_load
 
     organisation_demo_load()
     directory_demo_load()

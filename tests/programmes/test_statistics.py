@@ -357,8 +357,8 @@ def test_page_keeps_what_was_chosen_and_says_what_is_wrong(staff, small_counts):
 
 @pytest.fixture
 def demo(db):
-    from refugiu.directory.demo import directory_demo_load
-    from refugiu.programmes.demo import programmes_demo_load
+    from refugiu.demo.directory import directory_demo_load
+    from refugiu.demo.programmes import programmes_demo_load
 
     directory_demo_load()
     assert programmes_demo_load() is True

@@ -237,9 +237,9 @@ needs_pdftotext = pytest.mark.skipif(
 
 @pytest.fixture
 def demo(db):
-    from refugiu.directory.demo import directory_demo_load
-    from refugiu.organisation.demo import organisation_demo_load
-    from refugiu.programmes.demo import programmes_demo_load
+    from refugiu.demo.directory import directory_demo_load
+    from refugiu.demo.organisation import organisation_demo_load
+    from refugiu.demo.programmes import programmes_demo_load
 
     directory_demo_load()
     organisation_demo_load()

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from refugiu.accounts.models import RoleAssignment
 from refugiu.accounts.roles import Role
+from refugiu.demo.programmes import programmes_demo_load
 from refugiu.programmes import services
-from refugiu.programmes.demo import programmes_demo_load
 from refugiu.programmes.models import Event, Project
 from refugiu.reports.funder import funder_report, render_pdf, render_run, render_xlsx
 from refugiu.reports.models import ReportRun
@@ -34,7 +34,7 @@ JUSTICE_FOR_WOMEN = (
 
 @pytest.fixture
 def demo(db):
-    from refugiu.directory.demo import directory_demo_load
+    from refugiu.demo.directory import directory_demo_load
 
     directory_demo_load()
     assert programmes_demo_load() is True

@@ -36,7 +36,6 @@ from django.utils import timezone
 from refugiu.accounts.models import RoleAssignment, User
 from refugiu.accounts.roles import Role
 from refugiu.cases import vocabularies as v
-from refugiu.cases.demo_stories import NAMES
 from refugiu.cases.models import (
     CODE_ALPHABET,
     Beneficiary,
@@ -54,6 +53,7 @@ from refugiu.cases.models import (
 from refugiu.core.audit import audit_record
 from refugiu.core.batching import in_batches
 from refugiu.core.crypto import encrypt_text
+from refugiu.demo.cases_stories import NAMES
 from refugiu.organisation.models import Department, Organisation
 
 MARKER = "[synthetic]"

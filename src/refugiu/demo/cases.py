@@ -1,6 +1,6 @@
 """Demo beneficiaries and cases for the seed organisation's two assistance departments.
 
-The stories, names and texts are in `cases.demo_stories`; every person is invented and every identity
+The stories, names and texts are in `demo.cases_stories`; every person is invented and every identity
 says so. Phone numbers are in the range Ofcom reserves for drama (+44 7700 900xxx), e-mail addresses use
 example.org, document and file numbers start with "DEMO".
 
@@ -10,7 +10,7 @@ moves its records' own dates back into the past two years (`_backdate`), so time
 overdue tasks look as they would in a working department. Audit records keep the time of loading.
 
 External referrals go to services of the organisations a person agreed to share with, when the directory
-lists any. The demo directory (directory/data/demo_directory.json) lists services of the seed
+lists any. The demo directory (demo/data/demo_directory.json) lists services of the seed
 organisation only, so with it the demo holds internal referrals between the departments, and consents to
 share with named bodies at home and abroad.
 """
@@ -24,7 +24,8 @@ from django.utils import timezone
 from refugiu.accounts.models import User
 from refugiu.cases import services
 from refugiu.cases import vocabularies as v
-from refugiu.cases.demo_stories import (
+from refugiu.cases.models import Beneficiary, Case, Consent, StatusChange, TeamMember
+from refugiu.demo.cases_stories import (
     ADDRESSES,
     AGE_YEARS,
     ASYLUM,
@@ -49,7 +50,6 @@ from refugiu.cases.demo_stories import (
     TRAFFICKING,
     Story,
 )
-from refugiu.cases.models import Beneficiary, Case, Consent, StatusChange, TeamMember
 from refugiu.organisation.models import Department
 
 

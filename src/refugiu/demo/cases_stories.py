@@ -1,6 +1,6 @@
 """What the demo tells: invented people and the typical situations of the seed's two assistance departments.
 
-`cases.demo` plays these stories through the services. Every person is invented: names are drawn (with a
+`demo.cases` plays these stories through the services. Every person is invented: names are drawn (with a
 fixed seed) from short lists of common names of each origin, and every identity says so in "other names"
 (DEMO_MARKER). The stories are composites of typical situations, not anyone's file.
 """

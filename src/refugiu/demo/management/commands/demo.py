@@ -18,9 +18,9 @@ from django.db import transaction
 from refugiu.accounts.models import RoleAssignment, User
 from refugiu.accounts.roles import ROLES_NEEDING_SECOND_FACTOR, Role
 from refugiu.accounts.services import authenticator_app_ensure, role_grant
-from refugiu.cases.demo_stories import ASYLUM, TRAFFICKING
 from refugiu.core.startup import start_check_command
-from refugiu.programmes.demo import example_training_keep_ahead
+from refugiu.demo.cases_stories import ASYLUM, TRAFFICKING
+from refugiu.demo.programmes import example_training_keep_ahead
 
 # username, role, the assistance departments the role is tied to, what the account is for.
 DEMO_ACCOUNTS = [
@@ -113,11 +113,11 @@ def demo_database_check() -> None:
 def demo_data_load() -> bool:
     """Load the seed organisation, its directory, its 2019 programme, an example training open for
     registration, the demo accounts and the demo cases into an empty database; True when loaded."""
-    from refugiu.cases.demo import cases_demo_load
-    from refugiu.directory.demo import directory_demo_load
-    from refugiu.organisation.demo import organisation_demo_load
+    from refugiu.demo.cases import cases_demo_load
+    from refugiu.demo.directory import directory_demo_load
+    from refugiu.demo.organisation import organisation_demo_load
+    from refugiu.demo.programmes import example_training_load, programmes_demo_load
     from refugiu.organisation.models import Organisation
-    from refugiu.programmes.demo import example_training_load, programmes_demo_load
 
     if Organisation.objects.exists():
         return False
@@ -137,7 +137,7 @@ def demo_accounts_ensure() -> dict[str, tuple[str, str, str]]:
 
     Returns username → (password, authenticator secret or "", otpauth:// URL or "").
     """
-    from refugiu.cases.demo import assistance_departments
+    from refugiu.demo.cases import assistance_departments
 
     path = settings.DATA_DIR / "demo-accounts.txt"
     known = {}

@@ -1,13 +1,13 @@
 """`refugiu generate_cases --cases N [--sessions-per-case M] [--seed S]`: synthetic cases for benchmarks.
 
 Every generated person is marked "[synthetic]" and every generated account is named "synthetic-…" (and
-`bench-caseworker`); see `cases.synthetic` for what is made. Each run adds N cases.
+`bench-caseworker`); see `demo.synthetic.cases` for what is made. Each run adds N cases.
 """
 
 from django.core.management.base import CommandError
 
-from refugiu.cases.synthetic import BENCH_CASES, CASEWORKERS, cases_generate
 from refugiu.core.startup import StartCheckedCommand
+from refugiu.demo.synthetic.cases import BENCH_CASES, CASEWORKERS, cases_generate
 
 
 class Command(StartCheckedCommand):

@@ -1,6 +1,6 @@
 """`refugiu generate_directory --services N [--seed S] [--output FILE]`: a synthetic directory for benchmarks.
 
-Every record is labelled "[synthetic]"; see `directory.synthetic` for what is made and which search
+Every record is labelled "[synthetic]"; see `demo.synthetic.directory` for what is made and which search
 terms have which frequency. With --output the organisations are written as NDJSON (for
 `refugiu hsds_import`) and the database is not touched.
 """
@@ -11,8 +11,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from refugiu.demo.synthetic.directory import directory_generate, synthetic_organizations
 from refugiu.directory.hsds.importer import HsdsImportError
-from refugiu.directory.synthetic import directory_generate, synthetic_organizations
 
 
 class Command(BaseCommand):

@@ -1,12 +1,12 @@
 """`refugiu generate_programme --year Y --events E --participants P [--seed S]`: synthetic events.
 
 Every title is labelled "Synthetic …" and every participant is "Synthetic participant N" at
-example.invalid; see `programmes.synthetic` for what is made. A year can be generated once.
+example.invalid; see `demo.synthetic.programmes` for what is made. A year can be generated once.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from refugiu.programmes.synthetic import ProgrammeExists, programme_generate
+from refugiu.demo.synthetic.programmes import ProgrammeExists, programme_generate
 
 
 class Command(BaseCommand):

@@ -310,7 +310,7 @@ def example_training_load() -> Event | None:
 def _example_people(count: int) -> list[tuple[str, str, str]]:
     """`count` different fictitious people (name, country, gender as they would answer it), from the names
     the demo cases are made of: mostly Romanian, a few from the Republic of Moldova; the same every time."""
-    from refugiu.cases.demo_stories import NAMES
+    from refugiu.demo.cases_stories import NAMES
 
     rng = random.Random(EXAMPLE_SEED)  # noqa: S311 - reproducible fake data, not security
     people: dict[str, tuple[str, str]] = {}
