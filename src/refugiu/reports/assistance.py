@@ -36,18 +36,17 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django_countries import countries
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from refugiu.cases import vocabularies as v
 from refugiu.cases.models import Beneficiary, Case, Proceeding, Referral, ServiceEntry
+from refugiu.core import xlsx
 from refugiu.reports.suppression import PublishedLine, PublishedTable, Table, suppress_line, suppress_table
 from refugiu.reports.suppression import threshold_default as statistics_threshold
 
 # Every hidden count is shown with this one mark: telling a small count from a complement would leak.
 MARK = "×"
 FORMATS = ("csv", "xlsx")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = xlsx.XLSX_TYPE
 NOT_RECORDED = "not_recorded"
 INTERNAL = "internal"
 
@@ -367,25 +366,16 @@ def render_csv(stats: AssistanceStatistics) -> bytes:
 
 
 def render_xlsx(stats: AssistanceStatistics) -> bytes:
-    workbook = Workbook()
-    about = workbook.active
-    about.title = _("About")[:31]
-    about.append([_title(stats)])
-    about["A1"].font = Font(bold=True)
-    about.append([legend(stats.threshold)])
+    book = xlsx.Workbook()
+    about = book.sheet(_("About"))
+    about.heading(_title(stats))
+    about.row([legend(stats.threshold)])
     for table in stats.tables:
-        name = "".join(ch for ch in table.title if ch not in "[]:*?/\\")[:31]
-        sheet = workbook.create_sheet(name if name not in workbook.sheetnames else None)
-        sheet.append([f"{table.title} ({table.unit})"])
-        sheet["A1"].font = Font(bold=True)
+        sheet = book.sheet(table.title)
+        sheet.heading(f"{table.title} ({table.unit})")
         for index, row in enumerate(_sheet_rows(table)):
-            sheet.append(row)
-            if index == 0:
-                for cell in sheet[sheet.max_row]:
-                    cell.font = Font(bold=True)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+            sheet.row(row, bold=index == 0)
+    return book.content()
 
 
 def filename(year: int, file_format: str) -> str:

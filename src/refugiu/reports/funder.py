@@ -15,7 +15,6 @@ partners, the events and their two statistics queries, the publications, the del
 """
 
 import datetime
-import io
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,17 +23,15 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django_countries import countries
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from refugiu.core import xlsx
 from refugiu.core.pdf import html_to_pdf
 from refugiu.programmes import statistics
 from refugiu.programmes.models import Deliverable, Project, ProjectPartner, Publication
 from refugiu.programmes.selectors import date_range_display, event_dates_display
 from refugiu.programmes.vocabularies import EventType
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = xlsx.XLSX_TYPE
 FORMATS = ("xlsx", "pdf")
 
 Cell = int | str
@@ -267,35 +264,12 @@ def funder_report(
 # --- XLSX -------------------------------------------------------------------------------------------------
 
 
-def _sheet_title(name: str) -> str:
-    # Sheet names are at most 31 characters and may not hold []:*?/\
-    return "".join(char for char in name if char not in "[]:*?/\\")[:31]
-
-
 def render_xlsx(report: FunderReport) -> bytes:
     """Sheets Summary, Events, Participants, Publications, Deliverables; counts of people suppressed."""
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
+    book = xlsx.Workbook()
 
-    def add(name: str):
-        return workbook.create_sheet(title=_sheet_title(name))
-
-    def row(sheet, values, font=None):
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value="" if value is None else value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text stays text, whatever it starts with (never a formula)
-            if font:
-                cell.font = font
-            cells.append(cell)
-        sheet.append(cells)
-
-    def heading(sheet, text):
-        row(sheet, [text], bold)
-
-    summary = add(_("Summary"))
-    heading(summary, _("Funder report"))
+    summary = book.sheet(_("Summary"))
+    summary.heading(_("Funder report"))
     for label, value in (
         (_("Project"), report.title),
         (_("Acronym"), report.acronym),
@@ -307,73 +281,67 @@ def render_xlsx(report: FunderReport) -> bytes:
         (_("Our role"), report.our_role),
         (_("Website"), report.project.website),
     ):
-        row(summary, [label, value])
-    row(summary, [_("Events"), report.events_total])
-    row(summary, [_("Participants"), report.participants_total])
-    row(summary, [report.unknown_note])
-    row(summary, [report.suppression_note])
-    row(summary, [])
-    heading(summary, _("Partners"))
-    row(summary, [_("Partner"), _("Country"), _("Role")], bold)
+        summary.row([label, value])
+    summary.row([_("Events"), report.events_total])
+    summary.row([_("Participants"), report.participants_total])
+    summary.row([report.unknown_note])
+    summary.row([report.suppression_note])
+    summary.row()
+    summary.heading(_("Partners"))
+    summary.row([_("Partner"), _("Country"), _("Role")], bold=True)
     for partner in report.partners:
-        row(summary, [partner.name, partner.country, partner.role])
+        summary.row([partner.name, partner.country, partner.role])
 
-    events = add(_("Events"))
-    heading(events, _("Events by type"))
-    row(events, [_("Type"), _("Events")], bold)
+    events = book.sheet(_("Events"))
+    events.heading(_("Events by type"))
+    events.row([_("Type"), _("Events")], bold=True)
     for line in report.events_by_type:
-        row(events, [line.label, line.count])
-    row(events, [_("All events"), report.events_total])
-    row(events, [])
-    heading(events, _("Events"))
-    row(events, [report.suppression_note])
-    row(
-        events,
+        events.row([line.label, line.count])
+    events.row([_("All events"), report.events_total])
+    events.row()
+    events.heading(_("Events"))
+    events.row([report.suppression_note])
+    events.row(
         [_("Event"), _("Type"), _("Dates"), _("Place"), _("Participants"), _("Counted from")],
-        bold,
+        bold=True,
     )
     for line in report.events:
         participants = _("not known") if line.participants is None else line.participants
-        row(events, [line.title, line.type, line.dates, line.place, participants, line.basis])
-    row(events, [])
-    heading(events, _("Events whose number of participants is not known"))
+        events.row([line.title, line.type, line.dates, line.place, participants, line.basis])
+    events.row()
+    events.heading(_("Events whose number of participants is not known"))
     if report.events_unknown:
         for line in report.events_unknown:
-            row(events, [line.title, line.type, line.dates, line.place, _("not known")])
+            events.row([line.title, line.type, line.dates, line.place, _("not known")])
     else:
-        row(events, [_("None.")])
+        events.row([_("None.")])
 
-    participants = add(_("Participants"))
-    heading(participants, _("Participants by profession, country and gender"))
-    row(participants, [report.suppression_note])
-    row(participants, [report.unknown_note])
-    row(participants, [])
-    row(participants, [_("Profession"), _("Country"), _("Gender"), _("Participants")], bold)
+    participants = book.sheet(_("Participants"))
+    participants.heading(_("Participants by profession, country and gender"))
+    participants.row([report.suppression_note])
+    participants.row([report.unknown_note])
+    participants.row()
+    participants.row([_("Profession"), _("Country"), _("Gender"), _("Participants")], bold=True)
     for values in report.participant_rows:
-        row(participants, values)
-    row(participants, [_("All participants"), "", "", report.participants_total], bold)
+        participants.row(values)
+    participants.row([_("All participants"), "", "", report.participants_total], bold=True)
     for title, lines in report.totals_by.items():
-        row(participants, [])
-        row(participants, [title, _("Participants")], bold)
+        participants.row()
+        participants.row([title, _("Participants")], bold=True)
         for line in lines:
-            row(participants, [line.label, line.count])
+            participants.row([line.label, line.count])
 
-    publications = add(_("Publications"))
-    row(publications, [_("Title"), _("Type"), _("Date"), _("Link")], bold)
+    publications = book.sheet(_("Publications"))
+    publications.row([_("Title"), _("Type"), _("Date"), _("Link")], bold=True)
     for publication in report.publications:
-        row(publications, [publication.title, publication.type, publication.date, publication.link])
+        publications.row([publication.title, publication.type, publication.date, publication.link])
 
-    deliverables = add(_("Deliverables"))
-    row(deliverables, [_("Kind"), _("Title"), _("Description"), _("Link")], bold)
+    deliverables = book.sheet(_("Deliverables"))
+    deliverables.row([_("Kind"), _("Title"), _("Description"), _("Link")], bold=True)
     for deliverable in report.deliverables:
-        row(
-            deliverables,
-            [deliverable.kind, deliverable.title, deliverable.description, deliverable.link],
-        )
+        deliverables.row([deliverable.kind, deliverable.title, deliverable.description, deliverable.link])
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return book.content()
 
 
 # --- PDF --------------------------------------------------------------------------------------------------
