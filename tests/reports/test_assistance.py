@@ -15,8 +15,9 @@ from refugiu.accounts.roles import Role
 from refugiu.cases import vocabularies as v
 from refugiu.cases.models import Case, Proceeding, Referral, ServiceEntry
 from refugiu.organisation.models import Department
-from refugiu.reports.assistance import MARK, assistance_statistics, render_csv, render_run, render_xlsx
+from refugiu.reports.assistance import MARK, assistance_statistics, render_csv, render_xlsx
 from refugiu.reports.models import ReportRun
+from refugiu.reports.registry import render_run
 from refugiu.reports.suppression import PublishedLine
 from tests.accounts.mfa import force_login_with_mfa
 from tests.cases.factories import (

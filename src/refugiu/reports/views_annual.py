@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from refugiu.accounts.decorators import permission_required_404
 from refugiu.accounts.roles import Permission
-from refugiu.reports import annual
+from refugiu.reports import annual, registry
 from refugiu.reports.models import Foreword, ReportRun
 from refugiu.reports.views_runs import background_offer
 
@@ -105,11 +105,13 @@ def annual_foreword(request, year: int):
 @require_GET
 def annual_download(request, year: int, format: str):
     year = _year(year)
-    if format not in annual.FORMATS:
-        raise Http404
+    try:
+        renderer = registry.renderer(ReportRun.Kind.ANNUAL, format)
+    except ValueError:
+        raise Http404 from None
     report = annual.annual_report(year)
-    response = HttpResponse(annual.render(report, format), content_type=annual.CONTENT_TYPES[format])
-    filename = f"{report.filename_stem}.{format}"
+    response = HttpResponse(renderer.render(report), content_type=renderer.content_type)
+    filename = report.filename(format)
     disposition = "inline" if format == "html" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     if format == "html":

@@ -17,7 +17,7 @@ from refugiu.accounts.decorators import permission_required_404
 from refugiu.accounts.roles import Permission
 from refugiu.programmes.models import Project
 from refugiu.programmes.statistics import statistics_threshold
-from refugiu.reports import funder
+from refugiu.reports import funder, registry
 from refugiu.reports.dashboard import dashboard_compute
 from refugiu.reports.models import ReportRun
 from refugiu.reports.views_runs import background_offer
@@ -92,17 +92,16 @@ def funder_download(request):
     """The report as XLSX or PDF, counts of people suppressed."""
     form = FunderReportForm(request.GET)
     format_ = request.GET.get("format", "xlsx")
-    if format_ not in funder.FORMATS or not form.is_valid():
+    known_format = format_ in registry.formats(ReportRun.Kind.FUNDER)
+    if not known_format or not form.is_valid():
         context = {"form": form, "threshold": statistics_threshold(), "has_projects": True}
-        if format_ not in funder.FORMATS:
+        if not known_format:
             context["format_error"] = _("Choose XLSX or PDF.")
         return render(request, "reports/funder/index.html", context, status=400)
     data = form.cleaned_data
     report = funder.funder_report(data["project"], data.get("date_from"), data.get("date_to"))
-    if format_ == "xlsx":
-        response = HttpResponse(funder.render_xlsx(report), content_type=funder.XLSX_TYPE)
-    else:
-        response = HttpResponse(funder.render_pdf(report), content_type="application/pdf")
+    renderer = registry.renderer(ReportRun.Kind.FUNDER, format_)
+    response = HttpResponse(renderer.render(report), content_type=renderer.content_type)
     response["Content-Disposition"] = f'attachment; filename="{report.filename(format_)}"'
     return response
 

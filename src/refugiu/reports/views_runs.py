@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from refugiu.accounts.models import user_has_permission
 from refugiu.accounts.roles import Permission
 from refugiu.programmes.models import Project
+from refugiu.reports import registry
 from refugiu.reports.models import ReportRun
 from refugiu.reports.tasks import PENDING, request_report, runs_abandoned_fail
 
@@ -27,11 +28,7 @@ PERMISSIONS = {
     Kind.FUNDER: Permission.REPORTS_FUNDER,
     Kind.STATISTICS: Permission.REPORTS_STATISTICS,
 }
-FORMATS = {
-    Kind.ANNUAL: ("html", "pdf", "docx"),
-    Kind.FUNDER: ("xlsx", "pdf"),
-    Kind.STATISTICS: ("csv", "xlsx"),
-}
+FORMATS = {kind: registry.formats(kind) for kind in PERMISSIONS}
 FORMAT_LABELS = {
     "html": _("web page (HTML)"),
     "pdf": _("PDF"),

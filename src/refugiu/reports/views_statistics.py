@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from refugiu.accounts.decorators import permission_required_404
 from refugiu.accounts.roles import Permission
-from refugiu.reports import assistance
+from refugiu.reports import assistance, registry
 from refugiu.reports.models import ReportRun
 from refugiu.reports.views_runs import background_offer
 
@@ -77,12 +77,10 @@ def statistics_download(request):
     years = assistance.statistics_years()
     form, year = _year(request, years)
     file_format = request.GET.get("format")
-    if year is None or file_format not in assistance.FORMATS:
+    if year is None or file_format not in registry.formats(ReportRun.Kind.STATISTICS):
         raise Http404
     stats = assistance.assistance_statistics(year)
-    if file_format == "csv":
-        response = HttpResponse(assistance.render_csv(stats), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(assistance.render_xlsx(stats), content_type=assistance.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{assistance.filename(year, file_format)}"'
+    renderer = registry.renderer(ReportRun.Kind.STATISTICS, file_format)
+    response = HttpResponse(renderer.render(stats), content_type=renderer.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stats.filename(file_format)}"'
     return response

@@ -10,7 +10,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from refugiu.reports import annual
+from refugiu.reports import annual, registry
+from refugiu.reports.models import ReportRun
 
 
 class Command(BaseCommand):
@@ -23,7 +24,10 @@ class Command(BaseCommand):
             "--year", type=int, default=datetime.date.today().year, help=_("the year (default: this year)")
         )
         annual_parser.add_argument(
-            "--format", choices=annual.FORMATS, default="html", help=_("html (default), pdf or docx")
+            "--format",
+            choices=registry.formats(ReportRun.Kind.ANNUAL),
+            default="html",
+            help=_("html (default), pdf or docx"),
         )
         annual_parser.add_argument(
             "-o",
@@ -45,8 +49,8 @@ class Command(BaseCommand):
                 _("No project or event is recorded for %(year)s: the report shows only the organisation.")
                 % {"year": year}
             )
-        content = annual.render(report, format)
-        output = options["output"] or f"{report.filename_stem}.{format}"
+        content = registry.renderer(ReportRun.Kind.ANNUAL, format).render(report)
+        output = options["output"] or report.filename(format)
         if output == "-":
             stream = getattr(self.stdout, "_out", sys.stdout)
             (stream.buffer if hasattr(stream, "buffer") else stream).write(content)

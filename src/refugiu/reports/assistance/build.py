@@ -1,4 +1,5 @@
-"""Assistance statistics for a year, as published: the only figures about cases that researchers see.
+"""The assistance statistics' builder: a year's tables, as published (the only figures about cases that
+researchers see), already suppressed when they leave `assistance_statistics`.
 
 What is counted (year Y, calendar dates)
     Cases opened      cases whose `opened_on` is in Y, by category × department.
@@ -26,11 +27,8 @@ Cost
     whatever the number of cases.
 """
 
-import csv
 import datetime
-import io
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -39,14 +37,13 @@ from django_countries import countries
 
 from refugiu.cases import vocabularies as v
 from refugiu.cases.models import Beneficiary, Case, Proceeding, Referral, ServiceEntry
-from refugiu.core import xlsx
+from refugiu.reports.models import ReportRun
+from refugiu.reports.rendering import Progress
 from refugiu.reports.suppression import PublishedLine, PublishedTable, Table, suppress_line, suppress_table
 from refugiu.reports.suppression import threshold_default as statistics_threshold
 
 # Every hidden count is shown with this one mark: telling a small count from a complement would leak.
 MARK = "×"
-FORMATS = ("csv", "xlsx")
-XLSX_TYPE = xlsx.XLSX_TYPE
 NOT_RECORDED = "not_recorded"
 INTERNAL = "internal"
 
@@ -94,6 +91,26 @@ class StatisticsTable:
     def has_hidden(self) -> bool:
         return bool(self.published.hidden)
 
+    def sheet_rows(self) -> list[list[str | int]]:
+        """The table as rows of a sheet: heading row, body, totals; hidden counts as MARK."""
+
+        def cell(count: int | None) -> str | int:
+            return MARK if count is None else count
+
+        rows: list[list[str | int]] = []
+        if self.is_crosstab:
+            rows.append([f"{self.row_heading} \\ {self.column_heading}", *self.columns, _("Total")])
+            for label, counts, total in self.body():
+                rows.append([label, *(cell(c) for c in counts), cell(total)])
+            column_totals, total = self.footer()
+            rows.append([_("Total"), *(cell(c) for c in column_totals), cell(total)])
+        else:
+            rows.append([self.row_heading, self.unit[:1].upper() + self.unit[1:]])
+            for label, counts, _total in self.body():
+                rows.append([label, cell(counts[0])])
+            rows.append([_("Total"), cell(self.footer()[1])])
+        return rows
+
 
 @dataclass(frozen=True)
 class AssistanceStatistics:
@@ -103,6 +120,13 @@ class AssistanceStatistics:
 
     def table(self, key: str) -> StatisticsTable:
         return next(table for table in self.tables if table.key == key)
+
+    @property
+    def title(self) -> str:
+        return _("Assistance statistics %(year)s") % {"year": self.year}
+
+    def filename(self, format: str) -> str:
+        return f"assistance-statistics-{self.year}.{format}"
 
 
 def show(count: int | None) -> str:
@@ -325,72 +349,10 @@ def assistance_statistics(year: int, threshold: int | None = None) -> Assistance
     return AssistanceStatistics(year=year, threshold=threshold, tables=tuple(tables))
 
 
-# --- Files -----------------------------------------------------------------------------------------------
-
-
-def _sheet_rows(table: StatisticsTable) -> list[list[str | int]]:
-    """The table as rows of a sheet: heading row, body, totals; hidden counts as MARK."""
-
-    def cell(count):
-        return MARK if count is None else count
-
-    rows: list[list[str | int]] = []
-    if table.is_crosstab:
-        rows.append([f"{table.row_heading} \\ {table.column_heading}", *table.columns, _("Total")])
-        for label, counts, total in table.body():
-            rows.append([label, *(cell(c) for c in counts), cell(total)])
-        column_totals, total = table.footer()
-        rows.append([_("Total"), *(cell(c) for c in column_totals), cell(total)])
-    else:
-        rows.append([table.row_heading, table.unit[:1].upper() + table.unit[1:]])
-        for label, counts, _total in table.body():
-            rows.append([label, cell(counts[0])])
-        rows.append([_("Total"), cell(table.footer()[1])])
-    return rows
-
-
-def _title(stats: AssistanceStatistics) -> str:
-    return _("Assistance statistics %(year)s") % {"year": stats.year}
-
-
-def render_csv(stats: AssistanceStatistics) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_title(stats)])
-    writer.writerow([legend(stats.threshold)])
-    for table in stats.tables:
-        writer.writerow([])
-        writer.writerow([f"{table.title} ({table.unit})"])
-        writer.writerows(_sheet_rows(table))
-    return out.getvalue().encode("utf-8-sig")
-
-
-def render_xlsx(stats: AssistanceStatistics) -> bytes:
-    book = xlsx.Workbook()
-    about = book.sheet(_("About"))
-    about.heading(_title(stats))
-    about.row([legend(stats.threshold)])
-    for table in stats.tables:
-        sheet = book.sheet(table.title)
-        sheet.heading(f"{table.title} ({table.unit})")
-        for index, row in enumerate(_sheet_rows(table)):
-            sheet.row(row, bold=index == 0)
-    return book.content()
-
-
-def filename(year: int, file_format: str) -> str:
-    return f"assistance-statistics-{year}.{file_format}"
-
-
-def render_run(run, progress: Callable[[int, str], None]) -> tuple[bytes, str]:
-    """Background task entry point (kind "statistics", parameters {"year": int}, formats csv | xlsx)."""
+def assistance_statistics_from_run(run: ReportRun, progress: Progress) -> AssistanceStatistics:
+    """The statistics of a background run (kind "statistics", parameters {"year": int})."""
     year = int(run.parameters["year"])
-    file_format = run.format
-    if file_format not in FORMATS:
-        raise ValueError(f"unknown format {file_format!r}")
     progress(10, _("Counting"))
     stats = assistance_statistics(year)
     progress(70, _("Writing the file"))
-    content = render_csv(stats) if file_format == "csv" else render_xlsx(stats)
-    progress(100, _("Done"))
-    return content, filename(year, file_format)
+    return stats

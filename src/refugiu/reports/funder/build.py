@@ -1,4 +1,5 @@
-"""The funder report of one project for a period: what a funder asks for, as XLSX and PDF.
+"""The funder report's builder: one project's indicators for a period, every count of people suppressed,
+read into the dataclasses below (the view model its XLSX and PDF renderers write).
 
 Indicators: the project's events in the period by type; their participants by profession, country and
 gender (refugiu.programmes.statistics: attendance, else headcount, else not known); events whose number
@@ -16,23 +17,18 @@ partners, the events and their two statistics queries, the publications, the del
 
 import datetime
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from refugiu.core import xlsx
-from refugiu.core.pdf import html_to_pdf
 from refugiu.programmes import statistics
-from refugiu.programmes.models import Deliverable, Project, ProjectPartner, Publication
+from refugiu.programmes.models import Deliverable, Event, Project, ProjectPartner, Publication
 from refugiu.programmes.selectors import date_range_display, event_dates_display
 from refugiu.programmes.vocabularies import EventType
-
-XLSX_TYPE = xlsx.XLSX_TYPE
-FORMATS = ("xlsx", "pdf")
+from refugiu.reports.models import ReportRun
+from refugiu.reports.rendering import Progress
 
 Cell = int | str
 
@@ -119,8 +115,8 @@ class FunderReport:
     def events_total(self) -> int:
         return len(self.events)
 
-    def filename(self, extension: str) -> str:
-        return report_filename(self.project, self.date_from, self.date_to, extension)
+    def filename(self, format: str) -> str:
+        return report_filename(self.project, self.date_from, self.date_to, format)
 
 
 def period_display(project: Project, date_from: datetime.date | None, date_to: datetime.date | None) -> str:
@@ -151,7 +147,7 @@ def _country_name(code: str) -> str:
     return str(countries.name(code)) if code else ""
 
 
-def _event_place(event) -> str:
+def _event_place(event: Event) -> str:
     country = _country_name(str(event.country)) if event.country else ""
     return ", ".join(part for part in (event.city, country) if part)
 
@@ -261,117 +257,16 @@ def funder_report(
     )
 
 
-# --- XLSX -------------------------------------------------------------------------------------------------
-
-
-def render_xlsx(report: FunderReport) -> bytes:
-    """Sheets Summary, Events, Participants, Publications, Deliverables; counts of people suppressed."""
-    book = xlsx.Workbook()
-
-    summary = book.sheet(_("Summary"))
-    summary.heading(_("Funder report"))
-    for label, value in (
-        (_("Project"), report.title),
-        (_("Acronym"), report.acronym),
-        (_("Funder"), report.funder),
-        (_("Funding programme"), report.funder_programme),
-        (_("Grant number"), report.project.grant_number),
-        (_("Project period"), report.project.period_display),
-        (_("Period of this report"), report.period_display),
-        (_("Our role"), report.our_role),
-        (_("Website"), report.project.website),
-    ):
-        summary.row([label, value])
-    summary.row([_("Events"), report.events_total])
-    summary.row([_("Participants"), report.participants_total])
-    summary.row([report.unknown_note])
-    summary.row([report.suppression_note])
-    summary.row()
-    summary.heading(_("Partners"))
-    summary.row([_("Partner"), _("Country"), _("Role")], bold=True)
-    for partner in report.partners:
-        summary.row([partner.name, partner.country, partner.role])
-
-    events = book.sheet(_("Events"))
-    events.heading(_("Events by type"))
-    events.row([_("Type"), _("Events")], bold=True)
-    for line in report.events_by_type:
-        events.row([line.label, line.count])
-    events.row([_("All events"), report.events_total])
-    events.row()
-    events.heading(_("Events"))
-    events.row([report.suppression_note])
-    events.row(
-        [_("Event"), _("Type"), _("Dates"), _("Place"), _("Participants"), _("Counted from")],
-        bold=True,
-    )
-    for line in report.events:
-        participants = _("not known") if line.participants is None else line.participants
-        events.row([line.title, line.type, line.dates, line.place, participants, line.basis])
-    events.row()
-    events.heading(_("Events whose number of participants is not known"))
-    if report.events_unknown:
-        for line in report.events_unknown:
-            events.row([line.title, line.type, line.dates, line.place, _("not known")])
-    else:
-        events.row([_("None.")])
-
-    participants = book.sheet(_("Participants"))
-    participants.heading(_("Participants by profession, country and gender"))
-    participants.row([report.suppression_note])
-    participants.row([report.unknown_note])
-    participants.row()
-    participants.row([_("Profession"), _("Country"), _("Gender"), _("Participants")], bold=True)
-    for values in report.participant_rows:
-        participants.row(values)
-    participants.row([_("All participants"), "", "", report.participants_total], bold=True)
-    for title, lines in report.totals_by.items():
-        participants.row()
-        participants.row([title, _("Participants")], bold=True)
-        for line in lines:
-            participants.row([line.label, line.count])
-
-    publications = book.sheet(_("Publications"))
-    publications.row([_("Title"), _("Type"), _("Date"), _("Link")], bold=True)
-    for publication in report.publications:
-        publications.row([publication.title, publication.type, publication.date, publication.link])
-
-    deliverables = book.sheet(_("Deliverables"))
-    deliverables.row([_("Kind"), _("Title"), _("Description"), _("Link")], bold=True)
-    for deliverable in report.deliverables:
-        deliverables.row([deliverable.kind, deliverable.title, deliverable.description, deliverable.link])
-
-    return book.content()
-
-
-# --- PDF --------------------------------------------------------------------------------------------------
-
-
-def render_html(report: FunderReport, *, for_pdf: bool = True) -> str:
-    return render_to_string("reports/funder/report_pdf.html", {"report": report, "for_pdf": for_pdf})
-
-
-def render_pdf(report: FunderReport) -> bytes:
-    """The report on A4 in Roboto (WeasyPrint); counts of people suppressed as in the XLSX."""
-    return html_to_pdf(render_html(report))
-
-
-# --- Background runs --------------------------------------------------------------------------------------
-
-
-def _date(value) -> datetime.date | None:
+def _date(value: object) -> datetime.date | None:
     if not value:
         return None
     return datetime.date.fromisoformat(str(value))
 
 
-def render_run(run, progress: Callable[[int, str], None]) -> tuple[bytes, str]:
-    """A ReportRun of kind "funder": parameters {"project": id, "date_from": "YYYY-MM-DD" | None,
-    "date_to": …}, format "xlsx" or "pdf". Returns the file's content and its name."""
+def funder_report_from_run(run: ReportRun, progress: Progress) -> FunderReport:
+    """The report of a background run (kind "funder", parameters {"project": id, "date_from": "YYYY-MM-DD"
+    | None, "date_to": …}); ValueError when the project does not exist."""
     parameters = run.parameters or {}
-    format_ = run.format
-    if format_ not in FORMATS:
-        raise ValueError(_("A funder report is made as XLSX or PDF, not %(format)s.") % {"format": format_})
     try:
         project = Project.objects.get(pk=parameters["project"])
     except (KeyError, TypeError, ValueError, Project.DoesNotExist) as error:
@@ -380,6 +275,4 @@ def render_run(run, progress: Callable[[int, str], None]) -> tuple[bytes, str]:
     progress(10, _("Counting the project's events and participants"))
     report = funder_report(project, date_from, date_to)
     progress(60, _("Writing the file"))
-    content = render_xlsx(report) if format_ == "xlsx" else render_pdf(report)
-    progress(100, _("Done"))
-    return content, report.filename(format_)
+    return report
