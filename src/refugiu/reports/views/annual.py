@@ -3,7 +3,7 @@ browser or download it as PDF or DOCX (made at once, while the person waits)."""
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -11,18 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from refugiu.accounts.decorators import permission_required_404
-from refugiu.accounts.roles import Permission
 from refugiu.reports import annual, registry
+from refugiu.reports.access import annual_report_required
 from refugiu.reports.models import Foreword, ReportRun
-from refugiu.reports.views_runs import background_offer
+from refugiu.reports.views.runs import background_offer
 
-PERMISSION = Permission.REPORTS_ANNUAL
 # Years the pages accept: wide enough for any real report, narrow enough to refuse nonsense.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
-
-
-annual_report_required = permission_required_404(PERMISSION)
 
 
 class ForewordForm(forms.Form):
@@ -36,7 +31,7 @@ class ForewordForm(forms.Form):
     )
 
 
-def _year(value) -> int:
+def _year(value: str | int | None) -> int:
     try:
         year = int(value)
     except (TypeError, ValueError):
@@ -52,7 +47,7 @@ def _page_url(year: int) -> str:
 
 @annual_report_required
 @require_GET
-def annual_index(request):
+def annual_index(request: HttpRequest) -> HttpResponse:
     years = annual.annual_report_years()
     year = _year(request.GET["year"]) if request.GET.get("year") else years[0]
     if year not in years:
@@ -86,7 +81,7 @@ def annual_index(request):
 
 @annual_report_required
 @require_POST
-def annual_foreword(request, year: int):
+def annual_foreword(request: HttpRequest, year: int) -> HttpResponse:
     year = _year(year)
     form = ForewordForm(request.POST)
     if not form.is_valid():  # pragma: no cover - a single optional text field
@@ -103,7 +98,7 @@ def annual_foreword(request, year: int):
 
 @annual_report_required
 @require_GET
-def annual_download(request, year: int, format: str):
+def annual_download(request: HttpRequest, year: int, format: str) -> HttpResponse:
     year = _year(year)
     try:
         renderer = registry.renderer(ReportRun.Kind.ANNUAL, format)
