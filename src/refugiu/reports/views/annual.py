@@ -1,5 +1,6 @@
-"""Staff pages of the annual activity report: choose a year, write its foreword, read the report in the
-browser or download it as PDF or DOCX (made at once, while the person waits)."""
+"""Staff pages of the annual activity report: choose a year, write its foreword (through
+refugiu.reports.services, which audits it), read the report in the browser or download it as PDF or DOCX
+(made at once, while the person waits)."""
 
 from django import forms
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from refugiu.reports import annual, registry
 from refugiu.reports.access import annual_report_required
 from refugiu.reports.models import Foreword, ReportRun
+from refugiu.reports.services import ReportsError, foreword_update
 from refugiu.reports.views.runs import background_offer
 
 # Years the pages accept: wide enough for any real report, narrow enough to refuse nonsense.
@@ -86,12 +88,15 @@ def annual_foreword(request: HttpRequest, year: int) -> HttpResponse:
     form = ForewordForm(request.POST)
     if not form.is_valid():  # pragma: no cover - a single optional text field
         raise Http404
-    text = form.cleaned_data["text"].strip()
-    if text:
-        Foreword.objects.update_or_create(year=year, defaults={"text": text, "updated_by": request.user})
+    try:
+        foreword = foreword_update(
+            actor=request.user, year=year, text=form.cleaned_data["text"], request=request
+        )
+    except ReportsError:
+        raise Http404 from None
+    if foreword is not None:
         messages.success(request, _("The foreword for %(year)s is saved.") % {"year": year})
     else:
-        Foreword.objects.filter(year=year).delete()
         messages.success(request, _("The report for %(year)s has no foreword now.") % {"year": year})
     return HttpResponseRedirect(_page_url(year))
 
