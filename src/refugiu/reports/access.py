@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -50,7 +50,7 @@ statistics_required = permission_required_404(Permission.REPORTS_STATISTICS)
 dashboard_required = permission_required_404(Permission.REPORTS_DASHBOARD)
 
 
-def can_edit_foreword(user: User | AnonymousUser) -> bool:
+def can_edit_foreword(user: User | AnonymousUser) -> TypeGuard[User]:
     """Whoever may make the annual report may write its foreword."""
     return user_has_permission(user, Permission.REPORTS_ANNUAL)
 

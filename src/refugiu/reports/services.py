@@ -20,6 +20,7 @@ from refugiu.reports import access
 from refugiu.reports.models import Foreword
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
     from django.http import HttpRequest
     from django.utils.functional import Promise
 
@@ -37,7 +38,7 @@ FOREWORD_FORBIDDEN = gettext_lazy("Only those who make the annual report can wri
 
 
 def foreword_update(
-    *, actor: User, year: int, text: str, request: HttpRequest | None = None
+    *, actor: User | AnonymousUser, year: int, text: str, request: HttpRequest | None = None
 ) -> Foreword | None:
     """Make `text` the foreword of `year`'s annual report, or take the foreword out when `text` is empty
     (or only spaces). Returns the foreword, None when the report has none now.
@@ -66,6 +67,7 @@ def foreword_update(
         foreword, created = Foreword.objects.update_or_create(
             year=year, defaults={"text": text, "updated_by": actor}
         )
+        detail: dict[str, object]
         if created:
             action, detail = "reports.foreword.created", {"year": year}
         else:

@@ -29,9 +29,12 @@ Cost
 
 import datetime
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -160,8 +163,20 @@ def _country_label(code: str) -> str:
     return str(countries.name(code)) or code
 
 
+# (key, label) pairs naming the rows or columns of a table, in their order.
+Labels = Sequence[tuple[Any, str | Promise]]
+
+
 def _crosstab(
-    key, title, unit, row_heading, rows, column_heading, columns, counts, threshold
+    key: str,
+    title: str,
+    unit: str,
+    row_heading: str,
+    rows: Labels,
+    column_heading: str,
+    columns: Labels,
+    counts: Mapping[tuple[Any, Any], int],
+    threshold: int,
 ) -> StatisticsTable:
     """`rows` and `columns`: [(key, label)]; `counts`: {(row key, column key): n}."""
     table = Table.of([[counts.get((r, c), 0) for c, _label in columns] for r, _label in rows])
@@ -178,7 +193,15 @@ def _crosstab(
     )
 
 
-def _line(key, title, unit, row_heading, rows, counts, threshold) -> StatisticsTable:
+def _line(
+    key: str,
+    title: str,
+    unit: str,
+    row_heading: str,
+    rows: Labels,
+    counts: Mapping[Any, int],
+    threshold: int,
+) -> StatisticsTable:
     published = suppress_line([counts.get(r, 0) for r, _label in rows], threshold)
     return StatisticsTable(
         key=key,
@@ -192,8 +215,11 @@ def _line(key, title, unit, row_heading, rows, counts, threshold) -> StatisticsT
     )
 
 
-def _cases_by_category_department(cases) -> tuple[dict, list]:
-    counts, departments = {}, {}
+def _cases_by_category_department(
+    cases: QuerySet[Case],
+) -> tuple[dict[tuple[str, int], int], list[tuple[int, str]]]:
+    counts: dict[tuple[str, int], int] = {}
+    departments: dict[int, str] = {}
     for row in cases.values("category", "department_id", "department__name").annotate(n=Count("pk")):
         counts[(row["category"], row["department_id"])] = row["n"]
         departments[row["department_id"]] = row["department__name"]
@@ -230,12 +256,14 @@ def assistance_statistics(year: int, threshold: int | None = None) -> Assistance
     active = Case.objects.filter(beneficiary=OuterRef("pk"), opened_on__lte=end).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gte=start)
     )
-    by_gender, by_age, by_nationality = Counter(), Counter(), Counter()
+    by_gender: Counter[str] = Counter()
+    by_age: Counter[str] = Counter()
+    by_nationality: Counter[str] = Counter()
     people = Beneficiary.objects.filter(Exists(active)).values("gender", "age_band", "nationality")
-    for row in people.annotate(n=Count("pk")).order_by():
-        by_gender[row["gender"]] += row["n"]
-        by_age[row["age_band"]] += row["n"]
-        by_nationality[row["nationality"] or NOT_RECORDED] += row["n"]
+    for person in people.annotate(n=Count("pk")).order_by():
+        by_gender[person["gender"]] += person["n"]
+        by_age[person["age_band"]] += person["n"]
+        by_nationality[person["nationality"] or NOT_RECORDED] += person["n"]
     unit = _("people")
     tables.append(
         _line(
@@ -296,15 +324,16 @@ def assistance_statistics(year: int, threshold: int | None = None) -> Assistance
         )
     )
 
-    referrals = Counter()
-    for row in (
+    referrals: Counter[tuple[str, str]] = Counter()
+    for referral in (
         Referral.objects.filter(sent_on__year=year)
         .values("kind", "country", "status")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        country = INTERNAL if row["kind"] == v.ReferralKind.INTERNAL else (row["country"] or NOT_RECORDED)
-        referrals[(country, row["status"])] += row["n"]
+        internal = referral["kind"] == v.ReferralKind.INTERNAL
+        country = INTERNAL if internal else (referral["country"] or NOT_RECORDED)
+        referrals[(country, referral["status"])] += referral["n"]
     destinations = sorted(
         {(country, _country_label(country)) for country, _status in referrals},
         key=lambda item: (item[0] in (INTERNAL, NOT_RECORDED), item[0] == NOT_RECORDED, item[1].casefold()),
@@ -323,28 +352,28 @@ def assistance_statistics(year: int, threshold: int | None = None) -> Assistance
         )
     )
 
-    proceedings = Counter()
+    proceedings: Counter[tuple[str, str]] = Counter()
     in_year = (
         Q(started_on__year=year)
         | Q(started_on__isnull=True, created_at__year=year)
         | Q(decided_on__year=year)
     )
     kinds = (v.ProceedingKind.COMPENSATION_CLAIM, v.ProceedingKind.PROTECTION_ORDER)
-    for row in (
+    for proceeding in (
         Proceeding.objects.filter(in_year, kind__in=kinds)
         .values("kind", "stage")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        proceedings[(row["kind"], row["stage"])] += row["n"]
+        proceedings[(proceeding["kind"], proceeding["stage"])] += proceeding["n"]
     stage_labels = dict(v.ProceedingStage.choices)
     for kind, key, title in (
         (v.ProceedingKind.COMPENSATION_CLAIM, "compensation_claims", _("Compensation claims by outcome")),
         (v.ProceedingKind.PROTECTION_ORDER, "protection_orders", _("Protection orders by outcome")),
     ):
         stages = [(stage, stage_labels[stage]) for stage in v.PROCEEDING_STAGES[kind]]
-        counts = {stage: n for (k, stage), n in proceedings.items() if k == kind}
-        tables.append(_line(key, title, _("proceedings"), _("Stage or outcome"), stages, counts, threshold))
+        by_stage = {stage: n for (k, stage), n in proceedings.items() if k == kind}
+        tables.append(_line(key, title, _("proceedings"), _("Stage or outcome"), stages, by_stage, threshold))
 
     return AssistanceStatistics(year=year, threshold=threshold, tables=tuple(tables))
 

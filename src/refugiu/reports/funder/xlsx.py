@@ -37,8 +37,8 @@ def render_xlsx(report: FunderReport) -> bytes:
     events = book.sheet(_("Events"))
     events.heading(_("Events by type"))
     events.row([_("Type"), _("Events")], bold=True)
-    for line in report.events_by_type:
-        events.row([line.label, line.count])
+    for count_line in report.events_by_type:
+        events.row([count_line.label, count_line.count])
     events.row([_("All events"), report.events_total])
     events.row()
     events.heading(_("Events"))
@@ -47,14 +47,14 @@ def render_xlsx(report: FunderReport) -> bytes:
         [_("Event"), _("Type"), _("Dates"), _("Place"), _("Participants"), _("Counted from")],
         bold=True,
     )
-    for line in report.events:
-        participants = _("not known") if line.participants is None else line.participants
-        events.row([line.title, line.type, line.dates, line.place, participants, line.basis])
+    for event in report.events:
+        shown = _("not known") if event.participants is None else event.participants
+        events.row([event.title, event.type, event.dates, event.place, shown, event.basis])
     events.row()
     events.heading(_("Events whose number of participants is not known"))
     if report.events_unknown:
-        for line in report.events_unknown:
-            events.row([line.title, line.type, line.dates, line.place, _("not known")])
+        for event in report.events_unknown:
+            events.row([event.title, event.type, event.dates, event.place, _("not known")])
     else:
         events.row([_("None.")])
 
