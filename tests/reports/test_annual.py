@@ -15,8 +15,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from refugiu.reports.annual import annual_report, render_docx, render_html, render_pdf, render_run
+from refugiu.reports.annual import annual_report, render_docx, render_html, render_pdf
 from refugiu.reports.models import Foreword, ReportRun
+from refugiu.reports.registry import render_run
 from tests.factories import UserFactory
 
 # A foreword of the test's own (the seed's is the organisation's prose, not ours to copy). The demo has none.

@@ -14,8 +14,10 @@ from openpyxl import load_workbook
 from refugiu.accounts.roles import Role
 from refugiu.cases import vocabularies as v
 from refugiu.cases.models import Case, Proceeding, Referral, ServiceEntry
-from refugiu.reports.assistance import MARK, assistance_statistics, render_csv, render_run, render_xlsx
+from refugiu.organisation.models import Department
+from refugiu.reports.assistance import MARK, assistance_statistics, render_csv, render_xlsx
 from refugiu.reports.models import ReportRun
+from refugiu.reports.registry import render_run
 from refugiu.reports.suppression import PublishedLine
 from tests.accounts.mfa import force_login_with_mfa
 from tests.cases.factories import (
@@ -269,6 +271,15 @@ def test_csv_and_xlsx(world):
     assert "Beneficiaries by nationality" in workbook.sheetnames
     sheet_rows = [list(r) for r in workbook["Beneficiaries by nationality"].iter_rows(values_only=True)]
     assert ["Bulgaria", MARK] in sheet_rows and ["Moldova", 17] in sheet_rows
+
+
+def test_xlsx_text_starting_like_a_formula_stays_text(world):
+    Department.objects.filter(pk=world.alpha.pk).update(name="=HYPERLINK(1)")
+    workbook = load_workbook(io.BytesIO(render_xlsx(assistance_statistics(YEAR))))
+    cells = [
+        cell for row in workbook["Cases opened"].iter_rows() for cell in row if cell.value == "=HYPERLINK(1)"
+    ]
+    assert cells and all(cell.data_type == "s" for cell in cells)
 
 
 def test_render_run(world):

@@ -16,8 +16,9 @@ from refugiu.accounts.roles import Role
 from refugiu.demo.programmes import programmes_demo_load
 from refugiu.programmes import services
 from refugiu.programmes.models import Event, Project
-from refugiu.reports.funder import funder_report, render_pdf, render_run, render_xlsx
+from refugiu.reports.funder import funder_report, render_pdf, render_xlsx
 from refugiu.reports.models import ReportRun
+from refugiu.reports.registry import render_run
 from tests.accounts.mfa import force_login_with_mfa
 from tests.cases.factories import DepartmentFactory
 from tests.factories import UserFactory

@@ -1,8 +1,8 @@
 """Reports made in the background: asked for over HTTP, made by the database backend's real worker,
 followed and downloaded by the person who asked, and by nobody else.
 
-The report modules are replaced by a quick stand-in (tests/reports/renderers_fake.py) through the setting
-REFUGIU_REPORT_RENDERERS; the task, the queue, the worker and the pages are the real ones.
+Every kind of report is replaced by a quick stand-in (tests/reports/renderers_fake.py) in the registry
+(refugiu.reports.registry.REPORTS); the task, the queue, the worker and the pages are the real ones.
 """
 
 import datetime
@@ -26,22 +26,21 @@ from refugiu.accounts.roles import Role
 from refugiu.core.models import WorkerHeartbeat
 from refugiu.core.workers import heartbeat_beat
 from refugiu.programmes.models import Project
-from refugiu.reports import tasks
+from refugiu.reports import registry, tasks
 from refugiu.reports.models import ReportRun
 from tests.accounts.mfa import force_login_with_mfa
 from tests.factories import UserFactory
 from tests.reports import renderers_fake
 
 REPO = Path(__file__).resolve().parents[2]
-FAKE = "tests.reports.renderers_fake"
-FAKE_RENDERERS = {"annual": FAKE, "funder": FAKE, "statistics": FAKE}
 GENERIC_FAILURE = "The report could not be made. Please try again later or tell the administrator."
 REFRESH = 'http-equiv="refresh"'
 
 
 @pytest.fixture
-def fake_renderers(settings):
-    settings.REFUGIU_REPORT_RENDERERS = FAKE_RENDERERS
+def fake_renderers(monkeypatch):
+    for kind, fake in renderers_fake.fake_kinds().items():
+        monkeypatch.setitem(registry.REPORTS, kind, fake)
 
 
 def _run_worker():
@@ -129,10 +128,9 @@ def test_a_failing_report_shows_a_generic_message_and_logs_no_personal_data(clie
     assert client.get(reverse("reports:run_download", args=[run.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("module", ["tests.reports.no_such_module", "tests.reports"])
 @pytest.mark.django_db
-def test_a_missing_report_module_or_function_fails_the_run_clearly(settings, module):
-    settings.REFUGIU_REPORT_RENDERERS = {"annual": module}
+def test_a_kind_of_report_missing_from_the_registry_fails_the_run_clearly(monkeypatch):
+    monkeypatch.delitem(registry.REPORTS, "annual")
     run = ReportRun.objects.create(
         requested_by=UserFactory(), kind="annual", format="pdf", parameters={"year": 2019}
     )
@@ -346,8 +344,14 @@ def test_several_workers_on_postgresql_make_each_report_exactly_once(tmp_path):
 
 
 @pytest.mark.parametrize("kind", ReportRun.Kind.values)
-def test_every_kind_of_report_has_its_module(kind):
-    assert callable(tasks.renderer_for(kind))
+def test_every_kind_of_report_is_registered_with_its_renderers(kind):
+    report_kind = registry.report_kind(kind)
+    assert report_kind.kind == kind
+    assert report_kind.formats and len(set(report_kind.formats)) == len(report_kind.formats)
+    for format_ in report_kind.formats:
+        assert registry.renderer(kind, format_).format == format_
+    with pytest.raises(ValueError):
+        registry.renderer(kind, "odt")
 
 
 @pytest.mark.django_db

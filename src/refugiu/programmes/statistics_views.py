@@ -15,17 +15,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from refugiu.core import xlsx
 from refugiu.programmes import statistics
 from refugiu.programmes.access import programme_staff_required
 from refugiu.programmes.models import Event, Project
 from refugiu.programmes.selectors import event_dates_display
 
 FORMATS = ("csv", "xlsx")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = xlsx.XLSX_TYPE
 
 
 class EventChoiceField(forms.ModelChoiceField):
@@ -193,30 +191,16 @@ def _csv_bytes(sheets: list[statistics.Sheet]) -> bytes:
 
 
 def _xlsx_bytes(sheets: list[statistics.Sheet]) -> bytes:
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-
-    def cell(sheet, value, font=None):
-        written = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            written.data_type = "s"  # never a formula, whatever the text starts with
-        if font:
-            written.font = font
-        return written
-
+    book = xlsx.Workbook()
     for sheet in sheets:
-        # Sheet names are at most 31 characters and may not hold []:*?/\
-        title = "".join(char for char in sheet.name if char not in "[]:*?/\\")[:31]
-        worksheet = workbook.create_sheet(title=title)
+        written = book.sheet(sheet.name)
         for index, line in enumerate(sheet.preamble):
-            worksheet.append([cell(worksheet, line, bold if index == 0 else None)])
-        worksheet.append([])
-        worksheet.append([cell(worksheet, value, bold) for value in sheet.header])
+            written.row([line], bold=index == 0)
+        written.row()
+        written.row(sheet.header, bold=True)
         for row in sheet.rows:
-            worksheet.append([cell(worksheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            written.row(row)
+    return book.content()
 
 
 @programme_staff_required

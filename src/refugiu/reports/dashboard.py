@@ -12,8 +12,11 @@ Cost: a fixed number of queries whatever the number of cases or events (one per 
 programme's statistics).
 """
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, TruncDate
@@ -26,6 +29,11 @@ from refugiu.cases.models import Case, Proceeding, Referral, ServiceEntry
 from refugiu.organisation.models import Department
 from refugiu.programmes import statistics
 from refugiu.programmes.selectors import date_range_display
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from refugiu.accounts.models import User
 
 # This year to date, the same period last year, the whole of last year.
 PERIODS = ("current", "previous", "previous_year")
@@ -286,7 +294,7 @@ def _programme_section(periods: dict[str, Period]) -> Section:
     )
 
 
-def dashboard_compute(user, today: datetime.date | None = None) -> Dashboard:
+def dashboard_compute(user: User | AnonymousUser, today: datetime.date | None = None) -> Dashboard:
     """The dashboard of `user`: case figures of the departments they coordinate only."""
     today = today or timezone.localdate()
     periods = dashboard_periods(today)

@@ -25,7 +25,7 @@ class Foreword(models.Model):
         verbose_name = _("foreword")
         verbose_name_plural = _("forewords")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.year)
 
 
@@ -69,5 +69,5 @@ class ReportRun(models.Model):
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="reports_run_progress_percent")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.format})"

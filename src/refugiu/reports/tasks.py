@@ -6,20 +6,18 @@ The task runs through Django's task API (the django-tasks backport) on the datab
 side by side without ever taking the same one (SELECT … FOR UPDATE SKIP LOCKED). Workers are started by
 `refugiu serve` and `refugiu demo`, or on their own with `refugiu db_worker`.
 
-Each kind of report is made by a module exposing
-
-    render_run(run: ReportRun, progress: Callable[[int, str], None]) -> tuple[bytes, str]
-
-which returns the file's content and a file name free of personal data. The modules are imported only when
-a run of their kind is made, so that a missing or broken one fails its runs, not the worker.
+The task makes each kind of report through refugiu.reports.registry (`render_run`): the kind's builder
+reads the run's parameters into its view model, the renderer of the run's format writes the file, whose
+name is free of personal data. A kind that is not registered fails its runs, not the worker.
 """
 
+from __future__ import annotations
+
 import datetime
-import importlib
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -31,17 +29,13 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from refugiu.core.workers import task_holder, tasks_fail, workers_lost
+from refugiu.reports import registry
 from refugiu.reports.models import ReportRun
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from refugiu.accounts.models import User
 
-# kind → the module whose render_run makes it. Tests (and a worker started with test settings) may replace
-# the table with the setting REFUGIU_REPORT_RENDERERS.
-RENDERERS: dict[str, str] = {
-    ReportRun.Kind.ANNUAL: "refugiu.reports.annual",
-    ReportRun.Kind.FUNDER: "refugiu.reports.funder",
-    ReportRun.Kind.STATISTICS: "refugiu.reports.assistance",
-}
+logger = logging.getLogger(__name__)
 
 # Progress is written at most this often (seconds), so that a renderer calling progress() for each of
 # thousands of events does not turn into thousands of writes; the last step before the file is always kept.
@@ -49,28 +43,7 @@ PROGRESS_INTERVAL = 1.0
 PENDING = (ReportRun.Status.QUEUED, ReportRun.Status.RUNNING)
 
 
-class RendererUnavailable(Exception):
-    """The module that makes this kind of report is not installed, or has no render_run."""
-
-
-def renderer_for(kind: str) -> Callable:
-    table = getattr(settings, "REFUGIU_REPORT_RENDERERS", None) or RENDERERS
-    module_path = table.get(kind)
-    if module_path is None:
-        raise RendererUnavailable(f"no renderer for kind {kind!r}")
-    try:
-        module = importlib.import_module(module_path)
-    except ModuleNotFoundError as error:
-        if error.name and (module_path == error.name or module_path.startswith(error.name + ".")):
-            raise RendererUnavailable(f"module {module_path} is missing") from error
-        raise
-    render_run = getattr(module, "render_run", None)
-    if not callable(render_run):
-        raise RendererUnavailable(f"module {module_path} has no render_run")
-    return render_run
-
-
-def request_report(*, user, kind: str, parameters: dict, format: str) -> ReportRun:  # noqa: A002 - the field's name
+def request_report(*, user: User, kind: str, parameters: dict, format: str) -> ReportRun:
     """Record a run for `user` and queue its task once the run is committed. The caller has checked that
     the user may ask for this kind of report and that the parameters are valid."""
     language = translation.get_language()
@@ -79,7 +52,7 @@ def request_report(*, user, kind: str, parameters: dict, format: str) -> ReportR
         parameters = {**parameters, "language": language}
     run = ReportRun.objects.create(requested_by=user, kind=kind, parameters=parameters, format=format)
 
-    def enqueue():
+    def enqueue() -> None:
         result = make_report.enqueue(run.pk)
         run.task_id = str(result.id)
         ReportRun.objects.filter(pk=run.pk).update(task_id=run.task_id)
@@ -92,14 +65,14 @@ class _Progress:
     """The callback given to a renderer: writes only what changed, and not more often than
     PROGRESS_INTERVAL."""
 
-    def __init__(self, run: ReportRun):
+    def __init__(self, run: ReportRun) -> None:
         self.run = run
         self.last_write = 0.0
 
     def __call__(self, percent: int, message: str = "") -> None:
         percent = max(0, min(100, int(percent)))
         message = str(message)[: ReportRun._meta.get_field("message").max_length]
-        changed = {}
+        changed: dict[str, int | str] = {}
         if percent != self.run.progress:
             changed["progress"] = percent
         if message != self.run.message:
@@ -136,8 +109,7 @@ def make_report(run_id: int) -> None:
     language = run.parameters.get("language") or settings.LANGUAGE_CODE
     with translation.override(language):
         try:
-            render_run = renderer_for(run.kind)
-            content, filename = render_run(run, _Progress(run))
+            content, filename = registry.render_run(run, _Progress(run))
             run.file.save(filename, ContentFile(content), save=False)
             run.filename = filename
             run.status = ReportRun.Status.DONE
@@ -145,7 +117,7 @@ def make_report(run_id: int) -> None:
             run.message = ""
             run.finished_at = timezone.now()
             run.save(update_fields=["file", "filename", "status", "progress", "message", "finished_at"])
-        except RendererUnavailable as error:
+        except registry.RendererUnavailable as error:
             logger.error("Report run %s (%s) cannot be made: %s", run_id, run.kind, error)
             _fail(
                 run, gettext("This report cannot be made yet: the part of Refugiu that makes it is missing.")
@@ -163,7 +135,7 @@ def make_report(run_id: int) -> None:
             )
 
 
-def runs_abandoned_fail(*, user=None) -> int:
+def runs_abandoned_fail(*, user: User | None = None) -> int:
     """Mark as failed the runs (`user`'s, or everyone's) still waiting or being made that nothing will ever
     finish, so that the person sees it and can ask again:
     - its task ended without finishing the run (the worker's writes were lost with the database, or the

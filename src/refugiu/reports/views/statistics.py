@@ -4,35 +4,31 @@ Everything here is published data (refugiu.reports.assistance): suppressed befor
 the page, the CSV and the XLSX show the same figures, and no one gets exact small counts from here.
 """
 
+from typing import Any
+
 from django import forms
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from refugiu.accounts.decorators import permission_required_404
-from refugiu.accounts.roles import Permission
-from refugiu.reports import assistance
+from refugiu.reports import assistance, registry
+from refugiu.reports.access import statistics_required
 from refugiu.reports.models import ReportRun
-from refugiu.reports.views_runs import background_offer
-
-PERMISSION = Permission.REPORTS_STATISTICS
-
-
-statistics_required = permission_required_404(PERMISSION)
+from refugiu.reports.views.runs import background_offer
 
 
 class YearForm(forms.Form):
     year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int)
 
-    def __init__(self, *args, years, **kwargs):
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, str(year)) for year in years]
 
 
-def _year(request, years: list[int]) -> tuple[YearForm, int | None]:
+def _year(request: HttpRequest, years: list[int]) -> tuple[YearForm, int | None]:
     """The year asked for (the newest by default), or None if it is not one of `years`."""
     form = YearForm(request.GET or {"year": years[0]}, years=years)
     return form, (form.cleaned_data["year"] if form.is_valid() else None)
@@ -40,7 +36,7 @@ def _year(request, years: list[int]) -> tuple[YearForm, int | None]:
 
 @statistics_required
 @require_GET
-def statistics_index(request):
+def statistics_index(request: HttpRequest) -> HttpResponse:
     years = assistance.statistics_years()
     form, year = _year(request, years)
     context = {"form": form, "year": year}
@@ -73,16 +69,14 @@ def statistics_index(request):
 
 @statistics_required
 @require_GET
-def statistics_download(request):
+def statistics_download(request: HttpRequest) -> HttpResponse:
     years = assistance.statistics_years()
     form, year = _year(request, years)
     file_format = request.GET.get("format")
-    if year is None or file_format not in assistance.FORMATS:
+    if year is None or file_format not in registry.formats(ReportRun.Kind.STATISTICS):
         raise Http404
     stats = assistance.assistance_statistics(year)
-    if file_format == "csv":
-        response = HttpResponse(assistance.render_csv(stats), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(assistance.render_xlsx(stats), content_type=assistance.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{assistance.filename(year, file_format)}"'
+    renderer = registry.renderer(ReportRun.Kind.STATISTICS, file_format)
+    response = HttpResponse(renderer.render(stats), content_type=renderer.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{stats.filename(file_format)}"'
     return response

@@ -1,9 +1,10 @@
-"""Staff pages of the annual activity report: choose a year, write its foreword, read the report in the
-browser or download it as PDF or DOCX (made at once, while the person waits)."""
+"""Staff pages of the annual activity report: choose a year, write its foreword (through
+refugiu.reports.services, which audits it), read the report in the browser or download it as PDF or DOCX
+(made at once, while the person waits)."""
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -11,18 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from refugiu.accounts.decorators import permission_required_404
-from refugiu.accounts.roles import Permission
-from refugiu.reports import annual
+from refugiu.reports import annual, registry
+from refugiu.reports.access import annual_report_required
 from refugiu.reports.models import Foreword, ReportRun
-from refugiu.reports.views_runs import background_offer
+from refugiu.reports.services import ReportsError, foreword_update
+from refugiu.reports.views.runs import background_offer
 
-PERMISSION = Permission.REPORTS_ANNUAL
 # Years the pages accept: wide enough for any real report, narrow enough to refuse nonsense.
 FIRST_YEAR, LAST_YEAR = 1990, 2100
-
-
-annual_report_required = permission_required_404(PERMISSION)
 
 
 class ForewordForm(forms.Form):
@@ -36,7 +33,7 @@ class ForewordForm(forms.Form):
     )
 
 
-def _year(value) -> int:
+def _year(value: str | int | None) -> int:
     try:
         year = int(value)
     except (TypeError, ValueError):
@@ -52,7 +49,7 @@ def _page_url(year: int) -> str:
 
 @annual_report_required
 @require_GET
-def annual_index(request):
+def annual_index(request: HttpRequest) -> HttpResponse:
     years = annual.annual_report_years()
     year = _year(request.GET["year"]) if request.GET.get("year") else years[0]
     if year not in years:
@@ -86,30 +83,35 @@ def annual_index(request):
 
 @annual_report_required
 @require_POST
-def annual_foreword(request, year: int):
+def annual_foreword(request: HttpRequest, year: int) -> HttpResponse:
     year = _year(year)
     form = ForewordForm(request.POST)
     if not form.is_valid():  # pragma: no cover - a single optional text field
         raise Http404
-    text = form.cleaned_data["text"].strip()
-    if text:
-        Foreword.objects.update_or_create(year=year, defaults={"text": text, "updated_by": request.user})
+    try:
+        foreword = foreword_update(
+            actor=request.user, year=year, text=form.cleaned_data["text"], request=request
+        )
+    except ReportsError:
+        raise Http404 from None
+    if foreword is not None:
         messages.success(request, _("The foreword for %(year)s is saved.") % {"year": year})
     else:
-        Foreword.objects.filter(year=year).delete()
         messages.success(request, _("The report for %(year)s has no foreword now.") % {"year": year})
     return HttpResponseRedirect(_page_url(year))
 
 
 @annual_report_required
 @require_GET
-def annual_download(request, year: int, format: str):
+def annual_download(request: HttpRequest, year: int, format: str) -> HttpResponse:
     year = _year(year)
-    if format not in annual.FORMATS:
-        raise Http404
+    try:
+        renderer = registry.renderer(ReportRun.Kind.ANNUAL, format)
+    except ValueError:
+        raise Http404 from None
     report = annual.annual_report(year)
-    response = HttpResponse(annual.render(report, format), content_type=annual.CONTENT_TYPES[format])
-    filename = f"{report.filename_stem}.{format}"
+    response = HttpResponse(renderer.render(report), content_type=renderer.content_type)
+    filename = report.filename(format)
     disposition = "inline" if format == "html" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     if format == "html":

@@ -5,33 +5,23 @@ their own runs, and only of the kinds their role still lets them ask for; anythi
 same as a run that does not exist.
 """
 
-from functools import wraps
+from typing import Any
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from refugiu.accounts.models import user_has_permission
-from refugiu.accounts.roles import Permission
 from refugiu.programmes.models import Project
+from refugiu.reports import registry
+from refugiu.reports.access import KIND_PERMISSIONS, kinds_for, report_runs_required, run_for_user
 from refugiu.reports.models import ReportRun
 from refugiu.reports.tasks import PENDING, request_report, runs_abandoned_fail
 
 Kind = ReportRun.Kind
 
-PERMISSIONS = {
-    Kind.ANNUAL: Permission.REPORTS_ANNUAL,
-    Kind.FUNDER: Permission.REPORTS_FUNDER,
-    Kind.STATISTICS: Permission.REPORTS_STATISTICS,
-}
-FORMATS = {
-    Kind.ANNUAL: ("html", "pdf", "docx"),
-    Kind.FUNDER: ("xlsx", "pdf"),
-    Kind.STATISTICS: ("csv", "xlsx"),
-}
+FORMATS = {kind: registry.formats(kind) for kind in KIND_PERMISSIONS}
 FORMAT_LABELS = {
     "html": _("web page (HTML)"),
     "pdf": _("PDF"),
@@ -41,7 +31,7 @@ FORMAT_LABELS = {
 }
 
 
-def background_offer(kind: str, parameters: dict) -> dict:
+def background_offer(kind: str, parameters: dict[str, Any]) -> dict[str, Any]:
     """What a report page needs to offer "make it in the background" (reports/runs/_offer.html): a POST to
     run_request with the report's parameters and a choice of format."""
     return {
@@ -49,29 +39,6 @@ def background_offer(kind: str, parameters: dict) -> dict:
         "parameters": {key: "" if value is None else value for key, value in parameters.items()},
         "formats": [(format_, FORMAT_LABELS[format_]) for format_ in FORMATS[kind]],
     }
-
-
-def kinds_for(user) -> list[str]:
-    """The kinds of report `user` may ask for, follow and download."""
-    return [kind for kind, permission in PERMISSIONS.items() if user_has_permission(user, permission)]
-
-
-def report_runs_required(view):
-    """Outermost decorator of these pages: an anonymous visitor is sent to sign in; anyone signed in who
-    may ask for no kind of report gets 404 for any method, before a method check could answer 405."""
-
-    @wraps(view)
-    def guarded(request, *args, **kwargs):
-        if not kinds_for(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return login_required(guarded)
-
-
-def run_for_user(*, user, pk: int) -> ReportRun:
-    """The user's own run of a kind they may still ask for; 404 for anyone else's, as for a missing one."""
-    return get_object_or_404(ReportRun, pk=pk, requested_by=user, kind__in=kinds_for(user))
 
 
 class RunRequestForm(forms.Form):
@@ -86,11 +53,11 @@ class RunRequestForm(forms.Form):
     )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, kinds: list[str], **kwargs):
+    def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(kind, label) for kind, label in Kind.choices if kind in kinds]
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         kind = data.get("kind")
         if not kind:
@@ -117,7 +84,7 @@ class RunRequestForm(forms.Form):
 
 @report_runs_required
 @require_http_methods(["GET", "POST"])
-def run_request(request):
+def run_request(request: HttpRequest) -> HttpResponse:
     kinds = kinds_for(request.user)
     if request.method == "POST":
         # A kind the person may not ask for is answered as if the page did not exist.
@@ -150,7 +117,7 @@ def run_request(request):
 
 @report_runs_required
 @require_GET
-def run_list(request):
+def run_list(request: HttpRequest) -> HttpResponse:
     runs_abandoned_fail(user=request.user)
     runs = list(ReportRun.objects.filter(requested_by=request.user, kind__in=kinds_for(request.user))[:100])
     pending_any = any(run.status in PENDING for run in runs)
@@ -159,13 +126,13 @@ def run_list(request):
     )
 
 
-def _get_only(request) -> HttpResponseNotAllowed | None:
+def _get_only(request: HttpRequest) -> HttpResponseNotAllowed | None:
     # After the ownership check: someone else's run answers 404 whatever the method.
     return None if request.method in ("GET", "HEAD") else HttpResponseNotAllowed(["GET", "HEAD"])
 
 
 @report_runs_required
-def run_detail(request, pk: int):
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     runs_abandoned_fail(user=request.user)
     run = run_for_user(user=request.user, pk=pk)
     if refused := _get_only(request):
@@ -182,7 +149,7 @@ def run_detail(request, pk: int):
 
 
 @report_runs_required
-def run_download(request, pk: int):
+def run_download(request: HttpRequest, pk: int) -> HttpResponse:
     run = run_for_user(user=request.user, pk=pk)
     if refused := _get_only(request):
         return refused

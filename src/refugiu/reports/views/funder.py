@@ -1,11 +1,12 @@
-"""Staff pages of the funder report (programme staff) and the coordinators' dashboard.
+"""Staff pages of the funder report (programme staff): choose a project and a period, preview the report,
+download it as XLSX or PDF.
 
-The funder report's preview shows exactly what the files will carry: counts of people suppressed, since
-the report leaves the organisation. The dashboard shows counts only, for the user's own departments.
+The preview shows exactly what the files will carry: counts of people suppressed, since the report leaves
+the organisation.
 """
 
 from django import forms
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -13,18 +14,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from refugiu.accounts.decorators import permission_required_404
-from refugiu.accounts.roles import Permission
 from refugiu.programmes.models import Project
 from refugiu.programmes.statistics import statistics_threshold
-from refugiu.reports import funder
-from refugiu.reports.dashboard import dashboard_compute
+from refugiu.reports import funder, registry
+from refugiu.reports.access import funder_report_required
 from refugiu.reports.models import ReportRun
-from refugiu.reports.views_runs import background_offer
+from refugiu.reports.views.runs import background_offer
 
 
 class ProjectChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
+    def label_from_instance(self, obj: Project) -> str:
         return f"{obj.acronym} — {obj.title}" if obj.acronym else obj.title
 
 
@@ -44,7 +43,7 @@ class FunderReportForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def clean(self):
+    def clean(self) -> dict:
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
@@ -61,9 +60,9 @@ class FunderReportForm(forms.Form):
         return {key: str(value) for key, value in params.items() if value}
 
 
-@permission_required_404(Permission.REPORTS_FUNDER)
+@funder_report_required
 @require_GET
-def funder_index(request):
+def funder_index(request: HttpRequest) -> HttpResponse:
     """Choose a project and a period; preview the report as it will be sent; download it."""
     bound = "project" in request.GET
     form = FunderReportForm(request.GET if bound else None)
@@ -86,29 +85,21 @@ def funder_index(request):
     return render(request, "reports/funder/index.html", context)
 
 
-@permission_required_404(Permission.REPORTS_FUNDER)
+@funder_report_required
 @require_GET
-def funder_download(request):
+def funder_download(request: HttpRequest) -> HttpResponse:
     """The report as XLSX or PDF, counts of people suppressed."""
     form = FunderReportForm(request.GET)
     format_ = request.GET.get("format", "xlsx")
-    if format_ not in funder.FORMATS or not form.is_valid():
+    known_format = format_ in registry.formats(ReportRun.Kind.FUNDER)
+    if not known_format or not form.is_valid():
         context = {"form": form, "threshold": statistics_threshold(), "has_projects": True}
-        if format_ not in funder.FORMATS:
+        if not known_format:
             context["format_error"] = _("Choose XLSX or PDF.")
         return render(request, "reports/funder/index.html", context, status=400)
     data = form.cleaned_data
     report = funder.funder_report(data["project"], data.get("date_from"), data.get("date_to"))
-    if format_ == "xlsx":
-        response = HttpResponse(funder.render_xlsx(report), content_type=funder.XLSX_TYPE)
-    else:
-        response = HttpResponse(funder.render_pdf(report), content_type="application/pdf")
+    renderer = registry.renderer(ReportRun.Kind.FUNDER, format_)
+    response = HttpResponse(renderer.render(report), content_type=renderer.content_type)
     response["Content-Disposition"] = f'attachment; filename="{report.filename(format_)}"'
     return response
-
-
-@permission_required_404(Permission.REPORTS_DASHBOARD)
-@require_GET
-def dashboard(request):
-    """This year's figures against last year's, for the coordinator's own departments."""
-    return render(request, "reports/dashboard.html", {"dashboard": dashboard_compute(request.user)})

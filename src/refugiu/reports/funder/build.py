@@ -1,4 +1,5 @@
-"""The funder report of one project for a period: what a funder asks for, as XLSX and PDF.
+"""The funder report's builder: one project's indicators for a period, every count of people suppressed,
+read into the dataclasses below (the view model its XLSX and PDF renderers write).
 
 Indicators: the project's events in the period by type; their participants by profession, country and
 gender (refugiu.programmes.statistics: attendance, else headcount, else not known); events whose number
@@ -15,27 +16,19 @@ partners, the events and their two statistics queries, the publications, the del
 """
 
 import datetime
-import io
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django_countries import countries
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from refugiu.core.pdf import html_to_pdf
 from refugiu.programmes import statistics
-from refugiu.programmes.models import Deliverable, Project, ProjectPartner, Publication
+from refugiu.programmes.models import Deliverable, Event, Project, ProjectPartner, Publication
 from refugiu.programmes.selectors import date_range_display, event_dates_display
 from refugiu.programmes.vocabularies import EventType
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMATS = ("xlsx", "pdf")
+from refugiu.reports.models import ReportRun
+from refugiu.reports.rendering import Progress
 
 Cell = int | str
 
@@ -122,8 +115,8 @@ class FunderReport:
     def events_total(self) -> int:
         return len(self.events)
 
-    def filename(self, extension: str) -> str:
-        return report_filename(self.project, self.date_from, self.date_to, extension)
+    def filename(self, format: str) -> str:
+        return report_filename(self.project, self.date_from, self.date_to, format)
 
 
 def period_display(project: Project, date_from: datetime.date | None, date_to: datetime.date | None) -> str:
@@ -154,7 +147,7 @@ def _country_name(code: str) -> str:
     return str(countries.name(code)) if code else ""
 
 
-def _event_place(event) -> str:
+def _event_place(event: Event) -> str:
     country = _country_name(str(event.country)) if event.country else ""
     return ", ".join(part for part in (event.city, country) if part)
 
@@ -264,146 +257,16 @@ def funder_report(
     )
 
 
-# --- XLSX -------------------------------------------------------------------------------------------------
-
-
-def _sheet_title(name: str) -> str:
-    # Sheet names are at most 31 characters and may not hold []:*?/\
-    return "".join(char for char in name if char not in "[]:*?/\\")[:31]
-
-
-def render_xlsx(report: FunderReport) -> bytes:
-    """Sheets Summary, Events, Participants, Publications, Deliverables; counts of people suppressed."""
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-
-    def add(name: str):
-        return workbook.create_sheet(title=_sheet_title(name))
-
-    def row(sheet, values, font=None):
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value="" if value is None else value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text stays text, whatever it starts with (never a formula)
-            if font:
-                cell.font = font
-            cells.append(cell)
-        sheet.append(cells)
-
-    def heading(sheet, text):
-        row(sheet, [text], bold)
-
-    summary = add(_("Summary"))
-    heading(summary, _("Funder report"))
-    for label, value in (
-        (_("Project"), report.title),
-        (_("Acronym"), report.acronym),
-        (_("Funder"), report.funder),
-        (_("Funding programme"), report.funder_programme),
-        (_("Grant number"), report.project.grant_number),
-        (_("Project period"), report.project.period_display),
-        (_("Period of this report"), report.period_display),
-        (_("Our role"), report.our_role),
-        (_("Website"), report.project.website),
-    ):
-        row(summary, [label, value])
-    row(summary, [_("Events"), report.events_total])
-    row(summary, [_("Participants"), report.participants_total])
-    row(summary, [report.unknown_note])
-    row(summary, [report.suppression_note])
-    row(summary, [])
-    heading(summary, _("Partners"))
-    row(summary, [_("Partner"), _("Country"), _("Role")], bold)
-    for partner in report.partners:
-        row(summary, [partner.name, partner.country, partner.role])
-
-    events = add(_("Events"))
-    heading(events, _("Events by type"))
-    row(events, [_("Type"), _("Events")], bold)
-    for line in report.events_by_type:
-        row(events, [line.label, line.count])
-    row(events, [_("All events"), report.events_total])
-    row(events, [])
-    heading(events, _("Events"))
-    row(events, [report.suppression_note])
-    row(
-        events,
-        [_("Event"), _("Type"), _("Dates"), _("Place"), _("Participants"), _("Counted from")],
-        bold,
-    )
-    for line in report.events:
-        participants = _("not known") if line.participants is None else line.participants
-        row(events, [line.title, line.type, line.dates, line.place, participants, line.basis])
-    row(events, [])
-    heading(events, _("Events whose number of participants is not known"))
-    if report.events_unknown:
-        for line in report.events_unknown:
-            row(events, [line.title, line.type, line.dates, line.place, _("not known")])
-    else:
-        row(events, [_("None.")])
-
-    participants = add(_("Participants"))
-    heading(participants, _("Participants by profession, country and gender"))
-    row(participants, [report.suppression_note])
-    row(participants, [report.unknown_note])
-    row(participants, [])
-    row(participants, [_("Profession"), _("Country"), _("Gender"), _("Participants")], bold)
-    for values in report.participant_rows:
-        row(participants, values)
-    row(participants, [_("All participants"), "", "", report.participants_total], bold)
-    for title, lines in report.totals_by.items():
-        row(participants, [])
-        row(participants, [title, _("Participants")], bold)
-        for line in lines:
-            row(participants, [line.label, line.count])
-
-    publications = add(_("Publications"))
-    row(publications, [_("Title"), _("Type"), _("Date"), _("Link")], bold)
-    for publication in report.publications:
-        row(publications, [publication.title, publication.type, publication.date, publication.link])
-
-    deliverables = add(_("Deliverables"))
-    row(deliverables, [_("Kind"), _("Title"), _("Description"), _("Link")], bold)
-    for deliverable in report.deliverables:
-        row(
-            deliverables,
-            [deliverable.kind, deliverable.title, deliverable.description, deliverable.link],
-        )
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-# --- PDF --------------------------------------------------------------------------------------------------
-
-
-def render_html(report: FunderReport, *, for_pdf: bool = True) -> str:
-    return render_to_string("reports/funder/report_pdf.html", {"report": report, "for_pdf": for_pdf})
-
-
-def render_pdf(report: FunderReport) -> bytes:
-    """The report on A4 in Roboto (WeasyPrint); counts of people suppressed as in the XLSX."""
-    return html_to_pdf(render_html(report))
-
-
-# --- Background runs --------------------------------------------------------------------------------------
-
-
-def _date(value) -> datetime.date | None:
+def _date(value: object) -> datetime.date | None:
     if not value:
         return None
     return datetime.date.fromisoformat(str(value))
 
 
-def render_run(run, progress: Callable[[int, str], None]) -> tuple[bytes, str]:
-    """A ReportRun of kind "funder": parameters {"project": id, "date_from": "YYYY-MM-DD" | None,
-    "date_to": …}, format "xlsx" or "pdf". Returns the file's content and its name."""
+def funder_report_from_run(run: ReportRun, progress: Progress) -> FunderReport:
+    """The report of a background run (kind "funder", parameters {"project": id, "date_from": "YYYY-MM-DD"
+    | None, "date_to": …}); ValueError when the project does not exist."""
     parameters = run.parameters or {}
-    format_ = run.format
-    if format_ not in FORMATS:
-        raise ValueError(_("A funder report is made as XLSX or PDF, not %(format)s.") % {"format": format_})
     try:
         project = Project.objects.get(pk=parameters["project"])
     except (KeyError, TypeError, ValueError, Project.DoesNotExist) as error:
@@ -412,6 +275,4 @@ def render_run(run, progress: Callable[[int, str], None]) -> tuple[bytes, str]:
     progress(10, _("Counting the project's events and participants"))
     report = funder_report(project, date_from, date_to)
     progress(60, _("Writing the file"))
-    content = render_xlsx(report) if format_ == "xlsx" else render_pdf(report)
-    progress(100, _("Done"))
-    return content, report.filename(format_)
+    return report

@@ -1,4 +1,5 @@
-"""Assistance statistics for a year, as published: the only figures about cases that researchers see.
+"""The assistance statistics' builder: a year's tables, as published (the only figures about cases that
+researchers see), already suppressed when they leave `assistance_statistics`.
 
 What is counted (year Y, calendar dates)
     Cases opened      cases whose `opened_on` is in Y, by category × department.
@@ -26,28 +27,26 @@ Cost
     whatever the number of cases.
 """
 
-import csv
 import datetime
-import io
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_countries import countries
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from refugiu.cases import vocabularies as v
 from refugiu.cases.models import Beneficiary, Case, Proceeding, Referral, ServiceEntry
+from refugiu.reports.models import ReportRun
+from refugiu.reports.rendering import Progress
 from refugiu.reports.suppression import PublishedLine, PublishedTable, Table, suppress_line, suppress_table
 from refugiu.reports.suppression import threshold_default as statistics_threshold
 
 # Every hidden count is shown with this one mark: telling a small count from a complement would leak.
 MARK = "×"
-FORMATS = ("csv", "xlsx")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_RECORDED = "not_recorded"
 INTERNAL = "internal"
 
@@ -95,6 +94,26 @@ class StatisticsTable:
     def has_hidden(self) -> bool:
         return bool(self.published.hidden)
 
+    def sheet_rows(self) -> list[list[str | int]]:
+        """The table as rows of a sheet: heading row, body, totals; hidden counts as MARK."""
+
+        def cell(count: int | None) -> str | int:
+            return MARK if count is None else count
+
+        rows: list[list[str | int]] = []
+        if self.is_crosstab:
+            rows.append([f"{self.row_heading} \\ {self.column_heading}", *self.columns, _("Total")])
+            for label, counts, total in self.body():
+                rows.append([label, *(cell(c) for c in counts), cell(total)])
+            column_totals, total = self.footer()
+            rows.append([_("Total"), *(cell(c) for c in column_totals), cell(total)])
+        else:
+            rows.append([self.row_heading, self.unit[:1].upper() + self.unit[1:]])
+            for label, counts, _total in self.body():
+                rows.append([label, cell(counts[0])])
+            rows.append([_("Total"), cell(self.footer()[1])])
+        return rows
+
 
 @dataclass(frozen=True)
 class AssistanceStatistics:
@@ -104,6 +123,13 @@ class AssistanceStatistics:
 
     def table(self, key: str) -> StatisticsTable:
         return next(table for table in self.tables if table.key == key)
+
+    @property
+    def title(self) -> str:
+        return _("Assistance statistics %(year)s") % {"year": self.year}
+
+    def filename(self, format: str) -> str:
+        return f"assistance-statistics-{self.year}.{format}"
 
 
 def show(count: int | None) -> str:
@@ -137,8 +163,20 @@ def _country_label(code: str) -> str:
     return str(countries.name(code)) or code
 
 
+# (key, label) pairs naming the rows or columns of a table, in their order.
+Labels = Sequence[tuple[Any, str | Promise]]
+
+
 def _crosstab(
-    key, title, unit, row_heading, rows, column_heading, columns, counts, threshold
+    key: str,
+    title: str,
+    unit: str,
+    row_heading: str,
+    rows: Labels,
+    column_heading: str,
+    columns: Labels,
+    counts: Mapping[tuple[Any, Any], int],
+    threshold: int,
 ) -> StatisticsTable:
     """`rows` and `columns`: [(key, label)]; `counts`: {(row key, column key): n}."""
     table = Table.of([[counts.get((r, c), 0) for c, _label in columns] for r, _label in rows])
@@ -155,7 +193,15 @@ def _crosstab(
     )
 
 
-def _line(key, title, unit, row_heading, rows, counts, threshold) -> StatisticsTable:
+def _line(
+    key: str,
+    title: str,
+    unit: str,
+    row_heading: str,
+    rows: Labels,
+    counts: Mapping[Any, int],
+    threshold: int,
+) -> StatisticsTable:
     published = suppress_line([counts.get(r, 0) for r, _label in rows], threshold)
     return StatisticsTable(
         key=key,
@@ -169,8 +215,11 @@ def _line(key, title, unit, row_heading, rows, counts, threshold) -> StatisticsT
     )
 
 
-def _cases_by_category_department(cases) -> tuple[dict, list]:
-    counts, departments = {}, {}
+def _cases_by_category_department(
+    cases: QuerySet[Case],
+) -> tuple[dict[tuple[str, int], int], list[tuple[int, str]]]:
+    counts: dict[tuple[str, int], int] = {}
+    departments: dict[int, str] = {}
     for row in cases.values("category", "department_id", "department__name").annotate(n=Count("pk")):
         counts[(row["category"], row["department_id"])] = row["n"]
         departments[row["department_id"]] = row["department__name"]
@@ -207,12 +256,14 @@ def assistance_statistics(year: int, threshold: int | None = None) -> Assistance
     active = Case.objects.filter(beneficiary=OuterRef("pk"), opened_on__lte=end).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gte=start)
     )
-    by_gender, by_age, by_nationality = Counter(), Counter(), Counter()
+    by_gender: Counter[str] = Counter()
+    by_age: Counter[str] = Counter()
+    by_nationality: Counter[str] = Counter()
     people = Beneficiary.objects.filter(Exists(active)).values("gender", "age_band", "nationality")
-    for row in people.annotate(n=Count("pk")).order_by():
-        by_gender[row["gender"]] += row["n"]
-        by_age[row["age_band"]] += row["n"]
-        by_nationality[row["nationality"] or NOT_RECORDED] += row["n"]
+    for person in people.annotate(n=Count("pk")).order_by():
+        by_gender[person["gender"]] += person["n"]
+        by_age[person["age_band"]] += person["n"]
+        by_nationality[person["nationality"] or NOT_RECORDED] += person["n"]
     unit = _("people")
     tables.append(
         _line(
@@ -273,15 +324,16 @@ def assistance_statistics(year: int, threshold: int | None = None) -> Assistance
         )
     )
 
-    referrals = Counter()
-    for row in (
+    referrals: Counter[tuple[str, str]] = Counter()
+    for referral in (
         Referral.objects.filter(sent_on__year=year)
         .values("kind", "country", "status")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        country = INTERNAL if row["kind"] == v.ReferralKind.INTERNAL else (row["country"] or NOT_RECORDED)
-        referrals[(country, row["status"])] += row["n"]
+        internal = referral["kind"] == v.ReferralKind.INTERNAL
+        country = INTERNAL if internal else (referral["country"] or NOT_RECORDED)
+        referrals[(country, referral["status"])] += referral["n"]
     destinations = sorted(
         {(country, _country_label(country)) for country, _status in referrals},
         key=lambda item: (item[0] in (INTERNAL, NOT_RECORDED), item[0] == NOT_RECORDED, item[1].casefold()),
@@ -300,107 +352,36 @@ def assistance_statistics(year: int, threshold: int | None = None) -> Assistance
         )
     )
 
-    proceedings = Counter()
+    proceedings: Counter[tuple[str, str]] = Counter()
     in_year = (
         Q(started_on__year=year)
         | Q(started_on__isnull=True, created_at__year=year)
         | Q(decided_on__year=year)
     )
     kinds = (v.ProceedingKind.COMPENSATION_CLAIM, v.ProceedingKind.PROTECTION_ORDER)
-    for row in (
+    for proceeding in (
         Proceeding.objects.filter(in_year, kind__in=kinds)
         .values("kind", "stage")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        proceedings[(row["kind"], row["stage"])] += row["n"]
+        proceedings[(proceeding["kind"], proceeding["stage"])] += proceeding["n"]
     stage_labels = dict(v.ProceedingStage.choices)
     for kind, key, title in (
         (v.ProceedingKind.COMPENSATION_CLAIM, "compensation_claims", _("Compensation claims by outcome")),
         (v.ProceedingKind.PROTECTION_ORDER, "protection_orders", _("Protection orders by outcome")),
     ):
         stages = [(stage, stage_labels[stage]) for stage in v.PROCEEDING_STAGES[kind]]
-        counts = {stage: n for (k, stage), n in proceedings.items() if k == kind}
-        tables.append(_line(key, title, _("proceedings"), _("Stage or outcome"), stages, counts, threshold))
+        by_stage = {stage: n for (k, stage), n in proceedings.items() if k == kind}
+        tables.append(_line(key, title, _("proceedings"), _("Stage or outcome"), stages, by_stage, threshold))
 
     return AssistanceStatistics(year=year, threshold=threshold, tables=tuple(tables))
 
 
-# --- Files -----------------------------------------------------------------------------------------------
-
-
-def _sheet_rows(table: StatisticsTable) -> list[list[str | int]]:
-    """The table as rows of a sheet: heading row, body, totals; hidden counts as MARK."""
-
-    def cell(count):
-        return MARK if count is None else count
-
-    rows: list[list[str | int]] = []
-    if table.is_crosstab:
-        rows.append([f"{table.row_heading} \\ {table.column_heading}", *table.columns, _("Total")])
-        for label, counts, total in table.body():
-            rows.append([label, *(cell(c) for c in counts), cell(total)])
-        column_totals, total = table.footer()
-        rows.append([_("Total"), *(cell(c) for c in column_totals), cell(total)])
-    else:
-        rows.append([table.row_heading, table.unit[:1].upper() + table.unit[1:]])
-        for label, counts, _total in table.body():
-            rows.append([label, cell(counts[0])])
-        rows.append([_("Total"), cell(table.footer()[1])])
-    return rows
-
-
-def _title(stats: AssistanceStatistics) -> str:
-    return _("Assistance statistics %(year)s") % {"year": stats.year}
-
-
-def render_csv(stats: AssistanceStatistics) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_title(stats)])
-    writer.writerow([legend(stats.threshold)])
-    for table in stats.tables:
-        writer.writerow([])
-        writer.writerow([f"{table.title} ({table.unit})"])
-        writer.writerows(_sheet_rows(table))
-    return out.getvalue().encode("utf-8-sig")
-
-
-def render_xlsx(stats: AssistanceStatistics) -> bytes:
-    workbook = Workbook()
-    about = workbook.active
-    about.title = _("About")[:31]
-    about.append([_title(stats)])
-    about["A1"].font = Font(bold=True)
-    about.append([legend(stats.threshold)])
-    for table in stats.tables:
-        name = "".join(ch for ch in table.title if ch not in "[]:*?/\\")[:31]
-        sheet = workbook.create_sheet(name if name not in workbook.sheetnames else None)
-        sheet.append([f"{table.title} ({table.unit})"])
-        sheet["A1"].font = Font(bold=True)
-        for index, row in enumerate(_sheet_rows(table)):
-            sheet.append(row)
-            if index == 0:
-                for cell in sheet[sheet.max_row]:
-                    cell.font = Font(bold=True)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def filename(year: int, file_format: str) -> str:
-    return f"assistance-statistics-{year}.{file_format}"
-
-
-def render_run(run, progress: Callable[[int, str], None]) -> tuple[bytes, str]:
-    """Background task entry point (kind "statistics", parameters {"year": int}, formats csv | xlsx)."""
+def assistance_statistics_from_run(run: ReportRun, progress: Progress) -> AssistanceStatistics:
+    """The statistics of a background run (kind "statistics", parameters {"year": int})."""
     year = int(run.parameters["year"])
-    file_format = run.format
-    if file_format not in FORMATS:
-        raise ValueError(f"unknown format {file_format!r}")
     progress(10, _("Counting"))
     stats = assistance_statistics(year)
     progress(70, _("Writing the file"))
-    content = render_csv(stats) if file_format == "csv" else render_xlsx(stats)
-    progress(100, _("Done"))
-    return content, filename(year, file_format)
+    return stats

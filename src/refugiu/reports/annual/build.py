@@ -1,0 +1,423 @@
+"""The annual activity report's builder: everything a year's report shows, read into the dataclasses of
+refugiu.reports.annual.document.
+
+`annual_report(year)` reads it in a fixed number of SQL queries whatever the number of projects and events
+(everything is prefetched); `annual_report_from_run` does the same for a report made in the background.
+
+What goes in
+    Projects: published projects running during the year (their period overlaps it) or with an event in it.
+    Events: published events whose first day is in the year. An event of one of our projects is shown
+    under that project, unless we only attended or spoke at it; those, and events of no project of ours
+    (networks' meetings, other organisations' projects), are the "international events".
+    Publications: a project's published publications dated in the year or undated; publications of no
+    project dated in the year are listed on their own.
+    Participants: `programmes.statistics` (attendance, else the headcount, else not known). An unknown
+    number is written "not known", never 0, and is left out of every total; the summary names those events.
+    Participants by profession are published, so small counts are suppressed as in every export.
+
+No personal data: organisations, the steering committee's positions (and holders where the organisation
+records them) and figures only. Event photographs: the published ones of each event, embedded in the file
+(data: URLs in HTML and PDF, pictures in DOCX), so the report stands on its own.
+"""
+
+import datetime
+import mimetypes
+from collections import Counter
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from refugiu.directory.models import Organization
+from refugiu.organisation.models import STAFF_COUNT_LABELS
+from refugiu.organisation.selectors import organisation_current
+from refugiu.programmes import statistics
+from refugiu.programmes.models import (
+    Campaign,
+    Event,
+    EventDay,
+    Network,
+    NetworkMembership,
+    Partnership,
+    Project,
+    ProjectPartner,
+    Publication,
+)
+from refugiu.programmes.selectors import (
+    country_name,
+    date_range_display,
+    event_dates_display,
+    photos_published,
+)
+from refugiu.programmes.vocabularies import EventRole, EventType, PartnerScope
+from refugiu.reports.annual.document import (
+    AnnualReport,
+    CampaignItem,
+    Charts,
+    CommitteeSeat,
+    DeliverableItem,
+    DepartmentItem,
+    EventItem,
+    Figure,
+    NetworkItem,
+    OrganisationPart,
+    PartnerItem,
+    Photo,
+    ProjectItem,
+    PublicationItem,
+    Summary,
+)
+from refugiu.reports.charts import ChartItem, bar_chart, column_chart
+from refugiu.reports.models import Foreword, ReportRun
+from refugiu.reports.rendering import Progress
+
+# Our role in an event that makes it one we went to rather than one we held.
+VISITOR_ROLES = (EventRole.ATTENDEE, EventRole.SPEAKER)
+
+
+def _organisation_name(organization: Organization | None) -> str:
+    """A directory organisation's name, with its acronym when it has one not already in the name
+    ("… (HEUNI)"); an alternate name that is another spelling is left out."""
+    if organization is None:
+        return ""
+    name = organization.name
+    alternate = organization.alternate_name.strip()
+    is_acronym = alternate and " " not in alternate and len(alternate) <= 12
+    return f"{name} ({alternate})" if is_acronym and alternate not in name else name
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [" ".join(block.split()) for block in text.replace("\r\n", "\n").split("\n\n") if block.strip()]
+
+
+def _organisation_part() -> OrganisationPart | None:
+    organisation = organisation_current()
+    if organisation is None:
+        return None
+    departments = [
+        DepartmentItem(
+            name=department.name,
+            activities=list(department.activities),
+            staff=[str(STAFF_COUNT_LABELS[s.role] % {"count": s.count}) for s in department.staffing.all()],
+        )
+        for department in organisation.departments.all()
+    ]
+    address = organisation.street_address
+    country = country_name(organisation.country)
+    if organisation.city and organisation.city not in address:
+        address = ", ".join(part for part in (address, organisation.city) if part)
+    if country and country not in address:
+        address = ", ".join(part for part in (address, country) if part)
+    return OrganisationPart(
+        name=organisation.name,
+        description=organisation.description,
+        founded=organisation.founded,
+        keywords=list(organisation.keywords or []),
+        values=[value.text for value in organisation.values.all()],
+        objectives=[objective.text for objective in organisation.objectives.all()],
+        committee=[CommitteeSeat(seat.title, seat.holder) for seat in organisation.committee.all()],
+        departments=departments,
+        address=address,
+        email=organisation.email,
+        phone=organisation.phone,
+        website=organisation.website,
+    )
+
+
+def _year_events(year: int) -> QuerySet[Event]:
+    return (
+        statistics.scope_events(year=year)
+        .filter(is_published=True)
+        .select_related("organiser", "network__organization")
+        .prefetch_related("professions", "countries", "represented_organisations", photos_published())
+    )
+
+
+# Formats WeasyPrint and Word both show; anything else uploaded is left out of the report.
+PHOTO_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
+
+
+def _photos(event: Event) -> list[Photo]:
+    photos: list[Photo] = []
+    for photo in event.photos_published:
+        content_type = mimetypes.guess_type(photo.image.name)[0]
+        if content_type not in PHOTO_TYPES:
+            continue
+        try:
+            with photo.image.open("rb") as handle:
+                photos.append(Photo(handle.read(), content_type, photo.caption))
+        except FileNotFoundError:
+            continue  # a photograph whose file is gone is left out, not an error in the report
+    return photos
+
+
+def _event_item(event: Event, figure: statistics.EventFigure) -> EventItem:
+    if event.project_id:
+        context = event.project.acronym or event.project.title
+    elif event.external_project:
+        context = event.external_project
+    elif event.network_id:
+        context = str(event.network.organization)
+    else:
+        context = ""
+    return EventItem(
+        pk=event.pk,
+        title=event.title or str(event.get_type_display()).capitalize(),
+        type=event.type,
+        type_label=str(event.get_type_display()),
+        dates=event_dates_display(event),
+        first_date=event.first_day,
+        city=event.city,
+        country=country_name(str(event.country)),
+        venue=event.venue,
+        participants=figure.participants,
+        basis=figure.basis,
+        audience=event.audience,
+        description=event.description,
+        topics=list(event.topics or []),
+        professions=[str(p.get_profession_display()) for p in event.professions.all()],
+        countries=[country_name(str(c.country)) for c in event.countries.all()],
+        organiser=event.organiser_display,
+        our_role=str(event.get_our_role_display()) if event.our_role else "",
+        context=context,
+        represented=[_organisation_name(o) for o in event.represented_organisations.all()],
+        photos=_photos(event),
+    )
+
+
+def _publication_item(publication: Publication) -> PublicationItem:
+    return PublicationItem(
+        title=publication.title,
+        type_label=str(publication.get_type_display()) if publication.type else "",
+        date=publication.date_display,
+        summary=publication.summary,
+        link=publication.link,
+    )
+
+
+def _in_year(year: int) -> Q:
+    return Q(date__isnull=True) | Q(date__year=year)
+
+
+def _projects(year: int) -> QuerySet[Project]:
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    running = (Q(start__isnull=False) | Q(end__isnull=False)) & (
+        (Q(start__isnull=True) | Q(start__lte=end)) & (Q(end__isnull=True) | Q(end__gte=start))
+    )
+    with_event = Exists(
+        EventDay.objects.filter(event__project=OuterRef("pk"), event__is_published=True, date__year=year)
+    )
+    campaigns = Campaign.objects.filter(is_published=True).filter(
+        (Q(start__isnull=True) | Q(start__lte=end)) & (Q(end__isnull=True) | Q(end__gte=start))
+    )
+    return (
+        Project.objects.filter(is_published=True)
+        .filter(running | with_event)
+        .select_related("funder_programme__funder")
+        .prefetch_related(
+            Prefetch("partners", queryset=ProjectPartner.objects.select_related("organization")),
+            "deliverables",
+            Prefetch(
+                "publications",
+                queryset=Publication.objects.filter(is_published=True).filter(_in_year(year)),
+            ),
+            Prefetch("campaigns", queryset=campaigns.prefetch_related("messages")),
+        )
+        .order_by("start", "title")
+    )
+
+
+def _partner(partner: ProjectPartner) -> PartnerItem:
+    if partner.organization_id:
+        return PartnerItem(
+            _organisation_name(partner.organization),
+            country_name(partner.organization.country),
+            str(partner.get_role_display()) if partner.role else "",
+        )
+    return PartnerItem(
+        "", country_name(str(partner.country)), str(partner.get_role_display()) if partner.role else ""
+    )
+
+
+def _project_item(project: Project, events: list[EventItem]) -> ProjectItem:
+    budget = ""
+    if project.budget is not None:
+        budget = f"{project.budget:,.2f} {project.currency}".strip()
+    funder = project.funder_programme.funder.name if project.funder_programme_id else ""
+    return ProjectItem(
+        pk=project.pk,
+        title=project.title,
+        acronym=project.acronym,
+        summary=project.summary,
+        objectives=list(project.objectives or []),
+        thematic_area=str(project.get_thematic_area_display()) if project.thematic_area else "",
+        funder=funder,
+        programme=project.funder_programme.name if project.funder_programme_id else "",
+        grant_number=project.grant_number,
+        budget=budget,
+        period=date_range_display(project.start, project.end, project.start_precision, project.end_precision),
+        our_role=str(project.get_our_role_display()) if project.our_role else "",
+        role=project.our_role,
+        partners=[_partner(partner) for partner in project.partners.all()],
+        website=project.website,
+        deliverables=[
+            DeliverableItem(str(d.get_kind_display()), d.title, d.description, d.link)
+            for d in project.deliverables.all()
+        ],
+        events=events,
+        publications=[_publication_item(p) for p in project.publications.all()],
+        campaigns=[
+            CampaignItem(
+                title=campaign.title,
+                description=campaign.description,
+                channel=campaign.channel,
+                period=date_range_display(
+                    campaign.start, campaign.end, campaign.start_precision, campaign.end_precision
+                ),
+                countries=[str(country.name) for country in campaign.target_countries],
+                messages=[(message.text.splitlines(), message.link) for message in campaign.messages.all()],
+            )
+            for campaign in project.campaigns.all()
+        ],
+    )
+
+
+def _summary(items: list[EventItem], stats: statistics.Statistics, year: int) -> Summary:
+    threshold = statistics.statistics_threshold()
+    type_counts = Counter(item.type for item in items)
+    by_type = [
+        Figure(str(label), type_counts[value]) for value, label in EventType.choices if type_counts[value]
+    ]
+    by_profession = [
+        Figure(statistics.dimension_label("profession", key), statistics.suppress(count, threshold))
+        for key, count in stats.totals.by_profession.items()
+    ]
+    named = Counter(profession for item in items for profession in item.professions)
+    professions_named = [
+        Figure(label, count) for label, count in sorted(named.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    months = Counter(item.first_date.month for item in items if item.first_date)
+    by_month = [
+        Figure(dateformat.format(datetime.date(year, month, 1), "M"), months[month]) for month in range(1, 13)
+    ]
+    known = [item for item in items if item.participants is not None]
+    return Summary(
+        events=len(items),
+        by_type=by_type,
+        participants=sum(item.participants for item in known),
+        events_counted=len(known),
+        unknown_events=[item for item in items if item.participants is None],
+        by_profession=by_profession,
+        professions_named=professions_named,
+        by_month=by_month,
+        participants_per_event=[Figure(item.label, item.participants) for item in known],
+        threshold=threshold,
+    )
+
+
+def _charts(summary: Summary, year: int) -> Charts:
+    per_event = bar_chart(
+        [ChartItem(figure.label, figure.value) for figure in summary.participants_per_event],
+        ident="chart-participants-per-event",
+        title=_("Participants per event, %(year)s") % {"year": year},
+        desc=_("Events whose number of participants is known; the same figures are in the table below."),
+    )
+    professions = [
+        ChartItem(figure.label, figure.value)
+        for figure in summary.by_profession
+        if isinstance(figure.value, int)
+    ]
+    per_profession = None
+    if professions:
+        per_profession = bar_chart(
+            professions,
+            ident="chart-participants-per-profession",
+            title=_("Participants per profession, %(year)s") % {"year": year},
+            desc=_("Small counts are not drawn; the table below gives every figure."),
+        )
+    per_month = column_chart(
+        [ChartItem(figure.label, figure.value) for figure in summary.by_month],
+        ident="chart-events-per-month",
+        title=_("Events per month, %(year)s") % {"year": year},
+        desc=_("Events by the month of their first day; the same figures are in the table below."),
+    )
+    return Charts(per_event, per_profession, per_month)
+
+
+def annual_report(year: int) -> AnnualReport:
+    """Everything the year's report shows, in a fixed number of queries."""
+    organisation = _organisation_part()
+    foreword = Foreword.objects.filter(year=year).first()
+    events = list(_year_events(year))
+    stats = statistics.statistics_compute(events)
+    items = {event.pk: _event_item(event, stats.figures[event.pk]) for event in events}
+    by_project: dict[int, list[EventItem]] = {}
+    international: list[EventItem] = []
+    for event in events:
+        if event.project_id is None or event.our_role in VISITOR_ROLES:
+            international.append(items[event.pk])
+        else:
+            by_project.setdefault(event.project_id, []).append(items[event.pk])
+    projects = [_project_item(project, by_project.get(project.pk, [])) for project in _projects(year)]
+    other_publications = [
+        _publication_item(p)
+        for p in Publication.objects.filter(is_published=True, project=None, date__year=year).order_by(
+            "date", "title"
+        )
+    ]
+    partnerships = list(Partnership.objects.select_related("organization").order_by("scope", "order", "pk"))
+
+    def partners(scope: str) -> list[PartnerItem]:
+        return [
+            PartnerItem(_organisation_name(p.organization), country_name(p.organization.country))
+            for p in partnerships
+            if p.scope == scope
+        ]
+
+    networks = [
+        NetworkItem(
+            _organisation_name(network.organization),
+            [_organisation_name(membership.member) for membership in network.memberships.all()],
+        )
+        for network in Network.objects.select_related("organization").prefetch_related(
+            Prefetch("memberships", queryset=NetworkMembership.objects.select_related("member"))
+        )
+    ]
+    summary = _summary(list(items.values()), stats, year)
+    report = AnnualReport(
+        year=year,
+        generated_on=datetime.date.today(),
+        organisation=organisation,
+        foreword=_paragraphs(foreword.text) if foreword else None,
+        projects=projects,
+        international_events=international,
+        other_publications=other_publications,
+        international_partners=partners(PartnerScope.INTERNATIONAL),
+        national_partners=partners(PartnerScope.NATIONAL),
+        networks=networks,
+        summary=summary,
+    )
+    report.charts = _charts(summary, year)
+    return report
+
+
+def annual_report_years() -> list[int]:
+    """Years that have a published event, and the current year, newest first."""
+    days = EventDay.objects.filter(event__is_published=True).dates("date", "year")
+    years = {day.year for day in days}
+    years.add(datetime.date.today().year)
+    return sorted(years, reverse=True)
+
+
+def annual_report_from_run(run: ReportRun, progress: Progress) -> AnnualReport:
+    """The report of a background run (kind "annual", parameters {"year": int})."""
+    year = int(run.parameters["year"])
+    progress(5, _("Reading the year's data"))
+    report = annual_report(year)
+    progress(
+        40,
+        ngettext("%(count)d event read", "%(count)d events read", report.summary.events)
+        % {"count": report.summary.events},
+    )
+    return report
