@@ -11,10 +11,9 @@ import unicodedata
 from collections import Counter
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
 from django.db.models.functions import Lower
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,8 +26,13 @@ from refugiu.core.pdf import html_to_pdf
 from refugiu.programmes import selectors, services
 from refugiu.programmes.access import programme_staff_required
 from refugiu.programmes.models import Evaluation, Event, EventDay, Participant
-from refugiu.programmes.staff_forms import EVENT_FIELDS, EventDayFormSet, EventForm, ParticipantAddForm
-from refugiu.programmes.vocabularies import EvaluationScore, ParticipantSource, ParticipantStatus
+from refugiu.programmes.staff_forms import (
+    BaseEventDayFormSet,
+    EventDayFormSet,
+    EventForm,
+    ParticipantAddForm,
+)
+from refugiu.programmes.vocabularies import EvaluationScore, ParticipantStatus
 
 TEMPLATES = "programmes/staff/"
 # Blank rows at the end of a sign-in sheet, for people who come without having registered.
@@ -98,66 +102,61 @@ def event_list(request):
     return render(request, TEMPLATES + "event_list.html", context)
 
 
-def _save_event(form: EventForm, formset, *, creating: bool) -> Event:
-    """Save the event and its days. An existing event saves only the form's fields: `places_taken` may
-    have moved since the page was loaded."""
-    event = form.save(commit=False)
-    if creating:
-        event.save()
-    else:
-        event.save(update_fields=EVENT_FIELDS)
-    formset.instance = event
-    formset.save()
-    return event
+def _event_form_valid(form: EventForm, formset: BaseEventDayFormSet) -> bool:
+    # Both are validated, so that every error is shown at once.
+    form_valid, days_valid = form.is_valid(), formset.is_valid()
+    if form_valid and days_valid:
+        formset.check_registration_deadline(form)
+    return form_valid and days_valid and not form.errors
+
+
+def _event_save(
+    request: HttpRequest, form: EventForm, formset: BaseEventDayFormSet, event: Event
+) -> tuple[Event, list[Participant]] | None:
+    """Create or change the event through the services: the event and the people its new places went
+    to, or None (with the refusal on the form)."""
+    try:
+        if event.pk is None:
+            created = services.event_create(
+                actor=request.user, request=request, details=form.event_details(), days=formset.day_plans()
+            )
+            return created, []
+        moved = services.event_update(
+            actor=request.user,
+            request=request,
+            event=event,
+            details=form.event_details(),
+            days=formset.day_plans(),
+            days_removed=formset.days_removed(),
+        )
+    except services.EventError as error:
+        form.add_error("capacity" if error.code == "capacity" else None, error.message)
+        return None
+    return event, moved
 
 
 @programme_staff_required
 @require_http_methods(["GET", "POST"])
-def event_edit(request, event_id: int | None = None):
+def event_edit(request: HttpRequest, event_id: int | None = None) -> HttpResponse:
     creating = event_id is None
     event = Event() if creating else get_object_or_404(Event, pk=event_id)
-    old_capacity = event.capacity
     if request.method == "POST":
-        try:
-            with transaction.atomic():
-                if not creating:
-                    # Hold the row while checking the capacity against the places taken.
-                    event = Event.objects.select_for_update().get(pk=event.pk)
-                form = EventForm(request.POST, instance=event)
-                formset = EventDayFormSet(request.POST, instance=event, prefix="days")
-                # Both are validated, so that every error is shown at once.
-                form_valid, days_valid = form.is_valid(), formset.is_valid()
-                if form_valid and days_valid:
-                    formset.check_registration_deadline(form)
-                saved = form_valid and days_valid and not form.errors
-                if saved:
-                    event = _save_event(form, formset, creating=creating)
-        except IntegrityError:
-            # The database refused what the checks allowed a moment before: something changed meanwhile
-            # (on SQLite, where rows are not locked, a registration may have taken a place).
-            form.add_error(
-                None,
-                _(
-                    "The event changed while you were editing it (for example, more people registered). "
-                    "Please check the figures and save again."
-                ),
-            )
-            saved = False
-        if saved:
+        form = EventForm(request.POST, instance=event)
+        formset = EventDayFormSet(request.POST, instance=event, prefix="days")
+        saved = _event_save(request, form, formset, event) if _event_form_valid(form, formset) else None
+        if saved is not None:
+            event, moved = saved
             messages.success(request, _("The event has been saved."))
-            raised = event.capacity is None or (old_capacity is not None and event.capacity > old_capacity)
-            if not creating and raised:
-                moved = services.event_places_fill(event=event)
-                if moved:
-                    messages.info(
-                        request,
-                        ngettext(
-                            "%(count)d person was moved from the waiting list to a confirmed place.",
-                            "%(count)d people were moved from the waiting list to a confirmed place.",
-                            len(moved),
-                        )
-                        % {"count": len(moved)},
+            if moved:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(count)d person was moved from the waiting list to a confirmed place.",
+                        "%(count)d people were moved from the waiting list to a confirmed place.",
+                        len(moved),
                     )
+                    % {"count": len(moved)},
+                )
             return HttpResponseRedirect(reverse("programmes_staff:event", args=[event.pk]))
     else:
         form = EventForm(instance=event)
@@ -210,12 +209,8 @@ def participants(request, event_id: int):
     form = ParticipantAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            participant = services.participant_register(
-                event=event,
-                consent=True,
-                source=ParticipantSource.STAFF,
-                check_open=False,
-                **form.registration_data(),
+            participant = services.participant_add(
+                actor=request.user, request=request, event=event, **form.participant_details()
             )
         except services.RegistrationError as error:
             form.add_error(None, error.message)
@@ -243,7 +238,7 @@ def participants(request, event_id: int):
 def participant_cancel(request, event_id: int, participant_id: int):
     event = _event(event_id)
     participant = _participant(event, participant_id)
-    promoted = services.participant_cancel(participant=participant)
+    promoted = services.participant_cancel(actor=request.user, request=request, participant=participant)
     messages.success(request, _("The registration has been cancelled."))
     if promoted is not None:
         messages.info(request, _("The first person on the waiting list now has the place and has been told."))
@@ -256,7 +251,7 @@ def participant_confirm(request, event_id: int, participant_id: int):
     event = _event(event_id)
     participant = _participant(event, participant_id)
     try:
-        services.participant_confirm(participant=participant)
+        services.participant_confirm(actor=request.user, request=request, participant=participant)
     except services.RegistrationError as error:
         messages.error(request, error.message)
     else:
@@ -306,11 +301,13 @@ def check_in_set(request, event_id: int, day_id: int, participant_id: int):
     participant = _participant(event, participant_id)
     if request.POST.get("present") == "yes":
         try:
-            services.attendance_check_in(participant=participant, day=day, user=request.user)
+            services.attendance_check_in(
+                actor=request.user, request=request, participant=participant, day=day
+            )
         except services.RegistrationError as error:
             messages.error(request, error.message)
     else:
-        services.attendance_undo(participant=participant, day=day)
+        services.attendance_undo(actor=request.user, request=request, participant=participant, day=day)
     url = reverse("programmes_staff:check_in", args=[event.pk, day.pk])
     return HttpResponseRedirect(f"{url}#p{participant.pk}")
 
@@ -365,7 +362,7 @@ def _attendees(event: Event):
 def certificates(request, event_id: int):
     event = _event(event_id)
     if request.method == "POST":
-        issued = services.certificates_issue(event=event)
+        issued = services.certificates_issue(actor=request.user, request=request, event=event)
         if issued:
             messages.success(
                 request,
@@ -445,7 +442,7 @@ def evaluation_summary(event: Event) -> dict:
 def evaluation(request, event_id: int):
     event = _event(event_id)
     if request.method == "POST":
-        invited = services.evaluation_invite(event=event)
+        invited = services.evaluation_invite(actor=request.user, request=request, event=event)
         if invited:
             messages.success(
                 request,

@@ -14,12 +14,12 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from refugiu.core import ratelimit
-from refugiu.programmes import certificates, selectors, services
+from refugiu.programmes import access, certificates, selectors, services
 from refugiu.programmes.forms import CertificateLookupForm, EvaluationForm, RegistrationForm
 from refugiu.programmes.models import Event, Participant
 from refugiu.programmes.vocabularies import ParticipantStatus
@@ -29,7 +29,7 @@ TEMPLATES = "programmes/registration/"
 
 def registration_status(event: Event) -> dict:
     """What the public may know about registering for `event` now: for its page and the form."""
-    closed_reason = services.registration_closed_reason(event)
+    closed_reason = access.registration_closed_reason(event)
     full = services.is_full(event)
     return {
         "open": not closed_reason,
@@ -76,7 +76,10 @@ def register(request, event_id: int):
             else:
                 try:
                     participant = services.participant_register(
-                        event=event, language=translation.get_language(), **form.registration_data()
+                        event=event,
+                        language=translation.get_language(),
+                        consent=form.cleaned_data["consent"],
+                        **form.participant_details(),
                     )
                 except services.RegistrationError as error:
                     # "closed" is explained by the page itself, which then shows no form.
@@ -121,13 +124,6 @@ def _registered_message(participant: Participant) -> str:
 # --- Cancellation ---------------------------------------------------------------------------------------
 
 
-def _too_late_to_cancel(participant: Participant) -> bool:
-    """Once someone has been checked in, or the event is over, their registration is part of the record
-    (attendance, certificate) and is no longer cancelled from the e-mail link."""
-    last_day = participant.event.last_day
-    return participant.attendances.exists() or (last_day is not None and last_day < timezone.localdate())
-
-
 @require_http_methods(["GET", "POST"])
 def cancel(request, token: str):
     participant = services.participant_from_cancel_token(token)
@@ -135,13 +131,13 @@ def cancel(request, token: str):
         return _invalid_link(request)
     event = _event_with_dates(participant.event)
     cancelled = participant.status == ParticipantStatus.CANCELLED
-    too_late = not cancelled and _too_late_to_cancel(participant)
+    too_late = not cancelled and access.too_late_to_cancel(participant)
     context = {"event": event, "cancelled": cancelled, "too_late": too_late}
     if request.method == "POST" and not cancelled and not too_late:
         if not ratelimit.within_limits(request, "signed_link_form"):
             context["limited"] = _too_many_link_forms()
             return render(request, TEMPLATES + "cancel.html", context, status=HTTPStatus.TOO_MANY_REQUESTS)
-        services.participant_cancel(participant=participant)
+        services.participant_cancel_by_link(participant=participant)
         messages.success(request, _("Your registration has been cancelled. Thank you for letting us know."))
         # Back to the same link: reloading the page then cannot send the form again.
         return HttpResponseRedirect(request.path)
@@ -158,11 +154,7 @@ def _too_many_link_forms() -> str:
 @require_http_methods(["GET", "POST"])
 def evaluation(request, token: str):
     participant = services.participant_from_evaluation_token(token)
-    if (
-        participant is None
-        or participant.status != ParticipantStatus.CONFIRMED
-        or not participant.attendances.exists()
-    ):
+    if participant is None or not access.may_answer_evaluation(participant):
         return _invalid_link(request)
     event = _event_with_dates(participant.event)
     if participant.evaluation_answered:
