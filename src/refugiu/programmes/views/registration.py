@@ -8,10 +8,13 @@ Each write, and each certificate code that matches nothing, counts against the a
 `core.ratelimit`; past them the page answers 429, saving and sending nothing.
 """
 
+from __future__ import annotations
+
 from http import HTTPStatus
+from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -27,7 +30,7 @@ from refugiu.programmes.vocabularies import ParticipantStatus
 TEMPLATES = "programmes/registration/"
 
 
-def registration_status(event: Event) -> dict:
+def registration_status(event: Event) -> dict[str, Any]:
     """What the public may know about registering for `event` now: for its page and the form."""
     closed_reason = access.registration_closed_reason(event)
     full = services.is_full(event)
@@ -50,7 +53,7 @@ def _event_with_dates(event: Event) -> Event:
     return event
 
 
-def _invalid_link(request):
+def _invalid_link(request: HttpRequest) -> HttpResponse:
     return render(request, TEMPLATES + "invalid_link.html", status=404)
 
 
@@ -58,7 +61,7 @@ def _invalid_link(request):
 
 
 @require_http_methods(["GET", "POST"])
-def register(request, event_id: int):
+def register(request: HttpRequest, event_id: int) -> HttpResponse:
     event = _event_with_dates(selectors.event_published_get(event_id))
     form = RegistrationForm(request.POST or None)
     status_code = 200
@@ -125,7 +128,7 @@ def _registered_message(participant: Participant) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def cancel(request, token: str):
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
     participant = services.participant_from_cancel_token(token)
     if participant is None:
         return _invalid_link(request)
@@ -152,7 +155,7 @@ def _too_many_link_forms() -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def evaluation(request, token: str):
+def evaluation(request: HttpRequest, token: str) -> HttpResponse:
     participant = services.participant_from_evaluation_token(token)
     if participant is None or not access.may_answer_evaluation(participant):
         return _invalid_link(request)
@@ -180,7 +183,7 @@ def evaluation(request, token: str):
 # --- Certificates ---------------------------------------------------------------------------------------
 
 
-def _certificate_get(request, code: str) -> Participant | None:
+def _certificate_get(request: HttpRequest, code: str) -> Participant | None:
     """The certificate with this code, counting codes that match none against the asker's address: the
     lookup form and the certificate's own addresses are places to guess codes at."""
     participant = services.certificate_get(code)
@@ -197,7 +200,7 @@ def _too_many_certificate_misses() -> str:
 
 
 @require_GET
-def certificate_lookup(request):
+def certificate_lookup(request: HttpRequest) -> HttpResponse:
     form = CertificateLookupForm(request.GET if "code" in request.GET else None)
     status = 200
     if form.is_bound:
@@ -215,17 +218,17 @@ def certificate_lookup(request):
     return render(request, TEMPLATES + "certificate_lookup.html", {"form": form}, status=status)
 
 
-def _not_a_certificate(request):
+def _not_a_certificate(request: HttpRequest) -> HttpResponse:
     return render(request, TEMPLATES + "certificate_not_found.html", status=404)
 
 
-def _certificate_refused(request):
+def _certificate_refused(request: HttpRequest) -> HttpResponse:
     context = {"message": _too_many_certificate_misses()}
     return render(request, "429.html", context, status=HTTPStatus.TOO_MANY_REQUESTS)
 
 
 @require_GET
-def certificate(request, code: str):
+def certificate(request: HttpRequest, code: str) -> HttpResponse:
     if ratelimit.limit_reached(request, "certificate_miss"):
         return _certificate_refused(request)
     participant = _certificate_get(request, code)
@@ -241,7 +244,7 @@ def certificate(request, code: str):
 
 
 @require_GET
-def certificate_pdf(request, code: str):
+def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
     if ratelimit.limit_reached(request, "certificate_miss"):
         return _certificate_refused(request)
     participant = _certificate_get(request, code)
