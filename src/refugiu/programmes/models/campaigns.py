@@ -42,7 +42,7 @@ class Campaign(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -69,7 +69,7 @@ class CampaignMessage(models.Model):
         verbose_name = _("campaign message")
         verbose_name_plural = _("campaign messages")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text.splitlines()[0] if self.text else ""
 
     @property

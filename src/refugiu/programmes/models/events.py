@@ -121,7 +121,7 @@ class Event(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title or str(self.get_type_display())
 
     @property
@@ -163,7 +163,7 @@ class EventDay(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.event} — {formats.date_format(self.date, 'DATE_FORMAT')}"
 
 
@@ -190,7 +190,7 @@ class EventPhoto(models.Model):
         verbose_name = _("event photograph")
         verbose_name_plural = _("event photographs")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.caption or self.image.name
 
 
@@ -210,7 +210,7 @@ class EventProfession(models.Model):
             models.UniqueConstraint(fields=["event", "profession"], name="programmes_eventprofession_once")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.get_profession_display())
 
 
@@ -230,5 +230,5 @@ class EventCountry(models.Model):
             models.UniqueConstraint(fields=["event", "country"], name="programmes_eventcountry_once")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.country.name)

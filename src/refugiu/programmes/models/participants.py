@@ -83,7 +83,7 @@ class Participant(models.Model):
         ]
         indexes = [models.Index(fields=["event", "status", "registered_at"], name="programmes_part_queue")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name or str(_("anonymised participant"))
 
 
@@ -114,7 +114,7 @@ class Attendance(models.Model):
             models.UniqueConstraint(fields=["participant", "day"], name="programmes_attendance_once_per_day")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.participant} — {self.day}"
 
 
@@ -153,5 +153,5 @@ class Evaluation(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.event} — {self.pk}"

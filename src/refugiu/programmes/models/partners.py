@@ -27,7 +27,7 @@ class Network(models.Model):
         verbose_name = _("network")
         verbose_name_plural = _("networks")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.organization)
 
 
@@ -56,7 +56,7 @@ class NetworkMembership(models.Model):
             models.UniqueConstraint(fields=["network", "member"], name="programmes_networkmembership_once"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.member} — {self.network}"
 
 
@@ -77,7 +77,7 @@ class Partnership(models.Model):
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.organization)
 
 
@@ -98,5 +98,5 @@ class CollaborationProtocol(models.Model):
         verbose_name_plural = _("collaboration protocols")
         constraints = [*partial_date_constraints("signed_on")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.partner} {partial_date_display(self.signed_on, self.signed_on_precision)}".strip()

@@ -31,7 +31,7 @@ class Funder(models.Model):
         verbose_name = _("funder")
         verbose_name_plural = _("funders")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -51,7 +51,7 @@ class FunderProgramme(models.Model):
             models.UniqueConstraint(fields=["funder", "name"], name="programmes_funderprogramme_unique_name")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} ({self.funder})"
 
 
@@ -103,7 +103,7 @@ class Project(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.acronym or self.title
 
     @property
@@ -170,7 +170,7 @@ class ProjectPartner(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.organization) if self.organization_id else str(self.country.name)
 
     @property
@@ -197,5 +197,5 @@ class Deliverable(models.Model):
         verbose_name = _("deliverable")
         verbose_name_plural = _("deliverables")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title or str(self.get_kind_display())

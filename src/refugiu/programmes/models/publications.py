@@ -38,7 +38,7 @@ class Publication(models.Model):
         verbose_name_plural = _("publications")
         constraints = [*partial_date_constraints("date")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @property
