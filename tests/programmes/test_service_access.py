@@ -328,3 +328,17 @@ def test_an_inline_s_records_are_audited_with_their_parent_s(editor):
     actions = list(AuditEntry.objects.order_by("pk").values_list("action", "object_id"))
     assert ("programmes.eventphoto.created", str(photo.pk)) in actions
     assert ("programmes.event.changed", str(event.pk)) in actions
+
+
+def test_an_event_saved_in_the_admin_keeps_the_places_taken_meanwhile(world):
+    """The admin's copy of an event was read when its page was loaded; a registration since then has taken
+    a place. Saving the copy changes what the admin's form changed, never the count of places."""
+    as_loaded = Event.objects.get(pk=world["event"].pk)
+    services.participant_add(
+        actor=staff_actor(), event=world["event"], name="Fake Late", email="", profession=Profession.LAWYER
+    )
+    as_loaded.title = "Renamed in the admin"
+    services.record_save(actor=staff_actor(), record=as_loaded, adding=False, changed=["title"])
+    saved = Event.objects.get(pk=as_loaded.pk)
+    assert saved.title == "Renamed in the admin"
+    assert saved.places_taken == 2 == Participant.objects.filter(event=saved, status="confirmed").count()

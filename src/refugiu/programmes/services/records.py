@@ -16,7 +16,7 @@ from django.db import models, transaction
 
 from refugiu.core.audit import audit_record
 from refugiu.programmes import access
-from refugiu.programmes.models import Attendance, Evaluation, Participant
+from refugiu.programmes.models import Attendance, Evaluation, Event, Participant
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -25,6 +25,13 @@ if TYPE_CHECKING:
 
 # Written only through their own services, with their own rules.
 NOT_HERE = (Participant, Attendance, Evaluation)
+# An event's count of places moves only by the conditional UPDATEs of `places`: the admin's copy of it,
+# read when the page was loaded, may be behind, and is never written back.
+EVENT_FIELDS_SAVED = [
+    field.name
+    for field in Event._meta.concrete_fields
+    if not field.primary_key and field.name != "places_taken"
+]
 
 
 def _check(actor: User, record: models.Model) -> None:
@@ -48,7 +55,10 @@ def record_save(
     """Save a record the admin's form has filled in; `changed` names the fields the form changed."""
     _check(actor, record)
     with transaction.atomic():
-        record.save()
+        if isinstance(record, Event) and not adding:
+            record.save(update_fields=EVENT_FIELDS_SAVED)
+        else:
+            record.save()
         audit_record(
             actor=actor,
             action=_action(record, "created" if adding else "changed"),
