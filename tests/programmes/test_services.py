@@ -350,3 +350,21 @@ def test_concurrent_registrations_for_the_last_places_never_overbook():
     event.refresh_from_db()
     assert event.places_taken == 3
     assert Participant.objects.filter(event=event, status=ParticipantStatus.CONFIRMED).count() == 3
+
+
+def test_the_services_keep_the_signed_links_rules_whatever_calls_them():
+    """The pages check these before calling (test_registration.py); the services refuse them too."""
+    event = EventFactory()
+    came, stayed_away = register(event, 1), register(event, 2)
+    services.attendance_check_in(actor=staff_actor(), participant=came, day=event.days.first())
+    with pytest.raises(services.RegistrationError) as refused:
+        services.participant_cancel_by_link(participant=came)
+    assert refused.value.code == "too_late"
+    answers = services.EvaluationAnswers(overall=5, content=5, usefulness=5, organisation=5)
+    with pytest.raises(services.RegistrationError) as refused:
+        services.evaluation_submit(participant=stayed_away, answers=answers)
+    assert refused.value.code == "invalid"
+    came.refresh_from_db()
+    stayed_away.refresh_from_db()
+    assert came.status == ParticipantStatus.CONFIRMED and not stayed_away.evaluation_answered
+    assert not Evaluation.objects.exists()

@@ -180,7 +180,7 @@ def evaluation_submit(*, participant: Participant, answers: EvaluationAnswers) -
     having answered; the answer keeps no link to them (and so is not audited: a record naming them would be
     that link). Raises RegistrationError("invalid") when they may not answer, ("already_answered")."""
     if not access.may_answer_evaluation(participant):
-        raise RegistrationError("invalid", _("This questionnaire is for those who took part."))
+        raise RegistrationError("invalid", _("This link is not valid"))  # what the page says too
     with transaction.atomic():
         marked = Participant.objects.filter(pk=participant.pk, evaluation_answered=False).update(
             evaluation_answered=True

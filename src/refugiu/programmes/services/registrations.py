@@ -186,7 +186,13 @@ def participant_cancel_by_link(*, participant: Participant) -> Participant | Non
     harmless; once they were checked in or the event is over it is refused (RegistrationError
     "too_late")."""
     if access.too_late_to_cancel(participant):
-        raise RegistrationError("too_late", _("This registration can no longer be cancelled."))
+        raise RegistrationError(
+            "too_late",
+            _(
+                "This event has already taken place (or you have been checked in), so the registration can "
+                "no longer be cancelled."
+            ),
+        )
     with transaction.atomic():
         _cancelled, promoted = _cancel(participant)
     return promoted
