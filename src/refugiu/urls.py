@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 
 from refugiu import views
 from refugiu.api import api
+from refugiu.programmes import urls as programmes_urls
 
 urlpatterns = [
     path("api/", api.urls),  # first: the API is what is asked for most, and asked for by programs
@@ -15,8 +16,8 @@ urlpatterns = [
     path("staff/cases/<int:case_id>/documents/", include("refugiu.cases.document_urls")),
     path("staff/dpo/", include("refugiu.cases.dpo_urls")),
     path("staff/api-tokens/", include("refugiu.cases.token_urls")),
-    path("staff/programmes/", include("refugiu.programmes.staff_urls")),
-    path("staff/programmes/statistics/", include("refugiu.programmes.statistics_urls")),
+    path("staff/programmes/", include(programmes_urls.staff_urls)),
+    path("staff/programmes/statistics/", include(programmes_urls.statistics_urls)),
     path("staff/reports/", include("refugiu.reports.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -6,8 +6,20 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from refugiu.accounts.models import User
+from refugiu.accounts.roles import Role
 from refugiu.programmes.models import Event, EventDay, Participant
 from refugiu.programmes.vocabularies import EventType, ParticipantStatus, Profession
+from tests.factories import UserFactory
+
+STAFF_ACTOR = "programme-staff-actor"
+
+
+def staff_actor() -> User:
+    """The member of programme staff a test acts as when it calls the services' staff writes directly (made
+    once per test)."""
+    actor = User.objects.filter(username=STAFF_ACTOR).first()
+    return actor or UserFactory(username=STAFF_ACTOR, roles=[Role.PROGRAMME_STAFF])
 
 
 class EventFactory(DjangoModelFactory):

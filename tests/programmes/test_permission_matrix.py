@@ -22,7 +22,7 @@ from refugiu.programmes.models import (
 )
 from tests.cases.factories import DepartmentFactory, caseworker, coordinator, staff
 from tests.factories import UserFactory
-from tests.programmes.factories import EventFactory
+from tests.programmes.factories import EventFactory, staff_actor
 from tests.url_patterns import get_to_end, named_urls, sign_in_as
 
 pytestmark = pytest.mark.django_db
@@ -116,8 +116,8 @@ def world(settings, tmp_path):
     waiting = services.participant_register(
         event=event, name="Other Fake", email="other.fake@example.org", profession="lawyer", consent=True
     )
-    services.attendance_check_in(participant=attendee, day=day, user=None)
-    services.certificates_issue(event=event)
+    services.attendance_check_in(actor=staff_actor(), participant=attendee, day=day)
+    services.certificates_issue(actor=staff_actor(), event=event)
     attendee.refresh_from_db()
     publication = Publication.objects.create(title="A guide")
     publication.file.save("guide.pdf", _content(b"%PDF-1.4\n%fake\n"))

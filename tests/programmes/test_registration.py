@@ -20,7 +20,7 @@ from refugiu.organisation.models import Organisation
 from refugiu.programmes import services
 from refugiu.programmes.models import Evaluation, Event, Participant
 from refugiu.programmes.vocabularies import ParticipantStatus, Profession
-from tests.programmes.factories import EventFactory
+from tests.programmes.factories import EventFactory, staff_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -339,7 +339,7 @@ def test_after_the_event_the_link_no_longer_cancels(client, sent):
     event = EventFactory()
     register_through_the_form(client, event, sent, person())
     participant = Participant.objects.get(event=event)
-    services.attendance_check_in(participant=participant, day=event.days.first(), user=None)
+    services.attendance_check_in(actor=staff_actor(), participant=participant, day=event.days.first())
     path = cancel_path(mail.outbox[0])
     assert "can no longer be cancelled" in client.get(path).content.decode()
     client.post(path)
@@ -382,7 +382,7 @@ def attendee(event, checked_in=True) -> Participant:
         event=event, name=fake.name(), email=fake.unique.email(), profession=Profession.JUDGE, consent=True
     )
     if checked_in:
-        services.attendance_check_in(participant=participant, day=event.days.first(), user=None)
+        services.attendance_check_in(actor=staff_actor(), participant=participant, day=event.days.first())
     return participant
 
 
@@ -473,9 +473,9 @@ def certified(organisation, sent):
     event = EventFactory(days=2, city="Chișinău", country="MD")
     came, stayed_away = attendee(event, checked_in=False), attendee(event, checked_in=False)
     first_day = event.days.order_by("date").first()
-    services.attendance_check_in(participant=came, day=first_day, user=None)
+    services.attendance_check_in(actor=staff_actor(), participant=came, day=first_day)
     mail.outbox.clear()
-    sent(services.certificates_issue, event=event)
+    sent(services.certificates_issue, actor=staff_actor(), event=event)
     came.refresh_from_db()
     stayed_away.refresh_from_db()
     return event, came, stayed_away, first_day

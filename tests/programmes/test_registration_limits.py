@@ -18,7 +18,7 @@ from django.urls import reverse
 from refugiu.programmes import services
 from refugiu.programmes.models import Evaluation, Participant
 from refugiu.programmes.vocabularies import ParticipantStatus
-from tests.programmes.factories import EventFactory
+from tests.programmes.factories import EventFactory, staff_actor
 from tests.programmes.test_registration import ANSWERS, attendee, evaluation_url, person, register_url
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,7 @@ def test_guessing_certificate_codes_is_stopped_per_address(client, limits):
     limits(CERTIFICATE_MISSES_PER_HOUR=3)
     event = EventFactory()
     holder = attendee(event)
-    services.certificates_issue(event=event)
+    services.certificates_issue(actor=staff_actor(), event=event)
     holder.refresh_from_db()
     lookup = reverse("programmes:certificate_lookup")
     guesses = ["AAAA-BBBB-CCCC", "AAAA-BBBB-CCCD", "AAAA-BBBB-CCCE"]

@@ -2,6 +2,7 @@
 anonymous evaluations, reminders and retention. (The public and staff pages have their own tests; the
 parallel-requests proof of capacity is in test_parallel_registration.py.)"""
 
+import dataclasses
 import datetime
 import threading
 
@@ -13,7 +14,7 @@ from django.utils import timezone, translation
 from refugiu.programmes import services
 from refugiu.programmes.models import Attendance, Evaluation, Event, Participant
 from refugiu.programmes.vocabularies import ParticipantSource, ParticipantStatus, Profession
-from tests.programmes.factories import EventFactory, ParticipantFactory
+from tests.programmes.factories import EventFactory, ParticipantFactory, staff_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,13 @@ def register(event, n, **extra):
     }
     values.update(extra)
     return services.participant_register(event=event, **values)
+
+
+def add(event, n, **extra):
+    """Someone programme staff add themselves."""
+    values = {"name": f"Person {n}", "email": f"person{n}@example.org", "profession": Profession.LAWYER}
+    values.update(extra)
+    return services.participant_add(actor=staff_actor(), event=event, **values)
 
 
 @pytest.fixture
@@ -95,7 +103,7 @@ def test_the_database_refuses_a_duplicate_that_slips_past_the_check():
 def test_a_cancelled_registration_frees_the_address():
     event = EventFactory()
     first = register(event, 1)
-    services.participant_cancel(participant=first)
+    services.participant_cancel_by_link(participant=first)
     again = register(event, 2, email=first.email)
     assert again.status == ParticipantStatus.CONFIRMED
 
@@ -108,7 +116,8 @@ def test_consent_is_required_and_its_text_is_kept():
     participant = register(event, 2)
     assert "erased 24 months after the event" in participant.consent_text
     assert participant.consented_at is not None
-    staff_added = register(event, 3, source=ParticipantSource.STAFF)
+    staff_added = add(event, 3)
+    assert staff_added.source == ParticipantSource.STAFF
     assert staff_added.consent_text == "" and staff_added.consented_at is None
 
 
@@ -141,7 +150,7 @@ def test_registration_closed(change):
         register(event, 1)
     assert refused.value.code == "closed"
     # Staff may still add someone.
-    assert register(event, 2, check_open=False, source=ParticipantSource.STAFF).status == "confirmed"
+    assert add(event, 2).status == "confirmed"
 
 
 def test_registration_closes_when_the_event_has_started():
@@ -155,7 +164,7 @@ def test_cancelling_hands_the_place_to_the_first_waiting(mailed):
     second = register(event, 2)
     third = register(event, 3)
     mail.outbox.clear()
-    promoted = mailed(services.participant_cancel, participant=first)
+    promoted = mailed(services.participant_cancel, actor=staff_actor(), participant=first)
     assert promoted.pk == second.pk
     assert Participant.objects.get(pk=second.pk).status == ParticipantStatus.CONFIRMED
     assert Participant.objects.get(pk=third.pk).status == ParticipantStatus.WAITING
@@ -164,8 +173,8 @@ def test_cancelling_hands_the_place_to_the_first_waiting(mailed):
     event.refresh_from_db()
     assert event.places_taken == 1
     # Twice is harmless; a waiting person's cancellation frees no place.
-    assert services.participant_cancel(participant=first) is None
-    assert services.participant_cancel(participant=third) is None
+    assert services.participant_cancel(actor=staff_actor(), participant=first) is None
+    assert services.participant_cancel_by_link(participant=third) is None
     event.refresh_from_db()
     assert event.places_taken == 1
 
@@ -175,9 +184,9 @@ def test_raising_the_capacity_moves_people_from_the_waiting_list():
     for n in range(4):
         register(event, n)
     assert not services.event_capacity_valid(event, 0)
-    event.capacity = 3
-    event.save(update_fields=["capacity"])
-    promoted = services.event_places_fill(event=event)
+    event.refresh_from_db()
+    details = dataclasses.replace(services.EventDetails.of(event), capacity=3)
+    promoted = services.event_update(actor=staff_actor(), event=event, details=details)
     assert len(promoted) == 2
     event.refresh_from_db()
     assert event.places_taken == 3
@@ -196,7 +205,7 @@ def test_staff_confirm_from_the_waiting_list_needs_a_free_place():
     register(event, 1)
     waiting = register(event, 2)
     with pytest.raises(services.RegistrationError) as refused:
-        services.participant_confirm(participant=waiting)
+        services.participant_confirm(actor=staff_actor(), participant=waiting)
     assert refused.value.code == "full"
 
 
@@ -216,15 +225,15 @@ def test_check_in_only_confirmed_and_only_on_the_event_s_days(django_user_model)
     day1, day2 = event.days.all()
     confirmed = register(event, 1)
     waiting = register(event, 2)
-    services.attendance_check_in(participant=confirmed, day=day1, user=None)
-    services.attendance_check_in(participant=confirmed, day=day1, user=None)  # twice is once
+    services.attendance_check_in(actor=staff_actor(), participant=confirmed, day=day1)
+    services.attendance_check_in(actor=staff_actor(), participant=confirmed, day=day1)  # twice is once
     assert Attendance.objects.filter(participant=confirmed).count() == 1
     with pytest.raises(services.RegistrationError):
-        services.attendance_check_in(participant=waiting, day=day1, user=None)
+        services.attendance_check_in(actor=staff_actor(), participant=waiting, day=day1)
     other_day = EventFactory().days.first()
     with pytest.raises(services.RegistrationError):
-        services.attendance_check_in(participant=confirmed, day=other_day, user=None)
-    services.attendance_undo(participant=confirmed, day=day1)
+        services.attendance_check_in(actor=staff_actor(), participant=confirmed, day=other_day)
+    services.attendance_undo(actor=staff_actor(), participant=confirmed, day=day1)
     assert not Attendance.objects.filter(participant=confirmed).exists()
     assert day2.attendances.count() == 0
 
@@ -233,9 +242,9 @@ def test_certificates_only_for_those_who_came(mailed):
     event = EventFactory()
     day = event.days.first()
     came, stayed_away = register(event, 1), register(event, 2)
-    services.attendance_check_in(participant=came, day=day, user=None)
+    services.attendance_check_in(actor=staff_actor(), participant=came, day=day)
     mail.outbox.clear()
-    issued = mailed(services.certificates_issue, event=event)
+    issued = mailed(services.certificates_issue, actor=staff_actor(), event=event)
     assert [p.pk for p in issued] == [came.pk]
     came.refresh_from_db()
     stayed_away.refresh_from_db()
@@ -244,7 +253,7 @@ def test_certificates_only_for_those_who_came(mailed):
     assert [m.to for m in mail.outbox] == [[came.email]]
     assert f"/certificates/{came.certificate_code}/" in mail.outbox[0].body
     # Issuing again gives nobody a second code.
-    assert services.certificates_issue(event=event) == []
+    assert services.certificates_issue(actor=staff_actor(), event=event) == []
     # Verification forgives case and dashes, and knows nothing of made-up codes.
     assert services.certificate_get(came.certificate_code.lower().replace("-", "")) == came
     assert services.certificate_get("AAAA-BBBB-CCCC") is None
@@ -255,12 +264,14 @@ def test_evaluations_are_anonymous_and_answered_once(mailed):
     event = EventFactory()
     day = event.days.first()
     came, stayed_away = register(event, 1), register(event, 2)
-    services.attendance_check_in(participant=came, day=day, user=None)
+    services.attendance_check_in(actor=staff_actor(), participant=came, day=day)
     mail.outbox.clear()
-    invited = mailed(services.evaluation_invite, event=event)
+    invited = mailed(services.evaluation_invite, actor=staff_actor(), event=event)
     assert [p.pk for p in invited] == [came.pk]
     assert "/evaluation/" in mail.outbox[0].body
-    answers = {"overall": 5, "content": 4, "usefulness": 4, "organisation": 3, "liked": "", "improve": ""}
+    answers = services.EvaluationAnswers(
+        overall=5, content=4, usefulness=4, organisation=3, liked="", improve=""
+    )
     evaluation = services.evaluation_submit(participant=came, answers=answers)
     assert evaluation.event_id == event.pk
     assert {f.name for f in Evaluation._meta.get_fields()}.isdisjoint({"participant", "email", "name"})
@@ -299,7 +310,7 @@ def test_anonymisation_blanks_identity_and_keeps_what_statistics_need(settings):
     old = EventFactory(days__start=today - datetime.timedelta(days=800), registration_open=False)
     recent = EventFactory(days__start=today - datetime.timedelta(days=30), registration_open=False)
     gone = ParticipantFactory(event=old, gender="woman", country="BG", profession=Profession.JUDGE)
-    services.attendance_check_in(participant=gone, day=old.days.first(), user=None)
+    services.attendance_check_in(actor=staff_actor(), participant=gone, day=old.days.first())
     kept = ParticipantFactory(event=recent)
     assert list(services.participants_due_for_anonymisation()) == [gone]
     assert services.participants_anonymise() == 1
@@ -339,3 +350,21 @@ def test_concurrent_registrations_for_the_last_places_never_overbook():
     event.refresh_from_db()
     assert event.places_taken == 3
     assert Participant.objects.filter(event=event, status=ParticipantStatus.CONFIRMED).count() == 3
+
+
+def test_the_services_keep_the_signed_links_rules_whatever_calls_them():
+    """The pages check these before calling (test_registration.py); the services refuse them too."""
+    event = EventFactory()
+    came, stayed_away = register(event, 1), register(event, 2)
+    services.attendance_check_in(actor=staff_actor(), participant=came, day=event.days.first())
+    with pytest.raises(services.RegistrationError) as refused:
+        services.participant_cancel_by_link(participant=came)
+    assert refused.value.code == "too_late"
+    answers = services.EvaluationAnswers(overall=5, content=5, usefulness=5, organisation=5)
+    with pytest.raises(services.RegistrationError) as refused:
+        services.evaluation_submit(participant=stayed_away, answers=answers)
+    assert refused.value.code == "invalid"
+    came.refresh_from_db()
+    stayed_away.refresh_from_db()
+    assert came.status == ParticipantStatus.CONFIRMED and not stayed_away.evaluation_answered
+    assert not Evaluation.objects.exists()

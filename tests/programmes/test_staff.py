@@ -16,7 +16,7 @@ from refugiu.programmes.models import Attendance, Evaluation, Event, EventDay, P
 from refugiu.programmes.vocabularies import EventType, ParticipantSource, ParticipantStatus, Profession
 from tests.accounts.mfa import force_login_with_mfa
 from tests.factories import OrganizationFactory, UserFactory
-from tests.programmes.factories import EventFactory, ParticipantFactory
+from tests.programmes.factories import EventFactory, ParticipantFactory, staff_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -44,14 +44,12 @@ def confirmed(event, count=1, **extra):
     people = []
     for _i in range(count):
         people.append(
-            services.participant_register(
+            services.participant_add(
+                actor=staff_actor(),
                 event=event,
                 name=fake.name(),
                 email=fake.unique.email(),
                 profession=Profession.LAWYER,
-                consent=True,
-                source=ParticipantSource.STAFF,
-                check_open=False,
                 **extra,
             )
         )
@@ -355,7 +353,7 @@ def test_editing_keeps_places_taken_and_can_remove_an_unused_day(staff, event):
 def test_a_day_with_attendance_cannot_be_removed(staff, event):
     person = confirmed(event)[0]
     day = event.days.order_by("date").last()
-    services.attendance_check_in(participant=person, day=day, user=None)
+    services.attendance_check_in(actor=staff_actor(), participant=person, day=day)
     data = edit_data(event, **{"days-1-DELETE": "on"})
     response = staff.post(reverse("programmes_staff:event_edit", args=[event.pk]), data)
     assert response.status_code == 400
@@ -381,7 +379,7 @@ def participant_data(**extra) -> dict:
 
 def test_participants_page_lists_confirmed_waiting_and_cancelled(staff, event):
     people = confirmed(event, 5)
-    services.participant_cancel(participant=people[0])  # people[3] takes the place
+    services.participant_cancel(actor=staff_actor(), participant=people[0])  # people[3] takes the place
     response = staff.get(reverse("programmes_staff:participants", args=[event.pk]))
     assert response.status_code == 200
     assert [p.pk for p in response.context["confirmed"]] == sorted(
@@ -549,7 +547,7 @@ def test_certificates_only_for_those_who_attended(
     first = Participant.objects.filter(event=event).order_by("pk").first()
     day = event.days.first()
     for person in (first, came):
-        services.attendance_check_in(participant=person, day=day, user=None)
+        services.attendance_check_in(actor=staff_actor(), participant=person, day=day)
     page = staff.get(reverse("programmes_staff:certificates", args=[event.pk])).content.decode()
     assert first.name in page and came.name in page and absent.name not in page
     assert "Issue 2 certificates" in page
@@ -590,7 +588,7 @@ def test_evaluation_invitations_and_summary(staff, event, django_capture_on_comm
     people = confirmed(event, 3)
     day = event.days.first()
     for person in people[:2]:
-        services.attendance_check_in(participant=person, day=day, user=None)
+        services.attendance_check_in(actor=staff_actor(), participant=person, day=day)
     page = staff.get(reverse("programmes_staff:evaluation", args=[event.pk])).content.decode()
     assert "0 of 2 attendees invited; 0 answers." in page and "No answers yet." in page
     with django_capture_on_commit_callbacks(execute=True):

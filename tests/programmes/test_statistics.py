@@ -39,7 +39,7 @@ from refugiu.programmes.statistics import (
 from refugiu.programmes.vocabularies import ParticipantStatus, Profession
 from tests.accounts.mfa import force_login_with_mfa
 from tests.factories import UserFactory
-from tests.programmes.factories import EventFactory, ParticipantFactory
+from tests.programmes.factories import EventFactory, ParticipantFactory, staff_actor
 
 D = datetime.date
 INDEX = "programmes_statistics:index"
@@ -53,7 +53,7 @@ def attended(event, count, day_index=0, **fields):
     day = list(event.days.order_by("date"))[day_index]
     people = ParticipantFactory.create_batch(count, event=event, **fields)
     for person in people:
-        services.attendance_check_in(participant=person, day=day, user=None)
+        services.attendance_check_in(actor=staff_actor(), participant=person, day=day)
     return people
 
 
@@ -100,7 +100,7 @@ def test_registrations_without_attendance_are_registered_not_participants(db):
 def test_once_attendance_is_taken_only_attendees_count(db):
     event = EventFactory(days=2, headcount=40)  # attendance overrides a headcount
     present = attended(event, 3)
-    services.attendance_check_in(participant=present[0], day=list(event.days.all())[1], user=None)
+    services.attendance_check_in(actor=staff_actor(), participant=present[0], day=list(event.days.all())[1])
     ParticipantFactory.create_batch(4, event=event)  # registered, never came
     ParticipantFactory(event=event, status=ParticipantStatus.WAITING)
     ParticipantFactory(event=event, status=ParticipantStatus.CANCELLED)

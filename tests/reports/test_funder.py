@@ -22,7 +22,7 @@ from refugiu.reports.registry import render_run
 from tests.accounts.mfa import force_login_with_mfa
 from tests.cases.factories import DepartmentFactory
 from tests.factories import UserFactory
-from tests.programmes.factories import EventFactory, ParticipantFactory
+from tests.programmes.factories import EventFactory, ParticipantFactory, staff_actor
 
 D = datetime.date
 INDEX = "reports:funder"
@@ -46,7 +46,7 @@ def attended(event, count, **fields):
     day = event.days.order_by("date").first()
     people = ParticipantFactory.create_batch(count, event=event, **fields)
     for person in people:
-        services.attendance_check_in(participant=person, day=day, user=None)
+        services.attendance_check_in(actor=staff_actor(), participant=person, day=day)
     return people
 
 

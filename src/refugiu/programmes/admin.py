@@ -1,37 +1,74 @@
 """Editing projects, funders, publications, partners, networks, campaigns and events in the Django admin,
 for programme staff.
 
-Access follows our role table ("programmes.edit"), not Django's per-model permissions. Participants,
-attendance and evaluations are not here: they are personal or anonymous data with their own rules, handled
-only through the staff pages and `programmes.services`. Events are edited on the staff pages too (capacity
-and the waiting list need the services); the admin shows them and edits their descriptive fields only.
+Access follows our role table (`programmes.access`: programme staff), not Django's per-model permissions.
+Every save and delete, the inlines' included, goes through `programmes.services.records`, which checks
+again and audits it. Participants, attendance and evaluations are not here: they are personal or anonymous
+data with their own rules, handled only through the staff pages and `programmes.services`. Events are
+edited on the staff pages too (capacity and the waiting list need the services); the admin shows them and
+edits their descriptive fields only.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin
-from django.db import models
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from refugiu.accounts.models import user_has_permission
-from refugiu.accounts.roles import Permission
+from refugiu.programmes import access, services
 from refugiu.programmes import models as p
-
-PERMISSION = Permission.PROGRAMMES_EDIT
 
 
 class ProgrammeStaffAccess:
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
-    def has_module_permission(self, request):
-        return user_has_permission(request.user, PERMISSION)
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return access.may_edit_programmes(request.user)
 
-    def has_view_permission(self, request, obj=None):
-        return user_has_permission(request.user, PERMISSION)
+    def has_view_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return access.may_edit_programmes(request.user)
 
     has_add_permission = has_view_permission
 
-    def has_change_permission(self, request, obj=None):
-        return user_has_permission(request.user, PERMISSION)
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return access.may_edit_programmes(request.user)
 
     has_delete_permission = has_change_permission
+
+
+class ProgrammeStaffAdmin(ProgrammeStaffAccess, admin.ModelAdmin):
+    """Saves and deletes through the services, which check the user again and audit each record."""
+
+    def save_model(
+        self, request: HttpRequest, obj: models.Model, form: forms.ModelForm, change: bool
+    ) -> None:
+        services.record_save(
+            actor=request.user, request=request, record=obj, adding=not change, changed=form.changed_data
+        )
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        services.record_delete(actor=request.user, request=request, record=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        with transaction.atomic():
+            for record in queryset:
+                services.record_delete(actor=request.user, request=request, record=record)
+
+    def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
+        formset.save(commit=False)
+        for record in formset.deleted_objects:
+            services.record_delete(actor=request.user, request=request, record=record)
+        for record, fields in formset.changed_objects:
+            services.record_save(
+                actor=request.user, request=request, record=record, adding=False, changed=fields
+            )
+        for record in formset.new_objects:
+            services.record_save(actor=request.user, request=request, record=record, adding=True)
+        formset.save_m2m()
 
 
 class StaffInline(ProgrammeStaffAccess, admin.TabularInline):
@@ -43,14 +80,14 @@ class FunderProgrammeInline(StaffInline):
 
 
 @admin.register(p.Funder)
-class FunderAdmin(ProgrammeStaffAccess, admin.ModelAdmin):
+class FunderAdmin(ProgrammeStaffAdmin):
     list_display = ["name", "organization"]
     search_fields = ["name"]
     inlines = [FunderProgrammeInline]
 
 
 @admin.register(p.FunderProgramme)
-class FunderProgrammeAdmin(ProgrammeStaffAccess, admin.ModelAdmin):
+class FunderProgrammeAdmin(ProgrammeStaffAdmin):
     list_display = ["name", "funder"]
     list_filter = ["funder"]
     search_fields = ["name", "funder__name"]
@@ -67,7 +104,7 @@ class DeliverableInline(ProgrammeStaffAccess, admin.StackedInline):
 
 
 @admin.register(p.Project)
-class ProjectAdmin(ProgrammeStaffAccess, admin.ModelAdmin):
+class ProjectAdmin(ProgrammeStaffAdmin):
     list_display = ["title", "acronym", "funder_programme", "start", "end", "our_role", "is_published"]
     list_filter = ["is_published", "thematic_area", "our_role"]
     search_fields = ["title", "acronym", "grant_number"]
@@ -75,7 +112,7 @@ class ProjectAdmin(ProgrammeStaffAccess, admin.ModelAdmin):
 
 
 @admin.register(p.Publication)
-class PublicationAdmin(ProgrammeStaffAccess, admin.ModelAdmin):
+class PublicationAdmin(ProgrammeStaffAdmin):
     list_display = ["title", "type", "date", "project", "is_published"]
     list_filter = ["is_published", "type"]
     search_fields = ["title"]
@@ -86,14 +123,14 @@ class NetworkMembershipInline(StaffInline):
 
 
 @admin.register(p.Network)
-class NetworkAdmin(ProgrammeStaffAccess, admin.ModelAdmin):
+class NetworkAdmin(ProgrammeStaffAdmin):
     list_display = ["organization"]
     search_fields = ["organization__name"]
     inlines = [NetworkMembershipInline]
 
 
 @admin.register(p.Partnership)
-class PartnershipAdmin(ProgrammeStaffAccess, admin.ModelAdmin):
+class PartnershipAdmin(ProgrammeStaffAdmin):
     list_display = ["organization", "scope", "order"]
     list_filter = ["scope"]
     search_fields = ["organization__name"]
@@ -102,7 +139,7 @@ class PartnershipAdmin(ProgrammeStaffAccess, admin.ModelAdmin):
 # Protocols point at the partner organisation, not at the partnership, so they cannot be an inline of it:
 # they have their own list.
 @admin.register(p.CollaborationProtocol)
-class CollaborationProtocolAdmin(ProgrammeStaffAccess, admin.ModelAdmin):
+class CollaborationProtocolAdmin(ProgrammeStaffAdmin):
     list_display = ["partner", "signed_on"]
     search_fields = ["partner__name", "objectives"]
 
@@ -113,7 +150,7 @@ class CampaignMessageInline(ProgrammeStaffAccess, admin.StackedInline):
 
 
 @admin.register(p.Campaign)
-class CampaignAdmin(ProgrammeStaffAccess, admin.ModelAdmin):
+class CampaignAdmin(ProgrammeStaffAdmin):
     list_display = ["title", "project", "channel", "start", "end", "is_published"]
     list_filter = ["is_published"]
     search_fields = ["title"]
@@ -138,7 +175,7 @@ class EventPhotoInline(ProgrammeStaffAccess, admin.StackedInline):
 
 
 @admin.register(p.Event)
-class EventAdmin(ProgrammeStaffAccess, admin.ModelAdmin):
+class EventAdmin(ProgrammeStaffAdmin):
     list_display = ["__str__", "type", "project", "city", "country", "headcount", "is_published"]
     list_filter = ["type", "is_published", "our_role"]
     search_fields = ["title", "city"]

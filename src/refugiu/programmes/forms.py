@@ -1,14 +1,17 @@
 """Public forms of the programmes module: registering for an event, answering its questionnaire and
 looking up a certificate. Nobody needs an account for any of them."""
 
+from __future__ import annotations
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from refugiu.programmes import services
 from refugiu.programmes.vocabularies import EvaluationScore, ParticipantGender, Profession
 
 
-def _country_choices():
+def _country_choices() -> list[tuple[str, str]]:
     # A callable: the names are listed in the language of each request, not of the first one.
     return [("", _("— not given —")), *countries]
 
@@ -60,8 +63,8 @@ class RegistrationForm(forms.Form):
         """True when the hidden field was filled (only meaningful after is_valid())."""
         return bool(self.cleaned_data.get("website"))
 
-    def registration_data(self) -> dict:
-        """The keyword arguments of services.participant_register taken from the form."""
+    def participant_details(self) -> services.ParticipantDetails:
+        """What the person gave about themselves, for services.participant_register (once valid)."""
         data = self.cleaned_data
         return {
             "name": data["name"],
@@ -70,11 +73,10 @@ class RegistrationForm(forms.Form):
             "institution": data["institution"],
             "country": data["country"],
             "gender": data["gender"],
-            "consent": data["consent"],
         }
 
 
-def _score_field(label):
+def _score_field(label: str) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label, choices=EvaluationScore.choices, coerce=int, widget=forms.RadioSelect
     )
@@ -99,12 +101,17 @@ class EvaluationForm(forms.Form):
         help_text=_("Please do not write names or anything that would show who you are."),
     )
 
-    def answers(self) -> dict:
-        """The cleaned answers, in the shape services.evaluation_submit expects."""
-        return {
-            name: self.cleaned_data[name]
-            for name in ("overall", "content", "usefulness", "organisation", "liked", "improve")
-        }
+    def answers(self) -> services.EvaluationAnswers:
+        """The cleaned answers, for services.evaluation_submit (once valid)."""
+        data = self.cleaned_data
+        return services.EvaluationAnswers(
+            overall=data["overall"],
+            content=data["content"],
+            usefulness=data["usefulness"],
+            organisation=data["organisation"],
+            liked=data["liked"],
+            improve=data["improve"],
+        )
 
 
 class CertificateLookupForm(forms.Form):

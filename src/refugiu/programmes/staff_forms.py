@@ -1,8 +1,14 @@
 """Programme staff's forms: an event with its days, and a participant added by hand.
 
-The event form never touches `places_taken`: that number only moves through `programmes.services`, and the
-view saves only the fields below so that a registration arriving while staff edit the event is not undone.
+They check what a person typed and hand it to `programmes.services` in the shape the services take
+(`EventDetails`, `DayPlan`, `ParticipantDetails`). The event form never touches `places_taken`: that number
+only moves through the services, which save only the fields of `services.EVENT_FIELDS` so that a
+registration arriving while staff edit the event is not undone.
 """
+
+from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,39 +21,18 @@ from refugiu.programmes.vocabularies import ParticipantGender, Profession
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
-# Fields of Event that staff set here (the rest is either the services' or the seed data's).
-EVENT_FIELDS = [
-    "type",
-    "title",
-    "project",
-    "organiser",
-    "organiser_name",
-    "our_role",
-    "city",
-    "country",
-    "venue",
-    "topics",
-    "description",
-    "headcount",
-    "capacity",
-    "registration_open",
-    "registration_closes_on",
-    "waiting_list",
-    "is_published",
-]
-
 
 class TopicsField(forms.CharField):
     """A list of topics edited as text, one topic a line."""
 
     widget = forms.Textarea(attrs={"rows": 4})
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         if isinstance(value, list | tuple):
             return "\n".join(value)
         return value
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> list[str]:
         text = super().to_python(value)
         return [line.strip() for line in text.splitlines() if line.strip()]
 
@@ -57,20 +42,20 @@ class EventForm(forms.ModelForm):
 
     class Meta:
         model = Event
-        fields = EVENT_FIELDS
+        fields = services.EVENT_FIELDS
         widgets = {
             "registration_closes_on": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 5}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organiser"].help_text = _(
             "An organisation of the directory; otherwise write the organiser's name below (not both)."
         )
         self.fields["organiser"].queryset = self.fields["organiser"].queryset.order_by("name")
 
-    def grouped_fields(self):
+    def grouped_fields(self) -> list[tuple[str, list[forms.BoundField]]]:
         """(legend, fields) pairs for the template."""
         groups = [
             (_("The event"), ["type", "title", "project", "description", "topics"]),
@@ -90,27 +75,23 @@ class EventForm(forms.ModelForm):
         ]
         return [(legend, [self[name] for name in names]) for legend, names in groups]
 
-    def clean_capacity(self):
+    def clean_capacity(self) -> int | None:
         capacity = self.cleaned_data.get("capacity")
         if capacity is not None and capacity < 1:
             raise forms.ValidationError(_("The capacity is at least 1; leave it empty for no limit."))
-        if not services.event_capacity_valid(self.instance, capacity):
-            raise forms.ValidationError(
-                _(
-                    "%(taken)d people are already confirmed: the capacity cannot be lower. Cancel "
-                    "registrations first if fewer places are left."
-                )
-                % {"taken": self.instance.places_taken}
-            )
+        # Checked again by the service, on the event's row held while it saves.
+        refusal = services.event_capacity_refusal(self.instance, capacity)
+        if refusal:
+            raise forms.ValidationError(refusal)
         return capacity
 
-    def clean_headcount(self):
+    def clean_headcount(self) -> int | None:
         headcount = self.cleaned_data.get("headcount")
         if headcount is not None and headcount < 1:
             raise forms.ValidationError(_("Leave the number of participants empty when it is not known."))
         return headcount
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if cleaned.get("organiser") and cleaned.get("organiser_name", "").strip():
             # Adding the error to the field also keeps Django from repeating it as "constraint violated".
@@ -120,6 +101,11 @@ class EventForm(forms.ModelForm):
             )
         return cleaned
 
+    def event_details(self) -> services.EventDetails:
+        """What was typed, for `services.event_create` or `event_update` (once the form is valid)."""
+        # Validation has set the new values on the form's copy of the event, as ModelForm does.
+        return services.EventDetails.of(self.instance)
+
 
 class EventDayForm(forms.ModelForm):
     class Meta:
@@ -127,7 +113,7 @@ class EventDayForm(forms.ModelForm):
         fields = ["date", "starts_at", "ends_at"]
         widgets = {"date": DATE_WIDGET, "starts_at": TIME_WIDGET, "ends_at": TIME_WIDGET}
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
@@ -136,7 +122,7 @@ class EventDayForm(forms.ModelForm):
 
 
 class BaseEventDayFormSet(forms.BaseInlineFormSet):
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if any(self.errors):
             return
@@ -145,7 +131,7 @@ class BaseEventDayFormSet(forms.BaseInlineFormSet):
             if not form.has_changed() and not form.instance.pk:
                 continue
             if self.can_delete and self._should_delete_form(form):
-                if form.instance.pk and form.instance.attendances.exists():
+                if not services.event_day_removable(form.instance):
                     raise forms.ValidationError(
                         _("People were checked in on %(date)s: that day cannot be removed.")
                         % {"date": form.instance.date.isoformat()}
@@ -167,6 +153,27 @@ class BaseEventDayFormSet(forms.BaseInlineFormSet):
                 "registration_closes_on", _("Registration cannot close after the event's last day.")
             )
 
+    def day_plans(self) -> list[services.DayPlan]:
+        """The days changed and added, in the order Django's formsets save them (once valid)."""
+        plans = []
+        for form in self.initial_forms:
+            if form.instance.pk is None or form in self.deleted_forms or not form.has_changed():
+                continue
+            plans.append(_plan(form, day=form.instance))
+        for form in self.extra_forms:
+            if not form.has_changed() or (self.can_delete and self._should_delete_form(form)):
+                continue
+            plans.append(_plan(form, day=None))
+        return plans
+
+    def days_removed(self) -> list[EventDay]:
+        return [form.instance for form in self.deleted_forms if form.instance.pk is not None]
+
+
+def _plan(form: forms.ModelForm, *, day: EventDay | None) -> services.DayPlan:
+    data = form.cleaned_data
+    return services.DayPlan(date=data["date"], starts_at=data["starts_at"], ends_at=data["ends_at"], day=day)
+
 
 EventDayFormSet = forms.inlineformset_factory(
     Event,
@@ -178,7 +185,7 @@ EventDayFormSet = forms.inlineformset_factory(
 )
 
 
-def _country_choices():
+def _country_choices() -> list[tuple[str, str]]:
     return [("", _("— not given —")), *countries]
 
 
@@ -202,6 +209,14 @@ class ParticipantAddForm(forms.Form):
         required=False,
     )
 
-    def registration_data(self) -> dict:
-        """Keyword arguments for services.participant_register."""
-        return {name: self.cleaned_data[name] for name in self.fields}
+    def participant_details(self) -> services.ParticipantDetails:
+        """What was typed, for services.participant_add (once the form is valid)."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "email": data["email"],
+            "profession": data["profession"],
+            "institution": data["institution"],
+            "country": data["country"],
+            "gender": data["gender"],
+        }

@@ -8,18 +8,21 @@ Each write, and each certificate code that matches nothing, counts against the a
 `core.ratelimit`; past them the page answers 429, saving and sending nothing.
 """
 
+from __future__ import annotations
+
 from http import HTTPStatus
+from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from refugiu.core import ratelimit
-from refugiu.programmes import certificates, selectors, services
+from refugiu.programmes import access, certificates, selectors, services
 from refugiu.programmes.forms import CertificateLookupForm, EvaluationForm, RegistrationForm
 from refugiu.programmes.models import Event, Participant
 from refugiu.programmes.vocabularies import ParticipantStatus
@@ -27,9 +30,9 @@ from refugiu.programmes.vocabularies import ParticipantStatus
 TEMPLATES = "programmes/registration/"
 
 
-def registration_status(event: Event) -> dict:
+def registration_status(event: Event) -> dict[str, Any]:
     """What the public may know about registering for `event` now: for its page and the form."""
-    closed_reason = services.registration_closed_reason(event)
+    closed_reason = access.registration_closed_reason(event)
     full = services.is_full(event)
     return {
         "open": not closed_reason,
@@ -50,7 +53,7 @@ def _event_with_dates(event: Event) -> Event:
     return event
 
 
-def _invalid_link(request):
+def _invalid_link(request: HttpRequest) -> HttpResponse:
     return render(request, TEMPLATES + "invalid_link.html", status=404)
 
 
@@ -58,7 +61,7 @@ def _invalid_link(request):
 
 
 @require_http_methods(["GET", "POST"])
-def register(request, event_id: int):
+def register(request: HttpRequest, event_id: int) -> HttpResponse:
     event = _event_with_dates(selectors.event_published_get(event_id))
     form = RegistrationForm(request.POST or None)
     status_code = 200
@@ -76,7 +79,10 @@ def register(request, event_id: int):
             else:
                 try:
                     participant = services.participant_register(
-                        event=event, language=translation.get_language(), **form.registration_data()
+                        event=event,
+                        language=translation.get_language(),
+                        consent=form.cleaned_data["consent"],
+                        **form.participant_details(),
                     )
                 except services.RegistrationError as error:
                     # "closed" is explained by the page itself, which then shows no form.
@@ -121,27 +127,20 @@ def _registered_message(participant: Participant) -> str:
 # --- Cancellation ---------------------------------------------------------------------------------------
 
 
-def _too_late_to_cancel(participant: Participant) -> bool:
-    """Once someone has been checked in, or the event is over, their registration is part of the record
-    (attendance, certificate) and is no longer cancelled from the e-mail link."""
-    last_day = participant.event.last_day
-    return participant.attendances.exists() or (last_day is not None and last_day < timezone.localdate())
-
-
 @require_http_methods(["GET", "POST"])
-def cancel(request, token: str):
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
     participant = services.participant_from_cancel_token(token)
     if participant is None:
         return _invalid_link(request)
     event = _event_with_dates(participant.event)
     cancelled = participant.status == ParticipantStatus.CANCELLED
-    too_late = not cancelled and _too_late_to_cancel(participant)
+    too_late = not cancelled and access.too_late_to_cancel(participant)
     context = {"event": event, "cancelled": cancelled, "too_late": too_late}
     if request.method == "POST" and not cancelled and not too_late:
         if not ratelimit.within_limits(request, "signed_link_form"):
             context["limited"] = _too_many_link_forms()
             return render(request, TEMPLATES + "cancel.html", context, status=HTTPStatus.TOO_MANY_REQUESTS)
-        services.participant_cancel(participant=participant)
+        services.participant_cancel_by_link(participant=participant)
         messages.success(request, _("Your registration has been cancelled. Thank you for letting us know."))
         # Back to the same link: reloading the page then cannot send the form again.
         return HttpResponseRedirect(request.path)
@@ -156,13 +155,9 @@ def _too_many_link_forms() -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def evaluation(request, token: str):
+def evaluation(request: HttpRequest, token: str) -> HttpResponse:
     participant = services.participant_from_evaluation_token(token)
-    if (
-        participant is None
-        or participant.status != ParticipantStatus.CONFIRMED
-        or not participant.attendances.exists()
-    ):
+    if participant is None or not access.may_answer_evaluation(participant):
         return _invalid_link(request)
     event = _event_with_dates(participant.event)
     if participant.evaluation_answered:
@@ -188,7 +183,7 @@ def evaluation(request, token: str):
 # --- Certificates ---------------------------------------------------------------------------------------
 
 
-def _certificate_get(request, code: str) -> Participant | None:
+def _certificate_get(request: HttpRequest, code: str) -> Participant | None:
     """The certificate with this code, counting codes that match none against the asker's address: the
     lookup form and the certificate's own addresses are places to guess codes at."""
     participant = services.certificate_get(code)
@@ -205,7 +200,7 @@ def _too_many_certificate_misses() -> str:
 
 
 @require_GET
-def certificate_lookup(request):
+def certificate_lookup(request: HttpRequest) -> HttpResponse:
     form = CertificateLookupForm(request.GET if "code" in request.GET else None)
     status = 200
     if form.is_bound:
@@ -223,17 +218,17 @@ def certificate_lookup(request):
     return render(request, TEMPLATES + "certificate_lookup.html", {"form": form}, status=status)
 
 
-def _not_a_certificate(request):
+def _not_a_certificate(request: HttpRequest) -> HttpResponse:
     return render(request, TEMPLATES + "certificate_not_found.html", status=404)
 
 
-def _certificate_refused(request):
+def _certificate_refused(request: HttpRequest) -> HttpResponse:
     context = {"message": _too_many_certificate_misses()}
     return render(request, "429.html", context, status=HTTPStatus.TOO_MANY_REQUESTS)
 
 
 @require_GET
-def certificate(request, code: str):
+def certificate(request: HttpRequest, code: str) -> HttpResponse:
     if ratelimit.limit_reached(request, "certificate_miss"):
         return _certificate_refused(request)
     participant = _certificate_get(request, code)
@@ -249,7 +244,7 @@ def certificate(request, code: str):
 
 
 @require_GET
-def certificate_pdf(request, code: str):
+def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
     if ratelimit.limit_reached(request, "certificate_miss"):
         return _certificate_refused(request)
     participant = _certificate_get(request, code)

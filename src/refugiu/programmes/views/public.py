@@ -1,26 +1,32 @@
-"""Public pages of the programme: projects, events and publications (published records only)."""
+"""Public pages of the programme: projects, events and publications (published records only, `access`)."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from refugiu.programmes import selectors
-from refugiu.programmes.views_registration import registration_status
+from refugiu.programmes import access, selectors
+from refugiu.programmes.models import Event
+from refugiu.programmes.views.registration import registration_status
 
 
-def _with_dates(events):
+def _with_dates(events: Iterable[Event]) -> list[Event]:
     events = list(events)
     for event in events:
         event.dates_display = selectors.event_dates_display(event)
     return events
 
 
-def project_list(request):
+def project_list(request: HttpRequest) -> HttpResponse:
     projects = list(selectors.projects_published())
     for project in projects:
         project.period = selectors.project_period_display(project)
     return render(request, "programmes/project_list.html", {"projects": projects})
 
 
-def project_detail(request, project_id: int):
+def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = selectors.project_published_get(project_id)
     project.period = selectors.project_period_display(project)
     partners = list(project.partners.all())
@@ -39,7 +45,7 @@ def _year(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) == 4 else None
 
 
-def event_list(request):
+def event_list(request: HttpRequest) -> HttpResponse:
     years = selectors.event_years()
     types = selectors.event_types()
     year = _year(request.GET.get("year", ""))
@@ -56,7 +62,7 @@ def event_list(request):
     return render(request, "programmes/event_list.html", context)
 
 
-def event_detail(request, event_id: int):
+def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     event = selectors.event_published_get(event_id)
     event.dates_display = selectors.event_dates_display(event)
     days = list(event.days.all())
@@ -64,13 +70,13 @@ def event_detail(request, event_id: int):
         "event": event,
         "days": days,
         "country_name": selectors.country_name(event.country.code) if event.country else "",
-        "project_public": bool(event.project_id and event.project.is_published),
+        "project_public": bool(event.project_id and access.is_public(event.project)),
         # Only events that take registrations say anything about it (not the past events of the record).
         "registration": registration_status(event) if event.registration_open else None,
     }
     return render(request, "programmes/event_detail.html", context)
 
 
-def publication_list(request):
+def publication_list(request: HttpRequest) -> HttpResponse:
     publications = list(selectors.publications_published())
     return render(request, "programmes/publication_list.html", {"publications": publications})
