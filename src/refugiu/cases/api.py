@@ -16,14 +16,12 @@ import math
 from typing import Annotated, Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 from pydantic import BeforeValidator
 
-from refugiu.accounts.models import RoleAssignment, User
-from refugiu.accounts.roles import Role
+from refugiu.accounts.models import User
 from refugiu.cases import access, selectors, services
 from refugiu.cases import api_schemas as s
 from refugiu.cases.api_output import (
@@ -42,7 +40,7 @@ from refugiu.cases.api_output import (
     timeline_entry_out,
 )
 from refugiu.cases.api_tokens import api_authentication
-from refugiu.cases.models import Beneficiary, Case, Consent, Proceeding, Referral, Task
+from refugiu.cases.models import Case, Consent, Proceeding, Referral, Task
 from refugiu.cases.services import IDENTITY_FIELDS, CaseError
 from refugiu.core.audit import audit_record
 from refugiu.directory.models import Organization, Service
@@ -135,37 +133,15 @@ def cases_list(
     }
 
 
-def _department_worked_in(user, department_id: int) -> Department:
-    assignment = (
-        RoleAssignment.objects.filter(
-            user=user, role__in=(Role.COORDINATOR, Role.CASEWORKER), department_id=department_id
-        )
-        .select_related("department")
-        .first()
-    )
-    if assignment is None:
-        raise CaseError("department", _("You can open cases only in a department you work in."))
-    return assignment.department
-
-
-def _reachable(user):
-    """Beneficiaries the caller may open a case for: those of a case they may see, and those they
-    registered themselves that have no case yet (registration is followed by opening the first case)."""
-    visible = Case.objects.visible_to(user).filter(beneficiary=OuterRef("pk"))
-    any_case = Case.objects.filter(beneficiary=OuterRef("pk"))
-    return Beneficiary.objects.filter(Q(Exists(visible)) | (Q(created_by=user) & ~Q(Exists(any_case))))
-
-
-def _team(user, department: Department, payload: s.CaseOpenIn) -> list[tuple]:
+def _team(user: User, department: Department, payload: s.CaseOpenIn) -> list[tuple[User, str, bool]]:
     """The team as the caller chose it; empty lets the service decide (the caller leads it, unless they
     coordinate the department)."""
     members = payload.team
     if not members:
-        if payload.my_function and department.pk not in access.coordinated_department_ids(user):
+        if payload.my_function and not access.coordinates(user, department.pk):
             return [(user, payload.my_function, True)]
         return []
-    if department.pk not in access.coordinated_department_ids(user):
-        raise CaseError("forbidden", _("Only the department's coordinator can change the team."))
+    access.require_may_choose_team(user, department.pk)
     people = User.objects.in_bulk([member.user_id for member in members])
     if len(people) != len({member.user_id for member in members}):
         raise CaseError("not_caseworker", _("Only caseworkers and coordinators can join a case team."))
@@ -176,10 +152,11 @@ def _team(user, department: Department, payload: s.CaseOpenIn) -> list[tuple]:
 def case_open(request: HttpRequest, payload: s.CaseOpenIn):
     """Open a case for a beneficiary the caller can reach (404 otherwise), in a department they work in."""
     user = _caller(request)
-    department = _department_worked_in(user, payload.department_id)
-    beneficiary = _reachable(user).filter(pk=payload.beneficiary_id).first()
-    if beneficiary is None:
-        raise Http404
+    access.require_works_in(user, payload.department_id)
+    department = Department.objects.get(pk=payload.department_id)
+    beneficiary = access.beneficiary_for_new_case(
+        user=user, beneficiary_id=payload.beneficiary_id, request=request
+    )
     attributes = payload.dict(exclude={"beneficiary_id", "department_id", "category", "team", "my_function"})
     case = services.case_open(
         user=user,
@@ -474,16 +451,15 @@ def proceeding_update(
 # --- beneficiaries --------------------------------------------------------------------------------------
 
 
-def _own_without_cases(user, matches: list[selectors.PossibleMatch]) -> set[int]:
-    """Of the matches, the people the caller registered who have no case yet (they may open the first)."""
+def _own_without_cases(user: User, matches: list[selectors.PossibleMatch]) -> set[int]:
+    """Of the matches, the people the caller registered who have no case yet (they may open the first:
+    `access.beneficiaries_open_to`)."""
     mine = [
         m.beneficiary.pk for m in matches if not m.visible_cases and m.beneficiary.created_by_id == user.pk
     ]
     if not mine:
         return set()
-    return set(mine) - set(
-        Case.objects.filter(beneficiary_id__in=mine).values_list("beneficiary_id", flat=True)
-    )
+    return set(access.beneficiaries_open_to(user).filter(pk__in=mine).values_list("pk", flat=True))
 
 
 def _matches_out(user, matches: list[selectors.PossibleMatch]) -> list[dict]:

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from refugiu.accounts.models import RoleAssignment, User
+from refugiu.accounts.models import User
 from refugiu.accounts.roles import Role
 from refugiu.cases import access
 from refugiu.cases import vocabularies as v
@@ -32,14 +32,6 @@ def case_staff_queryset():
         .distinct()
         .order_by("display_name", "username")
     )
-
-
-def user_departments(user):
-    """The departments a person works in as caseworker or coordinator (where they may open cases)."""
-    ids = RoleAssignment.objects.filter(
-        user=user, role__in=[Role.CASEWORKER, Role.COORDINATOR], department__isnull=False
-    ).values("department_id")
-    return Department.objects.filter(pk__in=ids)
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -278,7 +270,7 @@ class CaseOpenForm(CaseFieldsForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["department"].queryset = user_departments(user)
+        self.fields["department"].queryset = access.departments_worked_in(user)
         self.coordinates = set(access.coordinated_department_ids(user))
         team_fields = []
         if self.coordinates:

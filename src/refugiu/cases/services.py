@@ -16,10 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from refugiu.accounts.models import user_has_permission
-from refugiu.accounts.roles import Permission
 from refugiu.cases import access
 from refugiu.cases import vocabularies as v
+from refugiu.cases.errors import CaseError, require
 from refugiu.cases.models import (
     Beneficiary,
     BeneficiaryIdentity,
@@ -39,23 +38,10 @@ from refugiu.cases.models import (
 from refugiu.core.audit import audit_record
 from refugiu.core.crypto import blind_tokens
 
-
-class CaseError(Exception):
-    def __init__(self, code: str, message):
-        super().__init__(str(message))
-        self.code = code
-        self.message = message
-
-
 STALE_MESSAGE = gettext_lazy(
     "Someone else saved this record while you were editing it. Your changes were not saved: they are "
     "shown below. Check the current version, then save again."
 )
-
-
-def _require(condition: bool, code: str, message) -> None:
-    if not condition:
-        raise CaseError(code, message)
 
 
 def versioned_update(instance, *, expected_version: int, fields: dict) -> None:
@@ -112,8 +98,8 @@ def identity_tokens_refresh(identity: BeneficiaryIdentity) -> None:
 
 
 def beneficiary_register(*, user, request=None, identity: dict, **attributes) -> Beneficiary:
-    _require(
-        user_has_permission(user, Permission.CASES_ACCESS),
+    require(
+        access.works_on_cases(user),
         "forbidden",
         _("You may not register beneficiaries."),
     )
@@ -131,12 +117,15 @@ def beneficiary_update(
     *,
     user,
     request=None,
-    beneficiary: Beneficiary,
+    case: Case,
     expected_version: int,
     identity: dict | None,
     **attributes,
 ) -> Beneficiary:
-    """Change a beneficiary the user reaches through one of their cases (the caller checked that)."""
+    """Change the beneficiary of `case`, a case the user may change (`access.can_edit`): the person is
+    reached through it."""
+    require(access.can_edit(user, case), "forbidden", _("You cannot change this case."))
+    beneficiary = case.beneficiary
     with transaction.atomic():
         changed = _changed(beneficiary, attributes)
         versioned_update(beneficiary, expected_version=expected_version, fields=attributes)
@@ -161,13 +150,11 @@ def beneficiary_update(
 def beneficiary_merge(*, user, request=None, keep: Beneficiary, merge: Beneficiary) -> Beneficiary:
     """Fold `merge` into `keep`: its cases and consents move over, its record stays, marked as merged,
     so the history of both is kept. Coordinators only, and only for people in their departments' cases."""
-    _require(keep.pk != merge.pk, "same_beneficiary", _("Choose two different records to merge."))
-    _require(merge.merged_into_id is None, "already_merged", _("This record was already merged."))
-    departments = set(access.coordinated_department_ids(user))
+    require(keep.pk != merge.pk, "same_beneficiary", _("Choose two different records to merge."))
+    require(merge.merged_into_id is None, "already_merged", _("This record was already merged."))
     for b in (keep, merge):
-        own = set(b.cases.values_list("department_id", flat=True))
-        _require(
-            bool(departments) and own <= departments,
+        require(
+            access.can_merge(user, b),
             "forbidden",
             _("Only the coordinator of every department involved can merge these records."),
         )
@@ -202,14 +189,20 @@ def case_open(
     team: Iterable = (),
     **attributes,
 ) -> Case:
-    """Open a case in a department the user works in; the user joins its team as lead unless they
-    coordinate the department (then `team` names who works on it)."""
-    _require(user_has_permission(user, Permission.CASES_ACCESS), "forbidden", _("You may not open cases."))
-    _require(beneficiary.merged_into_id is None, "merged", _("This record was merged into another one."))
-    _require(
-        department.pk in access.user_department_ids(user),
-        "department",
-        _("You can open cases only in a department you work in."),
+    """Open a case, for a beneficiary the user may reach (`access.beneficiaries_open_to`), in a department
+    they work in. The department's coordinator names who works on it (`team`); anyone else leads its team
+    themselves (`team` is then empty, or names them alone as its lead)."""
+    require(access.works_on_cases(user), "forbidden", _("You may not open cases."))
+    require(beneficiary.merged_into_id is None, "merged", _("This record was merged into another one."))
+    access.require_works_in(user, department.pk)
+    members = list(team)
+    leads_alone = len(members) == 1 and members[0][0] == user and members[0][2]
+    if members and not leads_alone:
+        access.require_may_choose_team(user, department.pk)
+    require(
+        access.may_open_case_for(user, beneficiary),
+        "forbidden",
+        _("You can open a case only for a person you registered or one of whose cases you work on."),
     )
     with transaction.atomic():
         case = Case.objects.create(
@@ -217,8 +210,7 @@ def case_open(
         )
         StatusChange.objects.create(case=case, to_status=case.status, by=user)
         audit_record(actor=user, action="cases.case.opened", target=case, request=request)
-        members = list(team)
-        if not members and department.pk not in access.coordinated_department_ids(user):
+        if not members and not access.coordinates(user, department.pk):
             members = [(user, _default_function(user), True)]
         for member, function, is_lead in members:
             _team_member_put(
@@ -243,12 +235,12 @@ def team_member_add(
     A coordinator does not put themselves on a team as a psychologist or lawyer: that function opens the
     case's sealed notes of its kind, which a coordinator reads only by breaking the glass (with a reason,
     for a limited time, in view of the DPO). Another coordinator of the department may add them."""
-    _require(
+    require(
         access.can_coordinate(user, case),
         "forbidden",
         _("Only the department's coordinator can change the team."),
     )
-    _require(
+    require(
         member.pk != user.pk or function not in v.SEAL_READERS.values(),
         "self_sealed",
         _(
@@ -262,8 +254,8 @@ def team_member_add(
 
 
 def _team_member_put(*, user, request, case: Case, member, function: str, is_lead: bool) -> TeamMember:
-    _require(
-        user_has_permission(member, Permission.CASES_ACCESS),
+    require(
+        access.works_on_cases(member),
         "not_caseworker",
         _("Only caseworkers and coordinators can join a case team."),
     )
@@ -282,14 +274,14 @@ def _team_member_put(*, user, request, case: Case, member, function: str, is_lea
 
 
 def team_member_remove(*, user, request=None, case: Case, member) -> None:
-    _require(
+    require(
         access.can_coordinate(user, case),
         "forbidden",
         _("Only the department's coordinator can change the team."),
     )
     with transaction.atomic():
         deleted, _rows = TeamMember.objects.filter(case=case, user=member).delete()
-        _require(bool(deleted), "not_member", _("This person is not on the team."))
+        require(bool(deleted), "not_member", _("This person is not on the team."))
         audit_record(
             actor=user,
             action="cases.team.removed",
@@ -313,9 +305,9 @@ CASE_EDITABLE = (
 
 
 def case_update(*, user, request=None, case: Case, expected_version: int, **fields) -> Case:
-    _require(access.can_edit(user, case), "forbidden", _("You cannot change this case."))
+    require(access.can_edit(user, case), "forbidden", _("You cannot change this case."))
     unknown = set(fields) - set(CASE_EDITABLE)
-    _require(
+    require(
         not unknown, "bad_field", _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown))
     )
     with transaction.atomic():
@@ -332,8 +324,8 @@ def case_update(*, user, request=None, case: Case, expected_version: int, **fiel
 def case_status_change(
     *, user, request=None, case: Case, expected_version: int, to_status: str, note: str = ""
 ) -> Case:
-    _require(access.can_edit(user, case), "forbidden", _("You cannot change this case."))
-    _require(
+    require(access.can_edit(user, case), "forbidden", _("You cannot change this case."))
+    require(
         to_status in v.STATUS_NEXT.get(case.status, set()),
         "bad_transition",
         _("A case cannot move from %(from)s to %(to)s.")
@@ -360,9 +352,9 @@ def case_status_change(
 def case_close_request(
     *, user, request=None, case: Case, expected_version: int, reason: str, outcome: str
 ) -> Case:
-    _require(access.can_edit(user, case), "forbidden", _("You cannot change this case."))
-    _require(bool(reason.strip()), "reason_required", _("Give the reason for closing the case."))
-    _require(outcome in v.ClosureOutcome.values, "bad_outcome", _("Choose the outcome of the case."))
+    require(access.can_edit(user, case), "forbidden", _("You cannot change this case."))
+    require(bool(reason.strip()), "reason_required", _("Give the reason for closing the case."))
+    require(outcome in v.ClosureOutcome.values, "bad_outcome", _("Choose the outcome of the case."))
     with transaction.atomic():
         versioned_update(
             case,
@@ -383,12 +375,12 @@ def case_close_decide(
     *, user, request=None, case: Case, expected_version: int, approve: bool, note: str = ""
 ) -> Case:
     """The department's coordinator approves (the case closes) or sends the request back."""
-    _require(
+    require(
         access.can_coordinate(user, case),
         "forbidden",
         _("Only the department's coordinator can approve a closure."),
     )
-    _require(case.closure_requested_at is not None, "no_request", _("Nobody asked to close this case."))
+    require(case.closure_requested_at is not None, "no_request", _("Nobody asked to close this case."))
     with transaction.atomic():
         if approve:
             previous = case.status
@@ -424,14 +416,14 @@ def case_close_decide(
 
 
 def case_reopen(*, user, request=None, case: Case, expected_version: int, reason: str) -> Case:
-    _require(
+    require(
         access.can_coordinate(user, case),
         "forbidden",
         _("Only the department's coordinator can reopen a case."),
     )
-    _require(case.is_closed, "not_closed", _("This case is not closed."))
-    _require(case.anonymised_at is None, "anonymised", _("An anonymised case cannot be reopened."))
-    _require(bool(reason.strip()), "reason_required", _("Give the reason for reopening the case."))
+    require(case.is_closed, "not_closed", _("This case is not closed."))
+    require(case.anonymised_at is None, "anonymised", _("An anonymised case cannot be reopened."))
+    require(bool(reason.strip()), "reason_required", _("Give the reason for reopening the case."))
     with transaction.atomic():
         versioned_update(
             case,
@@ -450,6 +442,18 @@ def case_reopen(*, user, request=None, case: Case, expected_version: int, reason
         )
         audit_record(actor=user, action="cases.case.reopened", target=case, request=request)
     return case
+
+
+def break_glass_open_sealed(*, user, request=None, case: Case, reason: str) -> BreakGlass:
+    """Break the glass from the case's page, to read its sealed notes: the department's coordinator only
+    (`access.can_unseal`), whoever else may reach the case by breaking the glass. Then as
+    `break_glass_open`."""
+    require(
+        access.can_unseal(user, case),
+        "forbidden",
+        _("Only the department's coordinator can break the glass."),
+    )
+    return break_glass_open(user=user, request=request, case=case, reason=reason)
 
 
 def break_glass_open(*, user, request=None, case: Case, reason: str) -> BreakGlass:
@@ -479,7 +483,7 @@ def break_glass_open(*, user, request=None, case: Case, reason: str) -> BreakGla
 
 
 def _require_break_glass_reason(reason: str) -> None:
-    _require(
+    require(
         len(reason.strip()) >= 10,
         "reason_required",
         _("Write why you need this access (at least 10 characters)."),
@@ -507,7 +511,7 @@ def break_glass_open_by_reference(*, user, request=None, reference: str, reason:
     naming the case when there is one, for the DPO's eyes only), and stays recorded though the caller's
     request fails."""
     only_coordinators = _("Only coordinators can break the glass.")
-    _require(bool(access.coordinated_department_ids(user)), "forbidden", only_coordinators)
+    require(bool(access.coordinated_department_ids(user)), "forbidden", only_coordinators)
     _require_break_glass_reason(reason)
     case = Case.objects.filter(reference=reference.strip().upper(), anonymised_at__isnull=True).first()
     if case is not None and access.can_break_glass(user, case):
@@ -526,7 +530,7 @@ def break_glass_open_by_reference(*, user, request=None, reference: str, reason:
 
 
 def _writable(user, case: Case) -> None:
-    _require(
+    require(
         access.can_edit(user, case),
         "closed" if case.is_closed else "forbidden",
         _("This case is closed.") if case.is_closed else _("You cannot change this case."),
@@ -535,7 +539,7 @@ def _writable(user, case: Case) -> None:
 
 def consent_record(*, user, request=None, case: Case, **fields) -> Consent:
     _writable(user, case)
-    _require(
+    require(
         fields.get("purpose") != v.ConsentPurpose.SHARING
         or fields.get("organization") is not None
         or bool((fields.get("recipient_name") or "").strip()),
@@ -558,7 +562,7 @@ def consent_record(*, user, request=None, case: Case, **fields) -> Consent:
 
 def consent_withdraw(*, user, request=None, consent: Consent, withdrawn_on: dt.date | None = None) -> Consent:
     _writable(user, consent.case)
-    _require(consent.withdrawn_on is None, "already_withdrawn", _("This consent was already withdrawn."))
+    require(consent.withdrawn_on is None, "already_withdrawn", _("This consent was already withdrawn."))
     with transaction.atomic():
         consent.withdrawn_on = withdrawn_on or timezone.localdate()
         consent.withdrawal_recorded_by = user
@@ -579,8 +583,8 @@ def service_record(*, user, request=None, case: Case, **fields) -> ServiceEntry:
     _writable(user, case)
     fields.setdefault("staff", user)
     duration = fields.get("duration_minutes") or 0
-    _require(0 < duration <= 24 * 60, "bad_duration", _("A session lasts between 1 minute and 24 hours."))
-    _require(
+    require(0 < duration <= 24 * 60, "bad_duration", _("A session lasts between 1 minute and 24 hours."))
+    require(
         fields.get("delivered_on", timezone.localdate()) <= timezone.localdate(),
         "future_date",
         _("A session cannot be recorded in the future."),
@@ -600,8 +604,8 @@ def service_record(*, user, request=None, case: Case, **fields) -> ServiceEntry:
 
 def note_write(*, user, request=None, case: Case, text: str, seal: str = v.NoteSeal.NONE) -> Note:
     _writable(user, case)
-    _require(bool(text.strip()), "empty", _("The note is empty."))
-    _require(
+    require(bool(text.strip()), "empty", _("The note is empty."))
+    require(
         seal in access.readable_seals(user, case),
         "seal_forbidden",
         _("Only a member of the team with that profession can write a note sealed that way."),
@@ -617,7 +621,7 @@ def note_write(*, user, request=None, case: Case, text: str, seal: str = v.NoteS
 def task_create(*, user, request=None, case: Case, title: str, due_on: dt.date, assignee=None) -> Task:
     _writable(user, case)
     assignee = assignee or user
-    _require(
+    require(
         Case.objects.visible_to(assignee).filter(pk=case.pk).exists(),
         "assignee_cannot_see",
         _("The person you assign must work on this case."),
@@ -630,7 +634,7 @@ def task_create(*, user, request=None, case: Case, title: str, due_on: dt.date, 
 
 def task_complete(*, user, request=None, task: Task) -> Task:
     _writable(user, task.case)
-    _require(task.done_at is None, "already_done", _("This task is already done."))
+    require(task.done_at is None, "already_done", _("This task is already done."))
     with transaction.atomic():
         task.done_at = timezone.now()
         task.save(update_fields=["done_at"])
@@ -659,7 +663,7 @@ PROCEEDING_EDITABLE = (
 
 
 def _check_stage(kind: str, stage: str) -> None:
-    _require(
+    require(
         stage in v.PROCEEDING_STAGES.get(kind, []),
         "bad_stage",
         _("This stage does not belong to a proceeding of that kind."),
@@ -686,7 +690,7 @@ def proceeding_update(
 ) -> Proceeding:
     _writable(user, proceeding.case)
     unknown = set(fields) - set(PROCEEDING_EDITABLE)
-    _require(
+    require(
         not unknown, "bad_field", _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown))
     )
     if "stage" in fields:
@@ -736,21 +740,21 @@ def referral_send(
     """Refer the beneficiary; refused without the matching consent unless a coordinator overrides it
     with a written reason. Only the fields the consent covers may be shared."""
     _writable(user, case)
-    _require(
+    require(
         (service is None) != (department is None), "destination", _("Choose one service or one department.")
     )
-    _require(bool(reason.strip()), "reason_required", _("Give the reason for the referral."))
+    require(bool(reason.strip()), "reason_required", _("Give the reason for the referral."))
     unknown = set(shared_fields) - set(v.SharedField.values)
-    _require(not unknown, "bad_field", _("Unknown data fields: %s") % ", ".join(sorted(unknown)))
+    require(not unknown, "bad_field", _("Unknown data fields: %s") % ", ".join(sorted(unknown)))
     consent = consent_for_referral(case=case, service=service, department=department)
     overridden = False
     if consent is None:
-        _require(
+        require(
             bool(override_reason.strip()),
             "no_consent",
             _("There is no consent to share with this organisation. Record the consent first."),
         )
-        _require(
+        require(
             access.can_coordinate(user, case),
             "no_consent",
             _("Only the department's coordinator can send a referral without consent."),
@@ -758,7 +762,7 @@ def referral_send(
         overridden = True
     elif consent.purpose == v.ConsentPurpose.SHARING:
         beyond = set(shared_fields) - set(consent.shared_fields)
-        _require(
+        require(
             not beyond,
             "beyond_consent",
             _("The consent does not cover: %s")
@@ -802,13 +806,13 @@ def referral_update(
     feedback: str = "",
 ) -> Referral:
     _writable(user, referral.case)
-    _require(
+    require(
         status in v.REFERRAL_NEXT.get(referral.status, set()),
         "bad_transition",
         _("A referral cannot move from %(from)s to %(to)s.")
         % {"from": referral.get_status_display(), "to": dict(v.ReferralStatus.choices).get(status, status)},
     )
-    _require(
+    require(
         status != v.ReferralStatus.DECLINED or bool(decline_reason.strip()),
         "reason_required",
         _("Give the reason the referral was declined."),

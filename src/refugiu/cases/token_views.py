@@ -5,11 +5,8 @@ created only in a session signed in with a second factor: the token then carries
 calls, which have no session of their own (see `api_tokens`).
 """
 
-from functools import wraps
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -18,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.decorators import permission_required_404
 from refugiu.accounts.roles import Permission
 from refugiu.accounts.security import session_used_second_factor
 from refugiu.cases.api_tokens import api_token_create, api_token_revoke, longest_token_days, token_lifetimes
@@ -45,17 +42,9 @@ class TokenForm(forms.Form):
     )
 
 
-def case_staff_only(view):
-    """Signed-in people with "cases.access"; for everyone else the page does not exist (404, whatever the
-    method: checked before the method, so a GET of a POST-only page does not tell them it is there)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not user_has_permission(request.user, Permission.CASES_ACCESS):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
+# Signed-in people with "cases.access"; for everyone else the page does not exist (404, whatever the
+# method: checked before the method, so a GET of a POST-only page does not tell them it is there).
+case_staff_only = permission_required_404(Permission.CASES_ACCESS)
 
 
 def _tokens_page(request, form: TokenForm, *, status: int = 200):

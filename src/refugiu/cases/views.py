@@ -6,15 +6,12 @@ The pages themselves live in `views_lists`, `views_intake`, `views_case`, `views
 call one service, then redirect (after a write) or render (auditing what the page shows).
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.decorators import permission_required_404
 from refugiu.accounts.roles import Permission
 from refugiu.cases import access
 from refugiu.cases.models import Beneficiary, Case
@@ -24,16 +21,9 @@ from refugiu.core.audit import audit_record, refused_access_record
 
 def cases_view(view):
     """Signed-in people with "cases.access" only. Everyone else gets 404, as if the page did not exist:
-    a 403 would confirm that there is something here to be refused."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not user_has_permission(request.user, Permission.CASES_ACCESS):
-            named_records_refused(request, kwargs)
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
+    a 403 would confirm that there is something here to be refused (and a record the URL names is
+    audited as refused to them)."""
+    return permission_required_404(Permission.CASES_ACCESS, on_refused=named_records_refused)(view)
 
 
 def named_records_refused(request, kwargs: dict) -> None:
