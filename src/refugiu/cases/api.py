@@ -1,13 +1,13 @@
 """The cases JSON API, at /api/cases/: what the staff pages do, for programs.
 
 Each endpoint does what the matching page does, in the same order: parse the input (a schema) → fetch
-through the one visibility scope (`access.case_get` / `selectors.case_for_reading`: 404 alike for a case
-that does not exist and one the caller may not see) → one service call, which checks what the caller may
-do and writes the audit record → the output schema. Reads of case content are audited by the selectors
-(or here, for the work list), never skipped. A refused operation answers 400 with the service's `code`;
-a save over a version someone else saved answers 409, code "stale" (refugiu.api turns `CaseError` into
-these). Beneficiaries appear by their code; the identity has its own audited endpoint, and searches that
-carry names are POSTs, so no name ever lands in a URL or an access log.
+through the one visibility scope (`access.case_get`: 404 alike for a case that does not exist and one the
+caller may not see) → one service call, which checks what the caller may do (through `access`, as the
+pages do) and writes the audit record → the output schema. A read of case content is audited here, once,
+through `read_audit`, as the pages audit theirs; never skipped. A refused operation answers 400 with the
+service's `code`; a save over a version someone else saved answers 409, code "stale" (refugiu.api turns
+`CaseError` into these). Beneficiaries appear by their code; the identity has its own audited endpoint,
+and searches that carry names are POSTs, so no name ever lands in a URL or an access log.
 
 Who may call: see `api_tokens` (a personal token, or the browser session with its CSRF token).
 """
@@ -22,7 +22,7 @@ from ninja import Path, Query, Router, Status
 from pydantic import BeforeValidator
 
 from refugiu.accounts.models import User
-from refugiu.cases import access, selectors, services
+from refugiu.cases import access, read_audit, selectors, services
 from refugiu.cases import api_schemas as s
 from refugiu.cases.api_output import (
     assessment_out,
@@ -42,7 +42,6 @@ from refugiu.cases.api_output import (
 from refugiu.cases.api_tokens import api_authentication
 from refugiu.cases.models import Case, Consent, Proceeding, Referral, Task
 from refugiu.cases.services import IDENTITY_FIELDS, CaseError
-from refugiu.core.audit import audit_record
 from refugiu.directory.models import Organization, Service
 from refugiu.organisation.models import Department
 
@@ -76,6 +75,14 @@ def _case_for_writing(request: HttpRequest, case_id: int) -> Case:
         case_id=case_id,
         queryset=Case.objects.select_related("beneficiary", "department"),
         request=request,
+    )
+
+
+def _case_for_reading(request: HttpRequest, case_id: int) -> Case:
+    """The case a read is about, with its beneficiary and department, through the visibility scope; the
+    handler audits the read (`read_audit`)."""
+    return access.case_get(
+        user=_caller(request), case_id=case_id, queryset=selectors.cases_for_reading(), request=request
     )
 
 
@@ -123,7 +130,7 @@ def cases_list(
     offset = (page - 1) * per_page
     total = cases.count()
     rows = list(cases[offset : offset + per_page]) if offset < total else []
-    selectors.case_list_audit(user=user, request=request, case_ids=[case.pk for case in rows])
+    read_audit.cases_listed(user=user, request=request, case_ids=[case.pk for case in rows])
     return {
         "total_items": total,
         "total_pages": math.ceil(total / per_page),
@@ -175,7 +182,8 @@ def case_detail(request: HttpRequest, case_id: CaseId):
     """The case with its team, latest needs assessment, consents, proceedings and open tasks; the
     beneficiary by code, without identity. Audited as "cases.case.viewed"."""
     user = _caller(request)
-    case = selectors.case_for_reading(user=user, case_id=case_id, request=request)
+    case = _case_for_reading(request, case_id)
+    read_audit.case_read(user=user, request=request, case=case)
     sidebar = selectors.case_sidebar(case=case)
     assessment = sidebar["assessment"]
     return {
@@ -231,9 +239,8 @@ def case_timeline(request: HttpRequest, case_id: CaseId):
     """The latest events of every kind, newest first. A sealed note the caller may not read appears with
     its author and date, without its text. Audited as "cases.case.timeline_viewed"."""
     user = _caller(request)
-    case = selectors.case_for_reading(
-        user=user, case_id=case_id, request=request, action="cases.case.timeline_viewed"
-    )
+    case = _case_for_reading(request, case_id)
+    read_audit.case_read(user=user, request=request, case=case, action="cases.case.timeline_viewed")
     items = selectors.case_timeline(user=user, case=case)
     staff_ids = {
         getattr(item.record, "created_by_id" if item.kind == "referral" else "recorded_by_id")
@@ -495,7 +502,8 @@ def beneficiary_search(request: HttpRequest, payload: s.BeneficiarySearchIn):
     """Existing records sharing two name words, the phone, the document number or the code. A POST, so
     no name reaches a URL. Audited without what was searched for."""
     user = _caller(request)
-    matches = selectors.beneficiary_search(user=user, request=request, **payload.dict())
+    matches = selectors.beneficiary_search(user=user, **payload.dict())
+    read_audit.beneficiaries_searched(user=user, request=request, matches=matches)
     return _matches_out(user, matches)
 
 
@@ -511,11 +519,11 @@ def beneficiary_register(request: HttpRequest, payload: s.BeneficiaryIn):
     identity = payload.identity.dict()
     matches = selectors.beneficiary_search(
         user=user,
-        request=request,
         names=" ".join((identity["given_names"], identity["family_names"], identity["other_names"])),
         phone=identity["phone"],
         document=identity["document_number"],
     )
+    read_audit.beneficiaries_searched(user=user, request=request, matches=matches)
     if matches and not payload.register_despite_matches:
         return Status(
             409,
@@ -543,9 +551,8 @@ def beneficiary_register(request: HttpRequest, payload: s.BeneficiaryIn):
 )
 def beneficiary_identity(request: HttpRequest, case_id: CaseId):
     """Names, date of birth, contact and documents. Audited as "cases.beneficiary.identity_viewed"."""
-    case = selectors.case_for_reading(
-        user=_caller(request), case_id=case_id, request=request, action="cases.beneficiary.identity_viewed"
-    )
+    case = _case_for_reading(request, case_id)
+    read_audit.case_read(user=_caller(request), request=request, case=case, action=read_audit.IDENTITY_VIEWED)
     beneficiary = case.beneficiary
     identity = getattr(beneficiary, "identity", None)
     return {
@@ -568,7 +575,7 @@ def my_work(request: HttpRequest):
     codes = (
         dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "beneficiary__code")) if case_ids else {}
     )
-    audit_record(actor=user, action="cases.work.listed", request=request, detail={"cases": case_ids})
+    read_audit.cases_listed(user=user, request=request, case_ids=case_ids, action=read_audit.WORK_LISTED)
     return [
         {
             "kind": item.kind,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from refugiu.cases import access, selectors
+from refugiu.cases import access, read_audit, selectors
 from refugiu.cases.documents import (
     BoundedUploadHandler,
     document_read,
@@ -74,7 +74,10 @@ def _upload(request, case_id):
                 messages.success(request, _("The document was added."))
                 return redirect(case_page_url(case))
     else:
-        case = selectors.case_for_reading(user=request.user, case_id=case_id, request=request)
+        case = access.case_get(
+            user=request.user, case_id=case_id, queryset=selectors.cases_for_reading(), request=request
+        )
+        read_audit.case_read(user=request.user, request=request, case=case)
         form = DocumentForm()
     documents = Document.objects.filter(case=case).select_related("uploaded_by").order_by("-uploaded_at")
     return render(

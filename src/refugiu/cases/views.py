@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from refugiu.accounts.decorators import permission_required_404
 from refugiu.accounts.roles import Permission
-from refugiu.cases import access
+from refugiu.cases import access, read_audit
 from refugiu.cases.models import Beneficiary, Case
 from refugiu.cases.services import CaseError
-from refugiu.core.audit import audit_record, refused_access_record
+from refugiu.core.audit import refused_access_record
 
 
 def cases_view(view):
@@ -78,7 +78,7 @@ def case_render(
     request, template: str, case: Case, context: dict, *, action="cases.case.viewed", target=None
 ):
     """Render a page that shows `case` (or `target`, a record of it), writing the read to the audit log."""
-    audit_record(actor=request.user, action=action, target=target or case, case_id=case.pk, request=request)
+    read_audit.case_read(user=request.user, request=request, case=case, action=action, record=target)
     return render(request, template, {"case": case, **context})
 
 

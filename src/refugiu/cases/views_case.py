@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from refugiu.cases import access, selectors, services
+from refugiu.cases import access, read_audit, selectors, services
 from refugiu.cases import vocabularies as v
 from refugiu.cases.forms import (
     BeneficiaryEditForm,
@@ -46,7 +46,10 @@ def case_detail(request, case_id):
     """Header, timeline and sidebar in a fixed number of queries, whatever the length of the history.
     Identity is not on this page: it takes a deliberate, audited step (`beneficiary_identity`)."""
     user = request.user
-    case = selectors.case_for_reading(user=user, case_id=case_id, request=request)
+    case = access.case_get(
+        user=user, case_id=case_id, queryset=selectors.cases_for_reading(), request=request
+    )
+    read_audit.case_read(user=user, request=request, case=case)
     timeline = selectors.case_timeline(user=user, case=case)
     can_edit = access.can_edit(user, case)
     can_coordinate = access.can_coordinate(user, case)

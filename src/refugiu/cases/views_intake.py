@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from refugiu.cases import access, selectors, services
+from refugiu.cases import access, read_audit, selectors, services
 from refugiu.cases.forms import (
     BeneficiaryMergeForm,
     BeneficiaryRegisterForm,
@@ -20,7 +20,6 @@ from refugiu.cases.forms import (
 from refugiu.cases.models import Beneficiary
 from refugiu.cases.services import CaseError
 from refugiu.cases.views import case_url, cases_view, coordinators_only
-from refugiu.core.audit import audit_record
 
 SEARCHED_SESSION_KEY = "cases.intake_searched"
 
@@ -38,7 +37,8 @@ def beneficiary_intake(request):
     search_form = BeneficiarySearchForm(request.POST if step == "search" else None, prefix="search")
     register_form, matches = None, None
     if step == "search" and search_form.is_valid():
-        found = selectors.beneficiary_search(user=request.user, request=request, **search_form.cleaned_data)
+        found = selectors.beneficiary_search(user=request.user, **search_form.cleaned_data)
+        read_audit.beneficiaries_searched(user=request.user, request=request, matches=found)
         matches = [{"match": m, "matched_on": [MATCHED_ON.get(k, k) for k in m.matched_on]} for m in found]
         request.session[SEARCHED_SESSION_KEY] = True
         register_form = BeneficiaryRegisterForm(
@@ -101,7 +101,7 @@ def case_open(request, beneficiary_id):
         else:
             messages.success(request, _("Case %(reference)s is open.") % {"reference": case.reference})
             return redirect(case_url(case))
-    audit_record(actor=request.user, action="cases.beneficiary.viewed", target=beneficiary, request=request)
+    read_audit.beneficiary_read(user=request.user, request=request, beneficiary=beneficiary)
     return render(request, "cases/case_open.html", {"form": form, "beneficiary": beneficiary})
 
 
@@ -142,7 +142,5 @@ def beneficiary_merge(request):
         else:
             pair = (keep, merge)
             for beneficiary in pair:
-                audit_record(
-                    actor=request.user, action="cases.beneficiary.viewed", target=beneficiary, request=request
-                )
+                read_audit.beneficiary_read(user=request.user, request=request, beneficiary=beneficiary)
     return render(request, "cases/beneficiary_merge.html", {"form": form, "pair": pair})

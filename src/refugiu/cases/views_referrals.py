@@ -10,13 +10,12 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from refugiu.cases import access, services
+from refugiu.cases import access, read_audit, services
 from refugiu.cases import vocabularies as v
 from refugiu.cases.forms import ReferralForm, ReferralUpdateForm
 from refugiu.cases.models import Case, Consent, NeedsAssessment, Referral
 from refugiu.cases.services import CaseError
 from refugiu.cases.views import case_error_show, case_load, case_render, cases_view, initial_from_post
-from refugiu.core.audit import audit_record
 from refugiu.core.pdf import html_to_pdf
 from refugiu.directory.models import SearchEntry, Service
 from refugiu.directory.search import directory_search
@@ -267,7 +266,13 @@ def _packet_html(request, case_id, referral_id, *, for_pdf: bool) -> tuple[Refer
 @cases_view
 def referral_packet(request, case_id, referral_id):
     referral, html = _packet_html(request, case_id, referral_id, for_pdf=False)
-    audit_record(actor=request.user, action="cases.referral.packet_viewed", target=referral, request=request)
+    read_audit.case_read(
+        user=request.user,
+        request=request,
+        case=referral.case,
+        action="cases.referral.packet_viewed",
+        record=referral,
+    )
     return HttpResponse(html)
 
 
@@ -275,8 +280,12 @@ def referral_packet(request, case_id, referral_id):
 def referral_packet_pdf(request, case_id, referral_id):
     referral, html = _packet_html(request, case_id, referral_id, for_pdf=True)
     pdf = html_to_pdf(html)  # fetches nothing but our own static files
-    audit_record(
-        actor=request.user, action="cases.referral.packet_downloaded", target=referral, request=request
+    read_audit.case_read(
+        user=request.user,
+        request=request,
+        case=referral.case,
+        action="cases.referral.packet_downloaded",
+        record=referral,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="referral-{referral.pk}.pdf"'
