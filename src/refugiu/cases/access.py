@@ -178,6 +178,16 @@ def can_edit(user: User, case: Case) -> bool:
     return bool(team_functions(user, case)) or is_coordinator_of(user, case)
 
 
+def require_writable(user: User, case: Case) -> None:
+    """CaseError unless `user` may write to `case` (`can_edit`): "closed" for a closed case, "forbidden"
+    for one they do not work on."""
+    require(
+        can_edit(user, case),
+        "closed" if case.is_closed else "forbidden",
+        _("This case is closed.") if case.is_closed else _("You cannot change this case."),
+    )
+
+
 def can_coordinate(user: User, case: Case) -> bool:
     """Assigning the team, approving closure, reopening, overriding consent: the department's coordinator."""
     return is_coordinator_of(user, case)
