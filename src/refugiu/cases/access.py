@@ -216,6 +216,20 @@ def can_unseal(user: User, case: Case) -> bool:
     return is_coordinator_of(user, case)
 
 
+# The data protection officer --------------------------------------------------------------------------
+
+
+def require_dpo(user: User | AnonymousUser, permission: Permission = Permission.AUDIT_VIEW) -> None:
+    """CaseError "forbidden" unless `user` holds `permission`: the data protection officer's ("audit.view"),
+    or "audit.export" for the log's export. The DPO works by beneficiary through the GDPR tools and reads
+    the audit log; no case reaches them through the case scope."""
+    require(
+        user_has_permission(user, permission),
+        "forbidden",
+        _("Only the data protection officer can do this."),
+    )
+
+
 # Opening cases ---------------------------------------------------------------------------------------
 
 

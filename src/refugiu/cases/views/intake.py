@@ -5,11 +5,15 @@ session only remembers *that* a search was done (registering needs one). Who may
 and who may merge which records, is `access`'s to say (`beneficiary_for_new_case`, `can_merge`).
 """
 
+from __future__ import annotations
+
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from refugiu.accounts.models import User
 from refugiu.cases import access, read_audit, selectors, services
 from refugiu.cases.forms import (
     BeneficiaryMergeForm,
@@ -19,7 +23,7 @@ from refugiu.cases.forms import (
 )
 from refugiu.cases.models import Beneficiary
 from refugiu.cases.services import CaseError
-from refugiu.cases.views import case_url, cases_view, coordinators_only
+from refugiu.cases.views.shared import case_url, cases_view, coordinators_only
 
 SEARCHED_SESSION_KEY = "cases.intake_searched"
 
@@ -32,7 +36,7 @@ MATCHED_ON = {
 
 
 @cases_view
-def beneficiary_intake(request):
+def beneficiary_intake(request: HttpRequest) -> HttpResponse:
     step = request.POST.get("step") if request.method == "POST" else None
     search_form = BeneficiarySearchForm(request.POST if step == "search" else None, prefix="search")
     register_form, matches = None, None
@@ -78,7 +82,7 @@ def beneficiary_intake(request):
 
 
 @cases_view
-def case_open(request, beneficiary_id):
+def case_open(request: HttpRequest, beneficiary_id: int) -> HttpResponse:
     beneficiary = access.beneficiary_for_new_case(
         user=request.user, beneficiary_id=beneficiary_id, request=request
     )
@@ -105,7 +109,7 @@ def case_open(request, beneficiary_id):
     return render(request, "cases/case_open.html", {"form": form, "beneficiary": beneficiary})
 
 
-def _merge_candidate(user, code: str) -> Beneficiary | None:
+def _merge_candidate(user: User, code: str) -> Beneficiary | None:
     """The record with this code if every case of it is in a department `user` coordinates."""
     beneficiary = Beneficiary.objects.filter(code=code, merged_into__isnull=True).first()
     if beneficiary is None or not access.can_merge(user, beneficiary):
@@ -115,7 +119,7 @@ def _merge_candidate(user, code: str) -> Beneficiary | None:
 
 
 @cases_view
-def beneficiary_merge(request):
+def beneficiary_merge(request: HttpRequest) -> HttpResponse:
     """Two codes → both records with their cases → confirm. A code that does not exist and one outside the
     coordinator's departments get the same answer."""
     coordinators_only(request)
