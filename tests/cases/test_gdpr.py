@@ -294,6 +294,23 @@ def test_retention_lists_closed_cases_past_the_period_and_anonymises_on_approval
     assert old.reference not in client.get(reverse("dpo:retention")).content.decode()
 
 
+def test_the_dpos_reads_are_audited_with_what_they_showed(client, world, settings):
+    """The person's file names their cases, the retention list the cases it showed, the log the filters."""
+    settings.REFUGIU = {**settings.REFUGIU, "RETENTION_YEARS": 5}
+    case, dpo = world["case"], world["dpo"]
+    _close(case, years_ago=6)
+    _dpo_client(client, world)
+    assert client.get(reverse("dpo:subject_detail", args=[world["beneficiary"].pk])).status_code == 200
+    assert client.get(reverse("dpo:retention")).status_code == 200
+    assert client.get(reverse("dpo:audit"), {"case": case.pk}).status_code == 200
+    records = AuditEntry.objects.filter(actor=dpo).exclude(action__startswith="accounts.").order_by("pk")
+    assert [(e.action, e.object_id, e.detail) for e in records] == [
+        ("cases.beneficiary.viewed", str(world["beneficiary"].pk), {"cases": [case.pk]}),
+        ("cases.case.listed", "", {"view": "retention", "cases": [case.pk]}),
+        ("core.audit.viewed", "", {"view": "audit", "filters": {"case": case.pk}, "page": 1}),
+    ]
+
+
 def _every_dpo_url(world) -> list[str]:
     kwargs = {"beneficiary_id": world["beneficiary"].pk}
     urls = []

@@ -50,17 +50,31 @@ def case_read(
 
 
 def beneficiary_read(
-    *, user: User, request: HttpRequest | None, beneficiary: Beneficiary, action: str = BENEFICIARY_VIEWED
+    *,
+    user: User,
+    request: HttpRequest | None,
+    beneficiary: Beneficiary,
+    case_ids: Iterable[int] | None = None,
 ) -> None:
-    """A page showed a beneficiary outside any one case (opening a case for them, merging records)."""
-    audit_record(actor=user, action=action, target=beneficiary, request=request)
+    """A page showed a beneficiary outside any one case (opening a case for them, merging records; the data
+    protection officer's file of the person, which names their cases: `case_ids`)."""
+    detail = {"cases": list(case_ids)} if case_ids is not None else None
+    audit_record(actor=user, action=BENEFICIARY_VIEWED, target=beneficiary, request=request, detail=detail)
 
 
 def cases_listed(
-    *, user: User, request: HttpRequest | None, case_ids: Iterable[int], action: str = CASES_LISTED
+    *,
+    user: User,
+    request: HttpRequest | None,
+    case_ids: Iterable[int],
+    action: str = CASES_LISTED,
+    view: str = "",
 ) -> None:
-    """A list showed these cases: one record for the page, naming them in the order shown."""
-    audit_record(actor=user, action=action, request=request, detail={"cases": list(case_ids)})
+    """A list showed these cases: one record for the page, naming them in the order shown (and the list,
+    `view`, when it is not a caseworker's: the DPO's "retention")."""
+    detail: dict[str, object] = {"view": view} if view else {}
+    detail["cases"] = list(case_ids)
+    audit_record(actor=user, action=action, request=request, detail=detail)
 
 
 def beneficiaries_searched(
@@ -72,4 +86,18 @@ def beneficiaries_searched(
         action="cases.beneficiary.searched",
         request=request,
         detail={"matches": [match.beneficiary.code for match in matches]},
+    )
+
+
+def audit_log_read(
+    *, user: User, request: HttpRequest | None, view: str, filters: dict[str, object], page: int
+) -> None:
+    """The data protection officer read a page of the audit log (`view`: "audit", or "break_glass" for
+    the break-glass list): reading the log is itself logged, since who looked at whose traces is a
+    question the DPO answers too."""
+    audit_record(
+        actor=user,
+        action="core.audit.viewed",
+        request=request,
+        detail={"view": view, "filters": filters, "page": page},
     )

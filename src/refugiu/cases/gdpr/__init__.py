@@ -23,7 +23,6 @@ from refugiu.cases.gdpr.audit_log import (
     audit_csv,
     audit_labels,
     audit_search,
-    audit_viewed,
     break_glass_list,
     user_by_username,
 )
@@ -92,7 +91,6 @@ __all__ = [
     "audit_csv",
     "audit_labels",
     "audit_search",
-    "audit_viewed",
     "break_glass_list",
     "person_records",
     "person_root",

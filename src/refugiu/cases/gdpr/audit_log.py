@@ -77,24 +77,6 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def audit_viewed(
-    *,
-    user: User,
-    request: HttpRequest | None = None,
-    filters: AuditFilters,
-    what: str = "audit",
-    page: int = 1,
-) -> None:
-    """Reading the log is itself logged: who looked at whose traces is a question the DPO answers too."""
-    access.require_dpo(user)
-    audit_record(
-        actor=user,
-        action="core.audit.viewed",
-        request=request,
-        detail={"view": what, "filters": filters.as_query(), "page": page},
-    )
-
-
 def audit_labels(entries: Iterable[AuditEntry]) -> tuple[dict[int, str], dict[int, str]]:
     """Case references and beneficiary codes for the ids on a page of the log (two queries)."""
     case_ids = {e.case_id for e in entries if e.case_id}

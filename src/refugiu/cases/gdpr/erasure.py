@@ -190,18 +190,11 @@ def retention_due(*, user: User) -> QuerySet[Case]:
     )
 
 
-def retention_review(
-    *, user: User, request: HttpRequest | None = None, limit: int = 200
-) -> tuple[list[Case], int]:
-    """The first `limit` cases due, and how many are due in all; the listing is audited."""
+def retention_review(*, user: User, limit: int = 200) -> tuple[list[Case], int]:
+    """The first `limit` cases due, and how many are due in all. The page that lists them audits the list
+    (`read_audit.cases_listed`)."""
     due = retention_due(user=user)
     shown = list(due[:limit])
-    audit_record(
-        actor=user,
-        action="cases.case.listed",
-        request=request,
-        detail={"view": "retention", "cases": [c.pk for c in shown]},
-    )
     return shown, (len(shown) if len(shown) < limit else due.count())
 
 

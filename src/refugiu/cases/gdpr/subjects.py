@@ -6,11 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.http import HttpRequest
-
 from refugiu.cases import access
 from refugiu.cases.models import Beneficiary, BeneficiaryIdentity, Case
-from refugiu.core.audit import audit_record
 
 if TYPE_CHECKING:
     from refugiu.accounts.models import User
@@ -52,8 +49,9 @@ class Subject:
         return [b.code for b in self.records[1:]]
 
 
-def subject_overview(*, user: User, request: HttpRequest | None = None, beneficiary: Beneficiary) -> Subject:
-    """The person (followed to the record they were merged into) and their cases' metadata; audited."""
+def subject_overview(*, user: User, beneficiary: Beneficiary) -> Subject:
+    """The person (followed to the record they were merged into) and their cases' metadata. The page that
+    shows it audits the read (`read_audit.beneficiary_read`)."""
     access.require_dpo(user)
     root = person_root(beneficiary)
     records = person_records(root)
@@ -71,13 +69,6 @@ def subject_overview(*, user: User, request: HttpRequest | None = None, benefici
             "beneficiary_id",
         )
         .order_by("-opened_on", "-pk")
-    )
-    audit_record(
-        actor=user,
-        action="cases.beneficiary.viewed",
-        target=root,
-        request=request,
-        detail={"cases": [c.pk for c in cases]},
     )
     has_identity = BeneficiaryIdentity.objects.filter(beneficiary__in=records).exists()
     return Subject(beneficiary=root, records=records, cases=cases, has_identity=has_identity)

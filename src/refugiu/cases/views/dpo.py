@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 from refugiu.accounts.decorators import permission_required_404
 from refugiu.accounts.models import user_has_permission
 from refugiu.accounts.roles import Permission
-from refugiu.cases import gdpr
+from refugiu.cases import gdpr, read_audit
 from refugiu.cases.models import Beneficiary, Case
 from refugiu.cases.services import CaseError
 from refugiu.cases.views.shared import named_records_refused
@@ -83,6 +83,16 @@ def subject(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/dpo/subject_find.html", {"form": form})
 
 
+def _subject_read(request: HttpRequest, overview: gdpr.Subject) -> None:
+    """The person's file names their cases: its read is audited with them."""
+    read_audit.beneficiary_read(
+        user=request.user,
+        request=request,
+        beneficiary=overview.beneficiary,
+        case_ids=[case.pk for case in overview.cases],
+    )
+
+
 def _beneficiary(beneficiary_id: int) -> Beneficiary:
     return get_object_or_404(Beneficiary, pk=beneficiary_id)
 
@@ -90,9 +100,8 @@ def _beneficiary(beneficiary_id: int) -> Beneficiary:
 @dpo_only()
 @require_GET
 def subject_detail(request: HttpRequest, beneficiary_id: int) -> HttpResponse:
-    overview = gdpr.subject_overview(
-        user=request.user, request=request, beneficiary=_beneficiary(beneficiary_id)
-    )
+    overview = gdpr.subject_overview(user=request.user, beneficiary=_beneficiary(beneficiary_id))
+    _subject_read(request, overview)
     if overview.beneficiary.pk != int(beneficiary_id):
         messages.info(request, _("That record was merged into this one; this is the person's file."))
         return redirect("dpo:subject_detail", beneficiary_id=overview.beneficiary.pk)
@@ -160,7 +169,8 @@ def subject_erase(request: HttpRequest, beneficiary_id: int) -> HttpResponse:
                 % {"cases": counts.cases, "documents": counts.documents},
             )
             return redirect("dpo:subject_detail", beneficiary_id=gdpr.person_root(beneficiary).pk)
-    overview = gdpr.subject_overview(user=request.user, request=request, beneficiary=beneficiary)
+    overview = gdpr.subject_overview(user=request.user, beneficiary=beneficiary)
+    _subject_read(request, overview)
     open_cases = [c for c in overview.cases if not c.is_closed]
     return render(
         request, "cases/dpo/erase.html", {"subject": overview, "form": form, "open_cases": open_cases}
@@ -188,7 +198,10 @@ def retention(request: HttpRequest) -> HttpResponse:
                 % {"cases": counts.cases, "identities": counts.identities},
             )
         return redirect("dpo:retention")
-    shown, total = gdpr.retention_review(user=request.user, request=request, limit=RETENTION_PAGE)
+    shown, total = gdpr.retention_review(user=request.user, limit=RETENTION_PAGE)
+    read_audit.cases_listed(
+        user=request.user, request=request, case_ids=[c.pk for c in shown], view="retention"
+    )
     return render(
         request,
         "cases/dpo/retention.html",
@@ -319,7 +332,9 @@ def audit(request: HttpRequest) -> HttpResponse:
     page = Paginator(gdpr.audit_search(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    gdpr.audit_viewed(user=request.user, request=request, filters=filters, page=page.number)
+    read_audit.audit_log_read(
+        user=request.user, request=request, view="audit", filters=filters.as_query(), page=page.number
+    )
     cases, beneficiaries = gdpr.audit_labels(page.object_list)
     entries = [
         (e, cases.get(e.case_id), beneficiaries.get(e.beneficiary_id), json.dumps(e.detail, sort_keys=True))
@@ -351,7 +366,7 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 def break_glass(request: HttpRequest) -> HttpResponse:
     page = Paginator(gdpr.break_glass_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    gdpr.audit_viewed(
-        user=request.user, request=request, filters=gdpr.AuditFilters(), what="break_glass", page=page.number
+    read_audit.audit_log_read(
+        user=request.user, request=request, view="break_glass", filters={}, page=page.number
     )
     return render(request, "cases/dpo/break_glass.html", {"page": page, "now": timezone.now()})
