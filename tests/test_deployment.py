@@ -270,7 +270,7 @@ def test_behind_https_every_cookie_is_host_prefixed_and_still_works(client):
 
 @pytest.mark.usefixtures("behind_https")
 def test_behind_https_the_cases_api_reads_the_prefixed_session_and_csrf_cookies():
-    """The API's browser session (cases.api_tokens.BrowserSession) and its CSRF check under the new names."""
+    """The API's browser session (cases.api.auth.BrowserSession) and its CSRF check under the new names."""
     department = DepartmentFactory()
     person = caseworker(department)
     case = case_new(department=department, team=[(person, v.TeamFunction.SOCIAL_WORKER)])

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from refugiu.cases.api_tokens import api_token_create
+from refugiu.cases.tokens import api_token_create
 from tests.accounts.mfa import force_login_with_mfa
 from tests.cases.factories import DepartmentFactory, caseworker
 

@@ -12,10 +12,7 @@ urlpatterns = [
     path("", include("refugiu.organisation.urls")),
     path("", include("refugiu.programmes.urls")),
     path("staff/", include(([path("", views.staff_home, name="home")], "staff"))),
-    path("staff/cases/", include("refugiu.cases.urls")),
-    path("staff/cases/<int:case_id>/documents/", include("refugiu.cases.document_urls")),
-    path("staff/dpo/", include("refugiu.cases.dpo_urls")),
-    path("staff/api-tokens/", include("refugiu.cases.token_urls")),
+    path("", include("refugiu.cases.urls")),  # /staff/cases/, /staff/dpo/, /staff/api-tokens/
     path("staff/programmes/", include(programmes_urls.staff_urls)),
     path("staff/programmes/statistics/", include(programmes_urls.statistics_urls)),
     path("staff/reports/", include("refugiu.reports.urls")),

@@ -18,11 +18,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from refugiu.accounts.roles import Role
-from refugiu.cases import services, token_views
+from refugiu.cases import services
 from refugiu.cases import vocabularies as v
-from refugiu.cases.api_tokens import api_token_create, api_token_revoke, token_digest
 from refugiu.cases.models import ApiToken, Beneficiary, Case, Note, Proceeding, Referral, Task
 from refugiu.cases.services import CaseError
+from refugiu.cases.tokens import api_token_create, api_token_revoke, token_digest
+from refugiu.cases.views import tokens
 from refugiu.core.models import AuditEntry
 from tests.accounts.mfa import enrol_totp, force_login_with_mfa
 from tests.cases.factories import (
@@ -259,7 +260,7 @@ def test_the_token_page_itself_checks_the_second_factor(rf, world):
     request = rf.post(reverse("tokens:create"), {"name": "laptop", "days": "90"})
     request.user, request.session = world["lawyer"], SessionStore()
     with pytest.raises(PermissionDenied):
-        token_views.token_create(request)
+        tokens.token_create(request)
     assert not ApiToken.objects.exists()
 
 

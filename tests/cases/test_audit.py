@@ -189,11 +189,34 @@ def test_nobody_else_reads_the_log(client, world):
 
 
 def test_a_case_search_finds_the_list_pages_that_showed_it(world):
-    from refugiu.cases import gdpr, selectors
+    from refugiu.cases import gdpr, read_audit
 
     case, other = world["case"], world["other_case"]
-    selectors.case_list_audit(user=world["lawyer"], request=None, case_ids=[other.pk * 10 + 1, case.pk])
-    selectors.case_list_audit(user=world["lawyer"], request=None, case_ids=[case.pk * 10 + 1])
+    read_audit.cases_listed(user=world["lawyer"], request=None, case_ids=[other.pk * 10 + 1, case.pk])
+    read_audit.cases_listed(user=world["lawyer"], request=None, case_ids=[case.pk * 10 + 1])
     found = gdpr.audit_search(user=world["dpo"], filters=gdpr.AuditFilters(case=case.pk))
     listed = [e for e in found if e.action == "cases.case.listed"]
     assert len(listed) == 1 and listed[0].detail["cases"][-1] == case.pk
+
+
+def test_selectors_only_read(world):
+    """Reads are audited once, by the page or API handler that shows them (cases.read_audit): a selector
+    writes nothing, so that a page built from several of them is not recorded several times."""
+    from refugiu.cases import access, selectors
+
+    lawyer, case = world["lawyer"], world["case"]
+    services.note_write(user=lawyer, case=case, text="Called the shelter.")
+    services.task_create(user=lawyer, case=case, title="Book the interpreter", due_on=case.opened_on)
+    identity = case.beneficiary.identity
+    before = AuditEntry.objects.count()
+    assert [c.pk for c in selectors.case_list(user=lawyer)] == [case.pk]
+    read = access.case_get(user=lawyer, case_id=case.pk, queryset=selectors.cases_for_reading())
+    assert read == case
+    assert {item.kind for item in selectors.case_timeline(user=lawyer, case=read)} >= {"note", "status"}
+    assert selectors.case_sidebar(case=read)["tasks"]
+    assert [item.case for item in selectors.my_work(user=lawyer)] == [case]
+    names = f"{identity.given_names} {identity.family_names}"
+    assert [m.beneficiary for m in selectors.beneficiary_search(user=lawyer, names=names)] == [
+        case.beneficiary
+    ]
+    assert AuditEntry.objects.count() == before

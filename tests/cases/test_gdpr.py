@@ -8,7 +8,7 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from refugiu.accounts.roles import Role
-from refugiu.cases import dpo_urls, gdpr, selectors, services
+from refugiu.cases import gdpr, selectors, services
 from refugiu.cases import vocabularies as v
 from refugiu.cases.documents import document_path, document_store
 from refugiu.cases.models import (
@@ -25,6 +25,7 @@ from refugiu.cases.models import (
     Task,
 )
 from refugiu.cases.services import CaseError
+from refugiu.cases.urls import dpo_patterns
 from refugiu.core.models import AuditEntry
 from tests.accounts.mfa import force_login_with_mfa
 from tests.cases.factories import DepartmentFactory, beneficiary_new, case_new, caseworker, coordinator, staff
@@ -293,10 +294,27 @@ def test_retention_lists_closed_cases_past_the_period_and_anonymises_on_approval
     assert old.reference not in client.get(reverse("dpo:retention")).content.decode()
 
 
+def test_the_dpos_reads_are_audited_with_what_they_showed(client, world, settings):
+    """The person's file names their cases, the retention list the cases it showed, the log the filters."""
+    settings.REFUGIU = {**settings.REFUGIU, "RETENTION_YEARS": 5}
+    case, dpo = world["case"], world["dpo"]
+    _close(case, years_ago=6)
+    _dpo_client(client, world)
+    assert client.get(reverse("dpo:subject_detail", args=[world["beneficiary"].pk])).status_code == 200
+    assert client.get(reverse("dpo:retention")).status_code == 200
+    assert client.get(reverse("dpo:audit"), {"case": case.pk}).status_code == 200
+    records = AuditEntry.objects.filter(actor=dpo).exclude(action__startswith="accounts.").order_by("pk")
+    assert [(e.action, e.object_id, e.detail) for e in records] == [
+        ("cases.beneficiary.viewed", str(world["beneficiary"].pk), {"cases": [case.pk]}),
+        ("cases.case.listed", "", {"view": "retention", "cases": [case.pk]}),
+        ("core.audit.viewed", "", {"view": "audit", "filters": {"case": case.pk}, "page": 1}),
+    ]
+
+
 def _every_dpo_url(world) -> list[str]:
     kwargs = {"beneficiary_id": world["beneficiary"].pk}
     urls = []
-    for pattern in dpo_urls.urlpatterns:
+    for pattern in dpo_patterns:
         assert isinstance(pattern, URLPattern)
         needed = {k: kwargs[k] for k in pattern.pattern.converters}
         urls.append(reverse(f"dpo:{pattern.name}", kwargs=needed))
@@ -313,7 +331,7 @@ def test_nobody_but_the_dpo_reaches_any_dpo_page(client, world):
         staff(Role.DIRECTORY_EDITOR),
     ]
     urls = _every_dpo_url(world)
-    assert len(urls) == len(dpo_urls.urlpatterns) >= 10
+    assert len(urls) == len(dpo_patterns) >= 10
     for url in urls:
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url

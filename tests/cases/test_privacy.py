@@ -90,7 +90,7 @@ def test_server_errors_show_nothing_of_the_request(people, settings, monkeypatch
         raise RuntimeError(f"failure while handling {NAMES['family_names']}")
 
     monkeypatch.setattr("refugiu.cases.selectors.case_timeline", broken)
-    monkeypatch.setattr("refugiu.cases.views_case.selectors.case_timeline", broken, raising=False)
+    monkeypatch.setattr("refugiu.cases.views.case.selectors.case_timeline", broken, raising=False)
     response = client.get(reverse("cases:case_detail", args=[case.pk]))
     assert response.status_code == 500
     assert NAMES["family_names"].encode() not in response.content

@@ -11,8 +11,8 @@ from django.urls import reverse
 from refugiu.accounts.roles import Role
 from refugiu.cases import services
 from refugiu.cases import vocabularies as v
-from refugiu.cases.api_tokens import api_token_create
 from refugiu.cases.documents import document_store
+from refugiu.cases.tokens import api_token_create
 from refugiu.core.models import AuditEntry
 from tests.accounts.mfa import force_login_with_mfa
 from tests.cases.factories import DepartmentFactory, case_new, caseworker, staff

@@ -236,3 +236,66 @@ def test_cases_open_only_in_ones_own_department_and_sharing_names_a_recipient(wo
             form=v.ConsentForm.ORAL,
         )
     assert error.value.code == "recipient_required"
+
+
+# The services check what the pages and the API check, whoever calls them (cases.access holds the rules).
+
+
+def test_the_beneficiary_is_changed_only_through_a_case_one_may_change(world):
+    case = world["case"]
+    beneficiary = case.beneficiary
+    for who in ("outsider", "other_boss"):
+        with pytest.raises(CaseError) as error:
+            services.beneficiary_update(
+                user=world[who],
+                case=case,
+                expected_version=beneficiary.version,
+                identity={"given_names": "Changed"},
+                gender=v.Gender.MASCULINE,
+            )
+        assert error.value.code == "forbidden"
+    beneficiary.refresh_from_db()
+    assert beneficiary.gender == v.Gender.FEMININE and beneficiary.identity.given_names != "Changed"
+    services.beneficiary_update(
+        user=world["lawyer"],
+        case=case,
+        expected_version=beneficiary.version,
+        identity={"given_names": "Changed"},
+        gender=v.Gender.MASCULINE,
+    )
+    beneficiary.refresh_from_db()
+    assert beneficiary.gender == v.Gender.MASCULINE and beneficiary.identity.given_names == "Changed"
+
+
+def test_only_the_departments_coordinator_breaks_the_glass_for_the_sealed_notes(world, settings):
+    """Another department's coordinator may reach the case by breaking the glass (when allowed), but the
+    case page's break-glass, which opens the sealed notes, stays with the department's coordinator."""
+    settings.REFUGIU = {**settings.REFUGIU, "BREAK_GLASS_ACROSS_DEPARTMENTS": True}
+    case, other, boss = world["case"], world["other_boss"], world["boss"]
+    with pytest.raises(CaseError) as error:
+        services.break_glass_open_sealed(user=other, case=case, reason="the beneficiary called our hotline")
+    assert error.value.code == "forbidden" and not case.break_glass.exists()
+    services.break_glass_open_sealed(user=boss, case=case, reason="risk to life reported by police")
+    assert v.NoteSeal.PSYCHOLOGICAL in access.readable_seals(boss, case)
+
+
+def test_a_case_is_opened_only_for_a_person_one_may_reach_and_only_a_coordinator_names_the_team(world):
+    lawyer, boss = world["lawyer"], world["boss"]
+    someone_elses = beneficiary_new(by=world["other_boss"])
+    with pytest.raises(CaseError) as error:
+        case_new(department=world["trafficking"], by=lawyer, beneficiary=someone_elses)
+    assert error.value.code == "forbidden"
+    mine = beneficiary_new(by=lawyer)
+    with pytest.raises(CaseError) as error:
+        case_new(
+            department=world["trafficking"], by=lawyer, beneficiary=mine, team=[(world["outsider"], "other")]
+        )
+    assert error.value.code == "forbidden"
+    assert not Case.objects.filter(beneficiary=mine).exists()
+    case = case_new(department=world["trafficking"], by=lawyer, beneficiary=mine, team=[(lawyer, "lawyer")])
+    assert list(case.team.values_list("user", "is_lead")) == [(lawyer.pk, True)]
+    # The coordinator names anyone of the department, and opens a case for a person whose case they see.
+    other = case_new(
+        department=world["trafficking"], by=boss, beneficiary=mine, team=[(world["outsider"], "other")]
+    )
+    assert other.team.get().user == world["outsider"]

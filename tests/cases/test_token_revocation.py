@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from refugiu.accounts.roles import Role
-from refugiu.cases.api_tokens import api_token_create
 from refugiu.cases.models import ApiToken
+from refugiu.cases.tokens import api_token_create
 from refugiu.core.models import AuditEntry
 from tests.accounts.mfa import DEFAULT_PASSWORD, force_login_with_mfa, login_with_mfa, totp_code
 from tests.cases.factories import DepartmentFactory, caseworker

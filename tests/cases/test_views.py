@@ -546,7 +546,7 @@ def test_stale_beneficiary_and_proceeding_edits(world):
 
 
 def test_packet_and_pdf_hold_only_the_shared_fields(world, monkeypatch):
-    from refugiu.cases import views_referrals
+    from refugiu.cases.views import referrals as views_referrals
 
     case, boss = world.case, world.boss
     identity = case.beneficiary.identity

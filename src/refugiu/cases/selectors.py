@@ -1,13 +1,16 @@
-"""Reads of case data. Each goes through `access.case_scope`; those that show a case's content write a
-"viewed" audit record, so the log answers "who looked at this person's file" as well as "who changed it".
+"""Reads of case data. Each goes through `access.case_scope`, and has no side effect: the page or API
+handler that shows what was read writes its audit record (`read_audit`), once per read path.
 
 Query counts are fixed: a page of the case list, a case page and its timeline each cost the same number
 of queries whatever the page size or the length of the case's history (tests assert the counts).
 """
 
+from __future__ import annotations
+
 import datetime as dt
 from dataclasses import dataclass
 from itertools import chain
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -29,8 +32,10 @@ from refugiu.cases.models import (
     Task,
     TeamMember,
 )
-from refugiu.core.audit import audit_record
 from refugiu.core.crypto import blind_tokens
+
+if TYPE_CHECKING:
+    from refugiu.accounts.models import User
 
 TIMELINE_LENGTH = 50
 
@@ -43,7 +48,7 @@ class CaseFilters:
     overdue: bool = False
 
 
-def case_list(*, user, filters: CaseFilters | None = None) -> QuerySet[Case]:
+def case_list(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
     """The cases `user` may see, most recently active first, with what the list shows."""
     filters = filters or CaseFilters()
     cases = Case.objects.visible_to(user).select_related("beneficiary", "department")
@@ -65,21 +70,10 @@ def case_list(*, user, filters: CaseFilters | None = None) -> QuerySet[Case]:
     return cases.order_by("-updated_at", "-pk")
 
 
-def case_list_audit(*, user, request, case_ids: list[int]) -> None:
-    """A list shows codes, categories and statuses: one record for the page, naming the cases shown."""
-    audit_record(actor=user, action="cases.case.listed", request=request, detail={"cases": case_ids})
-
-
-def case_for_reading(*, user, case_id, request=None, action: str = "cases.case.viewed") -> Case:
-    """The case (404 if the user may not see it), its beneficiary and department, with the read audited."""
-    case = access.case_get(
-        user=user,
-        case_id=case_id,
-        queryset=Case.objects.select_related("beneficiary", "department", "beneficiary__identity"),
-        request=request,
-    )
-    audit_record(actor=user, action=action, target=case, request=request)
-    return case
+def cases_for_reading() -> QuerySet[Case]:
+    """Cases with what a page or an answer about one shows first: the beneficiary (code and identity) and
+    the department. Fetch one through `access.case_get(queryset=…)`, which keeps to the user's scope."""
+    return Case.objects.select_related("beneficiary", "department", "beneficiary__identity")
 
 
 @dataclass(frozen=True)
@@ -93,7 +87,7 @@ def _as_datetime(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
 
 
-def case_timeline(*, user, case: Case, limit: int = TIMELINE_LENGTH) -> list[TimelineItem]:
+def case_timeline(*, user: User, case: Case, limit: int = TIMELINE_LENGTH) -> list[TimelineItem]:
     """The latest `limit` events of every kind, newest first: one query per kind, whatever the history.
 
     Sealed notes the user may not read appear as sealed (who wrote one and when, not what it says)."""
@@ -141,7 +135,7 @@ def case_timeline(*, user, case: Case, limit: int = TIMELINE_LENGTH) -> list[Tim
     return sorted(items, key=lambda item: item.at, reverse=True)[:limit]
 
 
-def case_sidebar(*, case: Case) -> dict:
+def case_sidebar(*, case: Case) -> dict[str, Any]:
     """What a case page shows beside the timeline: team, open tasks, proceedings, active consents."""
     return {
         "team": list(TeamMember.objects.filter(case=case).select_related("user").order_by("-is_lead", "pk")),
@@ -172,7 +166,7 @@ class WorkItem:
         return self.due_on < timezone.localdate()
 
 
-def my_work(*, user, limit: int = 200) -> list[WorkItem]:
+def my_work(*, user: User, limit: int = 200) -> list[WorkItem]:
     """The user's open tasks and the deadlines of proceedings in their cases, overdue first."""
     visible = Case.objects.visible_to(user).exclude(status=v.CaseStatus.CLOSED)
     tasks = Task.objects.filter(assignee=user, done_at__isnull=True, case__in=visible).select_related("case")
@@ -193,11 +187,11 @@ class PossibleMatch:
 
 
 def beneficiary_search(
-    *, user, request=None, names: str = "", phone: str = "", document: str = "", code: str = ""
+    *, user: User, names: str = "", phone: str = "", document: str = "", code: str = ""
 ) -> list[PossibleMatch]:
     """Search-before-register: existing records that share a name word, the phone, the document number or
     the code. Matches outside the user's cases show only their code, so a duplicate is caught without
-    showing anyone's file; the search is audited without what was searched for."""
+    showing anyone's file. The caller audits the search (`read_audit.beneficiaries_searched`)."""
     wanted = {
         "name": blind_tokens(names, kind="name"),
         "phone": blind_tokens(phone, kind="phone"),
@@ -226,7 +220,7 @@ def beneficiary_search(
             "cases", queryset=Case.objects.visible_to(user).select_related("department"), to_attr="visible"
         )
     )
-    matches = [
+    return [
         PossibleMatch(
             beneficiary=(b.merged_into if b.merged_into_id else b),
             matched_on=tuple(sorted(keep[b.pk])),
@@ -234,10 +228,3 @@ def beneficiary_search(
         )
         for b in beneficiaries.select_related("merged_into")
     ]
-    audit_record(
-        actor=user,
-        action="cases.beneficiary.searched",
-        request=request,
-        detail={"matches": [m.beneficiary.code for m in matches]},
-    )
-    return matches

@@ -1,6 +1,6 @@
 """Revoking a person's API tokens when their account changes under them.
 
-A token stands in for its holder's password and second factor on API calls (`api_tokens`), so it must
+A token stands in for its holder's password and second factor on API calls (`cases.tokens`), so it must
 not outlive them: every token of a person is revoked, and the revocation audited with its reason, when
 
 - their password is set or disabled, by any path: allauth's change and reset pages, the admin's password
@@ -33,7 +33,7 @@ from django.dispatch import receiver
 
 from refugiu.accounts.models import RoleAssignment, credentials_changed
 from refugiu.accounts.roles import Permission, permissions_of
-from refugiu.cases.api_tokens import api_token_revoke_all
+from refugiu.cases.tokens import api_token_revoke_all
 
 CREDENTIAL_CHANGES = {"password": "password_changed", "deactivated": "account_deactivated"}
 

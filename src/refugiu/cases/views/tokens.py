@@ -2,27 +2,26 @@
 
 Only people with "cases.access" have tokens; for everyone else these pages do not exist (404). A token is
 created only in a session signed in with a second factor: the token then carries that sign-in to API
-calls, which have no session of their own (see `api_tokens`).
+calls, which have no session of their own (see `cases.api.auth`).
 """
 
-from functools import wraps
+from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.decorators import permission_required_404
 from refugiu.accounts.roles import Permission
 from refugiu.accounts.security import session_used_second_factor
-from refugiu.cases.api_tokens import api_token_create, api_token_revoke, longest_token_days, token_lifetimes
 from refugiu.cases.models import ApiToken
+from refugiu.cases.tokens import api_token_create, api_token_revoke, longest_token_days, token_lifetimes
 from refugiu.core.audit import refused_access_record
 
 
@@ -45,20 +44,12 @@ class TokenForm(forms.Form):
     )
 
 
-def case_staff_only(view):
-    """Signed-in people with "cases.access"; for everyone else the page does not exist (404, whatever the
-    method: checked before the method, so a GET of a POST-only page does not tell them it is there)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not user_has_permission(request.user, Permission.CASES_ACCESS):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
+# Signed-in people with "cases.access"; for everyone else the page does not exist (404, whatever the
+# method: checked before the method, so a GET of a POST-only page does not tell them it is there).
+case_staff_only = permission_required_404(Permission.CASES_ACCESS)
 
 
-def _tokens_page(request, form: TokenForm, *, status: int = 200):
+def _tokens_page(request: HttpRequest, form: TokenForm, *, status: int = 200) -> HttpResponse:
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at", "-pk")
     return render(
         request,
@@ -69,13 +60,13 @@ def _tokens_page(request, form: TokenForm, *, status: int = 200):
 
 
 @case_staff_only
-def token_list(request):
+def token_list(request: HttpRequest) -> HttpResponse:
     return _tokens_page(request, TokenForm())
 
 
 @case_staff_only
 @require_POST
-def token_create(request):
+def token_create(request: HttpRequest) -> HttpResponse:
     # The second-factor middleware already keeps case staff out without one; checked again here because a
     # token carries this sign-in into every API call it makes.
     if not session_used_second_factor(request):
@@ -92,7 +83,7 @@ def token_create(request):
 
 @case_staff_only
 @require_POST
-def token_revoke(request, token_id: int):
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
     if token is None:  # another person's token is refused like a missing one, and the refusal audited
         refused_access_record(

@@ -4,10 +4,12 @@ Both fetch the case through `access.case_get` (404 for a missing case and a forb
 document with `case=case`, so a document id from another case answers 404 as well.
 """
 
+from __future__ import annotations
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from refugiu.cases import access, selectors
+from refugiu.cases import access, read_audit, selectors
 from refugiu.cases.documents import (
     BoundedUploadHandler,
     document_read,
@@ -24,7 +26,7 @@ from refugiu.cases.documents import (
     too_big_message,
     upload_limit,
 )
-from refugiu.cases.models import Document
+from refugiu.cases.models import Case, Document
 from refugiu.cases.services import CaseError
 
 
@@ -33,13 +35,13 @@ class DocumentForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File"))
 
 
-def case_page_url(case) -> str:
+def case_page_url(case: Case) -> str:
     return reverse("cases:case_detail", args=[case.pk])
 
 
 @login_required
 @csrf_exempt
-def upload(request, case_id):
+def upload(request: HttpRequest, case_id: int) -> HttpResponse:
     # The upload handler must be in place before anything reads the body, and the CSRF middleware would
     # read it first: so CSRF is checked in `_upload`, after the handler is set (as Django's docs advise).
     request.upload_handlers = [BoundedUploadHandler(request)]
@@ -48,7 +50,7 @@ def upload(request, case_id):
 
 @csrf_protect
 @require_http_methods(["GET", "POST"])
-def _upload(request, case_id):
+def _upload(request: HttpRequest, case_id: int) -> HttpResponse:
     handler = request.upload_handlers[0]
     if request.method == "POST":
         case = access.case_get(user=request.user, case_id=case_id, request=request)
@@ -74,7 +76,10 @@ def _upload(request, case_id):
                 messages.success(request, _("The document was added."))
                 return redirect(case_page_url(case))
     else:
-        case = selectors.case_for_reading(user=request.user, case_id=case_id, request=request)
+        case = access.case_get(
+            user=request.user, case_id=case_id, queryset=selectors.cases_for_reading(), request=request
+        )
+        read_audit.case_read(user=request.user, request=request, case=case)
         form = DocumentForm()
     documents = Document.objects.filter(case=case).select_related("uploaded_by").order_by("-uploaded_at")
     return render(
@@ -92,7 +97,7 @@ def _upload(request, case_id):
 
 
 @login_required
-def download(request, case_id, document_id):
+def download(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
     case = access.case_get(user=request.user, case_id=case_id, request=request)
     document = access.record_of_case(
         user=request.user, case=case, queryset=Document.objects.all(), record_id=document_id, request=request

@@ -5,14 +5,19 @@ Every page answers 404 to anyone without "audit.view" (and the CSV export to any
 a username are POSTed and turned into ids before they reach a URL.
 """
 
+from __future__ import annotations
+
 import json
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,21 +29,26 @@ from django.views.decorators.http import require_GET, require_POST
 from refugiu.accounts.decorators import permission_required_404
 from refugiu.accounts.models import user_has_permission
 from refugiu.accounts.roles import Permission
-from refugiu.cases import gdpr
+from refugiu.cases import gdpr, read_audit
 from refugiu.cases.models import Beneficiary, Case
 from refugiu.cases.services import CaseError
-from refugiu.cases.views import named_records_refused
+from refugiu.cases.views.shared import named_records_refused
 from refugiu.core.pdf import html_to_pdf
 
 PAGE_SIZE = 50
 RETENTION_PAGE = 200
 
 
-def dpo_only(permission: Permission = Permission.AUDIT_VIEW):
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
+
+def dpo_only(
+    permission: Permission = Permission.AUDIT_VIEW,
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     return permission_required_404(permission, on_refused=named_records_refused)
 
 
-def _attachment(response, filename: str):
+def _attachment(response: _Response, filename: str) -> _Response:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
@@ -47,7 +57,7 @@ def _attachment(response, filename: str):
 
 @dpo_only()
 @require_GET
-def index(request):
+def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/dpo/index.html",
@@ -63,7 +73,7 @@ class SubjectLookupForm(forms.Form):
 
 
 @dpo_only()
-def subject(request):
+def subject(request: HttpRequest) -> HttpResponse:
     form = SubjectLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         found = gdpr.subject_find(user=request.user, code=form.cleaned_data["code"])
@@ -73,16 +83,25 @@ def subject(request):
     return render(request, "cases/dpo/subject_find.html", {"form": form})
 
 
-def _beneficiary(beneficiary_id) -> Beneficiary:
+def _subject_read(request: HttpRequest, overview: gdpr.Subject) -> None:
+    """The person's file names their cases: its read is audited with them."""
+    read_audit.beneficiary_read(
+        user=request.user,
+        request=request,
+        beneficiary=overview.beneficiary,
+        case_ids=[case.pk for case in overview.cases],
+    )
+
+
+def _beneficiary(beneficiary_id: int) -> Beneficiary:
     return get_object_or_404(Beneficiary, pk=beneficiary_id)
 
 
 @dpo_only()
 @require_GET
-def subject_detail(request, beneficiary_id):
-    overview = gdpr.subject_overview(
-        user=request.user, request=request, beneficiary=_beneficiary(beneficiary_id)
-    )
+def subject_detail(request: HttpRequest, beneficiary_id: int) -> HttpResponse:
+    overview = gdpr.subject_overview(user=request.user, beneficiary=_beneficiary(beneficiary_id))
+    _subject_read(request, overview)
     if overview.beneficiary.pk != int(beneficiary_id):
         messages.info(request, _("That record was merged into this one; this is the person's file."))
         return redirect("dpo:subject_detail", beneficiary_id=overview.beneficiary.pk)
@@ -91,7 +110,7 @@ def subject_detail(request, beneficiary_id):
 
 @dpo_only()
 @require_POST
-def subject_export_json(request, beneficiary_id):
+def subject_export_json(request: HttpRequest, beneficiary_id: int) -> HttpResponse:
     file = gdpr.subject_file(
         user=request.user, request=request, beneficiary=_beneficiary(beneficiary_id), export_format="json"
     )
@@ -102,7 +121,7 @@ def subject_export_json(request, beneficiary_id):
 
 @dpo_only()
 @require_POST
-def subject_export_pdf(request, beneficiary_id):
+def subject_export_pdf(request: HttpRequest, beneficiary_id: int) -> HttpResponse:
     file = gdpr.subject_file(
         user=request.user, request=request, beneficiary=_beneficiary(beneficiary_id), export_format="pdf"
     )
@@ -126,7 +145,7 @@ class ErasureForm(forms.Form):
 
 
 @dpo_only()
-def subject_erase(request, beneficiary_id):
+def subject_erase(request: HttpRequest, beneficiary_id: int) -> HttpResponse:
     beneficiary = _beneficiary(beneficiary_id)
     form = ErasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -150,7 +169,8 @@ def subject_erase(request, beneficiary_id):
                 % {"cases": counts.cases, "documents": counts.documents},
             )
             return redirect("dpo:subject_detail", beneficiary_id=gdpr.person_root(beneficiary).pk)
-    overview = gdpr.subject_overview(user=request.user, request=request, beneficiary=beneficiary)
+    overview = gdpr.subject_overview(user=request.user, beneficiary=beneficiary)
+    _subject_read(request, overview)
     open_cases = [c for c in overview.cases if not c.is_closed]
     return render(
         request, "cases/dpo/erase.html", {"subject": overview, "form": form, "open_cases": open_cases}
@@ -161,7 +181,7 @@ def subject_erase(request, beneficiary_id):
 
 
 @dpo_only()
-def retention(request):
+def retention(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         case_ids = [int(x) for x in request.POST.getlist("case") if x.isdigit()]
         try:
@@ -178,7 +198,10 @@ def retention(request):
                 % {"cases": counts.cases, "identities": counts.identities},
             )
         return redirect("dpo:retention")
-    shown, total = gdpr.retention_review(user=request.user, request=request, limit=RETENTION_PAGE)
+    shown, total = gdpr.retention_review(user=request.user, limit=RETENTION_PAGE)
+    read_audit.cases_listed(
+        user=request.user, request=request, case_ids=[c.pk for c in shown], view="retention"
+    )
     return render(
         request,
         "cases/dpo/retention.html",
@@ -213,7 +236,7 @@ class AuditSearchForm(forms.Form):
         label=gettext_lazy("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def clean_actor(self):
+    def clean_actor(self) -> int | None:
         username = self.cleaned_data["actor"].strip()
         if not username:
             return None
@@ -222,7 +245,7 @@ class AuditSearchForm(forms.Form):
             raise forms.ValidationError(_("No user has this username."))
         return user.pk
 
-    def clean_case(self):
+    def clean_case(self) -> int | None:
         value = self.cleaned_data["case"].strip().upper()
         if not value:
             return None
@@ -233,7 +256,7 @@ class AuditSearchForm(forms.Form):
             raise forms.ValidationError(_("No case has this reference."))
         return case_id
 
-    def clean_beneficiary(self):
+    def clean_beneficiary(self) -> int | None:
         code = self.cleaned_data["beneficiary"].strip().upper()
         if not code:
             return None
@@ -280,7 +303,7 @@ class AuditQuery(forms.Form):
         )
 
 
-def _search_form_initial(filters: gdpr.AuditFilters) -> dict:
+def _search_form_initial(filters: gdpr.AuditFilters) -> dict[str, Any]:
     initial = {"kind": filters.kind, "action": filters.action, "since": filters.since, "until": filters.until}
     if filters.actor:
         initial["actor"] = (
@@ -296,7 +319,7 @@ def _search_form_initial(filters: gdpr.AuditFilters) -> dict:
 
 
 @dpo_only()
-def audit(request):
+def audit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = AuditSearchForm(request.POST)
         if form.is_valid():
@@ -309,7 +332,9 @@ def audit(request):
     page = Paginator(gdpr.audit_search(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    gdpr.audit_viewed(user=request.user, request=request, filters=filters, page=page.number)
+    read_audit.audit_log_read(
+        user=request.user, request=request, view="audit", filters=filters.as_query(), page=page.number
+    )
     cases, beneficiaries = gdpr.audit_labels(page.object_list)
     entries = [
         (e, cases.get(e.case_id), beneficiaries.get(e.beneficiary_id), json.dumps(e.detail, sort_keys=True))
@@ -330,7 +355,7 @@ def audit(request):
 
 @dpo_only(Permission.AUDIT_EXPORT)
 @require_GET
-def audit_export(request):
+def audit_export(request: HttpRequest) -> HttpResponseBase:
     filters = AuditQuery(request.GET).filters()
     lines = gdpr.audit_csv(user=request.user, request=request, filters=filters)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
@@ -339,9 +364,9 @@ def audit_export(request):
 
 @dpo_only()
 @require_GET
-def break_glass(request):
+def break_glass(request: HttpRequest) -> HttpResponse:
     page = Paginator(gdpr.break_glass_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    gdpr.audit_viewed(
-        user=request.user, request=request, filters=gdpr.AuditFilters(), what="break_glass", page=page.number
+    read_audit.audit_log_read(
+        user=request.user, request=request, view="break_glass", filters={}, page=page.number
     )
     return render(request, "cases/dpo/break_glass.html", {"page": page, "now": timezone.now()})

@@ -1,24 +1,27 @@
 """Referrals: the form (with the directory search inside it), a referral's page, and its packet, printable
 and as a PDF, which carries only the data fields the referral shared."""
 
+from __future__ import annotations
+
 import uuid
+from collections.abc import Iterable
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from refugiu.cases import access, services
+from refugiu.cases import access, read_audit, services
 from refugiu.cases import vocabularies as v
 from refugiu.cases.forms import ReferralForm, ReferralUpdateForm
 from refugiu.cases.models import Case, Consent, NeedsAssessment, Referral
 from refugiu.cases.services import CaseError
-from refugiu.cases.views import case_error_show, case_load, case_render, cases_view, initial_from_post
-from refugiu.core.audit import audit_record
+from refugiu.cases.views.shared import case_error_show, case_load, case_render, cases_view, initial_from_post
 from refugiu.core.pdf import html_to_pdf
-from refugiu.directory.models import SearchEntry, Service
+from refugiu.directory.models import Organization, SearchEntry, Service
 from refugiu.directory.search import directory_search
 from refugiu.directory.selectors import organization_public_list, service_public_list
 from refugiu.organisation.models import Department
@@ -26,7 +29,7 @@ from refugiu.organisation.models import Department
 DIRECTORY_RESULTS = 20
 
 
-def _uuids(values) -> list[uuid.UUID]:
+def _uuids(values: Iterable[object]) -> list[uuid.UUID]:
     found = []
     for value in values:
         try:
@@ -42,7 +45,7 @@ def _search_hits(query: str, kind: str | None = None) -> list[tuple[str, str]]:
     return directory_search(query=query, kind=kind, limit=DIRECTORY_RESULTS, count_cap=DIRECTORY_RESULTS).hits
 
 
-def directory_services(query: str, selected: str = "") -> list:
+def directory_services(query: str, selected: str = "") -> list[Service]:
     """Published services matching `query` (the directory's own search), in its order, plus the one already
     chosen (`selected` is "service:<id>") so that a choice survives a new search."""
     ids = [object_id for _kind, object_id in _search_hits(query, SearchEntry.Kind.SERVICE)]
@@ -54,7 +57,7 @@ def directory_services(query: str, selected: str = "") -> list:
     return [found[i] for i in dict.fromkeys(wanted) if i in found]
 
 
-def directory_organizations(query: str, selected: str = "") -> list:
+def directory_organizations(query: str, selected: str = "") -> list[Organization]:
     """Published organisations matching `query` by their own text or one of their services', plus the one
     already chosen."""
     hits = _search_hits(query)
@@ -75,7 +78,7 @@ def directory_organizations(query: str, selected: str = "") -> list:
 
 
 @cases_view
-def referral_new(request, case_id):
+def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     sending = request.method == "POST" and request.POST.get("action") == "send"
     query = (request.POST.get("q") if request.method == "POST" else request.GET.get("q")) or ""
@@ -123,7 +126,7 @@ def referral_new(request, case_id):
     )
 
 
-def _referral_get(request, case: Case, referral_id) -> Referral:
+def _referral_get(request: HttpRequest, case: Case, referral_id: int) -> Referral:
     referral = access.record_of_case(
         user=request.user,
         case=case,
@@ -138,7 +141,7 @@ def _referral_get(request, case: Case, referral_id) -> Referral:
 
 
 @cases_view
-def referral_detail(request, case_id, referral_id):
+def referral_detail(request: HttpRequest, case_id: int, referral_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     referral = _referral_get(request, case, referral_id)
     form = ReferralUpdateForm(request.POST or None, referral=referral, initial={"version": referral.version})
@@ -185,7 +188,7 @@ def packet_rows(referral: Referral, case: Case) -> list[tuple[str, str]]:
     identity = getattr(beneficiary, "identity", None)
     rows: list[tuple[str, str]] = []
 
-    def add(label, *values):
+    def add(label: str | Promise, *values: object) -> None:
         rows.append((str(label), " · ".join(str(x) for x in values if x) or "—"))
 
     if v.SharedField.CODE in shared:
@@ -237,7 +240,9 @@ def packet_rows(referral: Referral, case: Case) -> list[tuple[str, str]]:
     return rows
 
 
-def _packet_html(request, case_id, referral_id, *, for_pdf: bool) -> tuple[Referral, str]:
+def _packet_html(
+    request: HttpRequest, case_id: int, referral_id: int, *, for_pdf: bool
+) -> tuple[Referral, str]:
     case = access.case_get(
         user=request.user,
         case_id=case_id,
@@ -265,18 +270,28 @@ def _packet_html(request, case_id, referral_id, *, for_pdf: bool) -> tuple[Refer
 
 
 @cases_view
-def referral_packet(request, case_id, referral_id):
+def referral_packet(request: HttpRequest, case_id: int, referral_id: int) -> HttpResponse:
     referral, html = _packet_html(request, case_id, referral_id, for_pdf=False)
-    audit_record(actor=request.user, action="cases.referral.packet_viewed", target=referral, request=request)
+    read_audit.case_read(
+        user=request.user,
+        request=request,
+        case=referral.case,
+        action="cases.referral.packet_viewed",
+        record=referral,
+    )
     return HttpResponse(html)
 
 
 @cases_view
-def referral_packet_pdf(request, case_id, referral_id):
+def referral_packet_pdf(request: HttpRequest, case_id: int, referral_id: int) -> HttpResponse:
     referral, html = _packet_html(request, case_id, referral_id, for_pdf=True)
     pdf = html_to_pdf(html)  # fetches nothing but our own static files
-    audit_record(
-        actor=request.user, action="cases.referral.packet_downloaded", target=referral, request=request
+    read_audit.case_read(
+        user=request.user,
+        request=request,
+        case=referral.case,
+        action="cases.referral.packet_downloaded",
+        record=referral,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="referral-{referral.pk}.pdf"'

@@ -1,12 +1,18 @@
 """The case page and what changes the case itself: its fields, status, beneficiary, team, closure,
 reopening and break-glass access."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from refugiu.cases import access, selectors, services
+from refugiu.cases import access, read_audit, selectors, services
 from refugiu.cases import vocabularies as v
 from refugiu.cases.forms import (
     BeneficiaryEditForm,
@@ -20,9 +26,9 @@ from refugiu.cases.forms import (
     ServiceEntryForm,
     TeamAddForm,
 )
-from refugiu.cases.models import BeneficiaryIdentity, TeamMember
+from refugiu.cases.models import BeneficiaryIdentity, BreakGlass, TeamMember
 from refugiu.cases.services import CaseError
-from refugiu.cases.views import (
+from refugiu.cases.views.shared import (
     case_error_show,
     case_load,
     case_render,
@@ -36,17 +42,20 @@ from refugiu.cases.views import (
 )
 
 
-def labels(choices, values) -> list[str]:
+def labels(choices: Iterable[tuple[str, Any]], values: Iterable[str]) -> list[Any]:
     names = dict(choices)
     return [names.get(value, value) for value in values]
 
 
 @cases_view
-def case_detail(request, case_id):
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     """Header, timeline and sidebar in a fixed number of queries, whatever the length of the history.
     Identity is not on this page: it takes a deliberate, audited step (`beneficiary_identity`)."""
     user = request.user
-    case = selectors.case_for_reading(user=user, case_id=case_id, request=request)
+    case = access.case_get(
+        user=user, case_id=case_id, queryset=selectors.cases_for_reading(), request=request
+    )
+    read_audit.case_read(user=user, request=request, case=case)
     timeline = selectors.case_timeline(user=user, case=case)
     can_edit = access.can_edit(user, case)
     can_coordinate = access.can_coordinate(user, case)
@@ -74,7 +83,7 @@ def case_detail(request, case_id):
 
 
 @cases_view
-def beneficiary_identity(request, case_id):
+def beneficiary_identity(request: HttpRequest, case_id: int) -> HttpResponse:
     """Names, date of birth, contact and documents, on a page of their own, after a deliberate click
     (a POST, so that no link, prefetch or browser history opens it by accident)."""
     case = case_load(request, case_id)
@@ -92,7 +101,7 @@ def beneficiary_identity(request, case_id):
 
 
 @cases_view
-def case_edit(request, case_id):
+def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = CaseEditForm(request.POST or None, initial=CaseEditForm.initial_for(case))
     return record_form(
@@ -114,7 +123,7 @@ def case_edit(request, case_id):
 
 
 @cases_view
-def case_status(request, case_id):
+def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = CaseStatusForm(request.POST or None, case=case, initial={"version": case.version})
     return record_form(
@@ -137,21 +146,17 @@ def case_status(request, case_id):
 
 
 @cases_view
-def beneficiary_edit(request, case_id):
+def beneficiary_edit(request: HttpRequest, case_id: int) -> HttpResponse:
     """The beneficiary's attributes and identity (so this page is audited as an identity read)."""
     case = case_load(request, case_id)
     beneficiary = case.beneficiary
     form = BeneficiaryEditForm(request.POST or None, initial=BeneficiaryEditForm.initial_for(beneficiary))
     if request.method == "POST" and form.is_valid():
         try:
-            if not access.can_edit(request.user, case):
-                # beneficiary_update trusts its caller to have checked that the person is reached through
-                # a case the user may change.
-                raise CaseError("forbidden", _("You cannot change this case."))
             services.beneficiary_update(
                 user=request.user,
                 request=request,
-                beneficiary=beneficiary,
+                case=case,
                 expected_version=form.cleaned_data["version"],
                 identity=form.identity(),
                 **form.attributes(),
@@ -173,7 +178,7 @@ def beneficiary_edit(request, case_id):
 
 
 @cases_view
-def team(request, case_id):
+def team(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = TeamAddForm(request.POST if request.POST.get("action") == "add" else None)
     if request.method == "POST":
@@ -216,7 +221,7 @@ def team(request, case_id):
 
 
 @cases_view
-def case_close(request, case_id):
+def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = CaseCloseForm(request.POST or None, initial={"version": case.version})
     return record_form(
@@ -240,7 +245,7 @@ def case_close(request, case_id):
 
 
 @cases_view
-def case_close_decide(request, case_id):
+def case_close_decide(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = CaseCloseDecideForm(request.POST or None, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
@@ -270,7 +275,7 @@ def case_close_decide(request, case_id):
 
 
 @cases_view
-def case_reopen(request, case_id):
+def case_reopen(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = CaseReopenForm(request.POST or None, initial={"version": case.version})
     return record_form(
@@ -291,7 +296,7 @@ def case_reopen(request, case_id):
     )
 
 
-def _break_glass_message(grant) -> str:
+def _break_glass_message(grant: BreakGlass) -> str:
     until = formats.time_format(timezone.localtime(grant.expires_at), "TIME_FORMAT")
     return _("Break-glass access is open until %(time)s. The data protection officer is informed.") % {
         "time": until
@@ -299,18 +304,13 @@ def _break_glass_message(grant) -> str:
 
 
 @cases_view
-def break_glass(request, case_id):
+def break_glass(request: HttpRequest, case_id: int) -> HttpResponse:
     """The department's coordinator reads the sealed notes of a case, for a limited time, with a reason."""
     case = case_load(request, case_id)
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            # This page opens the sealed notes, which a break-glass opens to the department's coordinator
-            # only (access.readable_seals), even where REFUGIU["BREAK_GLASS_ACROSS_DEPARTMENTS"] lets other
-            # coordinators reach the case by its reference.
-            if not access.can_coordinate(request.user, case):
-                raise CaseError("forbidden", _("Only the department's coordinator can break the glass."))
-            grant = services.break_glass_open(
+            grant = services.break_glass_open_sealed(
                 user=request.user, request=request, case=case, reason=form.cleaned_data["reason"]
             )
         except CaseError as error:
@@ -332,7 +332,7 @@ def break_glass(request, case_id):
 
 
 @cases_view
-def break_glass_by_reference(request):
+def break_glass_by_reference(request: HttpRequest) -> HttpResponse:
     """A coordinator reaches a case by its reference (by default one of their own departments: see
     `services.break_glass_open_by_reference`, which also makes a reference that does not exist and a
     refusal answer alike, so the page cannot be used to find out which references exist)."""

@@ -1,42 +1,42 @@
 """What every staff case page shares: who may open one, how a case is fetched, how a page showing case data
 is audited, and how a service's refusal reaches the person at the screen.
 
-The pages themselves live in `views_lists`, `views_intake`, `views_case`, `views_records` and
-`views_referrals`. Each follows one shape: fetch through `access` (404 for missing and forbidden alike),
-call one service, then redirect (after a write) or render (auditing what the page shows).
+The pages themselves live beside it, by topic (see `cases.views`). Each follows one shape: fetch through
+`access` (404 for missing and forbidden alike), call one service, then redirect (after a write) or render
+(auditing what the page shows, through `read_audit`).
 """
 
-from functools import wraps
+from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseNotAllowed
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 
-from refugiu.accounts.models import user_has_permission
+from refugiu.accounts.decorators import permission_required_404
 from refugiu.accounts.roles import Permission
-from refugiu.cases import access
+from refugiu.cases import access, read_audit
 from refugiu.cases.models import Beneficiary, Case
 from refugiu.cases.services import CaseError
-from refugiu.core.audit import audit_record, refused_access_record
+from refugiu.core.audit import refused_access_record
+
+View = Callable[..., HttpResponse]
 
 
-def cases_view(view):
+def cases_view(view: View) -> View:
     """Signed-in people with "cases.access" only. Everyone else gets 404, as if the page did not exist:
-    a 403 would confirm that there is something here to be refused."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not user_has_permission(request.user, Permission.CASES_ACCESS):
-            named_records_refused(request, kwargs)
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
+    a 403 would confirm that there is something here to be refused (and a record the URL names is
+    audited as refused to them)."""
+    return permission_required_404(Permission.CASES_ACCESS, on_refused=named_records_refused)(view)
 
 
-def named_records_refused(request, kwargs: dict) -> None:
+def named_records_refused(request: HttpRequest, kwargs: dict[str, Any]) -> None:
     """A page about a case or a beneficiary was refused to someone with no right to the whole module: if
     the record its URL names exists, the refusal is audited (the answer stays the 404 of a missing page)."""
     if "case_id" in kwargs:
@@ -52,13 +52,13 @@ def named_records_refused(request, kwargs: dict) -> None:
         )
 
 
-def coordinators_only(request) -> None:
+def coordinators_only(request: HttpRequest) -> None:
     """Pages for department coordinators (closures, merging, break-glass by reference): 404 for others."""
     if not access.coordinated_department_ids(request.user):
         raise Http404
 
 
-def case_load(request, case_id) -> Case:
+def case_load(request: HttpRequest, case_id: int) -> Case:
     """The case with what every page header shows; 404 if it is missing or the user may not see it.
 
     It is not audited here: a page that shows it is, when rendered (`case_render`), and a write is, by
@@ -71,13 +71,15 @@ def case_load(request, case_id) -> Case:
     )
 
 
-def not_posted(request) -> HttpResponseNotAllowed | None:
+def not_posted(request: HttpRequest) -> HttpResponseNotAllowed | None:
     """For actions that only take a POST: called after the case (and record) were fetched, so that a GET
     of another team's case answers 404 like every other case URL, not 405."""
     return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
 
 
-def int_or_404(value) -> int:
+def int_or_404(value: str | int | None) -> int:
+    if value is None:
+        raise Http404
     try:
         return int(value)
     except (TypeError, ValueError):
@@ -85,14 +87,20 @@ def int_or_404(value) -> int:
 
 
 def case_render(
-    request, template: str, case: Case, context: dict, *, action="cases.case.viewed", target=None
-):
+    request: HttpRequest,
+    template: str,
+    case: Case,
+    context: dict[str, Any],
+    *,
+    action: str = read_audit.CASE_VIEWED,
+    target: Model | None = None,
+) -> HttpResponse:
     """Render a page that shows `case` (or `target`, a record of it), writing the read to the audit log."""
-    audit_record(actor=request.user, action=action, target=target or case, case_id=case.pk, request=request)
+    read_audit.case_read(user=request.user, request=request, case=case, action=action, record=target)
     return render(request, template, {"case": case, **context})
 
 
-def case_error_show(form, error: CaseError, record=None) -> None:
+def case_error_show(form: forms.Form, error: CaseError, record: Model | None = None) -> None:
     """Show a service's refusal on the form, which keeps everything the user typed.
 
     After a stale save the form carries the record's current version, so that once the person has
@@ -107,7 +115,9 @@ def case_error_show(form, error: CaseError, record=None) -> None:
         form.data = data
 
 
-def initial_from_post(request, form_class, *, multiple=()) -> dict:
+def initial_from_post(
+    request: HttpRequest, form_class: type[forms.Form], *, multiple: Iterable[str] = ()
+) -> dict[str, Any]:
     """What the user has typed so far, as a form's initial values: used when a form is posted back only to
     search the directory, so that nothing is lost and no "this field is required" appears yet."""
     initial = {}
@@ -119,7 +129,17 @@ def initial_from_post(request, form_class, *, multiple=()) -> dict:
     return initial
 
 
-def form_page(request, case: Case, form, *, title, submit, record=None, intro="", action="cases.case.viewed"):
+def form_page(
+    request: HttpRequest,
+    case: Case,
+    form: forms.Form,
+    *,
+    title: str | Promise,
+    submit: str | Promise,
+    record: Model | None = None,
+    intro: str | Promise = "",
+    action: str = read_audit.CASE_VIEWED,
+) -> HttpResponse:
     """The page of one form about a case (also where a form embedded in the case page shows its errors)."""
     return case_render(
         request,
@@ -131,7 +151,18 @@ def form_page(request, case: Case, form, *, title, submit, record=None, intro=""
     )
 
 
-def record_form(request, case: Case, form, *, write, success, title, submit, record=None, intro=""):
+def record_form(
+    request: HttpRequest,
+    case: Case,
+    form: forms.Form,
+    *,
+    write: Callable[[dict[str, Any]], object],
+    success: str | Promise,
+    title: str | Promise,
+    submit: str | Promise,
+    record: Model | None = None,
+    intro: str | Promise = "",
+) -> HttpResponse:
     """GET shows `form`; a valid POST makes one service call, `write(cleaned_data)`, then goes back to the
     case page (post/redirect/get). A refusal re-renders the form with the message and the user's input."""
     if request.method == "POST" and form.is_valid():

@@ -3,7 +3,12 @@
 Sub-records are always fetched through their case (`access.record_of_case(case=case, …)` after
 `case_load`), so another case's record answers 404 exactly like a missing one (and is audited as refused)."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -21,12 +26,19 @@ from refugiu.cases.forms import (
 )
 from refugiu.cases.models import Consent, Proceeding, Task
 from refugiu.cases.services import CaseError
-from refugiu.cases.views import case_load, case_url, cases_view, initial_from_post, not_posted, record_form
-from refugiu.cases.views_referrals import directory_organizations
+from refugiu.cases.views.referrals import directory_organizations
+from refugiu.cases.views.shared import (
+    case_load,
+    case_url,
+    cases_view,
+    initial_from_post,
+    not_posted,
+    record_form,
+)
 
 
 @cases_view
-def service_new(request, case_id):
+def service_new(request: HttpRequest, case_id: int) -> HttpResponse:
     """The session form; the case page posts its quick-entry form here too (errors show on this page)."""
     case = case_load(request, case_id)
     form = ServiceEntryForm(request.POST or None, initial={"delivered_on": timezone.localdate()})
@@ -42,7 +54,7 @@ def service_new(request, case_id):
 
 
 @cases_view
-def note_new(request, case_id):
+def note_new(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = NoteForm(request.POST or None, seals=access.readable_seals(request.user, case))
     return record_form(
@@ -63,7 +75,7 @@ def note_new(request, case_id):
 
 
 @cases_view
-def consent_new(request, case_id):
+def consent_new(request: HttpRequest, case_id: int) -> HttpResponse:
     """`q` searches the directory for the organisation (posted back, no JavaScript needed);
     `?organization=<id>` preselects one, as the referral form links here."""
     case = case_load(request, case_id)
@@ -114,7 +126,7 @@ def consent_new(request, case_id):
 
 
 @cases_view
-def consent_withdraw(request, case_id, consent_id):
+def consent_withdraw(request: HttpRequest, case_id: int, consent_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     consent = access.record_of_case(
         user=request.user, case=case, queryset=Consent.objects.all(), record_id=consent_id, request=request
@@ -132,7 +144,7 @@ def consent_withdraw(request, case_id, consent_id):
 
 
 @cases_view
-def assessment_new(request, case_id):
+def assessment_new(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     return record_form(
@@ -150,7 +162,7 @@ def assessment_new(request, case_id):
 
 
 @cases_view
-def task_new(request, case_id):
+def task_new(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = TaskForm(request.POST or None, case=case, user=request.user)
     return record_form(
@@ -165,7 +177,7 @@ def task_new(request, case_id):
 
 
 @cases_view
-def task_done(request, case_id, task_id):
+def task_done(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     task = access.record_of_case(
         user=request.user, case=case, queryset=Task.objects.all(), record_id=task_id, request=request
@@ -184,11 +196,11 @@ def task_done(request, case_id, task_id):
 
 
 @cases_view
-def proceeding_new(request, case_id):
+def proceeding_new(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = ProceedingNewForm(request.POST or None)
 
-    def write(data):
+    def write(data: dict[str, Any]) -> None:
         fields = form.proceeding_fields()
         stage = fields.pop("stage")
         services.proceeding_record(
@@ -208,7 +220,7 @@ def proceeding_new(request, case_id):
 
 
 @cases_view
-def proceeding_edit(request, case_id, proceeding_id):
+def proceeding_edit(request: HttpRequest, case_id: int, proceeding_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     proceeding = access.record_of_case(
         user=request.user,

@@ -1,22 +1,25 @@
 """Lists: my cases, my work, closure requests waiting for a coordinator.
 
 A list shows codes, references and statuses, never names; each page writes one audit record naming
-the cases it showed (`selectors.case_list_audit`)."""
+the cases it showed (`read_audit.cases_listed`)."""
+
+from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from refugiu.cases import access, selectors
+from refugiu.cases import access, read_audit, selectors
 from refugiu.cases import vocabularies as v
 from refugiu.cases.forms import CaseFilterForm
 from refugiu.cases.models import Case
-from refugiu.cases.views import cases_view, coordinators_only
+from refugiu.cases.views.shared import cases_view, coordinators_only
 
 PAGE_SIZE = 50
 
 
 @cases_view
-def case_list(request):
+def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.CaseFilters(
@@ -28,7 +31,7 @@ def case_list(request):
     page = Paginator(selectors.case_list(user=request.user, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    selectors.case_list_audit(user=request.user, request=request, case_ids=[c.pk for c in page])
+    read_audit.cases_listed(user=request.user, request=request, case_ids=[c.pk for c in page])
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -43,16 +46,16 @@ def case_list(request):
 
 
 @cases_view
-def my_work(request):
+def my_work(request: HttpRequest) -> HttpResponse:
     items = selectors.my_work(user=request.user)
-    selectors.case_list_audit(
+    read_audit.cases_listed(
         user=request.user, request=request, case_ids=sorted({item.case.pk for item in items})
     )
     return render(request, "cases/my_work.html", {"items": items})
 
 
 @cases_view
-def closures(request):
+def closures(request: HttpRequest) -> HttpResponse:
     coordinators_only(request)
     cases = list(
         Case.objects.visible_to(request.user)
@@ -64,5 +67,5 @@ def closures(request):
         .select_related("beneficiary", "department", "closure_requested_by")
         .order_by("closure_requested_at", "pk")[:200]
     )
-    selectors.case_list_audit(user=request.user, request=request, case_ids=[c.pk for c in cases])
+    read_audit.cases_listed(user=request.user, request=request, case_ids=[c.pk for c in cases])
     return render(request, "cases/closures.html", {"cases": cases})

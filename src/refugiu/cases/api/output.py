@@ -1,4 +1,4 @@
-"""Records of the cases module as the API gives them (the shapes of `api_schemas`).
+"""Records of the cases module as the API gives them (the shapes of `schemas`).
 
 Plain functions from loaded records to dicts: they read only what the caller loaded (select_related by
 the selectors), so serialising a page never runs a query per row. No beneficiary identity here: that has

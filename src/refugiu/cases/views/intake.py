@@ -1,31 +1,31 @@
 """Intake: search before registering, register, open a case; and a coordinator's merge of duplicates.
 
 Searches carry names and document numbers, so they are posted, never put in a URL, and never kept: the
-session only remembers *that* a search was done (registering needs one) and which beneficiaries this
-person has just registered (they may open a case for those).
+session only remembers *that* a search was done (registering needs one). Who may open a case for whom,
+and who may merge which records, is `access`'s to say (`beneficiary_for_new_case`, `can_merge`).
 """
 
+from __future__ import annotations
+
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from refugiu.cases import access, selectors, services
+from refugiu.accounts.models import User
+from refugiu.cases import access, read_audit, selectors, services
 from refugiu.cases.forms import (
     BeneficiaryMergeForm,
     BeneficiaryRegisterForm,
     BeneficiarySearchForm,
     CaseOpenForm,
 )
-from refugiu.cases.models import Beneficiary, Case
+from refugiu.cases.models import Beneficiary
 from refugiu.cases.services import CaseError
-from refugiu.cases.views import case_url, cases_view, coordinators_only
-from refugiu.core.audit import audit_record, refused_access_record
+from refugiu.cases.views.shared import case_url, cases_view, coordinators_only
 
 SEARCHED_SESSION_KEY = "cases.intake_searched"
-REGISTERED_SESSION_KEY = "cases.intake_registered"
-REGISTERED_KEPT = 20
 
 MATCHED_ON = {
     "name": gettext_lazy("names"),
@@ -36,12 +36,13 @@ MATCHED_ON = {
 
 
 @cases_view
-def beneficiary_intake(request):
+def beneficiary_intake(request: HttpRequest) -> HttpResponse:
     step = request.POST.get("step") if request.method == "POST" else None
     search_form = BeneficiarySearchForm(request.POST if step == "search" else None, prefix="search")
     register_form, matches = None, None
     if step == "search" and search_form.is_valid():
-        found = selectors.beneficiary_search(user=request.user, request=request, **search_form.cleaned_data)
+        found = selectors.beneficiary_search(user=request.user, **search_form.cleaned_data)
+        read_audit.beneficiaries_searched(user=request.user, request=request, matches=found)
         matches = [{"match": m, "matched_on": [MATCHED_ON.get(k, k) for k in m.matched_on]} for m in found]
         request.session[SEARCHED_SESSION_KEY] = True
         register_form = BeneficiaryRegisterForm(
@@ -68,8 +69,6 @@ def beneficiary_intake(request):
                 register_form.add_error(None, error.message)
             else:
                 request.session.pop(SEARCHED_SESSION_KEY, None)
-                registered = request.session.get(REGISTERED_SESSION_KEY, [])[-(REGISTERED_KEPT - 1) :]
-                request.session[REGISTERED_SESSION_KEY] = [*registered, beneficiary.pk]
                 messages.success(
                     request,
                     _("%(code)s is registered. Now open a case for them.") % {"code": beneficiary.code},
@@ -82,23 +81,11 @@ def beneficiary_intake(request):
     )
 
 
-def _openable_beneficiary(request, beneficiary_id) -> Beneficiary:
-    """One this person just registered, or one whose case they can see; 404 otherwise (audited as refused
-    if the beneficiary exists)."""
-    just_registered = beneficiary_id in request.session.get(REGISTERED_SESSION_KEY, [])
-    if not just_registered and not (
-        Case.objects.visible_to(request.user).filter(beneficiary_id=beneficiary_id).exists()
-    ):
-        refused_access_record(
-            actor=request.user, request=request, queryset=Beneficiary.objects.all(), pk=beneficiary_id
-        )
-        raise Http404
-    return get_object_or_404(Beneficiary, pk=beneficiary_id)
-
-
 @cases_view
-def case_open(request, beneficiary_id):
-    beneficiary = _openable_beneficiary(request, beneficiary_id)
+def case_open(request: HttpRequest, beneficiary_id: int) -> HttpResponse:
+    beneficiary = access.beneficiary_for_new_case(
+        user=request.user, beneficiary_id=beneficiary_id, request=request
+    )
     form = CaseOpenForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = form.case_fields()
@@ -118,24 +105,21 @@ def case_open(request, beneficiary_id):
         else:
             messages.success(request, _("Case %(reference)s is open.") % {"reference": case.reference})
             return redirect(case_url(case))
-    audit_record(actor=request.user, action="cases.beneficiary.viewed", target=beneficiary, request=request)
+    read_audit.beneficiary_read(user=request.user, request=request, beneficiary=beneficiary)
     return render(request, "cases/case_open.html", {"form": form, "beneficiary": beneficiary})
 
 
-def _merge_candidate(user, code: str) -> Beneficiary | None:
+def _merge_candidate(user: User, code: str) -> Beneficiary | None:
     """The record with this code if every case of it is in a department `user` coordinates."""
     beneficiary = Beneficiary.objects.filter(code=code, merged_into__isnull=True).first()
-    if beneficiary is None:
-        return None
-    departments = set(access.coordinated_department_ids(user))
-    if not set(beneficiary.cases.values_list("department_id", flat=True)) <= departments:
+    if beneficiary is None or not access.can_merge(user, beneficiary):
         return None
     beneficiary.case_list = list(beneficiary.cases.select_related("department").order_by("opened_on", "pk"))
     return beneficiary
 
 
 @cases_view
-def beneficiary_merge(request):
+def beneficiary_merge(request: HttpRequest) -> HttpResponse:
     """Two codes → both records with their cases → confirm. A code that does not exist and one outside the
     coordinator's departments get the same answer."""
     coordinators_only(request)
@@ -162,7 +146,5 @@ def beneficiary_merge(request):
         else:
             pair = (keep, merge)
             for beneficiary in pair:
-                audit_record(
-                    actor=request.user, action="cases.beneficiary.viewed", target=beneficiary, request=request
-                )
+                read_audit.beneficiary_read(user=request.user, request=request, beneficiary=beneficiary)
     return render(request, "cases/beneficiary_merge.html", {"form": form, "pair": pair})

@@ -1,0 +1,56 @@
+"""What the forms of the case pages share: their widgets' attributes, fieldsets, the version an edit
+started from, and the choice of staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Model, QuerySet
+from django.forms import BoundField
+from django_countries import countries
+
+from refugiu.accounts.models import User
+from refugiu.accounts.roles import Role
+
+PRIVATE = {"autocomplete": "off"}
+SHORT_TEXT = {"rows": 3}
+DATE = {"type": "date"}
+
+
+def country_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *countries]
+
+
+def case_staff_queryset() -> QuerySet[User]:
+    """Active people who can work on cases (caseworkers and coordinators)."""
+    return (
+        User.objects.filter(is_active=True, role_assignments__role__in=[Role.CASEWORKER, Role.COORDINATOR])
+        .distinct()
+        .order_by("display_name", "username")
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Model) -> str:
+        return str(obj)
+
+
+class CaseForm(forms.Form):
+    """A form whose fields can be grouped in fieldsets (`fieldsets`: legend → field names)."""
+
+    fieldsets: list[tuple] = []
+
+    def grouped_fields(self) -> list[tuple[Any, list[BoundField]]]:
+        if not self.fieldsets:
+            return [(None, self.visible_fields())]
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.fieldsets
+        ]
+
+
+class VersionedForm(CaseForm):
+    """Edits of versioned records carry the version they started from (services refuse a stale one)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
