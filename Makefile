@@ -27,6 +27,7 @@ lint: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/lint-imports
+	REFUGIU_DATA_DIR=$$(mktemp -d) SECRET_KEY=lint $(BIN)/mypy
 	REFUGIU_DATA_DIR=$$(mktemp -d) SECRET_KEY=lint $(BIN)/refugiu makemigrations --check --dry-run
 
 ## Benchmarks (slow: builds 100,000-service directories and 100,000-case loads, both engines; the scale-out

@@ -8,10 +8,16 @@ folder, which is never committed.
 import os
 import secrets
 from pathlib import Path
+from typing import Any, TypedDict
 
 import dj_database_url
+import django_stubs_ext
 import font_roboto
 from django.utils.translation import gettext_lazy as _
+
+# The generic forms of Django's classes that django-stubs describes (admin.ModelAdmin[User],
+# models.TextField[str, str]) are then valid at run time too: this adds only their __class_getitem__.
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MiB = 1024 * 1024
@@ -216,7 +222,7 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 # folder, whatever the process's umask: the application serves them itself.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -306,7 +312,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # A table of our own database: every app server sees the same counters (sign-in and abuse limits).
 # Its keys are stored as a keyed hash (core.cache): allauth's keys name the client's address.
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "refugiu_cache",
@@ -352,7 +358,47 @@ LOGGING = {
     },
 }
 
-REFUGIU = {
+
+class RefugiuSettings(TypedDict):
+    """The keys of REFUGIU and their types, so that a misspelt key or a wrong type fails the type check
+    (mypy reads settings.REFUGIU[...] with these types); each is explained where REFUGIU is set below."""
+
+    QUICK_EXIT_URL: str
+    STALE_AFTER_DAYS: int
+    SUGGESTIONS_PER_HOUR: int
+    SUGGESTIONS_PER_EMAIL_PER_DAY: int
+    REGISTRATIONS_PER_ADDRESS_PER_HOUR: int
+    REGISTRATIONS_PER_EMAIL_PER_DAY: int
+    LINK_FORMS_PER_HOUR: int
+    CERTIFICATE_MISSES_PER_HOUR: int
+    HOME_COUNTRY: str
+    BREAK_GLASS_MINUTES: int
+    BREAK_GLASS_ACROSS_DEPARTMENTS: bool
+    TRUSTED_PROXIES: int
+    UPLOAD_MAX_BYTES: int
+    RETENTION_YEARS: int
+    API_TOKEN_DAYS: int
+    IDLE_TIMEOUT_MINUTES: int
+    STATISTICS_THRESHOLD: int
+    PARTICIPANT_RETENTION_MONTHS: int
+    REMINDER_DAYS_BEFORE: int
+    REPORT_TIMEOUT_MINUTES: int
+    WORKER_LOST_MINUTES: float
+    READY_TASK_WORKERS: int
+    QUEUE_STUCK_MINUTES: float
+    START_WAIT_SECONDS: float
+    SITE_URL: str
+    IMPORT_MAX_FILE_BYTES: int
+    IMPORT_MAX_PACKAGE_BYTES: int
+    IMPORT_MAX_RECORD_CHARS: int
+    IMPORT_MAX_FIELD_CHARS: int
+    ZIP_MAX_MEMBERS: int
+    ZIP_MAX_RATIO: int
+    MEDIA_MAX_BYTES: int
+    IMAGE_MAX_PIXELS: int
+
+
+REFUGIU: RefugiuSettings = {
     # Where the quick-exit control sends a visitor: a neutral page that gives nothing away.
     "QUICK_EXIT_URL": os.environ.get("REFUGIU_QUICK_EXIT_URL", "https://www.wikipedia.org/"),
     # Entries not verified for this many days are listed for re-verification.

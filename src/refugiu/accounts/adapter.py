@@ -1,29 +1,31 @@
 from collections.abc import Callable
+from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from refugiu.accounts.security_audit import signin_locked
 from refugiu.core import crypto
 from refugiu.core.addresses import client_address, client_address_hash
 
 
-class StaffOnlyAccountAdapter(DefaultAccountAdapter):
+class StaffOnlyAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth ships no types
     """Accounts are made by an administrator; nobody can sign themselves up."""
 
-    def is_open_for_signup(self, request):
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
-    def get_client_ip(self, request):
+    def get_client_ip(self, request: HttpRequest) -> str:
         # allauth's limits (sign-in, password reset) count by the address our own limits count by.
         address = client_address(request)
         if not address:
             raise PermissionDenied("Unable to determine client IP address")
         return address
 
-    def _get_login_attempts_cache_key(self, request, **credentials):
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         # allauth counts failed sign-ins per username ("key" in ACCOUNT_RATE_LIMITS). Counting them per
         # username *and* address means someone guessing from one place locks the account only there: the
         # person can still sign in from the office. client_address() cuts IPv6 to its network, so rotating
@@ -31,7 +33,7 @@ class StaffOnlyAccountAdapter(DefaultAccountAdapter):
         username_key = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{username_key}:{client_address_hash(client_address(request))}"
 
-    def pre_authenticate(self, request, **credentials):
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         # allauth refuses a sign-in here, before checking the password, once the failures counted for that
         # username (and address) or that address reach the limit: the lockout goes into the security trail.
         try:
@@ -41,7 +43,7 @@ class StaffOnlyAccountAdapter(DefaultAccountAdapter):
             raise
 
 
-class EncryptedSecretsMFAAdapter(DefaultMFAAdapter):
+class EncryptedSecretsMFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth ships no types
     """allauth's second-factor adapter, with what allauth passes through its encrypt() hook encrypted with
     the application key (core.crypto), so a copy of the database holds no usable second factor.
 
@@ -82,7 +84,7 @@ def authenticator_secret_sample() -> str | None:
     return None
 
 
-def authenticator_secrets_convert(data: dict, convert: Callable[[str], str]) -> dict:
+def authenticator_secrets_convert(data: dict[str, Any], convert: Callable[[str], str]) -> dict[str, Any]:
     """A copy of an Authenticator's data with `convert` applied to each encrypted entry (rotation)."""
     data = dict(data)
     for name in ENCRYPTED_DATA_VALUES:

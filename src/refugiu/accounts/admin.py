@@ -10,6 +10,8 @@ and neither are allauth's raw authenticator records (an authenticator holds a se
 administrator does with someone's second factor is reset it, an action here).
 """
 
+from typing import Any
+
 from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
 from allauth.account.decorators import secure_admin_login
 from allauth.account.models import EmailAddress
@@ -19,7 +21,12 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -34,14 +41,14 @@ for model in (Group, Authenticator):
 
 # Signing in to the admin goes through our sign-in pages (rate limit, second factor, security trail), never
 # through Django's own admin form, which has none of them.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # wrapped, as above
 
 
 class AccountManagerAccess:
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return user_has_permission(request.user, Permission.ACCOUNTS_MANAGE)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return user_has_permission(request.user, Permission.ACCOUNTS_MANAGE)
 
     has_add_permission = has_view_permission
@@ -49,18 +56,24 @@ class AccountManagerAccess:
     has_delete_permission = has_view_permission
 
 
-class UserChangeForm(BaseUserChangeForm):
+class UserChangeForm(BaseUserChangeForm[User]):
     """Django's form, with the security flags checked by the service before anything is saved."""
 
-    acting_request = None  # set by UserAdmin.get_form
+    acting_request: HttpRequest | None = None  # set by UserAdmin.get_form
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()  # self.cleaned_data
         changes = {
-            name: cleaned[name] for name in SECURITY_FLAGS if name in self.changed_data and name in cleaned
+            name: self.cleaned_data[name]
+            for name in SECURITY_FLAGS
+            if name in self.changed_data and name in self.cleaned_data
         }
         if changes:
             request = self.acting_request
+            if request is None:
+                raise ImproperlyConfigured(
+                    "UserChangeForm is made by UserAdmin.get_form, which sets its request"
+                )
             try:
                 services.user_change_check(
                     actor=request.user, request=request, user=self.instance, changes=changes
@@ -70,16 +83,19 @@ class UserChangeForm(BaseUserChangeForm):
         return cleaned
 
 
-class RoleAssignmentFormSet(BaseInlineFormSet):
+class RoleAssignmentFormSet(BaseInlineFormSet[RoleAssignment, User, ModelForm[RoleAssignment]]):
     """Each role added or changed is checked by the service before anything is saved, so a refusal shows
     next to the role, and is audited."""
 
-    request = None  # set by RoleAssignmentInline.get_formset
+    request: HttpRequest | None = None  # set by RoleAssignmentInline.get_formset
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
+        if self.request is None:
+            raise ImproperlyConfigured("the formset is made by RoleAssignmentInline.get_formset")
         for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form) or "role" not in form.cleaned_data:
+            deleted = self._should_delete_form(form)  # type: ignore[attr-defined]  # Django's, not in the stubs
+            if not form.has_changed() or deleted or "role" not in form.cleaned_data:
                 continue
             try:
                 services.role_grant_check(
@@ -92,47 +108,63 @@ class RoleAssignmentFormSet(BaseInlineFormSet):
                 form.add_error("role", error.message)
 
 
-class RoleAssignmentInline(AccountManagerAccess, admin.TabularInline):
+class RoleAssignmentInline(AccountManagerAccess, admin.TabularInline[RoleAssignment, User]):
     model = RoleAssignment
     formset = RoleAssignmentFormSet
     fields = ("role", "department", "granted_at")
     readonly_fields = ("granted_at",)
     extra = 0
 
-    def get_formset(self, request, obj=None, **kwargs):
+    def get_formset(
+        self, request: HttpRequest, obj: User | None = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet[RoleAssignment, User, Any]]:
         formset = super().get_formset(request, obj, **kwargs)
-        formset.request = request
+        if issubclass(formset, RoleAssignmentFormSet):  # the formset above
+            formset.request = request
         return formset
 
 
+# Django's sections of its user admin (django-stubs allows None, which Django never leaves there).
+DJANGO_FIELDSETS = BaseUserAdmin.fieldsets or ()
+
+
 @admin.register(User)
-class UserAdmin(AccountManagerAccess, BaseUserAdmin):
+class UserAdmin(AccountManagerAccess, BaseUserAdmin[User]):
     form = UserChangeForm
     inlines = [RoleAssignmentInline]
     # Django's sections (and their translations), without groups and per-user permissions; the dates are
     # shown, not edited.
     fieldsets = (
-        BaseUserAdmin.fieldsets[0],
-        (BaseUserAdmin.fieldsets[1][0], {"fields": ("display_name", "first_name", "last_name", "email")}),
-        (BaseUserAdmin.fieldsets[2][0], {"fields": SECURITY_FLAGS}),
-        BaseUserAdmin.fieldsets[3],
+        DJANGO_FIELDSETS[0],
+        (DJANGO_FIELDSETS[1][0], {"fields": ("display_name", "first_name", "last_name", "email")}),
+        (DJANGO_FIELDSETS[2][0], {"fields": SECURITY_FLAGS}),
+        DJANGO_FIELDSETS[3],
     )
     readonly_fields = ("last_login", "date_joined")
     list_filter = SECURITY_FLAGS
     filter_horizontal = ()
     actions = ["second_factor_reset"]
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.acting_request = request
+    def get_form(
+        self, request: HttpRequest, obj: User | None = None, change: bool = False, **kwargs: Any
+    ) -> type[ModelForm[User]]:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if issubclass(form, UserChangeForm):  # not the form that adds an account, which needs no request
+            form.acting_request = request
         return form
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool) -> None:
         services.user_save(
             actor=request.user, request=request, user=obj, changed_fields=form.changed_data, adding=not change
         )
 
-    def save_formset(self, request, form, formset, change):
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: ModelForm[User],
+        formset: BaseInlineFormSet[Any, User, Any],
+        change: bool,
+    ) -> None:
         if formset.model is not RoleAssignment:
             return super().save_formset(request, form, formset, change)
         user = form.instance
@@ -152,14 +184,14 @@ class UserAdmin(AccountManagerAccess, BaseUserAdmin):
             )
         return None
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
         services.user_delete(actor=request.user, request=request, user=obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
             services.user_delete(actor=request.user, request=request, user=user)
 
-    def user_change_password(self, request, id, form_url=""):
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         user = self.get_object(request, unquote(id))
         before = user.password if user is not None else None
         response = super().user_change_password(request, id, form_url)
@@ -170,7 +202,7 @@ class UserAdmin(AccountManagerAccess, BaseUserAdmin):
         return response
 
     @admin.action(description=_("Reset the second factor (lost phone or security key)"))
-    def second_factor_reset(self, request, queryset):
+    def second_factor_reset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         done = 0
         for user in queryset:
             try:
@@ -199,5 +231,5 @@ if admin.site.is_registered(EmailAddress):
 
 
 @admin.register(EmailAddress)
-class EmailAddressAdmin(AccountManagerAccess, AllauthEmailAddressAdmin):
+class EmailAddressAdmin(AccountManagerAccess, AllauthEmailAddressAdmin):  # type: ignore[misc]  # allauth: no types
     """Where password-reset e-mails go: for administrators only, like the accounts themselves."""

@@ -1,15 +1,23 @@
 """The one guard of staff views: who lacks the permission learns nothing, not even that the page exists."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from refugiu.accounts.models import user_has_permission
 from refugiu.accounts.roles import Permission
 
+# A view function, as the decorator takes and gives it.
+View = Callable[..., HttpResponseBase]
 
-def permission_required_404(permission: Permission, *, on_refused=None):
+
+def permission_required_404(
+    permission: Permission, *, on_refused: Callable[[HttpRequest, dict[str, Any]], None] | None = None
+) -> Callable[[View], View]:
     """Outermost decorator of a staff view: an anonymous visitor is sent to sign in; anyone signed in without
     `permission` gets 404 for any method, before the view (or a method check answering 405) says more.
 
@@ -18,9 +26,9 @@ def permission_required_404(permission: Permission, *, on_refused=None):
 
     permission = Permission(permission)  # a misspelt name fails when the module loads, not at a request
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
-        def guarded(request, *args, **kwargs):
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not user_has_permission(request.user, permission):
                 if on_refused is not None:
                     on_refused(request, kwargs)

@@ -17,6 +17,7 @@ allauth/mfa/base/forms.py and allauth/mfa/webauthn/forms.py when upgrading allau
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
@@ -26,18 +27,20 @@ from allauth.mfa.base import forms as base_forms
 from allauth.mfa.models import Authenticator
 from allauth.mfa.webauthn import forms as webauthn_forms
 from allauth.mfa.webauthn.internal import auth as webauthn_auth
+from django.http import HttpRequest
 
+from refugiu.accounts.models import User
 from refugiu.accounts.security_audit import email_hash, security_event, signin_locked
 from refugiu.core.addresses import client_address, client_address_hash
 
 
-class ResetPasswordForm(AllauthResetPasswordForm):
+class ResetPasswordForm(AllauthResetPasswordForm):  # type: ignore[misc]  # allauth ships no types
     """allauth's "forgot your password" form, with each request in the security trail
     ("accounts.password.reset_requested"): naming the account when the address is one of ours, and
     otherwise keeping only a keyed hash of the address typed, never the address."""
 
-    def save(self, request, **kwargs) -> str:
-        email = super().save(request, **kwargs)
+    def save(self, request: HttpRequest, **kwargs: Any) -> str:
+        email: str = super().save(request, **kwargs)
         if self.users:
             for user in self.users:
                 security_event(action="accounts.password.reset_requested", user=user, request=request)
@@ -51,7 +54,7 @@ class ResetPasswordForm(AllauthResetPasswordForm):
         return email
 
 
-def second_factor_attempt(user) -> Callable[[], None]:
+def second_factor_attempt(user: User) -> Callable[[], None]:
     """Count one try of `user`'s second factor from this address; raise the form error "too many failed
     login attempts" once the limit is reached, and record that lockout in the security trail. Returns what
     to call when the try succeeded (it forgets this person's failures from this address, as allauth does)."""
@@ -66,9 +69,15 @@ def second_factor_attempt(user) -> Callable[[], None]:
 class _CodeCountedPerAddress:
     """clean_code of allauth's BaseAuthenticateForm, counting by second_factor_attempt."""
 
+    # What allauth's form, which this is mixed into, has (allauth ships no types).
+    user: User
+    cleaned_data: dict[str, Any]
+    authenticator: Authenticator
+    _emit_authentication_failed: Callable[[Authenticator], None]
+
     def clean_code(self) -> str:
         succeeded = second_factor_attempt(self.user)
-        code = self.cleaned_data["code"]
+        code: str = self.cleaned_data["code"]
         main_authenticator = None
         # A security key cannot check a typed code; the authenticator app is the one told of a failure.
         for authenticator in Authenticator.objects.filter(user=self.user).exclude(
@@ -86,11 +95,17 @@ class _CodeCountedPerAddress:
         raise get_adapter().validation_error("incorrect_code")
 
 
-class AuthenticateForm(_CodeCountedPerAddress, base_forms.AuthenticateForm):
+class AuthenticateForm(
+    _CodeCountedPerAddress,
+    base_forms.AuthenticateForm,  # type: ignore[misc]  # allauth ships no types
+):
     """The code asked for at sign-in, after the password."""
 
 
-class ReauthenticateForm(_CodeCountedPerAddress, base_forms.ReauthenticateForm):
+class ReauthenticateForm(
+    _CodeCountedPerAddress,
+    base_forms.ReauthenticateForm,  # type: ignore[misc]  # allauth ships no types
+):
     """The code asked for again before a sensitive change."""
 
 
@@ -98,10 +113,15 @@ class _KeyCountedPerAddress:
     """clean_credential of allauth's AuthenticateWebAuthnForm for a known person, counting by
     second_factor_attempt (a forged security-key answer is as cheap to send as a wrong code)."""
 
+    # What allauth's form, which this is mixed into, has (allauth ships no types).
+    user: User | None
+    cleaned_data: dict[str, Any]
+    passwordless: bool
+
     def clean_credential(self) -> Authenticator:
         if self.user is None:
             # Passwordless sign-in: the person is named by the answer itself, so allauth counts nothing.
-            return super().clean_credential()
+            return super().clean_credential()  # type: ignore[misc]  # allauth's form, mixed in after this
         credential = self.cleaned_data["credential"]
         response = webauthn_auth.parse_authentication_response(credential)
         succeeded = second_factor_attempt(self.user)
@@ -112,9 +132,15 @@ class _KeyCountedPerAddress:
         return authenticator
 
 
-class AuthenticateWebAuthnForm(_KeyCountedPerAddress, webauthn_forms.AuthenticateWebAuthnForm):
+class AuthenticateWebAuthnForm(
+    _KeyCountedPerAddress,
+    webauthn_forms.AuthenticateWebAuthnForm,  # type: ignore[misc]  # allauth ships no types
+):
     """The security key asked for at sign-in, after the password."""
 
 
-class ReauthenticateWebAuthnForm(_KeyCountedPerAddress, webauthn_forms.ReauthenticateWebAuthnForm):
+class ReauthenticateWebAuthnForm(
+    _KeyCountedPerAddress,
+    webauthn_forms.ReauthenticateWebAuthnForm,  # type: ignore[misc]  # allauth ships no types
+):
     """The security key asked for again before a sensitive change."""

@@ -6,11 +6,14 @@ headers, in settings.MIDDLEWARE.
 """
 
 import time
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -58,10 +61,10 @@ class IdleTimeoutMiddleware:
     SESSION_COOKIE_AGE ahead, and the activity time below saves it on every request, so a session used every
     few minutes would never end. The sign-in time is noted by accounts.models (user_logged_in)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.user.is_authenticated:
             now = time.time()
             minutes = idle_timeout_minutes()
@@ -105,10 +108,10 @@ class SecondFactorRequiredMiddleware:
     authenticator exists; this closes the gaps around that.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         # Enrolling proves the person holds the authenticator (allauth checked a code or the key), so this
         # session counts as signed in with it, rather than being ended on the next request.
@@ -126,14 +129,25 @@ class SecondFactorRequiredMiddleware:
                 record_second_factor(request, authenticator)
         return response
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
         user = request.user
-        if not user_needs_second_factor(user) or request.path_info.startswith(PUBLIC_API_PREFIX):
+        if (
+            not user.is_authenticated  # (user_needs_second_factor says no to them too)
+            or not user_needs_second_factor(user)
+            or request.path_info.startswith(PUBLIC_API_PREFIX)
+        ):
             return None
         if not has_second_factor(user):
-            url_name = request.resolver_match.url_name
+            url_name = request.resolver_match.url_name if request.resolver_match else None  # set for a view
             if url_name in ENROLMENT_URL_NAMES:
-                request._refugiu_enrolling = request.method == "POST" and url_name in ENROLLING_URL_NAMES
+                enrolling = request.method == "POST" and url_name in ENROLLING_URL_NAMES
+                request._refugiu_enrolling = enrolling  # type: ignore[attr-defined]  # read by __call__
                 return None
             message = _(
                 "Your role gives access to case data or to staff accounts: set up two-factor "

@@ -1,13 +1,15 @@
 import time
+from typing import Any
 
 from allauth.core import context
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
+from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -32,16 +34,16 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.display_name or self.username
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         update_fields = kwargs.get("update_fields")
         existing = not self._state.adding
         # Django keeps the new raw password in `_password` from set_password() until the save that stores
         # it (and clears it for a hash upgrade at sign-in, which is no change of password).
         password_disabled = self.__dict__.pop("_password_disabled", False)
-        password_changed = existing and (self._password is not None or password_disabled)
+        password_changed = existing and (getattr(self, "_password", None) is not None or password_disabled)
         saves_active = update_fields is None or "is_active" in update_fields
         deactivated = existing and not self.is_active and saves_active
         if not (password_changed or deactivated):
@@ -65,12 +67,12 @@ class User(AbstractUser):
             if deactivated:
                 credentials_changed.send(sender=type(self), user=self, change="deactivated")
 
-    def set_unusable_password(self):
+    def set_unusable_password(self) -> None:
         # The admin's "disable password-based authentication": as much a change of password as a new one.
         super().set_unusable_password()
         self._password_disabled = True
 
-    def _get_session_auth_hash(self, secret=None):
+    def _get_session_auth_hash(self, secret: str | bytes | None = None) -> str:
         # Django compares this with the value stored at login on every request (and also with the
         # SECRET_KEY_FALLBACKS variants, which go through here too), so mixing the generation in makes
         # older sessions fail verification without keeping a list of sessions per user.
@@ -86,13 +88,14 @@ class User(AbstractUser):
         # F() so two logouts at once both count; the loaded instance keeps its old value on purpose.
         type(self).objects.filter(pk=self.pk).update(session_generation=models.F("session_generation") + 1)
 
-    def end_other_sessions(self, request) -> None:
+    def end_other_sessions(self, request: HttpRequest) -> None:
         """Invalidate every session of this person but the one `request` belongs to, which must be theirs
         (as Django's update_session_auth_hash keeps it after a change of password): that session gets a new
         key and the new check value, every other one fails its check at its next request."""
         self.end_all_sessions()
         self.refresh_from_db(fields=["session_generation"])
-        request.user.session_generation = self.session_generation  # request.user may be another instance
+        if isinstance(request.user, User):  # it is this person, perhaps as another instance
+            request.user.session_generation = self.session_generation
         update_session_auth_hash(request, self)
 
     @property
@@ -125,11 +128,11 @@ class RoleAssignment(models.Model):
             models.UniqueConstraint(fields=["user", "role", "department"], name="unique_role_per_department")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
 
 
-def user_has_permission(user, permission: Permission) -> bool:
+def user_has_permission(user: User | AnonymousUser | None, permission: Permission) -> bool:
     """True only for an active, signed-in user holding a role that grants `permission`."""
     permission = Permission(permission)  # a misspelt name fails here, whoever asks
     return bool(user and user.is_authenticated and user.has_role_permission(permission))
@@ -139,7 +142,9 @@ def user_has_permission(user, permission: Permission) -> bool:
 # sign-out, the admin's, a test client's logout()). Sessions ended by the middleware (idle, no second
 # factor) do not go through logout(), so they end only that browser's session.
 @receiver(user_logged_out, dispatch_uid="refugiu.accounts.end_all_sessions_on_logout")
-def _end_all_sessions_on_logout(sender, request, user, **kwargs):
+def _end_all_sessions_on_logout(
+    sender: type[User], request: HttpRequest | None, user: User | None, **kwargs: Any
+) -> None:
     if user is not None and user.pk is not None:
         user.end_all_sessions()
 
@@ -148,7 +153,9 @@ def _end_all_sessions_on_logout(sender, request, user, **kwargs):
 # which then ends settings.SESSION_COOKIE_AGE later however busy (accounts.middleware.IdleTimeoutMiddleware).
 # login() keeps the session's data when the same person signs in again: the time starts again too.
 @receiver(user_logged_in, dispatch_uid="refugiu.accounts.note_the_sign_in_time")
-def _note_the_sign_in_time(sender, request, user, **kwargs):
+def _note_the_sign_in_time(
+    sender: type[User], request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
     session = getattr(request, "session", None)
     if session is not None:
         session[SIGNED_IN_AT_SESSION_KEY] = time.time()
@@ -162,20 +169,27 @@ def _note_the_sign_in_time(sender, request, user, **kwargs):
 # on allauth's authenticator_* signals, some of which are sent after the commit. The request is the one
 # allauth's middleware is answering, and only the person's own counts: an administrator's reset
 # (accounts.services.second_factor_reset) ends every session itself, and commands have no request.
-def _second_factor_changed(instance) -> None:
-    request = context.request
-    signed_in = getattr(request, "user", None)
-    if signed_in is not None and signed_in.is_authenticated and signed_in.pk == instance.user_id:
+def _second_factor_changed(instance: Authenticator) -> None:
+    request: HttpRequest | None = context.request
+    signed_in: User | AnonymousUser | None = getattr(request, "user", None)
+    if (
+        request is not None  # as it is when someone is signed in
+        and signed_in is not None
+        and signed_in.is_authenticated
+        and signed_in.pk == instance.user_id
+    ):
         signed_in.end_other_sessions(request)
 
 
 @receiver(post_save, sender=Authenticator, dispatch_uid="refugiu.accounts.end_other_sessions_on_added")
-def _authenticator_added(sender, instance, created: bool, raw: bool = False, **kwargs):
+def _authenticator_added(
+    sender: type[Authenticator], instance: Authenticator, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     # Only a new row: saving an existing one records its use (a code accepted, a recovery code spent).
     if created and not raw:
         _second_factor_changed(instance)
 
 
 @receiver(post_delete, sender=Authenticator, dispatch_uid="refugiu.accounts.end_other_sessions_on_removed")
-def _authenticator_removed(sender, instance, **kwargs):
+def _authenticator_removed(sender: type[Authenticator], instance: Authenticator, **kwargs: Any) -> None:
     _second_factor_changed(instance)

@@ -6,6 +6,7 @@ error (ValueError), never a silent refusal. Object scoping (which case, which de
 domain's `access` module, not here.
 """
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from django.db import models
@@ -65,7 +66,7 @@ ROLES_SEEING_CASE_DATA = frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.DATA
 ROLES_NEEDING_SECOND_FACTOR = ROLES_SEEING_CASE_DATA | {Role.ADMINISTRATOR}
 
 
-def permissions_of(roles) -> frozenset[Permission]:
+def permissions_of(roles: Iterable[str]) -> frozenset[Permission]:
     granted: set[Permission] = set()
     for role in roles:
         granted |= ROLE_PERMISSIONS.get(role, frozenset())

@@ -26,31 +26,43 @@ For events before sign-in ("failed", "locked", "reset_requested") the actor is t
 named, which is not proof that its holder made it: it is how the DPO finds every event about an account.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
+from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
 from refugiu.core.audit import audit_record
 
+if TYPE_CHECKING:
+    from refugiu.accounts.models import User
+
 MAX_TYPED = 150  # a typed username longer than any real one is cut (the log is not a storage space)
 
 
-def security_event(*, action: str, user=None, request=None, **detail) -> None:
+def security_event(
+    *, action: str, user: User | None = None, request: HttpRequest | None = None, **detail: Any
+) -> None:
     """One entry of the security trail about `user`'s account (None: the attempt named no account)."""
     if user is not None:
         detail = {"username": user.get_username(), **detail}
     audit_record(actor=user, action=action, target=user, request=request, detail=detail)
 
 
-def account_named(username: str):
+def account_named(username: str) -> User | None:
     """The account a typed username signs in to, by allauth's own lookup (the same case rules)."""
     from allauth.account.utils import filter_users_by_username
 
-    return filter_users_by_username(username).first() if username else None
+    user: User | None = filter_users_by_username(username).first() if username else None
+    return user
 
 
-def signin_locked(*, request, username: str, step: str = "password") -> None:
+def signin_locked(*, request: HttpRequest | None, username: str, step: str = "password") -> None:
     """A sign-in refused because too many failed (allauth's rate limit), at the password `step` (the
     account adapter reports it) or the second-factor "code" step (accounts.forms)."""
     typed = (username or "")[:MAX_TYPED]
@@ -67,7 +79,7 @@ def email_hash(address: str) -> str:
     ).hexdigest()[:32]
 
 
-def _methods(request, user) -> list[str]:
+def _methods(request: HttpRequest, user: User) -> list[str]:
     from allauth.account.authentication import get_authentication_records
 
     if getattr(request, "session", None) is None:
@@ -76,33 +88,48 @@ def _methods(request, user) -> list[str]:
     return sorted({record.get("method", "") for record in records} - {""})
 
 
-def _on_logged_in(sender, request, user, **kwargs):
+def _on_logged_in(sender: object, request: HttpRequest, user: User, **kwargs: Any) -> None:
     security_event(
         action="accounts.signin.succeeded", user=user, request=request, methods=_methods(request, user)
     )
 
 
-def _on_login_failed(sender, credentials, request=None, **kwargs):
+def _on_login_failed(
+    sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     # Django has already replaced the password in `credentials` with stars; only the username is kept.
     typed = str(credentials.get("username") or credentials.get("login") or "")[:MAX_TYPED]
     security_event(action="accounts.signin.failed", user=account_named(typed), request=request, typed=typed)
 
 
-def _on_authenticator_added(sender, request, user, authenticator, **kwargs):
+def _on_authenticator_added(
+    sender: object, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any
+) -> None:
     security_event(action="accounts.mfa.enrolled", user=user, request=request, type=authenticator.type)
 
 
-def _on_authenticator_removed(sender, request, user, authenticator, **kwargs):
+def _on_authenticator_removed(
+    sender: object, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any
+) -> None:
     security_event(action="accounts.mfa.removed", user=user, request=request, type=authenticator.type)
 
 
-def _on_authenticator_reset(sender, request, user, authenticator, **kwargs):
+def _on_authenticator_reset(
+    sender: object, request: HttpRequest, user: User, authenticator: Any, **kwargs: Any
+) -> None:
     security_event(
         action="accounts.mfa.recovery_codes_regenerated", user=user, request=request, type=authenticator.type
     )
 
 
-def _on_authentication_failed(sender, request, user, authenticator, reauthentication=False, **kwargs):
+def _on_authentication_failed(
+    sender: object,
+    request: HttpRequest,
+    user: User,
+    authenticator: Any,
+    reauthentication: bool = False,
+    **kwargs: Any,
+) -> None:
     security_event(
         action="accounts.mfa.code_refused",
         user=user,
@@ -112,15 +139,22 @@ def _on_authentication_failed(sender, request, user, authenticator, reauthentica
     )
 
 
-def _password_event(action: str):
-    def receiver(sender, request, user, **kwargs):
+def _password_event(action: str) -> Callable[..., None]:
+    def receiver(sender: object, request: HttpRequest, user: User, **kwargs: Any) -> None:
         security_event(action=action, user=user, request=request)
 
     return receiver
 
 
-def _email_event(action: str):
-    def receiver(sender, request, user, email_address=None, to_email_address=None, **kwargs):
+def _email_event(action: str) -> Callable[..., None]:
+    def receiver(
+        sender: object,
+        request: HttpRequest,
+        user: User,
+        email_address: Any = None,
+        to_email_address: Any = None,
+        **kwargs: Any,
+    ) -> None:
         address = to_email_address or email_address
         security_event(
             action=action, user=user, request=request, email_hash=email_hash(address.email) if address else ""

@@ -1,8 +1,9 @@
 """Every change to who may do what goes through a function here: roles, account flags, second factors.
 
 Each takes the acting user (keyword-only; None for the operator at the command line, who already holds
-the server), checks what that user may do, acts in one transaction and writes its audit record in it
-("accounts.*", the security trail the DPO reads). A refusal is audited too, then raises `AccountError`
+the server; a visitor who is not signed in is refused like anyone without the permission), checks what
+that user may do, acts in one transaction and writes its audit record in it ("accounts.*", the security
+trail the DPO reads). A refusal is audited too, then raises `AccountError`
 with a stable `code` and a message for the person at the screen. The admin (accounts.admin) and the
 `createadmin` and `demo` commands call these; nothing else writes roles.
 
@@ -11,7 +12,12 @@ case data or manages accounts (roles.ROLES_NEEDING_SECOND_FACTOR), cannot make i
 cannot reset its own second factor: another administrator does it, and the DPO sees who did it for whom.
 """
 
-from django.db import transaction
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import models, transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from refugiu.accounts.models import RoleAssignment, User, user_has_permission
@@ -23,20 +29,28 @@ SECURITY_FLAGS = ("is_superuser", "is_staff", "is_active")
 
 
 class AccountError(Exception):
-    def __init__(self, code: str, message):
+    def __init__(self, code: str, message: str) -> None:
         super().__init__(str(message))
         self.code = code
         self.message = message
 
 
-def _about(user, **detail) -> dict:
+def _about(user: User, **detail: Any) -> dict[str, Any]:
     return {"username": user.get_username(), **detail}
 
 
-def _check(*, actor, request, action: str, user, detail: dict, self_refusal: tuple | None = None) -> None:
+def _check(
+    *,
+    actor: User | AnonymousUser | None,
+    request: HttpRequest | None,
+    action: str,
+    user: User,
+    detail: dict[str, Any],
+    self_refusal: tuple[str, str] | None = None,
+) -> None:
     """Only an administrator changes accounts (or the operator at the command line, `actor` None); and
     `self_refusal`, a (code, message) pair, refuses what is asked when the account is the actor's own."""
-    refusal = None
+    refusal: tuple[str, str] | None = None
     if actor is not None and not user_has_permission(actor, Permission.ACCOUNTS_MANAGE):
         refusal = ("forbidden", _("Only administrators can change accounts."))
     elif self_refusal is not None and actor is not None and user.pk is not None and actor.pk == user.pk:
@@ -49,7 +63,9 @@ def _check(*, actor, request, action: str, user, detail: dict, self_refusal: tup
 # Roles ------------------------------------------------------------------------------------------------
 
 
-def role_grant_check(*, actor, request=None, user, role: str) -> None:
+def role_grant_check(
+    *, actor: User | AnonymousUser | None, request: HttpRequest | None = None, user: User, role: str
+) -> None:
     """Raise AccountError, with the refusal audited ("accounts.role.grant_refused"), if `actor` may not
     give `user` the role. Forms call it to show the message next to the field; role_grant calls it too."""
     _check(
@@ -66,13 +82,24 @@ def role_grant_check(*, actor, request=None, user, role: str) -> None:
     )
 
 
-def role_grant(*, actor, request=None, user, role: str, department=None) -> RoleAssignment:
-    """Give `user` the role (in `department`, for the roles tied to one); audited "accounts.role.granted"
-    naming who was given what. Giving a role already held changes nothing and records nothing."""
+def role_grant(
+    *,
+    actor: User | AnonymousUser | None,
+    request: HttpRequest | None = None,
+    user: User,
+    role: str,
+    department: models.Model | None = None,
+) -> RoleAssignment:
+    """Give `user` the role (in `department`, an organisation.Department, for the roles tied to one);
+    audited "accounts.role.granted" naming who was given what. Giving a role already held changes nothing
+    and records nothing."""
     role_grant_check(actor=actor, request=request, user=user, role=role)
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(
-            user=user, role=role, department=department
+            # The plugin wants an organisation.Department, which accounts (a layer below) does not name.
+            user=user,
+            role=role,
+            department=department,  # type: ignore[misc]
         )
         if created:
             audit_record(
@@ -86,7 +113,9 @@ def role_grant(*, actor, request=None, user, role: str, department=None) -> Role
     return assignment
 
 
-def role_revoke(*, actor, request=None, assignment: RoleAssignment) -> None:
+def role_revoke(
+    *, actor: User | AnonymousUser | None, request: HttpRequest | None = None, assignment: RoleAssignment
+) -> None:
     """Take a role away; audited "accounts.role.revoked". Anyone an administrator may take a role from,
     themselves included: giving up a role opens nothing."""
     user = assignment.user
@@ -107,7 +136,13 @@ def role_revoke(*, actor, request=None, assignment: RoleAssignment) -> None:
 # Accounts ---------------------------------------------------------------------------------------------
 
 
-def user_change_check(*, actor, request=None, user, changes: dict) -> None:
+def user_change_check(
+    *,
+    actor: User | AnonymousUser | None,
+    request: HttpRequest | None = None,
+    user: User,
+    changes: dict[str, bool],
+) -> None:
     """Raise AccountError, audited ("accounts.user.change_refused"), if `actor` may not make `changes`
     ({flag: new value}, of SECURITY_FLAGS) to `user`: only an administrator changes accounts, and nobody
     makes themselves a superuser."""
@@ -125,7 +160,14 @@ def user_change_check(*, actor, request=None, user, changes: dict) -> None:
     )
 
 
-def user_save(*, actor, request=None, user: User, changed_fields, adding: bool) -> User:
+def user_save(
+    *,
+    actor: User | AnonymousUser | None,
+    request: HttpRequest | None = None,
+    user: User,
+    changed_fields: Iterable[str],
+    adding: bool,
+) -> User:
     """Save an account created or changed by an administrator (the admin's form has set its fields), with
     what changed audited: "accounts.user.created", ".deactivated", ".reactivated" and ".changed" naming
     the fields changed (the values of the security flags, never of the others)."""
@@ -158,7 +200,9 @@ def user_save(*, actor, request=None, user: User, changed_fields, adding: bool) 
     return user
 
 
-def user_delete(*, actor, request=None, user: User) -> None:
+def user_delete(
+    *, actor: User | AnonymousUser | None, request: HttpRequest | None = None, user: User
+) -> None:
     """Delete an account with its roles; audited "accounts.user.deleted", naming the roles it held. (The
     admin refuses it for anyone the audit log names as actor: the log keeps its people; deactivate them.)"""
     _check(actor=actor, request=request, action="accounts.user.change_refused", user=user, detail={})
@@ -174,7 +218,9 @@ def user_delete(*, actor, request=None, user: User) -> None:
         user.delete()
 
 
-def password_set_by_administrator(*, actor, request=None, user: User) -> None:
+def password_set_by_administrator(
+    *, actor: User | AnonymousUser | None, request: HttpRequest | None = None, user: User
+) -> None:
     """Audit a password an administrator set for someone ("accounts.password.changed", the administrator
     as actor, the person as record); Django's admin form has already saved it."""
     audit_record(
@@ -189,7 +235,9 @@ def password_set_by_administrator(*, actor, request=None, user: User) -> None:
 # Second factors ---------------------------------------------------------------------------------------
 
 
-def second_factor_reset(*, actor, request=None, user: User) -> list[str]:
+def second_factor_reset(
+    *, actor: User | AnonymousUser | None, request: HttpRequest | None = None, user: User
+) -> list[str]:
     """For someone who lost their phone: remove their authenticator app, security keys and recovery codes
     and end all their sessions; at their next sign-in, with their password, they enrol a new one. Audited
     "accounts.mfa.reset". Only an administrator does it, and never for themselves (their recovery codes
@@ -223,7 +271,7 @@ def second_factor_reset(*, actor, request=None, user: User) -> list[str]:
     return removed
 
 
-def authenticator_app_ensure(*, actor, user: User) -> tuple[str, str]:
+def authenticator_app_ensure(*, actor: User | AnonymousUser | None, user: User) -> tuple[str, str]:
     """The user's authenticator-app (TOTP) secret and its otpauth:// URL, enrolling one (and recovery
     codes) the way allauth's own activation page does if they have none: for the commands that make
     accounts (`createadmin`, `demo`), which print them. A new enrolment is audited
@@ -248,10 +296,13 @@ def authenticator_app_ensure(*, actor, user: User) -> tuple[str, str]:
             )
     else:
         secret = decrypt(authenticator.data["secret"])
-    return secret, get_adapter().build_totp_url(user, secret)
+    url: str = get_adapter().build_totp_url(user, secret)
+    return secret, url
 
 
-def administrator_create(*, actor, username: str, display_name: str = "") -> User:
+def administrator_create(
+    *, actor: User | AnonymousUser | None, username: str, display_name: str = ""
+) -> User:
     """A new administrator with no usable password yet (they choose it with `refugiu changepassword`):
     staff, holding the Administrator role. The caller enrols their second factor."""
     with transaction.atomic():

@@ -40,10 +40,12 @@ the session's data and Django's authentication hash, not on how the row is keyed
 """
 
 import base64
+from typing import Any
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.contrib.sessions.backends import db
+from django.contrib.sessions.models import Session
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -67,10 +69,10 @@ def stored_keys(session_key: str) -> list[str]:
     ]
 
 
-class SessionStore(db.SessionStore):
+class SessionStore(db.SessionStore[Session]):
     """Django's database session store, with the key hashed and the data encrypted (see the module)."""
 
-    def _get_session_from_db(self):
+    def _get_session_from_db(self) -> Session | None:
         if self.session_key is None:
             return None
         keys = stored_keys(self.session_key)
@@ -84,7 +86,7 @@ class SessionStore(db.SessionStore):
             row.session_key = keys[0]
         return row
 
-    async def _aget_session_from_db(self):
+    async def _aget_session_from_db(self) -> Session | None:
         if self.session_key is None:
             return None
         keys = stored_keys(self.session_key)
@@ -96,33 +98,34 @@ class SessionStore(db.SessionStore):
             row.session_key = keys[0]
         return row
 
-    def exists(self, session_key):
+    def exists(self, session_key: str) -> bool:
         return self.model.objects.filter(session_key__in=stored_keys(session_key)).exists()
 
-    async def aexists(self, session_key):
+    async def aexists(self, session_key: str) -> bool:
         return await self.model.objects.filter(session_key__in=stored_keys(session_key)).aexists()
 
-    def create_model_instance(self, data):
+    def create_model_instance(self, data: dict[str, Any]) -> Session:
         return self.model(
-            session_key=stored_key(self._get_or_create_session_key()),
+            # Django's own helper, private and so not in django-stubs.
+            session_key=stored_key(self._get_or_create_session_key()),  # type: ignore[attr-defined]
             session_data=self.encode(data),
             expire_date=self.get_expiry_date(),
         )
 
-    async def acreate_model_instance(self, data):
+    async def acreate_model_instance(self, data: dict[str, Any]) -> Session:
         return self.model(
-            session_key=stored_key(await self._aget_or_create_session_key()),
+            session_key=stored_key(await self._aget_or_create_session_key()),  # type: ignore[attr-defined]
             session_data=self.encode(data),
             expire_date=await self.aget_expiry_date(),
         )
 
-    def delete(self, session_key=None):
+    def delete(self, session_key: str | None = None) -> None:
         session_key = self.session_key if session_key is None else session_key
         if session_key is None:
             return
         self.model.objects.filter(session_key__in=stored_keys(session_key)).delete()
 
-    async def adelete(self, session_key=None):
+    async def adelete(self, session_key: str | None = None) -> None:
         session_key = self.session_key if session_key is None else session_key
         if session_key is None:
             return
@@ -131,12 +134,14 @@ class SessionStore(db.SessionStore):
     # save()/asave() go through (a)create_model_instance; (a)create and (a)cycle_key through (a)save and
     # (a)delete; clear_expired()/aclear_expired() need no key: all are Django's own.
 
-    def encode(self, session_dict):
+    def encode(self, session_dict: dict[str, Any]) -> str:
         return encrypt_text(super().encode(session_dict))
 
-    def decode(self, session_data):
+    def decode(self, session_data: bytes | str) -> dict[str, Any]:
         try:
-            signed = decrypt_text(session_data)
+            # Text from the session table (django-stubs also allows bytes, which Django never passes).
+            text = session_data.decode() if isinstance(session_data, bytes) else session_data
+            signed = decrypt_text(text)
         except InvalidToken:
             # Not ours, or under a key no longer configured: an empty session, as Django treats a bad
             # signature (the person signs in again).

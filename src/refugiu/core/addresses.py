@@ -11,13 +11,14 @@ right. Entries further left were written by the client and are never read.
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
 
-def request_address(request) -> str:
+def request_address(request: HttpRequest) -> str:
     """The client's IP address as text, or "" when it is unknown (a Unix socket, a test without one)."""
     remote = request.META.get("REMOTE_ADDR") or ""
-    proxies = settings.REFUGIU.get("TRUSTED_PROXIES", 0)
+    proxies = settings.REFUGIU["TRUSTED_PROXIES"]
     if proxies <= 0:
         return remote
     chain = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
@@ -30,7 +31,7 @@ def request_address(request) -> str:
         return remote
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     """The address a request came from, as every limit counts it (allauth's sign-in limits too, through
     the account adapter's get_client_ip). This is the one place that decides it.
 
@@ -41,7 +42,8 @@ def client_address(request) -> str:
     """
     from allauth.core.internal.ratelimit import truncate_ip
 
-    return truncate_ip(request_address(request))
+    address: str = truncate_ip(request_address(request))
+    return address
 
 
 def client_address_hash(address: str) -> str:

@@ -17,15 +17,19 @@ under the `case_id` and `beneficiary_id` attributes it has, if any.
 """
 
 from collections.abc import Callable
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
+from django.http import HttpRequest
 
 from refugiu.core.addresses import request_address
 from refugiu.core.models import AuditEntry
 
 
-def _address(request) -> str | None:
+def _address(request: HttpRequest | None) -> str | None:
     # The address every limit counts by too (core.addresses): REMOTE_ADDR unless behind trusted proxies.
     if request is None:
         return None
@@ -34,22 +38,23 @@ def _address(request) -> str | None:
 
 def audit_record(
     *,
-    actor,
+    actor: AbstractBaseUser | AnonymousUser | None,
     action: str,
     target: models.Model | None = None,
     case_id: int | None = None,
     beneficiary_id: int | None = None,
-    request=None,
-    detail: dict | None = None,
+    request: HttpRequest | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    actor = actor if actor is not None and actor.is_authenticated else None
+    user = actor if actor is not None and actor.is_authenticated else None
     if target is not None:
         target_case, target_beneficiary = _scope_of(target)
         case_id = case_id if case_id is not None else target_case
         beneficiary_id = beneficiary_id if beneficiary_id is not None else target_beneficiary
     return AuditEntry.objects.create(
-        actor=actor,
-        actor_name=actor.get_username() if actor else "",
+        # By its id: the user model is the project's (AUTH_USER_MODEL), which core does not name.
+        actor_id=user.pk if user else None,
+        actor_name=user.get_username() if user else "",
         action=action,
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
@@ -90,7 +95,13 @@ def security_events() -> Q:
     return condition
 
 
-def refused_access_record(*, actor, request, queryset, pk) -> None:
+def refused_access_record(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    request: HttpRequest | None,
+    queryset: models.QuerySet[Any],
+    pk: int | str,
+) -> None:
     """Called where a lookup is about to answer 404: if the record `pk` exists in `queryset` (which must
     not be narrowed to what `actor` may see), the refusal is audited as "<app>.<model>.access_refused",
     naming the record. The caller then raises Http404 as it would have: the answer is the same, byte for
@@ -100,7 +111,7 @@ def refused_access_record(*, actor, request, queryset, pk) -> None:
     if actor is None or not actor.is_authenticated:
         return
     try:
-        pk = int(pk)
+        number = int(pk)
     except (TypeError, ValueError):
         return
     model = queryset.model
@@ -108,7 +119,7 @@ def refused_access_record(*, actor, request, queryset, pk) -> None:
         model._meta.pk.attname,
         *(name for name in ("case_id", "beneficiary_id") if _has_field(model, name)),
     ]
-    record = queryset.select_related(None).prefetch_related(None).filter(pk=pk).only(*fields).first()
+    record = queryset.select_related(None).prefetch_related(None).filter(pk=number).only(*fields).first()
     if record is None:
         return
     audit_record(
@@ -116,7 +127,7 @@ def refused_access_record(*, actor, request, queryset, pk) -> None:
     )
 
 
-def _has_field(model, name: str) -> bool:
+def _has_field(model: type[models.Model], name: str) -> bool:
     return any(field.attname == name for field in model._meta.concrete_fields)
 
 

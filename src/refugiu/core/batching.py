@@ -2,9 +2,12 @@
 
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
-def in_batches(items: Iterable, size: int) -> Iterator[list]:
+def in_batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """Consecutive lists of `size` items (the last may be shorter); reads `items` lazily, once."""
     iterator = iter(items)
     while batch := list(islice(iterator, size)):

@@ -18,12 +18,18 @@ import contextlib
 import gc
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from django.db import connections, transaction
 
 
 def rows_insert(
-    table: str, columns: Sequence[str], rows: Iterable[Sequence], *, upsert: str = "", using: str = "default"
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    upsert: str = "",
+    using: str = "default",
 ) -> None:
     """INSERT these rows into `table`; `upsert` is an ON CONFLICT clause for rows that may be there.
 
@@ -97,7 +103,9 @@ def ids_per_query(using: str = "default") -> int:
     return IDS_PER_QUERY.get(connections[using].vendor, IDS_PER_QUERY_ELSEWHERE)
 
 
-def any_of(column: str, values: Sequence, *, cast: str = "", using: str = "default") -> tuple[str, list]:
+def any_of(
+    column: str, values: Sequence[Any], *, cast: str = "", using: str = "default"
+) -> tuple[str, list[Any]]:
     """SQL that `column` (already quoted) is one of `values` (in the driver's form), and its parameters:
     one array on PostgreSQL, a placeholder a value elsewhere. `cast`: the column's type on PostgreSQL,
     for values given as text (UUIDs as strings)."""

@@ -23,5 +23,5 @@ def database_error_summary(error: BaseException) -> str:
 
 def connection_close_quietly() -> None:
     """Drop this thread's database connection, even a broken one: the next query opens a new one."""
-    with contextlib.suppress(DATABASE_UNAVAILABLE):
+    with contextlib.suppress(*DATABASE_UNAVAILABLE):
         connection.close()

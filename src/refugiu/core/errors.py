@@ -24,10 +24,12 @@ Under /api/ the same answers are JSON: {"detail": …, "code": …}.
 """
 
 import sys
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -42,10 +44,10 @@ from refugiu.core.paths import API_PREFIX
 RETRY_AFTER_SECONDS = 30
 
 
-def _user_already_loaded(request):
+def _user_already_loaded(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
     """The signed-in person if this request has already loaded them, else an anonymous visitor: loading
     them now would read the session from the database."""
-    user = getattr(request, "user", None)
+    user: AbstractBaseUser | AnonymousUser | None = getattr(request, "user", None)
     if user is None or getattr(user, "_wrapped", None) is empty:
         return AnonymousUser()
     return user
@@ -61,10 +63,13 @@ def _api_message(status: int) -> tuple[str, str]:
     }[status]
 
 
-def error_page(request, *, status: int, template: str, context: dict | None = None) -> HttpResponse:
+def error_page(
+    request: HttpRequest, *, status: int, template: str, context: dict[str, Any] | None = None
+) -> HttpResponse:
     """The page (or, under /api/, the JSON) for an error `status`, in the visitor's language, without the
     database; never stored by a browser or proxy. A 503 says when to try again."""
     with translation.override(translation.get_language_from_request(request)):
+        response: HttpResponse
         if request.path_info.startswith(API_PREFIX):
             detail, code = _api_message(status)
             response = JsonResponse({"detail": detail, "code": code}, status=status)
@@ -91,7 +96,7 @@ def error_page(request, *, status: int, template: str, context: dict | None = No
 def database_unavailable(error: BaseException | None) -> bool:
     """True when `error`, or an error it was raised from or while handling, means the database cannot be
     reached (core.workers.DATABASE_UNAVAILABLE)."""
-    seen = set()
+    seen: set[int] = set()
     while error is not None and id(error) not in seen:
         if isinstance(error, DATABASE_UNAVAILABLE):
             return True
@@ -100,27 +105,27 @@ def database_unavailable(error: BaseException | None) -> bool:
     return False
 
 
-def bad_request(request, exception):
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """400: most often a form that sent more than the request limits in settings
     (DATA_UPLOAD_MAX_NUMBER_FILES and the others) allow, or a host name not in ALLOWED_HOSTS."""
     return error_page(request, status=400, template="400.html")
 
 
-def permission_denied(request, exception):
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     return error_page(request, status=403, template="403.html")
 
 
-def csrf_failure(request, reason=""):
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """settings.CSRF_FAILURE_VIEW: a form sent without its token (open too long, cookies refused). The
     reason is not shown: it may quote the request's headers."""
     return error_page(request, status=403, template="403.html", context={"csrf": True})
 
 
-def page_not_found(request, exception):
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return error_page(request, status=404, template="404.html")
 
 
-def server_error(request):
+def server_error(request: HttpRequest) -> HttpResponse:
     """500, or 503 when the error is the database being unreachable. Django calls this while handling the
     exception, so it is the one being handled."""
     if database_unavailable(sys.exception()):

@@ -28,12 +28,15 @@ import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.models import Min, Q
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from refugiu.core.database import connection_close_quietly
@@ -52,14 +55,19 @@ OK, FAILING, UNKNOWN, OFF = "ok", "failing", "unknown", "off"
 
 
 @functools.cache
-def _migrations_expected() -> dict[tuple[str, str], tuple]:
+def _migrations_expected() -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
     """Every migration of the code this process runs, with the migrations each replaces (a squash), read
     from disk once: the code does not change under a running process."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     return {key: tuple(loader.graph.nodes[key].replaces or ()) for key in loader.graph.nodes}
 
 
-_migrations_checked = {"at": float("-inf"), "applied": False}
+class _MigrationsChecked(TypedDict):
+    at: float  # time.monotonic()
+    applied: bool
+
+
+_migrations_checked: _MigrationsChecked = {"at": float("-inf"), "applied": False}
 _migrations_lock = threading.Lock()
 
 
@@ -77,7 +85,7 @@ def migrations_applied() -> bool:
         key in recorded or (replaces and recorded.issuperset(replaces)) for key, replaces in expected.items()
     )
     with _migrations_lock:
-        _migrations_checked.update(at=time.monotonic(), applied=applied)
+        _migrations_checked["at"], _migrations_checked["applied"] = time.monotonic(), applied
     return applied
 
 
@@ -101,24 +109,26 @@ def queue_longest_wait() -> float:
     return max(0.0, (now - since).total_seconds())
 
 
-def _workers() -> dict:
+def _workers() -> dict[str, Any]:
     from refugiu.core.workers import workers_seen
 
     seen = workers_seen()
     return {"status": OK if seen >= settings.REFUGIU["READY_TASK_WORKERS"] else FAILING, "seen": seen}
 
 
-def _queue() -> dict:
+def _queue() -> dict[str, Any]:
     waited = queue_longest_wait()
     stuck = waited > settings.REFUGIU["QUEUE_STUCK_MINUTES"] * 60
     return {"status": FAILING if stuck else OK, "longest_wait_seconds": int(waited)}
 
 
-def readiness() -> tuple[bool, dict]:
+def readiness() -> tuple[bool, dict[str, dict[str, Any]]]:
     """Run the checks (see the module); returns whether all passed and each check's state. A check whose
     query fails once the database answered (a table missing before `migrate`, the database gone meanwhile)
     is "unknown"."""
-    checks = {name: {"status": UNKNOWN} for name in ("database", "migrations", "keys", "workers", "queue")}
+    checks: dict[str, dict[str, Any]] = {
+        name: {"status": UNKNOWN} for name in ("database", "migrations", "keys", "workers", "queue")
+    }
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -127,7 +137,7 @@ def readiness() -> tuple[bool, dict]:
         connection_close_quietly()
         return False, checks
     checks["database"]["status"] = OK
-    run = {
+    run: dict[str, Callable[[], dict[str, Any]]] = {
         "migrations": lambda: {"status": OK if migrations_applied() else FAILING},
         "keys": lambda: {"status": OK if keys_open_check_value() else FAILING},
     }
@@ -144,10 +154,10 @@ def readiness() -> tuple[bool, dict]:
     return ready, checks
 
 
-_last_ready = {"ready": None}
+_last_ready: dict[str, bool | None] = {"ready": None}
 
 
-def _log_change(ready: bool, checks: dict) -> None:
+def _log_change(ready: bool, checks: dict[str, dict[str, Any]]) -> None:
     """Log readiness once when it changes in this process, not at every probe."""
     if _last_ready["ready"] is ready:
         return
@@ -164,7 +174,7 @@ def _log_change(ready: bool, checks: dict) -> None:
         logger.warning("Ready again (/readyz answers 200).")
 
 
-def _answer(body: dict, status: int = 200) -> JsonResponse:
+def _answer(body: dict[str, Any], status: int = 200) -> JsonResponse:
     response = JsonResponse(body, status=status)
     response["Cache-Control"] = "no-store"
     return response
@@ -173,10 +183,10 @@ def _answer(body: dict, status: int = 200) -> JsonResponse:
 class HealthMiddleware:
     """Answers /healthz and /readyz (GET or HEAD) before anything else runs (see the module)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.path_info not in PATHS:
             return self.get_response(request)
         if request.method not in ("GET", "HEAD"):

@@ -23,9 +23,10 @@ import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO, BinaryIO, Literal
 
 from django.conf import settings
+from typing_extensions import Buffer
 
 MiB = 1024 * 1024
 # The compression ratio is judged only for a member larger than this: a small file of empty cells may
@@ -50,7 +51,18 @@ class LimitExceeded(Exception):
         super().__init__(f"{reason} ({setting})")
 
 
-def _setting(key: str) -> int:
+# The REFUGIU settings that bound an import.
+LimitSetting = Literal[
+    "IMPORT_MAX_FILE_BYTES",
+    "IMPORT_MAX_PACKAGE_BYTES",
+    "IMPORT_MAX_RECORD_CHARS",
+    "IMPORT_MAX_FIELD_CHARS",
+    "ZIP_MAX_MEMBERS",
+    "ZIP_MAX_RATIO",
+]
+
+
+def _setting(key: LimitSetting) -> int:
     return int(settings.REFUGIU[key])
 
 
@@ -236,22 +248,23 @@ class _Bounded(io.RawIOBase):
     may or more than is left of its package's budget. (zipfile itself gives no more of a member than its
     header says; this does not rely on it, and bounds the files of a folder as well.)"""
 
-    def __init__(self, raw: BinaryIO, budget: Budget):
+    def __init__(self, raw: IO[bytes], budget: Budget) -> None:
         self.raw, self.budget = raw, budget
         self.count = 0
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
-        data = self.raw.read(min(len(buffer), CHUNK))
+    def readinto(self, buffer: Buffer) -> int:
+        view = memoryview(buffer)  # BufferedReader gives a memoryview of bytes already
+        data = self.raw.read(min(len(view), CHUNK))
         self.count += len(data)
         self.budget.used += len(data)
         if self.count > self.budget.limits.member_bytes:
             raise self.budget.limits.too_big()
         if self.budget.used > self.budget.limits.total_bytes:
             raise self.budget.limits.too_much()
-        buffer[: len(data)] = data
+        view[: len(data)] = data
         return len(data)
 
     def close(self) -> None:
@@ -259,7 +272,7 @@ class _Bounded(io.RawIOBase):
         super().close()
 
 
-def bounded_stream(raw: BinaryIO, budget: Budget) -> io.BufferedReader:
+def bounded_stream(raw: IO[bytes], budget: Budget) -> io.BufferedReader:
     """`raw` read in chunks, and refused at the first byte over the limits of `budget`."""
     return io.BufferedReader(_Bounded(raw, budget), CHUNK)
 

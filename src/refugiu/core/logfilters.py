@@ -30,7 +30,8 @@ class DatabaseUnavailableLogFilter(logging.Filter):
         error = record.exc_info[1] if record.exc_info else None
         if getattr(record, "status_code", None) == 503 and isinstance(error, DATABASE_UNAVAILABLE):
             record.msg = f"{record.msg} (the database is unavailable: %s)"
-            record.args = (*record.args, database_error_summary(error))
+            args = record.args if isinstance(record.args, tuple) else ()  # Django logs a tuple here
+            record.args = (*args, database_error_summary(error))
             record.exc_info = None
             record.exc_text = None
         return True

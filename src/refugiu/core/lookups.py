@@ -11,12 +11,24 @@ wrapped in `AsStored` they are sent as they are. The field would otherwise make 
 value and back, a UUID at a time: a sixth of rebuilding the search index.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Field, ForeignObject
 from django.db.models.lookups import In
 
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
 
-class AsStored(list):
+# SQL and its parameters. django-stubs says a tuple of str and int; Django and psycopg take any sequence,
+# and `= ANY(%s)` sends a list as one parameter.
+SqlWithParams = tuple[str, Any]
+
+
+class AsStored(list[Any]):
     """Values in the form the database stores them, for `__any`: sent without the field's preparation."""
 
 
@@ -25,10 +37,11 @@ class AsStored(list):
 class AnyOf(In):
     lookup_name = "any"
 
-    def get_prep_lookup(self):
+    def get_prep_lookup(self) -> Any:
         return self.rhs if isinstance(self.rhs, AsStored) else super().get_prep_lookup()
 
-    def _stored(self, connection) -> list:
+    def _stored(self, connection: BaseDatabaseWrapper) -> list[Any]:
+        values: list[Any]
         if isinstance(self.rhs, AsStored):
             values = self.rhs
         else:
@@ -39,13 +52,13 @@ class AnyOf(In):
             raise EmptyResultSet  # as `__in` with no values: the ORM asks nothing
         return values
 
-    def process_rhs(self, compiler, connection):
+    def process_rhs(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> SqlWithParams:
         if self.rhs_is_direct_value() and isinstance(self.rhs, AsStored):
             values = self._stored(connection)
             return "(" + ", ".join(["%s"] * len(values)) + ")", values
         return super().process_rhs(compiler, connection)
 
-    def as_postgresql(self, compiler, connection):
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> SqlWithParams:
         if not self.rhs_is_direct_value():
             return super().as_sql(compiler, connection)
         values = self._stored(connection)

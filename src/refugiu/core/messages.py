@@ -10,8 +10,10 @@ from django.contrib.messages.storage.session import SessionStorage
 
 
 class NamedCookieStorage(CookieStorage):
+    # A property, not the class attribute CookieStorage has: the setting is read at each use (tests change
+    # it); nothing assigns it.
     @property
-    def cookie_name(self) -> str:
+    def cookie_name(self) -> str:  # type: ignore[override]
         return settings.MESSAGE_COOKIE_NAME
 
 

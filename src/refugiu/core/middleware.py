@@ -2,8 +2,11 @@
 browser features no page uses, clear what the browser kept once a session ends, and let other sites'
 scripts read the open directory API; and the refusal of TRACE."""
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 
 from refugiu.core.paths import PUBLIC_API_PREFIX
 
@@ -66,10 +69,10 @@ PERSONAL_PREFIXES = ("/staff/", "/registration/", "/evaluation/", "/certificates
 
 
 class PrivacyHeadersMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         signed_in = request.user.is_authenticated
         response = self.get_response(request)
         if signed_in and not request.user.is_authenticated:
@@ -105,10 +108,10 @@ class RefuseTraceMiddleware:
     """Answers TRACE (and TRACK) with an empty 405 before any view runs. Last in settings.MIDDLEWARE, so
     the answer still passes through the others and carries every header a page does."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.method in REFUSED_METHODS:
             return HttpResponseNotAllowed(SITE_METHODS)
         return self.get_response(request)

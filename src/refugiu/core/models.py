@@ -1,3 +1,5 @@
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -6,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from refugiu.core.fields import EncryptedTextField
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise PermissionDenied("audit records cannot be changed")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise PermissionDenied("audit records cannot be deleted")
 
 
@@ -42,15 +44,15 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["actor", "at"], name="audit_actor_at")]
         ordering = ["-at", "-id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionDenied("audit records cannot be changed")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionDenied("audit records cannot be deleted")
 
 
@@ -66,7 +68,7 @@ class EncryptionCheck(models.Model):
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="encryption_check_single_row")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"encryption check of {self.written_at:%Y-%m-%d %H:%M}"
 
 
@@ -82,5 +84,5 @@ class WorkerHeartbeat(models.Model):
     started_at = models.DateTimeField()
     last_seen = models.DateTimeField(db_index=True)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"task worker {self.worker_id} (process {self.pid} on {self.host})"

@@ -11,6 +11,7 @@ import mimetypes
 import warnings
 from functools import cache
 from pathlib import PurePosixPath
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -26,7 +27,8 @@ class ResourceRefused(ValueError):
 
 
 @cache
-def _weasyprint():
+def _weasyprint() -> tuple[Any, Any]:
+    """The weasyprint module and our URL fetcher class (weasyprint ships no types)."""
     # WeasyPrint warns at import when the system lacks libharfbuzz-subset (it still works without it);
     # that is a packaging note for the installation, not a fault of ours, and tests turn warnings into errors.
     with warnings.catch_warnings():
@@ -34,10 +36,10 @@ def _weasyprint():
         import weasyprint
         from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class StaticOnlyFetcher(URLFetcher):
+    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # URLFetcher is untyped (Any)
         """Serves /static/… from the staticfiles finders and data: URLs; refuses every other URL."""
 
-        def fetch(self, url, headers=None):
+        def fetch(self, url: str, headers: dict[str, str] | None = None) -> Any:
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             return URLFetcherResponse(url, *static_resource(url))
@@ -45,7 +47,7 @@ def _weasyprint():
     return weasyprint, StaticOnlyFetcher
 
 
-def static_resource(url: str) -> tuple[bytes, dict]:
+def static_resource(url: str) -> tuple[bytes, dict[str, str]]:
     """The bytes and headers of one of our static files named by `url`; ResourceRefused otherwise."""
     parts = urlsplit(url)
     static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
@@ -65,4 +67,5 @@ def static_resource(url: str) -> tuple[bytes, dict]:
 def html_to_pdf(html: str) -> bytes:
     """Render `html` (a whole document) as PDF bytes."""
     weasyprint, fetcher = _weasyprint()
-    return weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher()).write_pdf()
+    pdf: bytes = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher()).write_pdf()
+    return pdf

@@ -14,17 +14,31 @@ django_ratelimit.E003.)
 Keys are keyed hashes (accounts.security): no address and no e-mail address is ever a cache key.
 """
 
+from collections.abc import Iterator
+from typing import Any, Literal
+
 from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.conf import settings
+from django.http import HttpRequest
 
 from refugiu.core.addresses import client_address, client_address_hash, email_address_hash
 
 ADDRESS = "address"
 EMAIL = "email"
 
+# The REFUGIU settings that are such limits.
+RateSetting = Literal[
+    "REGISTRATIONS_PER_ADDRESS_PER_HOUR",
+    "REGISTRATIONS_PER_EMAIL_PER_DAY",
+    "SUGGESTIONS_PER_HOUR",
+    "SUGGESTIONS_PER_EMAIL_PER_DAY",
+    "LINK_FORMS_PER_HOUR",
+    "CERTIFICATE_MISSES_PER_HOUR",
+]
+
 # For each public action, its limits: what is counted by, the REFUGIU setting saying how many, per what
 # period ("h" hour, "d" day).
-LIMITS = {
+LIMITS: dict[str, tuple[tuple[str, RateSetting, str], ...]] = {
     "event_registration": (
         (ADDRESS, "REGISTRATIONS_PER_ADDRESS_PER_HOUR", "h"),
         (EMAIL, "REGISTRATIONS_PER_EMAIL_PER_DAY", "d"),
@@ -40,7 +54,7 @@ LIMITS = {
 }
 
 
-def _rates(request, action: str, email: str):
+def _rates(request: HttpRequest, action: str, email: str) -> Iterator[tuple[str, str, str]]:
     """(name, allauth rate, key) for each of `action`'s limits that applies to this request."""
     for counted_by, setting, period in LIMITS[action]:
         amount = settings.REFUGIU[setting]
@@ -55,8 +69,8 @@ def _rates(request, action: str, email: str):
         yield f"{action}:{counted_by}", f"{amount}/{period}/key", key
 
 
-def _consume(request, action: str, email: str, dry_run: bool) -> bool:
-    usages = []
+def _consume(request: HttpRequest, action: str, email: str, dry_run: bool) -> bool:
+    usages: list[Any] = []  # allauth's usages
     for name, rate, key in _rates(request, action, email):
         usage = allauth_ratelimit.consume(
             request,
@@ -76,14 +90,14 @@ def _consume(request, action: str, email: str, dry_run: bool) -> bool:
     return True
 
 
-def within_limits(request, action: str, *, email: str = "") -> bool:
+def within_limits(request: HttpRequest, action: str, *, email: str = "") -> bool:
     """Count one `action` for this request's address and for `email` when one was typed. False, and
     nothing counted, when any of the action's limits is already reached: the caller then saves and sends
     nothing and answers 429."""
     return _consume(request, action, email, dry_run=False)
 
 
-def limit_reached(request, action: str, *, email: str = "") -> bool:
+def limit_reached(request: HttpRequest, action: str, *, email: str = "") -> bool:
     """True when the next `action` from this address (or for `email`) would be refused. Counts nothing:
     for limits on failures, which are counted only once they happen."""
     return not _consume(request, action, email, dry_run=True)

@@ -41,8 +41,9 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
@@ -120,14 +121,15 @@ def data_folder_secure() -> list[str]:
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"]:
         database = Path(connection.settings_dict["NAME"]).resolve()
         if not database.is_relative_to(data_dir):
-            for path in (database.with_name(database.name + suffix) for suffix in ("", "-wal", "-shm")):
+            for file in (database.with_name(database.name + suffix) for suffix in ("", "-wal", "-shm")):
                 try:
-                    status = path.lstat()
+                    status = file.lstat()
                 except FileNotFoundError:
                     continue
                 if not stat.S_ISLNK(status.st_mode) and status.st_mode & 0o077:
-                    loose.append(str(path))
-    tightened, stuck = [], []
+                    loose.append(str(file))
+    tightened: list[str] = []
+    stuck: list[str] = []
     for path in loose:
         try:
             os.chmod(path, stat.S_IMODE(os.lstat(path).st_mode) & 0o700)
@@ -147,7 +149,7 @@ def data_folder_secure() -> list[str]:
     ]
 
 
-def _tree_modes(folder: str):
+def _tree_modes(folder: str) -> Iterator[tuple[str, int]]:
     """(path, mode) of `folder` and of everything under it, symbolic links left out (and not followed).
     os.scandir, because a start reads every file of the data folder: its entries carry their own lstat."""
     yield folder, stat.S_IMODE(os.lstat(folder).st_mode)
@@ -235,12 +237,13 @@ def _opens(ciphertext: str) -> str | None:
 
 def _check_value_stored() -> str | None:
     """The check value as stored (ciphertext), read by SQL: the model would decrypt it on reading."""
+    from refugiu.core.fields import concrete_column
     from refugiu.core.models import EncryptionCheck
 
     quote = connection.ops.quote_name
     table, column = (
         quote(EncryptionCheck._meta.db_table),
-        quote(EncryptionCheck._meta.get_field("value").column),
+        quote(concrete_column(EncryptionCheck._meta.get_field("value"))),
     )
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {column} FROM {table} WHERE id = 1")  # noqa: S608 - names from the model
@@ -262,7 +265,7 @@ def encrypted_value_sampler_register(sampler: Callable[[], str | None]) -> None:
 def _encrypted_value_stored() -> str | None:
     """One encrypted value already in the database (ciphertext), or None: any encrypted field of any
     model, then what the registered samplers find."""
-    from refugiu.core.fields import encrypted_columns
+    from refugiu.core.fields import concrete_column, encrypted_columns
     from refugiu.core.models import EncryptionCheck
 
     quote = connection.ops.quote_name
@@ -271,12 +274,13 @@ def _encrypted_value_stored() -> str | None:
             if model is EncryptionCheck:
                 continue
             for field in fields:
-                table, column = quote(model._meta.db_table), quote(field.column)
+                table, column = quote(model._meta.db_table), quote(concrete_column(field))
                 # Names from the models only; nothing from input.
                 cursor.execute(f"SELECT {column} FROM {table} WHERE {column} <> '' LIMIT 1")  # noqa: S608
                 row = cursor.fetchone()
                 if row:
-                    return row[0]
+                    stored: str = row[0]
+                    return stored
     for sampler in ENCRYPTED_VALUE_SAMPLERS:
         value = sampler()
         if value is not None:
@@ -330,7 +334,7 @@ class StartCheckedCommand(BaseCommand):
 
     make_key = False
 
-    def execute(self, *args, **options):
+    def execute(self, *args: Any, **options: Any) -> str | None:
         if options.get("stderr"):  # as BaseCommand.execute does, so that the notes go where asked
             self.stderr = OutputWrapper(options["stderr"])
         start_check_command(self, make_key=self.make_key)

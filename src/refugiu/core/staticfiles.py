@@ -24,6 +24,7 @@ import hashlib
 import importlib.metadata
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -73,7 +74,7 @@ def static_prepared(fingerprint: str | None = None) -> bool:
 
 
 @contextlib.contextmanager
-def _preparation_lock():
+def _preparation_lock() -> Iterator[None]:
     """Held while the files are checked and prepared: one process of the installation at a time."""
     path = static_root().with_name(LOCK_NAME)
     with open(path, "a") as lock:

@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 
 # The server's log (settings.LOGGING: stderr, with a timestamp as gunicorn's own lines). Numbers, process
 # ids, signals and durations only: nothing about the reports or the people they concern.
@@ -70,10 +71,10 @@ def ending_describe(status: int | None) -> str:
 class TaskWorker:
     """One task worker slot (number 1, 2…): its current process, and the thread that keeps one running."""
 
-    def __init__(self, number: int, workers: "TaskWorkers"):
+    def __init__(self, number: int, workers: "TaskWorkers") -> None:
         self.number = number
         self.workers = workers
-        self.process: subprocess.Popen | None = None  # None before the first start and once one ended
+        self.process: subprocess.Popen[bytes] | None = None  # None before the first start and once one ended
         self.thread = threading.Thread(target=self._keep_running, name=f"task worker {number}", daemon=True)
 
     def _keep_running(self) -> None:
@@ -109,7 +110,7 @@ class TaskWorker:
             if self.workers.stopping.wait(delay):
                 return
 
-    def _start(self) -> subprocess.Popen | None:
+    def _start(self) -> subprocess.Popen[bytes] | None:
         """A new worker process, or None when stopping."""
         with self.workers.lock:  # stop() sets `stopping` under it: no worker is started after stop() began
             if self.workers.stopping.is_set():
@@ -120,7 +121,7 @@ class TaskWorker:
         logger.info("Started task worker %d (pid %d).", self.number, process.pid)
         return process
 
-    def _wait(self, process: subprocess.Popen) -> int | None:
+    def _wait(self, process: subprocess.Popen[bytes]) -> int | None:
         """Wait for `process` to end: its wait status, None if gunicorn's arbiter reaped it first."""
         try:
             _pid, status = os.waitpid(process.pid, 0)
@@ -150,7 +151,9 @@ class TaskWorker:
 class TaskWorkers:
     """The task workers of one server (see the module): start(count) once, stop() when the server stops."""
 
-    def __init__(self, command=TASK_WORKER_COMMAND, *, stop_seconds: float = TASK_WORKER_STOP_SECONDS):
+    def __init__(
+        self, command: Sequence[str] = TASK_WORKER_COMMAND, *, stop_seconds: float = TASK_WORKER_STOP_SECONDS
+    ) -> None:
         self.command = list(command)
         self.stop_seconds = stop_seconds
         self.lock = threading.Lock()

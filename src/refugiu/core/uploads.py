@@ -14,11 +14,13 @@ programme admin). Case documents have their own handler and limit (`cases.docume
 """
 
 import io
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files import File
+from django.core.files.uploadedfile import InMemoryUploadedFile, UploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.db import models
 from django.template.defaultfilters import filesizeformat
@@ -47,7 +49,7 @@ def too_many_pixels_message() -> str:
 class LimitedFileFormField(forms.FileField):
     """A form's file, refused past the media limit before anything else looks at it."""
 
-    def to_python(self, data):
+    def to_python(self, data: Any) -> File[Any] | None:
         if data not in self.empty_values and getattr(data, "size", 0) > media_limit():
             raise ValidationError(too_big_message(media_limit()), code="too_big")
         return super().to_python(data)
@@ -56,7 +58,7 @@ class LimitedFileFormField(forms.FileField):
 class LimitedImageFormField(LimitedFileFormField, forms.ImageField):
     """A form's image, refused past the media limit, then past the pixel limit (as its header says)."""
 
-    def to_python(self, data):
+    def to_python(self, data: Any) -> File[Any] | None:
         try:
             uploaded = super().to_python(data)
         except ValidationError as error:
@@ -73,14 +75,14 @@ class LimitedImageFormField(LimitedFileFormField, forms.ImageField):
 class LimitedFileField(models.FileField):
     """A FileField whose uploads are bounded (`LimitedFileFormField`)."""
 
-    def formfield(self, **kwargs):
+    def formfield(self, **kwargs: Any) -> forms.Field | None:
         return super().formfield(**{"form_class": LimitedFileFormField, **kwargs})
 
 
 class LimitedImageField(models.ImageField):
     """An ImageField whose uploads are bounded in bytes and in pixels (`LimitedImageFormField`)."""
 
-    def formfield(self, **kwargs):
+    def formfield(self, **kwargs: Any) -> forms.Field | None:
         return super().formfield(**{"form_class": LimitedImageFormField, **kwargs})
 
 
@@ -94,12 +96,12 @@ class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
     `largest_upload()`: the rest is read (the request must be read to answer it) and dropped, and the form
     gets an empty file that states the size sent, which its field refuses as too large."""
 
-    def new_file(self, *args, **kwargs):
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         self.received = 0
         self.dropped = False
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.received += len(raw_data)
         if self.received <= largest_upload():
             return super().receive_data_chunk(raw_data, start)
@@ -108,7 +110,7 @@ class LimitedTemporaryFileUploadHandler(TemporaryFileUploadHandler):
             self.dropped = True
         return None
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> UploadedFile[Any] | None:
         if not self.dropped:
             return super().file_complete(file_size)
         return InMemoryUploadedFile(

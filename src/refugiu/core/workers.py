@@ -106,7 +106,7 @@ class Heartbeat:
         self._stopping.set()
         self._thread.join(timeout=2 * HEARTBEAT_SECONDS)
         # Without the database the row ages instead: readiness stops counting it after SEEN_WITHIN_SECONDS.
-        with contextlib.suppress(DATABASE_UNAVAILABLE):
+        with contextlib.suppress(*DATABASE_UNAVAILABLE):
             WorkerHeartbeat.objects.filter(pk=self.worker_id).delete()
 
 
@@ -126,7 +126,7 @@ def workers_lost(worker_ids: set[str]) -> set[str]:
     return set(worker_ids) - set(seen.values_list("pk", flat=True))
 
 
-def task_holder(worker_ids: list) -> str | None:
+def task_holder(worker_ids: list[str]) -> str | None:
     """The worker that took a task last (django-tasks-db appends each claim's worker id)."""
     return worker_ids[-1] if worker_ids else None
 

@@ -3,6 +3,9 @@
 Access follows our role table, not Django's per-model permissions, and every save refreshes the
 search entries of the organisations it touched."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 
@@ -13,7 +16,9 @@ from refugiu.directory.services import organization_saved
 
 
 class DirectoryEditorAccess:
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
+        models.URLField: {"assume_scheme": "https"}
+    }
 
     def has_module_permission(self, request):
         return user_has_permission(request.user, Permission.DIRECTORY_EDIT)
@@ -67,7 +72,9 @@ class LanguageInline(EditorInline):
     fields = ["name", "code", "note"]
 
 
-class ReindexOnSave(DirectoryEditorAccess):
+class ReindexOnSave(DirectoryEditorAccess, admin.ModelAdmin):
+    """Refreshes the search entries of the organisations a save or a deletion touched."""
+
     def organization_ids_of(self, obj):
         return [obj.pk]
 

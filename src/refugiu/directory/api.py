@@ -128,16 +128,33 @@ Search = Annotated[str | None, Query(None, description="Full-text search, ranked
 Full = Annotated[bool, Query(description="Give each record in full form, as its own endpoint does.")]
 
 
-def _id_parameter(description: str) -> Any:
-    # Query's own default: with a validator in the Annotated, ninja would otherwise make it required.
-    return Annotated[
-        uuid.UUID | None, BeforeValidator(_blank_is_absent), Query(None, description=description)
-    ]
-
-
-TermId = _id_parameter("Only records tagged with this taxonomy term.")
-TaxonomyId = _id_parameter("Only records tagged with a term of this taxonomy.")
-OrganizationId = _id_parameter("Only the services of this organization.")
+# The ids a list may be narrowed by; blank is absent. Query's own default: with a validator in the
+# Annotated, ninja would otherwise make the parameter required.
+TermId = Annotated[
+    uuid.UUID | None,
+    BeforeValidator(_blank_is_absent),
+    Query(None, description="Only records tagged with this taxonomy term."),
+]
+TaxonomyId = Annotated[
+    uuid.UUID | None,
+    BeforeValidator(_blank_is_absent),
+    Query(None, description="Only records tagged with a term of this taxonomy."),
+]
+OrganizationId = Annotated[
+    uuid.UUID | None,
+    BeforeValidator(_blank_is_absent),
+    Query(None, description="Only the services of this organization."),
+]
+TermsTaxonomyId = Annotated[
+    uuid.UUID | None,
+    BeforeValidator(_blank_is_absent),
+    Query(None, description="Only the terms of this taxonomy."),
+]
+ParentTermId = Annotated[
+    uuid.UUID | None,
+    BeforeValidator(_blank_is_absent),
+    Query(None, description="Only the terms under this term."),
+]
 ModifiedAfter = Annotated[
     dt.datetime | None,
     BeforeValidator(_moment),
@@ -193,7 +210,7 @@ class _Ranked:
 
     def _ranked_ids(self) -> list[uuid.UUID]:
         hits = [uuid.UUID(object_id) for _, object_id in self._search(offset=0, limit=SEARCH_ALL).hits]
-        if self.key == "id" and not self.narrowed:
+        if self.queryset is None or (self.key == "id" and not self.narrowed):  # (None only then)
             return hits
         rank = {object_id: position for position, object_id in enumerate(hits)}
         found: list[tuple[uuid.UUID, uuid.UUID]] = []
@@ -285,7 +302,7 @@ def _listing(
 def _ndjson(selection: Selection, records: Records) -> StreamingHttpResponse:
     """Every record of the selection, loaded and serialised a batch at a time, so memory stays flat."""
 
-    def lines() -> Iterator[str]:
+    def lines() -> Iterator[bytes]:
         for ids in selection.batches(size=ID_BATCH):
             for record in records(ids):
                 yield fastjson.dumps(record) + b"\n"
@@ -396,17 +413,24 @@ def _selection(
     queryset cost a tenth of such a request.
     """
     narrowed = bool(term_id or taxonomy_id or modified_after)
-    searched = bool(search and search.strip())
-    queryset = None
-    if narrowed or not searched:
+
+    def filtered() -> QuerySet:
         queryset = _tagged(public(), term_id=term_id, taxonomy_id=taxonomy_id)
         if modified_after:
             queryset = queryset.filter(last_modified__gte=modified_after)
         if organization_id:
             queryset = queryset.filter(organization_id=organization_id)
-    if searched:
-        return _Ranked(queryset, kind=kind, query=search, organization_id=organization_id, narrowed=narrowed)
-    return _Ordered(queryset.order_by("name", "id"))
+        return queryset
+
+    if search and search.strip():
+        return _Ranked(
+            filtered() if narrowed else None,
+            kind=kind,
+            query=search,
+            organization_id=organization_id,
+            narrowed=narrowed,
+        )
+    return _Ordered(filtered().order_by("name", "id"))
 
 
 def _service_in_full(service: Any, attributes: AttributeSlots) -> HsdsRecord:
@@ -611,8 +635,8 @@ def taxonomy_terms_list(
     page: Page = 1,
     per_page: PerPage = DEFAULT_PER_PAGE,
     format: Format = "json",
-    taxonomy_id: _id_parameter("Only the terms of this taxonomy.") = None,
-    parent_id: _id_parameter("Only the terms under this term.") = None,
+    taxonomy_id: TermsTaxonomyId = None,
+    parent_id: ParentTermId = None,
     top_only: Annotated[bool, Query(description="Only terms with no parent term.")] = False,
 ):
     queryset = _text_search(taxonomy_term_list(), search, ("name", "code", "description"))

@@ -15,6 +15,7 @@ Search queries are never stored or logged.
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
@@ -337,7 +338,8 @@ def directory_search(
     facet_table = SearchFacet._meta.db_table
     where, params = ["1=1"], []
     words = query_words(query)
-    name_sql, name_params = None, []
+    name_sql: str | None = None
+    name_params: list[Any] = []
     if words:
         match_sql, match_params, name_sql, name_params = _match_sql(words)
         where.append(match_sql)
@@ -383,7 +385,7 @@ def directory_search(
         else:
             total = 0
         capped = count_cap is not None and total > count_cap
-        facet_counts = {}
+        facet_counts: dict[str, list[tuple[str, int]]] = {}
         if with_facets:
             # With no condition (the search page as first opened) every facet row counts: each belongs to
             # an entry, as the rebuild writes and removes them together. Testing each row's entry against

@@ -102,6 +102,8 @@ def facet_labels() -> dict[str, dict[str, str]]:
         "taxonomy_ref__slug", "code", "id", "name", "language", "translations"
     )
     for slug, code, term_id, name, record_language, translations in rows:
+        if slug is None:  # never: filtered out above
+            continue
         labels.setdefault(slug, {})[code or str(term_id)] = translated_text(
             name, record_language, translations, "name", language
         )

@@ -34,7 +34,7 @@ def search_page(request):
     form = SearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     page = data.get("page") or 1
-    filters = {name: data.get(name) for name in search.FACETS if data.get(name)}
+    filters: dict[str, str] = {name: data[name] for name in search.FACETS if data.get(name)}
     result = search.directory_search(
         query=data.get("q") or "",
         filters=filters,
@@ -85,11 +85,11 @@ def _hits(ranked: list[tuple[str, str]]) -> list[dict]:
             ),
         }
     ids = [i for kind, i in ranked if kind == service]
-    rows = Service.objects.filter(id__in=ids).values_list(
+    service_rows = Service.objects.filter(id__in=ids).values_list(
         "id", "name", "description", "language", "translations",
         "organization_id", "organization__name", "organization__language", "organization__translations",
     )  # fmt: skip
-    for record_id, name, description, record_language, translations, *of_organization in rows:
+    for record_id, name, description, record_language, translations, *of_organization in service_rows:
         organization_id, organization_name, organization_language, organization_translations = of_organization
         records[service, str(record_id)] = {
             "kind": service,

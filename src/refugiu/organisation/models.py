@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+from django_stubs_ext import StrPromise
 
 
 class Organisation(models.Model):
@@ -110,7 +111,7 @@ class StaffRole(models.TextChoices):
 
 
 # "12 lawyers": the number and the role together, so that each language can decline the role properly.
-STAFF_COUNT_LABELS = {
+STAFF_COUNT_LABELS: dict[str, StrPromise] = {
     StaffRole.LAWYER: ngettext_lazy("%(count)d lawyer", "%(count)d lawyers", "count"),
     StaffRole.PSYCHOLOGIST: ngettext_lazy("%(count)d psychologist", "%(count)d psychologists", "count"),
     StaffRole.SOCIAL_WORKER: ngettext_lazy("%(count)d social worker", "%(count)d social workers", "count"),

@@ -28,7 +28,23 @@ copied as the ciphertext they are stored as, never decrypted: the rows are read 
 from_db_value, and only the engine's own conversions (dates, decimals, booleans) are applied.
 """
 
+from typing import Protocol
+
 
 class BackupError(Exception):
     """A backup or restore that cannot go on; the message says what is wrong and what to do, and never
     holds key material or personal data."""
+
+
+class Readable(Protocol):
+    """What a backup reads from: a file, a member of the archive, a storage's file."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+class Writable(Protocol):
+    """What a backup writes to: a file, or the sealed stream in front of one."""
+
+    def write(self, data: bytes, /) -> int: ...
+
+    def flush(self) -> None: ...

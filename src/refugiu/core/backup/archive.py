@@ -26,8 +26,9 @@ import time
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-from refugiu.core.backup import BackupError
+from refugiu.core.backup import BackupError, Readable
 from refugiu.core.backup.sealed import HEADER_BYTES, SealedReader, SealedWriter, is_sealed
 
 MANIFEST, SIGNATURE, KEYS = "manifest.json", "manifest.hmac", "keys/encryption.keys"
@@ -59,7 +60,7 @@ def member_name_check(name: str) -> None:
 class HashingReader:
     """Reads `source`, keeping the SHA-256 and the count of what was read."""
 
-    def __init__(self, source):
+    def __init__(self, source: Readable) -> None:
         self.source, self.sha256, self.size = source, hashlib.sha256(), 0
 
     def read(self, size: int = -1) -> bytes:
@@ -73,10 +74,10 @@ class ArchiveWriter:
     """Writes an archive to a hidden file beside `path`, renamed to `path` by `close` only: a backup that
     fails half-way leaves no file that looks like a backup. Mode 0600 from the start."""
 
-    def __init__(self, path: Path, *, passphrase: str | None = None):
+    def __init__(self, path: Path, *, passphrase: str | None = None) -> None:
         self.path = path
         self.partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.partial")
-        self.members: dict[str, dict] = {}
+        self.members: dict[str, dict[str, Any]] = {}
         self._raw = os.fdopen(os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
         try:
             self._sealed = SealedWriter(self._raw, passphrase) if passphrase is not None else None
@@ -90,7 +91,7 @@ class ArchiveWriter:
             self.abort()
             raise
 
-    def add(self, name: str, source, size: int) -> dict:
+    def add(self, name: str, source: Readable, size: int) -> dict[str, Any]:
         """Add `size` bytes read from `source` as member `name`; returns its manifest entry."""
         member_name_check(name)
         info = tarfile.TarInfo(name)
@@ -101,7 +102,7 @@ class ArchiveWriter:
         self.members[name] = entry
         return entry
 
-    def add_bytes(self, name: str, data: bytes) -> dict:
+    def add_bytes(self, name: str, data: bytes) -> dict[str, Any]:
         return self.add(name, io.BytesIO(data), len(data))
 
     def close(self) -> None:
@@ -128,30 +129,36 @@ def archive_is_sealed(path: Path) -> bool:
 
 def archive_members(
     path: Path, *, passphrase: Callable[[], str] | None = None
-) -> Iterator[tuple[str, object]]:
+) -> Iterator[tuple[str, HashingReader]]:
     """(name, reader) for each member of the archive at `path`, in order; each reader is a HashingReader
     that must be read (or left) before the next member is asked for. `passphrase` is called when the
     archive is sealed. ArchiveError (or SealError) when it is not a readable Refugiu archive."""
     with open(path, "rb") as raw:
-        source = raw
+        source: Readable = raw
         if is_sealed(raw.read(HEADER_BYTES)):
             if passphrase is None:
                 raise ArchiveError("the archive is sealed with a passphrase")
             raw.seek(0)
-            source = SealedReader(raw, passphrase())
-            source.check_passphrase()
+            sealed = SealedReader(raw, passphrase())
+            sealed.check_passphrase()
+            source = sealed
         else:
             raw.seek(0)
         try:
+            # typeshed asks the source for seek(), which gzip calls only to go back: never here, where a
+            # sealed stream (which cannot seek) is read forwards once.
             with (
-                gzip.GzipFile(fileobj=source, mode="rb") as unzipped,
+                gzip.GzipFile(fileobj=source, mode="rb") as unzipped,  # type: ignore[call-overload]
                 tarfile.open(fileobj=unzipped, mode="r|") as tar,
             ):
                 for info in tar:
                     if not info.isreg():
                         raise ArchiveError(f"the archive holds something other than a file: {info.name!r}")
                     member_name_check(info.name)
-                    yield info.name, HashingReader(tar.extractfile(info))
+                    member = tar.extractfile(info)
+                    if member is None:  # not for a regular file, which this is
+                        raise ArchiveError(f"the archive's member {info.name!r} cannot be read")
+                    yield info.name, HashingReader(member)
                 # tarfile ends quietly at a header it cannot read: what follows the last member must be
                 # the end-of-archive blocks (zeros) up to the end of the compressed stream, whose CRC gzip
                 # checks only when read to the end.

@@ -12,11 +12,12 @@ uploads; the same here for case files).
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from django.core.files import File
 from django.core.files.storage import default_storage
 
-from refugiu.core.backup import BackupError
+from refugiu.core.backup import BackupError, Readable
 from refugiu.core.encrypted_files import encrypted_files_dir as storage_dir
 
 CHUNK = 1 << 20
@@ -46,11 +47,11 @@ def case_file_names() -> Iterator[str]:
         yield relative.as_posix()
 
 
-def case_file_open(name: str):
+def case_file_open(name: str) -> BinaryIO:
     return open(storage_dir() / name, "rb")  # noqa: SIM115 - the caller closes it
 
 
-def case_file_write(name: str, source) -> None:
+def case_file_write(name: str, source: Readable) -> None:
     """Write a restored case document, streaming, as documents.py stores one (0600, in a 0700 folder)."""
     path = storage_dir() / name
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -61,8 +62,9 @@ def case_file_write(name: str, source) -> None:
         os.fsync(handle.fileno())
 
 
-def upload_write(name: str, source) -> None:
-    saved = default_storage.save(name, File(source, name=name))
+def upload_write(name: str, source: Readable) -> None:
+    # File reads its source by read() alone (storage.save streams its chunks); django-stubs asks for an IO.
+    saved = default_storage.save(name, File(source, name=name))  # type: ignore[arg-type]
     if saved != name:
         default_storage.delete(saved)
         raise BackupError(f"the uploaded file {name} could not be restored under its own name")
@@ -70,7 +72,7 @@ def upload_write(name: str, source) -> None:
 
 def files_holdings() -> list[str]:
     """What makes the installation's files not empty: the folders that hold any."""
-    holding = []
+    holding: list[str] = []
     if next(upload_names(), None) is not None:
         holding.append("uploaded files (MEDIA_ROOT)")
     if next(case_file_names(), None) is not None:

@@ -14,12 +14,14 @@ import os
 import platform
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import django
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection, models
 from django.db.migrations.loader import MigrationLoader
@@ -44,7 +46,7 @@ def manifest_hmac(manifest_bytes: bytes, key: bytes) -> str:
 @dataclass
 class BackupMade:
     path: Path
-    manifest: dict
+    manifest: dict[str, Any]
     seconds: float
 
     @property
@@ -102,14 +104,17 @@ def backup_make(
     return BackupMade(path=path, manifest=manifest, seconds=time.perf_counter() - started)
 
 
-def _tables_write(writer, scratch: Path, on_table) -> tuple[dict, dict[str, set[str]]]:
+def _tables_write(
+    writer: archive.ArchiveWriter, scratch: Path, on_table: Callable[[str], None] | None
+) -> tuple[dict[str, Any], dict[str, set[str]]]:
     """Every table of the snapshot into the archive; returns the manifest's database part, and the file
     names the snapshot's rows refer to (per folder), to count the files deleted before they were copied."""
     with tables.snapshot(connection):
         recorded = tables.migrations_recorded(connection)
         loader = MigrationLoader(connection, ignore_no_migrations=True)
         nodes = tables.migration_nodes(loader, recorded)
-        described, referenced = [], {"uploads": set(), "case-files": set()}
+        described: list[dict[str, Any]] = []
+        referenced: dict[str, set[str]] = {"uploads": set(), "case-files": set()}
         for number, model in enumerate(tables.state_models(loader, nodes), start=1):
             table = model._meta.db_table
             member = f"{archive.DATABASE}{number:03d}-{table}.jsonl"
@@ -146,14 +151,14 @@ def _tables_write(writer, scratch: Path, on_table) -> tuple[dict, dict[str, set[
     return database, referenced
 
 
-def _referenced_files(model, referenced: dict[str, set[str]]) -> None:
+def _referenced_files(model: type[models.Model], referenced: dict[str, set[str]]) -> None:
     """Add the names of the files this table's rows point to (read in the snapshot)."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = [
         ("uploads", field.column)
         for field in model._meta.concrete_fields
-        if isinstance(field, models.FileField)
+        if isinstance(field, models.FileField) and field.column is not None  # a concrete field has one
     ]
     if model._meta.label_lower in ENCRYPTED_FILE_COLUMNS:
         columns.append(("case-files", ENCRYPTED_FILE_COLUMNS[model._meta.label_lower]))
@@ -163,14 +168,19 @@ def _referenced_files(model, referenced: dict[str, set[str]]) -> None:
             referenced[folder].update(name for (name,) in cursor.fetchall())
 
 
-def _upload_open(name: str):
+def _upload_open(name: str) -> File[bytes]:
     return default_storage.open(name, "rb")
 
 
-def _files_write(writer, prefix: str, names, opener) -> set[str]:
+def _files_write(
+    writer: archive.ArchiveWriter,
+    prefix: str,
+    names: Iterable[str],
+    opener: Callable[[str], BinaryIO | File[bytes]],
+) -> set[str]:
     """Copy the files named into the archive under `prefix`; returns their names. A file gone between
     being listed and being opened (deleted meanwhile) is skipped."""
-    copied = set()
+    copied: set[str] = set()
     for name in names:
         try:
             source = opener(name)
@@ -183,8 +193,10 @@ def _files_write(writer, prefix: str, names, opener) -> set[str]:
     return copied
 
 
-def _size(source) -> int:
+def _size(source: BinaryIO | File[bytes]) -> int:
     try:
         return os.fstat(source.fileno()).st_size
     except (AttributeError, OSError):  # a storage's file object without a descriptor
+        if not isinstance(source, File):
+            raise  # an open file has one
         return source.size

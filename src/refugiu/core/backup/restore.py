@@ -26,15 +26,16 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
 from refugiu.core import crypto, startup
-from refugiu.core.backup import BackupError, archive, files, tables
+from refugiu.core.backup import BackupError, Readable, archive, files, tables
 from refugiu.core.backup.make import FORMAT, FORMAT_VERSION, manifest_hmac, refugiu_version
 
 SMALL_MEMBER = 64 * 1024 * 1024  # the manifest, its HMAC and the key file are read into memory
@@ -43,7 +44,7 @@ CHUNK = 1 << 20
 
 @dataclass
 class Verified:
-    manifest: dict
+    manifest: dict[str, Any]
     manifest_bytes: bytes  # as stored: what the HMAC covers
     signature: bytes
     members: dict[str, tuple[str, int]]  # every member's SHA-256 and size as read (= the manifest's)
@@ -53,7 +54,7 @@ class Verified:
 
 @dataclass
 class Restored:
-    manifest: dict
+    manifest: dict[str, Any]
     migrated_forward: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     holdings: list[str] = field(default_factory=list)  # what the installation held (check only, or force)
@@ -64,12 +65,12 @@ def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
 
 
-def _drain(reader) -> None:
+def _drain(reader: Readable) -> None:
     while reader.read(CHUNK):
         pass
 
 
-def _checked(name: str, reader, verified: dict[str, tuple[str, int]]) -> None:
+def _checked(name: str, reader: archive.HashingReader, verified: dict[str, tuple[str, int]]) -> None:
     """After reading a member to its end: its checksum and size are those verified (BackupError if not)."""
     _drain(reader)
     if verified.get(name) != (reader.sha256.hexdigest(), reader.size):
@@ -199,7 +200,7 @@ def keys_choose(verified: Verified) -> None:
         raise refusal(missing)
 
 
-def versions_check(manifest: dict) -> list[tuple[str, str]]:
+def versions_check(manifest: dict[str, Any]) -> list[tuple[str, str]]:
     """The archive's migration nodes; BackupError for an archive newer than this installation."""
     ours = refugiu_version()
     if manifest.get("format_version", 0) > FORMAT_VERSION:
@@ -249,8 +250,8 @@ def backup_restore(
         result.notes += _key_file_write(verified.keys_to_write)
     tables.database_clear(connection)
     loader = tables.database_migrate_to(connection, nodes)
-    models = {model._meta.label_lower: model for model in tables.state_models(loader, nodes)}
-    _archive_load(path, passphrase, verified, models)
+    state_models = {model._meta.label_lower: model for model in tables.state_models(loader, nodes)}
+    _archive_load(path, passphrase, verified, state_models)
 
     ContentType.objects.clear_cache()
     executor = MigrationExecutor(connection)
@@ -275,7 +276,7 @@ def backup_restore(
 
 
 def _key_file_write(keys: list[bytes]) -> list[str]:
-    notes = []
+    notes: list[str] = []
     path = crypto.key_file()
     if path.exists():
         present = [line.strip() for line in path.read_bytes().splitlines() if line.strip()]
@@ -289,7 +290,7 @@ def _key_file_write(keys: list[bytes]) -> list[str]:
     return notes
 
 
-def _lines(reader) -> Iterator[bytes]:
+def _lines(reader: Readable) -> Iterator[bytes]:
     rest = b""
     while chunk := reader.read(CHUNK):
         *lines, rest = (rest + chunk).split(b"\n")
@@ -304,24 +305,29 @@ def _refused_rows(what: str, problem: DatabaseError) -> BackupError:
     return BackupError(f"the database refused {what} ({first}); no row of the archive was kept")
 
 
-def _archive_load(path: Path, passphrase, verified: Verified, models: dict) -> None:
+def _archive_load(
+    path: Path,
+    passphrase: Callable[[], str] | None,
+    verified: Verified,
+    state_models: dict[str, type[models.Model]],
+) -> None:
     """Pass two: the rows (one transaction), then the files."""
     expected = verified.members
     by_member = {table["member"]: table for table in verified.manifest["tables"]}
     members = archive.archive_members(path, passphrase=passphrase)
-    after_tables = []
+    after_tables: list[tuple[str, archive.HashingReader]] = []
     try:
         with transaction.atomic():
             tables.rows_made_by_migrations_delete(
-                [model._meta.db_table for model in models.values()], connection
+                [model._meta.db_table for model in state_models.values()], connection
             )
-            loaded = []
+            loaded: list[type[models.Model]] = []
             for name, reader in members:
                 if not name.startswith(archive.DATABASE):
                     after_tables.append((name, reader))
                     break
                 table = by_member[name]
-                model = models.get(table["model"])
+                model = state_models.get(table["model"])
                 if model is None:
                     raise BackupError(f"the archive's table {table['table']} has no place in this version")
                 try:

@@ -29,7 +29,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from refugiu.core.backup import BackupError
+from refugiu.core.backup import BackupError, Readable, Writable
 
 MAGIC = b"REFUGIU-SEALED\x00\x01"
 SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P = 17, 8, 1
@@ -64,14 +64,14 @@ def _nonce(prefix: bytes, number: int, last: bool) -> bytes:
 class SealedWriter:
     """A binary file-like object (write, close) that seals what is written to it into `sink`."""
 
-    def __init__(self, sink, passphrase: str):
+    def __init__(self, sink: Writable, passphrase: str) -> None:
         salt, self._prefix = os.urandom(SALT_BYTES), secrets.token_bytes(PREFIX_BYTES)
         self._header = MAGIC + bytes([SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P]) + salt + self._prefix
-        self._aead = _key(passphrase, salt, SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P)
+        self._aead: AESGCM | None = _key(passphrase, salt, SCRYPT_LOG2_N, SCRYPT_R, SCRYPT_P)
         self._sink, self._buffer, self._number = sink, bytearray(), 0
         sink.write(self._header)
 
-    def write(self, data) -> int:
+    def write(self, data: bytes) -> int:
         self._buffer += data
         while len(self._buffer) > RECORD:  # keep at least one byte back: the last record may not be empty
             self._record(bytes(self._buffer[:RECORD]), last=False)
@@ -89,6 +89,8 @@ class SealedWriter:
             self._sink.flush()
 
     def _record(self, plaintext: bytes, *, last: bool) -> None:
+        if self._aead is None:
+            raise ValueError("the sealed stream is closed")
         sealed = self._aead.encrypt(_nonce(self._prefix, self._number, last), plaintext, self._header)
         self._sink.write(struct.pack(">I", len(sealed)) + sealed)
         self._number += 1
@@ -97,7 +99,7 @@ class SealedWriter:
 class SealedReader:
     """A binary file-like object (read) of what `source` seals; SealError when it cannot be opened."""
 
-    def __init__(self, source, passphrase: str):
+    def __init__(self, source: Readable, passphrase: str) -> None:
         header = source.read(HEADER_BYTES)
         if len(header) < HEADER_BYTES or not is_sealed(header):
             raise SealError("this is not a sealed Refugiu archive")
@@ -144,7 +146,8 @@ class SealedReader:
         self._next, self._done = following, last
 
     def read(self, size: int = -1) -> bytes:
-        chunks, wanted = [], size
+        chunks: list[bytes] = []
+        wanted = size
         while size < 0 or wanted > 0:
             available = len(self._buffer) - self._offset
             if not available:

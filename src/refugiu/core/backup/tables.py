@@ -27,20 +27,23 @@ import datetime as dt
 import decimal
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.conf import settings
 from django.core.management.color import no_style
 from django.db import models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models.expressions import Col
+from django.db.models.fields.related import RelatedField
 from django.utils.duration import duration_iso_string
 
 from refugiu.core import fastjson
 from refugiu.core.backup import BackupError
 from refugiu.core.bulk import rows_insert
-from refugiu.core.fields import EncryptedField
+from refugiu.core.fields import EncryptedField, concrete_column
 
 # Left out of every backup (see refugiu.core.backup for why).
 LEFT_OUT = {"sessions.session"}
@@ -82,7 +85,7 @@ AS_THEY_ARE = {
 
 
 @contextmanager
-def snapshot(connection):
+def snapshot(connection: BaseDatabaseWrapper) -> Iterator[None]:
     """Run the block in one read-only transaction that sees one snapshot of the database."""
     if connection.in_atomic_block:
         raise BackupError("a backup reads in a transaction of its own and cannot run inside another one")
@@ -106,7 +109,7 @@ def snapshot(connection):
             cursor.execute("ROLLBACK")
 
 
-def migrations_recorded(connection) -> dict[str, list[str]]:
+def migrations_recorded(connection: BaseDatabaseWrapper) -> dict[str, list[str]]:
     """The migrations applied, per app, as django_migrations records them."""
     recorded: dict[str, list[str]] = {}
     for app, name in sorted(MigrationRecorder(connection).applied_migrations()):
@@ -119,7 +122,8 @@ def migration_nodes(loader: MigrationLoader, recorded: dict[str, list[str]]) -> 
     BackupError naming the migrations this code does not know."""
     graph_nodes = set(loader.graph.nodes)
     replaced = {old: new for new, migration in loader.replacements.items() for old in migration.replaces}
-    nodes, unknown = set(), []
+    nodes: set[tuple[str, str]] = set()
+    unknown: list[str] = []
     for app, names in recorded.items():
         for name in names:
             key = (app, name)
@@ -160,7 +164,9 @@ def state_models(loader: MigrationLoader, nodes: list[tuple[str, str]]) -> list[
         label: {
             field.related_model._meta.label_lower
             for field in model._meta.concrete_fields
-            if field.is_relation and field.related_model._meta.label_lower in found
+            if field.is_relation
+            and field.related_model is not None  # never, for a relation
+            and field.related_model._meta.label_lower in found
         }
         - {label}
         for label, model in found.items()
@@ -179,14 +185,14 @@ def state_models(loader: MigrationLoader, nodes: list[tuple[str, str]]) -> list[
 # --- values --------------------------------------------------------------------------------------------
 
 
-def _target(field: models.Field) -> models.Field:
+def _target(field: models.Field[Any, Any]) -> models.Field[Any, Any]:
     """The field whose values a column holds: a foreign key's target, followed to the end."""
-    while field.is_relation:
+    while isinstance(field, RelatedField):  # field.is_relation, for a field
         field = field.target_field
     return field
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> str:
     """What JSON does not know, as text (orjson writes dates, times and UUIDs itself, in ISO 8601)."""
     if isinstance(value, decimal.Decimal):
         return str(value)
@@ -197,7 +203,9 @@ def _jsonable(value):
     raise TypeError(f"{type(value).__name__} is not a column value a backup knows")
 
 
-def _exporter(model, field: models.Field, connection) -> Callable | None:
+def _exporter(
+    model: type[models.Model], field: models.Field[Any, Any], connection: BaseDatabaseWrapper
+) -> Callable[[Any], Any] | None:
     """How a stored value of `field` becomes JSON; None: as it is."""
     if isinstance(field, EncryptedField | models.JSONField):
         return None  # the stored text: ciphertext, or JSON as written
@@ -207,7 +215,7 @@ def _exporter(model, field: models.Field, connection) -> Callable | None:
     if not converters and target.get_internal_type() in AS_THEY_ARE:
         return None
 
-    def export(value):
+    def export(value: Any) -> Any:
         for converter in converters:
             value = converter(value, expression, connection)
         return value
@@ -215,7 +223,7 @@ def _exporter(model, field: models.Field, connection) -> Callable | None:
     return export
 
 
-def _importer(field: models.Field, connection) -> Callable | None:
+def _importer(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> Callable[[Any], Any] | None:
     """How a value read from JSON is given to the driver for `field`; None: as it is."""
     if isinstance(field, EncryptedField | models.JSONField):
         return None
@@ -225,11 +233,11 @@ def _importer(field: models.Field, connection) -> Callable | None:
     return lambda value: None if value is None else prepare(to_python(value), connection)
 
 
-def table_columns(model) -> list[str]:
-    return [field.column for field in model._meta.concrete_fields]
+def table_columns(model: type[models.Model]) -> list[str]:
+    return [concrete_column(field) for field in model._meta.concrete_fields]
 
 
-def rows_export(model, connection) -> Iterator[bytes]:
+def rows_export(model: type[models.Model], connection: BaseDatabaseWrapper) -> Iterator[bytes]:
     """The table's rows in primary-key order, each as one line of JSON (an array in `table_columns` order)."""
     fields = model._meta.concrete_fields
     converting = [
@@ -238,9 +246,10 @@ def rows_export(model, connection) -> Iterator[bytes]:
         if (export := _exporter(model, field, connection)) is not None
     ]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(concrete_column(field)) for field in fields)
     # Names from the migration state only; nothing from input.
-    sql = f"SELECT {columns} FROM {quote(model._meta.db_table)} ORDER BY {quote(model._meta.pk.column)}"  # noqa: S608
+    order = quote(concrete_column(model._meta.pk))
+    sql = f"SELECT {columns} FROM {quote(model._meta.db_table)} ORDER BY {order}"  # noqa: S608
     cursor = connection.chunked_cursor() if connection.vendor == "postgresql" else connection.cursor()
     with cursor:
         cursor.execute(sql)
@@ -253,10 +262,12 @@ def rows_export(model, connection) -> Iterator[bytes]:
                 yield fastjson.dumps(row, default=_jsonable) + b"\n"
 
 
-def rows_import(model, columns: list[str], lines: Iterable[bytes], connection) -> int:
+def rows_import(
+    model: type[models.Model], columns: list[str], lines: Iterable[bytes], connection: BaseDatabaseWrapper
+) -> int:
     """Insert the rows of `lines` (as rows_export wrote them, in `columns` order) into `model`'s table;
     returns how many. Run inside the restore's transaction."""
-    fields = {field.column: field for field in model._meta.concrete_fields}
+    fields = {concrete_column(field): field for field in model._meta.concrete_fields}
     if set(columns) != set(fields):
         raise BackupError(
             f"the archive's table {model._meta.db_table} has other columns than this version's migrations "
@@ -267,7 +278,8 @@ def rows_import(model, columns: list[str], lines: Iterable[bytes], connection) -
         for position, column in enumerate(columns)
         if (prepare := _importer(fields[column], connection)) is not None
     ]
-    count, batch = 0, []
+    count = 0
+    batch: list[list[Any]] = []
     for line in lines:
         row = fastjson.loads(line)
         if not isinstance(row, list) or len(row) != len(columns):
@@ -284,7 +296,7 @@ def rows_import(model, columns: list[str], lines: Iterable[bytes], connection) -
     return count
 
 
-def sequences_reset(models_loaded: list, connection) -> None:
+def sequences_reset(models_loaded: list[type[models.Model]], connection: BaseDatabaseWrapper) -> None:
     """Let new rows follow the restored ones (PostgreSQL's sequences; SQLite follows the largest id)."""
     statements = connection.ops.sequence_reset_sql(no_style(), models_loaded)
     with connection.cursor() as cursor:
@@ -303,7 +315,7 @@ def _cache_tables() -> set[str]:
     }
 
 
-def _sqlite_virtual_tables(connection) -> list[str]:
+def _sqlite_virtual_tables(connection: BaseDatabaseWrapper) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'"
@@ -311,7 +323,7 @@ def _sqlite_virtual_tables(connection) -> list[str]:
         return [name for (name,) in cursor.fetchall()]
 
 
-def database_holdings(connection) -> list[str]:
+def database_holdings(connection: BaseDatabaseWrapper) -> list[str]:
     """The tables that hold rows a new installation would not have (see MADE_BY_SETUP): what makes this
     installation's database not empty."""
     from django.apps import apps
@@ -321,7 +333,7 @@ def database_holdings(connection) -> list[str]:
         model._meta.db_table for model in apps.get_models() if model._meta.label_lower in MADE_BY_SETUP
     }
     virtual = _sqlite_virtual_tables(connection) if connection.vendor == "sqlite" else []
-    holding = []
+    holding: list[str] = []
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table in sorted(connection.introspection.table_names(cursor)):
@@ -333,7 +345,7 @@ def database_holdings(connection) -> list[str]:
     return holding
 
 
-def database_clear(connection) -> None:
+def database_clear(connection: BaseDatabaseWrapper) -> None:
     """Drop every table (with its triggers, indexes and sequences), leaving an empty database to migrate."""
     quote = connection.ops.quote_name
     if connection.vendor == "postgresql":
@@ -352,7 +364,7 @@ def database_clear(connection) -> None:
             cursor.execute("DELETE FROM sqlite_sequence")
 
 
-def database_migrate_to(connection, nodes: list[tuple[str, str]]) -> MigrationLoader:
+def database_migrate_to(connection: BaseDatabaseWrapper, nodes: list[tuple[str, str]]) -> MigrationLoader:
     """Migrate an empty database to the state `nodes` reach (no post-migrate signal: the content types and
     permissions come from the archive); returns the loader whose graph knows that state."""
     executor = MigrationExecutor(connection)
@@ -360,7 +372,7 @@ def database_migrate_to(connection, nodes: list[tuple[str, str]]) -> MigrationLo
     return executor.loader
 
 
-def rows_made_by_migrations_delete(tables: list[str], connection) -> None:
+def rows_made_by_migrations_delete(tables: list[str], connection: BaseDatabaseWrapper) -> None:
     """Empty the tables the migrations just filled (the directory's vocabularies): the archive's rows,
     with their ids, take their place."""
     quote = connection.ops.quote_name

@@ -46,11 +46,13 @@ from pathlib import Path
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.models.fields.related import RelatedField
 from django.utils import timezone
 
 from refugiu.core import fastjson
 from refugiu.core.batching import in_batches
 from refugiu.core.bulk import any_of, gc_paused, ids_per_query, rows_insert
+from refugiu.core.fields import concrete_column, field_column, field_of
 from refugiu.core.limits import file_limit, file_too_big, record_limit, record_too_long
 from refugiu.directory import models as d
 from refugiu.directory.hsds.records import (
@@ -254,7 +256,9 @@ def _ids_in_database(model: type[models.Model], ids: Iterable[Id], **filters) ->
         return set(_existing(model, ids, ()))
     found: set[Id] = set()
     for batch in _batches(ids):
-        found.update(map(str, model.objects.filter(id__any=batch, **filters).values_list("id", flat=True)))
+        found.update(
+            map(str, model._default_manager.filter(id__any=batch, **filters).values_list("id", flat=True))
+        )
     return found
 
 
@@ -276,12 +280,13 @@ def _existing(
     database = connections[DEFAULT_DB_ALIAS]
     quote = database.ops.quote_name
     native = database.features.has_native_uuid_field
-    fields = [model._meta.pk, *(model._meta.get_field(name) for name in names)]
+    fields = [model._meta.pk, *(field_of(model, name) for name in names)]
     uuids = [i for i, f in enumerate(fields) if _is_uuid(f)]
     selected = ", ".join(
-        f"{quote(f.column)}::text" if native and i in uuids else quote(f.column) for i, f in enumerate(fields)
+        f"{quote(concrete_column(f))}::text" if native and i in uuids else quote(concrete_column(f))
+        for i, f in enumerate(fields)
     )
-    where = quote(model._meta.get_field(by).column if by else model._meta.pk.column)
+    where = quote(field_column(model, by) if by else concrete_column(model._meta.pk))
     found: dict[Id, tuple] = {}
     with database.cursor() as cursor:
         for batch in _batches(ids):
@@ -399,8 +404,9 @@ def _protect_confidential_locations(collector: ImportRows) -> None:
 def _resolve_attributes(collector: ImportRows) -> None:
     """An attribute must belong to a record; link_entity then says which kind, in HSDS's words."""
     rows = collector.rows
-    entity_of = {row_id: name for name, by_id in rows.items() for row_id in by_id}
-    unknown = {row.values.get("link_id") for row in rows["attribute"].values()} - entity_of.keys() - {None}
+    entity_of: dict[str | None, str] = {row_id: name for name, by_id in rows.items() for row_id in by_id}
+    links = {link for row in rows["attribute"].values() if (link := row.values.get("link_id")) is not None}
+    unknown = links - entity_of.keys()
     for name in WRITE_ORDER:
         if unknown and name not in ("taxonomy", "attribute"):
             for record_id in _ids_in_database(ENTITIES[name].model, unknown):
@@ -495,7 +501,7 @@ def _insert_or_update(
     )
     rows_insert(
         model._meta.db_table,
-        [f.column for f in columns],
+        [concrete_column(f) for f in columns],
         params,
         upsert=f"ON CONFLICT (id) DO UPDATE SET {updates}",
         using=database.alias,
@@ -504,7 +510,8 @@ def _insert_or_update(
 
 def _is_uuid(model_field: models.Field) -> bool:
     """A UUID column: the field's own, or a link to a record with a UUID id."""
-    return isinstance(model_field.target_field if model_field.is_relation else model_field, models.UUIDField)
+    target = model_field.target_field if isinstance(model_field, RelatedField) else model_field  # is_relation
+    return isinstance(target, models.UUIDField)
 
 
 def _preparation(model_field: models.Field, database) -> Any:
@@ -557,7 +564,7 @@ def _prune(collector: ImportRows, *, existed: dict[str, set[Id]], summary: Impor
     stale["attribute"] -= keep["attribute"]
     for name, ids in stale.items():
         for batch in _batches(ids):
-            _, removed = ENTITIES[name].model.objects.filter(id__any=batch).delete()
+            _, removed = ENTITIES[name].model._default_manager.filter(id__any=batch).delete()
             for label, number in removed.items():
                 if label in LABEL_PLURAL:
                     getattr(summary, LABEL_PLURAL[label]).removed += number

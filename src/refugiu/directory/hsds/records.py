@@ -17,9 +17,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import models
+from django.db.models.fields.related import RelatedField
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
+from refugiu.core.fields import concrete_column
 from refugiu.core.limits import field_limit, field_too_long
 from refugiu.directory import models as d
 
@@ -144,9 +146,10 @@ def entity_columns(entity_name: str) -> tuple[dict[str, Column], dict[str, Colum
     for f in entity.model._meta.concrete_fields:
         if f.primary_key or f.name in NOT_FROM_FILES or f.name in entity.stamped:
             continue
-        if f.is_relation:
+        if isinstance(f, RelatedField):  # f.is_relation
             target = MODEL_ENTITY[f.related_model]
-            links[f.column] = Column(f.column, f.attname, "uuid", target=target, required=not f.null)
+            column = concrete_column(f)
+            links[column] = Column(column, f.attname, "uuid", target=target, required=not f.null)
             continue
         kind = "country" if f.name == "country" else next(k for cls, k in _KINDS if isinstance(f, cls))
         choices = entity.enums.get(f.name) or tuple(str(c) for c, _ in f.choices or ())
@@ -251,7 +254,7 @@ def _moment(refuse, kind: str, value: str) -> dt.date | dt.time | dt.datetime:
         parsed = None
     if parsed is None:
         raise refuse(f"must be {formats[kind]}")
-    if kind == "datetime" and timezone.is_naive(parsed):
+    if isinstance(parsed, dt.datetime) and timezone.is_naive(parsed):  # kind "datetime"
         parsed = timezone.make_aware(parsed, dt.UTC)
     return parsed
 
@@ -363,7 +366,8 @@ class Row:
         """How messages name the record (made only when needed: an import has hundreds of thousands)."""
         return f"{self.entity} {self.id}" + (f" ({self.where})" if self.where else "")
 
-    __str__ = label.fget
+    def __str__(self) -> str:
+        return self.label
 
     def merge(self, other: "Row") -> None:
         """Fold in another copy of the same record: it may add links and fields, never change them."""

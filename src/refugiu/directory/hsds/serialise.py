@@ -42,6 +42,7 @@ from django.db.models import Model, Prefetch, QuerySet
 
 from refugiu.core import fastjson
 from refugiu.core.batching import in_batches
+from refugiu.core.fields import field_column
 from refugiu.directory import models as d
 from refugiu.directory.selectors import (
     organization_public_list,
@@ -231,7 +232,7 @@ def taxonomy_serialise(*, taxonomy: d.Taxonomy) -> HsdsRecord:
 def taxonomy_term_serialise(*, term: d.TaxonomyTerm) -> HsdsRecord:
     """A term with its taxonomy (`taxonomy_detail`): select_related("taxonomy_ref") saves a query."""
     data = _fields(term, TAXONOMY_TERM_FIELDS)
-    if term.taxonomy_ref_id is not None:
+    if term.taxonomy_ref is not None:  # no query when it has no taxonomy
         data["taxonomy_detail"] = taxonomy_serialise(taxonomy=term.taxonomy_ref)
     if term.translations:
         data["translations"] = term.translations
@@ -522,11 +523,11 @@ def _summary_statement(kind: str, vendor: str) -> _SummaryStatement:
         for name in names:
             model_field = model._meta.get_field(name)
             expression, reader = _readout(model_field, vendor)
-            selected.append(expression.format(f"{alias}.{quote(model_field.column)}"))
+            selected.append(expression.format(f"{alias}.{quote(field_column(model, name))}"))
             readers.append(reader)
 
     def column(model: type[Model], name: str) -> str:
-        return quote(model._meta.get_field(name).column)
+        return quote(field_column(model, name))
 
     organizations = quote(d.Organization._meta.db_table)
     if kind == "service":
@@ -566,7 +567,7 @@ def summary_rows(kind: str, ids: Sequence[uuid.UUID | str]) -> list[list]:
             for values in cursor.fetchall():
                 row = statement.row(values)
                 by_id[row[0]] = row  # the id comes first
-    return [row for key in keys if (row := by_id.get(key)) is not None]
+    return [found for key in keys if (found := by_id.get(key)) is not None]
 
 
 def service_summaries(ids: Sequence[uuid.UUID | str]) -> list[HsdsRecord]:

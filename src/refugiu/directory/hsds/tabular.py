@@ -284,14 +284,18 @@ def tabular_package_collect(*, path: Path, rows: "ImportRows") -> None:
         rows.warn(warning)
     for name in RECORD_TABLES:
         table = package.tables.get(name)
-        for number, cells in table.rows if table else ():
+        if table is None:
+            continue
+        for number, cells in table.rows:
             where = f"{table.file} row {number}"
             rows.record(name, cells, fallback=where, where=where, from_text=True)
     rows.give_tables(package.tables)
     everything = {row.id: row for by_id in rows.rows.values() for row in by_id.values()}
     for name, (key, parent_links) in EXTRA_TABLES.items():
         table = package.tables.get(name)
-        for number, cells in table.rows if table else ():
+        if table is None:
+            continue
+        for number, cells in table.rows:
             where = f"{table.file} row {number}"
             parent = _extra_parent(rows, name, parent_links, cells, where, everything)
             if parent is None:

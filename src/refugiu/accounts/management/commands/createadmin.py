@@ -9,9 +9,11 @@ administrator in /admin/; this command refuses while an active administrator exi
 operator at the command line.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
 from refugiu.accounts import services
@@ -22,7 +24,7 @@ from refugiu.accounts.roles import Role
 class Command(BaseCommand):
     help = "Create an administrator with an authenticator app, and print how to sign in (shown once)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--display-name", default="", help="The name shown to colleagues.")
         parser.add_argument(
@@ -31,7 +33,7 @@ class Command(BaseCommand):
             help="Create it even though an active administrator exists (who could do it in /admin/).",
         )
 
-    def handle(self, *args, username, display_name, additional, **options):
+    def handle(self, *args: Any, username: str, display_name: str, additional: bool, **options: Any) -> None:
         username = username.strip()
         try:
             User.username_validator(username)

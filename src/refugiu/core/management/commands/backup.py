@@ -3,8 +3,9 @@
 import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, CommandParser
 
 from refugiu.core.backup import BackupError
 from refugiu.core.backup.make import backup_make
@@ -26,7 +27,7 @@ class Command(StartCheckedCommand):
         "are not in it unless --include-keys, which seals the whole archive with a passphrase."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "file", help="the archive to write (it must not exist); a folder: a dated archive in it"
         )
@@ -43,7 +44,7 @@ class Command(StartCheckedCommand):
             help="with a folder: then delete its oldest dated archives, keeping this many",
         )
 
-    def handle(self, *args, file, include_keys, keep, **options):
+    def handle(self, *args: Any, file: str, include_keys: bool, keep: int | None, **options: Any) -> None:
         target = Path(file)
         if target.is_dir():
             path = target / dated_name(sealed=include_keys)

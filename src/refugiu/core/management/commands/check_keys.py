@@ -5,6 +5,8 @@ For an installation served by gunicorn (or another WSGI server) directly: the WS
 keys too but never makes one, so run this once after `refugiu migrate` on a new installation.
 """
 
+from typing import Any
+
 from refugiu.core import crypto
 from refugiu.core.startup import StartCheckedCommand
 
@@ -16,7 +18,7 @@ class Command(StartCheckedCommand):
     )
     make_key = True
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         count = len(crypto.keys_load())
         self.stdout.write(
             self.style.SUCCESS(f"Encryption keys are right: {count} from {crypto.keys_source()}.")

@@ -19,6 +19,7 @@ What ours adds to the library's worker (core.workers):
 
 import os
 import time
+from typing import Any
 
 from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
@@ -95,7 +96,7 @@ class Command(StartCheckedCommand, DatabaseWorkerCommand):
         max_tasks: int | None,
         worker_id: str,
         exclude_queues: str,
-        **options,
+        **options: Any,
     ) -> None:
         """The library's handle (django-tasks-db 0.13), with our Worker in place of its own."""
         self.configure_logging(verbosity)

@@ -2,8 +2,9 @@
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from refugiu.core.backup import BackupError
 from refugiu.core.backup.archive import archive_is_sealed
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         "an older Refugiu is migrated forward. Stop the application first."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="the archive")
         parser.add_argument(
             "--force",
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             help="only check the archive (checksums, keys, versions) with this installation; write nothing",
         )
 
-    def handle(self, *args, file, force, check, **options):
+    def handle(self, *args: Any, file: str, force: bool, check: bool, **options: Any) -> None:
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{path} is not a file")

@@ -2,16 +2,24 @@
 workers (`refugiu db_worker`, each started again if it dies: core.supervisor) make the reports asked for in
 the background."""
 
+from __future__ import annotations
+
 import multiprocessing
 import os
 import sys
+from typing import TYPE_CHECKING, Any
 
 from django.core.management import call_command
+from django.core.management.base import CommandParser
 from django.db import connection
 
 from refugiu.core.startup import StartCheckedCommand
 from refugiu.core.staticfiles import static_prepare
 from refugiu.core.supervisor import TaskWorkers
+
+if TYPE_CHECKING:  # gunicorn is imported when serving only
+    from gunicorn.app.wsgiapp import WSGIApplication
+    from gunicorn.workers.base import Worker
 
 
 def task_workers_default() -> int:
@@ -28,7 +36,7 @@ class Command(StartCheckedCommand):
     )
     make_key = True
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("REFUGIU_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("REFUGIU_WORKERS", "2")))
         parser.add_argument(
@@ -41,7 +49,7 @@ class Command(StartCheckedCommand):
             "PostgreSQL; 0 when they run elsewhere, e.g. `refugiu db_worker` on other machines).",
         )
 
-    def handle(self, *args, bind, workers, task_workers, **options):
+    def handle(self, *args: Any, bind: str, workers: int, task_workers: int | None, **options: Any) -> None:
         call_command("createcachetable", verbosity=0)  # a no-op once it is there
         if static_prepare():
             self.stdout.write("Prepared the static files for this version (once).")
@@ -75,7 +83,7 @@ class Command(StartCheckedCommand):
                 supervisor.stop()
 
 
-def _server_class():
+def _server_class() -> type[WSGIApplication]:
     from gunicorn.app.wsgiapp import WSGIApplication
 
     class Server(WSGIApplication):
@@ -84,12 +92,12 @@ def _server_class():
 
         announced = multiprocessing.Value("b", 0)  # shared with the web workers, which are forks
 
-        def load_config(self):
+        def load_config(self) -> None:
             super().load_config()
             self.cfg.set("post_worker_init", self.worker_ready)
 
         @classmethod
-        def worker_ready(cls, worker):
+        def worker_ready(cls, worker: Worker) -> None:
             with cls.announced.get_lock():
                 if cls.announced.value:
                     return

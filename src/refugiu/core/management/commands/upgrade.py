@@ -1,8 +1,10 @@
 """`refugiu upgrade`: everything a newly installed version needs before it serves, safe to run at every
 deploy (each step does nothing when there is nothing to do)."""
 
+from typing import Any
+
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from refugiu.core.startup import start_check_command
 from refugiu.core.staticfiles import static_prepare
@@ -16,14 +18,14 @@ class Command(BaseCommand):
         "servers start."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--static-again",
             action="store_true",
             help="Prepare the static files even if this version prepared them already.",
         )
 
-    def handle(self, *args, static_again, **options):
+    def handle(self, *args: Any, static_again: bool, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=options["verbosity"])
         call_command("createcachetable", verbosity=0)
         # After migrating: the check reads the database.

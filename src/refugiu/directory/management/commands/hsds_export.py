@@ -6,8 +6,9 @@ On failure the reason goes to stderr, the exit code is 1 and no partial file is 
 """
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from refugiu.directory.hsds.export import HsdsExportError, hsds_export_path
 
@@ -19,12 +20,12 @@ class Command(BaseCommand):
         "datapackage.json and one CSV file per HSDS table). Confidential addresses are never exported."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "path", type=Path, help="the .json, .ndjson or .zip file, or the folder, to write"
         )
 
-    def handle(self, *args, path: Path, **options):
+    def handle(self, *args: Any, path: Path, **options: Any) -> None:
         path = Path(path)  # call_command passes keyword options unparsed
         try:
             summary = hsds_export_path(path=path)

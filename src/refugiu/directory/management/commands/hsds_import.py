@@ -6,8 +6,9 @@ traceback) and the exit code is 1. What is accepted is described in `directory.h
 
 import time
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from refugiu.directory.hsds.importer import HsdsImportError, hsds_import_path
 
@@ -19,10 +20,10 @@ class Command(BaseCommand):
         "(a folder or .zip with datapackage.json and its CSV files). Records are matched by id."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path, help="the file, folder or .zip to import")
 
-    def handle(self, *args, path: Path, **options):
+    def handle(self, *args: Any, path: Path, **options: Any) -> None:
         path = Path(path)  # call_command passes keyword options unparsed
         started = time.perf_counter()
         try:
