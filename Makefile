@@ -40,3 +40,4 @@ bench: install-test
 	$(BIN)/python -m benchmarks.annual_report --events 1000 --participants 50000
 	$(BIN)/python -m benchmarks.scale_out --services 20000 --seconds 60 --clients 50
 	$(BIN)/python -m benchmarks.backup_restore --cases 10000
+	$(BIN)/python -m benchmarks.start_time --rounds 3 --baseline 9b8b392
