@@ -9,8 +9,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-install: $(BIN)/python
+# Installed once, and again when pyproject.toml changes (new dependencies): a second `make demo` starts at once.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	touch $@
+
+install: $(VENV)/.installed
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
