@@ -471,14 +471,14 @@ def test_check_verifies_without_writing(source):
 
 
 def test_an_older_archive_sealed_with_its_keys_restores_into_an_installation_without_keys(tmp_path):
-    """Made by an installation one migration behind (organisation 0002 not applied) with --include-keys:
-    it needs the passphrase, holds no readable key without it, restores the key file, and is migrated
-    forward."""
+    """Made by an installation two migrations behind (its cases made, then organisation 0002 and 0003
+    unapplied: no staff members table, the NGO and its departments under their old names) with --include-keys:
+    it needs the passphrase, holds no readable key without it, restores the key file, and is migrated forward
+    keeping every row."""
     (tmp_path / "old").mkdir()
     with installation(tmp_path / "old" / "var", suffix="old") as old:
         for command in (
             ("migrate", "-v0"),
-            ("migrate", "organisation", "0001", "-v0"),
             ("check_keys",),
             (
                 "generate_cases",
@@ -493,6 +493,7 @@ def test_an_older_archive_sealed_with_its_keys_restores_into_an_installation_wit
                 "--bench-cases",
                 "1",
             ),
+            ("migrate", "organisation", "0001", "-v0"),
         ):
             result = old.run(*command, timeout=RESTORE_SECONDS)
             assert result.returncode == 0, result.stderr
@@ -503,7 +504,11 @@ def test_an_older_archive_sealed_with_its_keys_restores_into_an_installation_wit
         made = old.run("backup", "--include-keys", str(sealed), REFUGIU_BACKUP_PASSPHRASE=PASSPHRASE)
         assert made.returncode == 0, made.stderr
         assert "It holds the key file" in made.stdout
-        old_rows = {table: raw_rows(old, table) for table in ("cases_case", "cases_note", "core_auditentry")}
+        old_rows = {
+            table: raw_rows(old, table)
+            for table in ("cases_case", "cases_note", "core_auditentry", "organisation_department")
+        }
+        old_ngo = raw_rows(old, "organisation_organisation")
 
     data = sealed.read_bytes()
     assert key not in data and Fernet(key)._signing_key not in data
@@ -519,13 +524,16 @@ def test_an_older_archive_sealed_with_its_keys_restores_into_an_installation_wit
         assert not (new.data_dir / "encryption.keys").exists()
 
         result = restored(new, sealed, REFUGIU_BACKUP_PASSPHRASE=PASSPHRASE)
-        assert "Migrated forward to this version: organisation.0002_staffmember" in result.stdout
+        assert "Migrated forward to this version: organisation.0002_staffmember, organisation.0003_ngo." in (
+            result.stdout
+        )
         key_file = new.data_dir / "encryption.keys"
         assert key_file.read_bytes().strip() == key and key_file.stat().st_mode & 0o777 == 0o600
         assert "Restored the key file" in result.stderr
         for table, rows in old_rows.items():
             assert raw_rows(new, table) == rows
         assert new.sql("SELECT count(*) FROM organisation_staffmember") == [(0,)]
+        assert raw_rows(new, "organisation_ngo") == old_ngo and old_ngo
         assert new.run("check_keys").returncode == 0
 
 

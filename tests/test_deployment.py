@@ -25,7 +25,7 @@ from django.utils import timezone
 from refugiu.accounts.roles import Role
 from refugiu.cases import vocabularies as v
 from refugiu.cases.models import Note
-from refugiu.organisation.models import Organisation
+from refugiu.organisation.models import NGO
 from tests.accounts.mfa import DEFAULT_PASSWORD, force_login_with_mfa
 from tests.cases.factories import DepartmentFactory, case_new, caseworker
 from tests.factories import UserFactory
@@ -321,9 +321,7 @@ SECURITY_TXT = "/.well-known/security.txt"
 
 def test_security_txt_gives_the_organisations_contact(client, settings):
     settings.REFUGIU = {**settings.REFUGIU, "SITE_URL": "https://refugiu.example.org/"}
-    Organisation.objects.create(
-        name="Fictional Shelter", email="office@example.org", website="https://example.org/"
-    )
+    NGO.objects.create(name="Fictional Shelter", email="office@example.org", website="https://example.org/")
     response = client.get(SECURITY_TXT)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
@@ -347,7 +345,7 @@ def test_security_txt_gives_the_organisations_contact(client, settings):
 
 def test_security_txt_is_missing_rather_than_empty_without_a_contact(client, settings):
     assert client.get(SECURITY_TXT).status_code == 404  # no organisation recorded
-    organisation = Organisation.objects.create(name="Fictional Shelter", website="http://example.org/")
+    organisation = NGO.objects.create(name="Fictional Shelter", website="http://example.org/")
     assert client.get(SECURITY_TXT).status_code == 404  # a web contact must be https
     organisation.email = "office@example.org"
     organisation.save()

@@ -102,21 +102,21 @@ def test_demo_prepares_once_and_keeps_data_and_passwords(settings, tmp_path):
 
     from refugiu.accounts.models import User
     from refugiu.directory.models import Organization
-    from refugiu.organisation.models import Organisation
+    from refugiu.organisation.models import NGO
 
     settings.DATA_DIR = tmp_path
     first = io.StringIO()
     call_command("demo", no_serve=True, stdout=first)
     assert "Demo data loaded." in first.getvalue()
     organizations = Organization.objects.count()
-    assert organizations >= 30 and Organisation.objects.count() == 1
+    assert organizations >= 30 and NGO.objects.count() == 1
     password = next(
         line.split()[1] for line in first.getvalue().splitlines() if line.strip().startswith("editor ")
     )
     second = io.StringIO()
     call_command("demo", no_serve=True, stdout=second)
     assert "Existing data kept." in second.getvalue()
-    assert Organization.objects.count() == organizations and Organisation.objects.count() == 1
+    assert Organization.objects.count() == organizations and NGO.objects.count() == 1
     assert User.objects.get(username="editor").check_password(password)
     assert (tmp_path / "demo-accounts.txt").stat().st_mode & 0o077 == 0
 

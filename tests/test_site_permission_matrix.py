@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from refugiu.accounts.roles import Role
 from refugiu.directory.models import Suggestion
-from refugiu.organisation.models import Organisation
+from refugiu.organisation.models import NGO
 from tests.factories import OrganizationFactory, UserFactory
 from tests.url_patterns import get_to_end, named_urls, sign_in_as
 
@@ -90,7 +90,7 @@ def world():
     organization = OrganizationFactory()
     suggestion = Suggestion.objects.create(organization=organization, text="The phone number has changed.")
     # The organisation running the site, with the contact its security.txt gives.
-    Organisation.objects.create(name="Fictional Support Association", email="contact@example.org")
+    NGO.objects.create(name="Fictional Support Association", email="contact@example.org")
     return {
         "organization_id": organization.id,
         "suggestion_id": suggestion.id,

@@ -68,7 +68,7 @@ def world():
         text
         for user in staff_members
         for text in (user.display_name, user.first_name, user.last_name, user.email)
-    ] + [department.organisation.name]
+    ] + [department.ngo.name]
 
     def unlike_others(make) -> str:
         # One candidate at a time, checked against every text (a new candidate per text would let the last

@@ -14,7 +14,7 @@ from faker import Faker
 from playwright.sync_api import expect
 
 from refugiu.accounts.roles import Role
-from refugiu.organisation.models import Organisation
+from refugiu.organisation.models import NGO
 from refugiu.programmes.models import Event, Participant
 from tests.accounts.mfa import DEFAULT_PASSWORD
 from tests.factories import UserFactory
@@ -48,7 +48,7 @@ def labelled(scope, label: str):
 
 def test_registration_check_in_and_certificate_on_a_phone(live_server, phone, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    Organisation.objects.create(name="Fictional Support Association")
+    NGO.objects.create(name="Fictional Support Association")
     faker = Faker()
     trainer = UserFactory(roles=[Role.PROGRAMME_STAFF], display_name=faker.name())
     lawyer = {"name": faker.name(), "email": "lawyer.trainee@example.org", "institution": faker.company()}

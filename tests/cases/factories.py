@@ -8,13 +8,13 @@ from refugiu.accounts.roles import Role
 from refugiu.cases import services
 from refugiu.cases import vocabularies as v
 from refugiu.cases.models import Beneficiary, Case
-from refugiu.organisation.models import Department, Organisation
+from refugiu.organisation.models import NGO, Department
 from tests.factories import UserFactory
 
 
-class OrganisationFactory(DjangoModelFactory):
+class NGOFactory(DjangoModelFactory):
     class Meta:
-        model = Organisation
+        model = NGO
 
     name = factory.Faker("company")
     country = "RO"
@@ -24,7 +24,7 @@ class DepartmentFactory(DjangoModelFactory):
     class Meta:
         model = Department
 
-    organisation = factory.SubFactory(OrganisationFactory)
+    ngo = factory.SubFactory(NGOFactory)
     name = factory.Sequence(lambda n: f"Assistance department {n}")
     kind = Department.Kind.ASSISTANCE
 

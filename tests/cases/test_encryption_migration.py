@@ -40,9 +40,9 @@ def test_values_written_before_the_upgrade_are_encrypted_by_it():
         # Every other app as it is now, the cases app as it was.
         old = executor.loader.project_state([n for n in latest if n[0] != "cases"] + BEFORE).apps
         user = old.get_model("accounts", "User").objects.create(username="upgrade-fake-staff")
-        organisation = old.get_model("organisation", "Organisation").objects.create(name="Fake NGO")
+        organisation = old.get_model("organisation", "NGO").objects.create(name="Fake NGO")
         department = old.get_model("organisation", "Department").objects.create(
-            organisation=organisation, name="Fake department"
+            ngo=organisation, name="Fake department"
         )
         beneficiary = old.get_model("cases", "Beneficiary").objects.create(
             created_by=user, languages=["uk", "ru"], migration_status=v.MigrationStatus.ASYLUM_SEEKER
@@ -94,8 +94,8 @@ def test_values_written_before_the_upgrade_are_encrypted_by_it():
         ("cases_needsassessment", "medical", assessment.pk, "high"),
     ):
         raw = _raw(table, column, pk)
-        # Base64 ciphertext may hold a short plaintext such as "uk" by chance (it did once in CI), so the proof is
-        # that the stored value is our ciphertext and that it, not the column, holds the plaintext.
+        # Base64 ciphertext may hold a short plaintext such as "uk" by chance (it did once in CI), so the
+        # proof is that the stored value is our ciphertext and that it, not the column, holds the plaintext.
         assert raw.startswith(crypto.PREFIX), (table, column, raw)
         assert plaintext in crypto.decrypt_text(raw), (table, column)
     # An empty list stays empty rather than becoming the ciphertext of "[]".

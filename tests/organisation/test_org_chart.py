@@ -41,7 +41,7 @@ def about(client) -> str:
 
 
 def test_chart_names_public_members_by_department_with_role_and_position(client, organisation):
-    first, second = Department.objects.filter(organisation=organisation).order_by("order")[:2]
+    first, second = Department.objects.filter(ngo=organisation).order_by("order")[:2]
     head = StaffMemberFactory(
         department=first, role=StaffRole.COORDINATOR, position="head of department", is_public=True
     )
@@ -75,7 +75,7 @@ def test_chart_names_public_members_by_department_with_role_and_position(client,
 
 
 def test_no_people_heading_without_public_members(client, organisation):
-    department = Department.objects.filter(organisation=organisation).first()
+    department = Department.objects.filter(ngo=organisation).first()
     private = StaffMemberFactory(department=department)
     html = about(client)
     assert "People</h4>" not in html
@@ -83,7 +83,7 @@ def test_no_people_heading_without_public_members(client, organisation):
 
 
 def test_about_page_uses_a_constant_number_of_queries(client, organisation):
-    departments = list(Department.objects.filter(organisation=organisation))
+    departments = list(Department.objects.filter(ngo=organisation))
     StaffMemberFactory(department=departments[0], is_public=True)
     about(client)
     with CaptureQueriesContext(connection) as before:
@@ -105,7 +105,7 @@ def test_about_page_without_an_organisation(client):
 
 
 def test_staff_members_are_edited_by_administrators_only(client, organisation):
-    department = Department.objects.filter(organisation=organisation).first()
+    department = Department.objects.filter(ngo=organisation).first()
     member = StaffMemberFactory(department=department)
     url = reverse("admin:organisation_staffmember_changelist")
 

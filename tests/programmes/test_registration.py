@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from faker import Faker
 
-from refugiu.organisation.models import Organisation
+from refugiu.organisation.models import NGO
 from refugiu.programmes import services
 from refugiu.programmes.models import Evaluation, Event, Participant
 from refugiu.programmes.vocabularies import ParticipantStatus, Profession
@@ -29,7 +29,7 @@ fake = Faker()
 
 @pytest.fixture
 def organisation():
-    return Organisation.objects.create(name="Fictional Refugee Support Association")
+    return NGO.objects.create(name="Fictional Refugee Support Association")
 
 
 @pytest.fixture

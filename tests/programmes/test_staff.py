@@ -10,7 +10,7 @@ from django.utils import timezone
 from faker import Faker
 
 from refugiu.accounts.roles import Role
-from refugiu.organisation.models import Organisation
+from refugiu.organisation.models import NGO
 from refugiu.programmes import services
 from refugiu.programmes.models import Attendance, Evaluation, Event, EventDay, Participant
 from refugiu.programmes.vocabularies import EventType, ParticipantSource, ParticipantStatus, Profession
@@ -25,7 +25,7 @@ fake = Faker()
 
 @pytest.fixture
 def organisation():
-    return Organisation.objects.create(name="Fictional Refugee Support Association")
+    return NGO.objects.create(name="Fictional Refugee Support Association")
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from django.utils import timezone
 from faker import Faker
 
 from refugiu.accounts.roles import Role
-from refugiu.organisation.models import Organisation
+from refugiu.organisation.models import NGO
 from refugiu.programmes.models import Attendance, Event, Participant
 from refugiu.programmes.vocabularies import EventType, ParticipantStatus, Profession
 from tests.accounts.mfa import DEFAULT_PASSWORD
@@ -41,7 +41,7 @@ def check_in(client, event, day, people):
 def test_a_trainer_runs_an_event_from_creation_to_the_funders_table(
     client, django_capture_on_commit_callbacks
 ):
-    Organisation.objects.create(name="Fictional Refugee Support Association")
+    NGO.objects.create(name="Fictional Refugee Support Association")
     trainer = UserFactory(roles=[Role.PROGRAMME_STAFF])
 
     # The trainer signs in through the real page (programme staff need no second factor).

@@ -41,7 +41,7 @@ class World:
 
     def __init__(self):
         self.alpha = DepartmentFactory(name="Alpha assistance")
-        self.beta = DepartmentFactory(name="Beta assistance", organisation=self.alpha.organisation)
+        self.beta = DepartmentFactory(name="Beta assistance", ngo=self.alpha.ngo)
         self.coordinator_alpha = coordinator(self.alpha)
         self.coordinator_beta = coordinator(self.beta)
         self.secrets: list[str] = []

@@ -14,7 +14,7 @@ from refugiu.cases import vocabularies as v
 from refugiu.cases.models import Beneficiary, Case, Proceeding, Referral, ServiceEntry
 from refugiu.reports.dashboard import Figure, dashboard_compute, dashboard_periods
 from tests.accounts.mfa import force_login_with_mfa
-from tests.cases.factories import DepartmentFactory, OrganisationFactory, case_new, coordinator
+from tests.cases.factories import DepartmentFactory, NGOFactory, case_new, coordinator
 from tests.factories import UserFactory
 from tests.programmes.factories import EventFactory
 
@@ -44,9 +44,9 @@ def service(case, kind, on, by):
 @pytest.fixture
 def world(db):
     """Two departments of one organisation, each with its coordinator and cases over two years."""
-    organisation = OrganisationFactory()
-    a = DepartmentFactory(organisation=organisation, name="Department Alpha")
-    b = DepartmentFactory(organisation=organisation, name="Department Beta")
+    organisation = NGOFactory()
+    a = DepartmentFactory(ngo=organisation, name="Department Alpha")
+    b = DepartmentFactory(ngo=organisation, name="Department Beta")
     coordinator_a, coordinator_b = coordinator(a), coordinator(b)
 
     # Department A: this year 3 opened (1 closed), last year by 15 June 1 opened, later 2 more.

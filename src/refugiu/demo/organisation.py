@@ -6,19 +6,19 @@ from pathlib import Path
 from django.db import transaction
 
 from refugiu.organisation.models import (
+    NGO,
     CommitteePosition,
     Department,
     DepartmentStaffing,
     FundamentalValue,
     Objective,
-    Organisation,
 )
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo_organisation.json"
 
 
 @transaction.atomic
-def organisation_demo_load() -> Organisation:
+def organisation_demo_load() -> NGO:
     data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     fields = {
         k: data[k]
@@ -36,21 +36,19 @@ def organisation_demo_load() -> Organisation:
             "website",
         )
     }
-    organisation = Organisation.objects.create(**fields)
+    organisation = NGO.objects.create(**fields)
     FundamentalValue.objects.bulk_create(
-        FundamentalValue(organisation=organisation, text=text, order=i)
-        for i, text in enumerate(data["values"])
+        FundamentalValue(ngo=organisation, text=text, order=i) for i, text in enumerate(data["values"])
     )
     Objective.objects.bulk_create(
-        Objective(organisation=organisation, text=text, order=i) for i, text in enumerate(data["objectives"])
+        Objective(ngo=organisation, text=text, order=i) for i, text in enumerate(data["objectives"])
     )
     CommitteePosition.objects.bulk_create(
-        CommitteePosition(organisation=organisation, title=title, order=i)
-        for i, title in enumerate(data["committee"])
+        CommitteePosition(ngo=organisation, title=title, order=i) for i, title in enumerate(data["committee"])
     )
     for order, item in enumerate(data["departments"]):
         department = Department.objects.create(
-            organisation=organisation,
+            ngo=organisation,
             name=item["name"],
             kind=item["kind"],
             activities=item["activities"],

@@ -252,12 +252,12 @@ def example_training_load() -> Event | None:
     """Add the example training (see the module's docstring) with its fictitious registrations, once;
     None when it is there already. The seed organisation (for the consent text) and its directory entry
     (the organiser) are loaded first."""
-    from refugiu.organisation.models import Organisation
+    from refugiu.organisation.models import NGO
     from refugiu.programmes import services
 
     if Event.objects.filter(title=EXAMPLE_TITLE).exists():
         return None
-    organisation = Organisation.objects.order_by("pk").first()
+    organisation = NGO.objects.order_by("pk").first()
     first_day = timezone.localdate() + datetime.timedelta(days=EXAMPLE_DAYS_AHEAD)
     with transaction.atomic():
         event = Event.objects.create(

@@ -41,8 +41,8 @@ class CommitteeInline(OrganisationEditorAccess, admin.TabularInline):
     extra = 0
 
 
-@admin.register(models.Organisation)
-class OrganisationAdmin(OrganisationEditorAccess, admin.ModelAdmin):
+@admin.register(models.NGO)
+class NGOAdmin(OrganisationEditorAccess, admin.ModelAdmin):
     inlines = [ValueInline, ObjectiveInline, CommitteeInline]
 
 
@@ -59,7 +59,7 @@ class MemberInline(OrganisationEditorAccess, admin.TabularInline):
 
 @admin.register(models.Department)
 class DepartmentAdmin(OrganisationEditorAccess, admin.ModelAdmin):
-    list_display = ["name", "kind", "organisation"]
+    list_display = ["name", "kind", "ngo"]
     inlines = [StaffingInline, MemberInline]
 
 

@@ -6,7 +6,9 @@ from django.utils.translation import ngettext_lazy
 from django_stubs_ext import StrPromise
 
 
-class Organisation(models.Model):
+class NGO(models.Model):
+    """Our own organisation, the one that runs this installation (a directory entry is an `Organization`)."""
+
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -30,7 +32,7 @@ class Organisation(models.Model):
 
 
 class OrderedItem(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    ngo = models.ForeignKey(NGO, on_delete=models.CASCADE)
     text = models.TextField(_("text"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -59,7 +61,7 @@ class Objective(OrderedItem):
 class CommitteePosition(models.Model):
     """A seat on the steering committee; the holder's name is optional (the seed report gives none)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="committee")
+    ngo = models.ForeignKey(NGO, on_delete=models.CASCADE, related_name="committee")
     title = models.CharField(_("position"), max_length=100)
     holder = models.CharField(_("held by"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -81,7 +83,7 @@ class Department(models.Model):
         FINANCIAL = "financial", _("Financial")
         OTHER = "other", _("Other")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="departments")
+    ngo = models.ForeignKey(NGO, on_delete=models.CASCADE, related_name="departments")
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     activities = models.JSONField(_("activities"), default=list, blank=True)

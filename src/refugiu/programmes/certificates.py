@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from refugiu.core.pdf import html_to_pdf
-from refugiu.organisation.models import Organisation
+from refugiu.organisation.models import NGO
 from refugiu.programmes import selectors, services
 from refugiu.programmes.models import EventDay, Participant
 
@@ -17,7 +17,7 @@ from refugiu.programmes.models import EventDay, Participant
 def certificate_context(participant: Participant) -> dict:
     """Everything a certificate states about `participant` (who must have a certificate code)."""
     event = participant.event
-    organisation = Organisation.objects.order_by("pk").first()
+    organisation = NGO.objects.order_by("pk").first()
     attended = list(
         EventDay.objects.filter(attendances__participant=participant)
         .order_by("date")

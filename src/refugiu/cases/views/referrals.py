@@ -246,9 +246,7 @@ def _packet_html(
     case = access.case_get(
         user=request.user,
         case_id=case_id,
-        queryset=Case.objects.select_related(
-            "beneficiary", "beneficiary__identity", "department__organisation"
-        ),
+        queryset=Case.objects.select_related("beneficiary", "beneficiary__identity", "department__ngo"),
         request=request,
     )
     referral = _referral_get(request, case, referral_id)

@@ -54,7 +54,7 @@ from refugiu.core.audit import audit_record
 from refugiu.core.batching import in_batches
 from refugiu.core.crypto import encrypt_text
 from refugiu.demo.cases_stories import NAMES
-from refugiu.organisation.models import Department, Organisation
+from refugiu.organisation.models import NGO, Department
 
 MARKER = "[synthetic]"
 BENCH_USERNAME = "bench-caseworker"
@@ -172,10 +172,10 @@ def _departments() -> list[tuple[str, Department]]:
     """(theme, department) for every assistance department; two synthetic ones if there are none."""
     departments = list(Department.objects.filter(kind=Department.Kind.ASSISTANCE).order_by("order", "pk"))
     if not departments:
-        organisation = Organisation.objects.create(name=f"{MARKER} Organisation", country="RO")
+        organisation = NGO.objects.create(name=f"{MARKER} Organisation", country="RO")
         departments = [
             Department.objects.create(
-                organisation=organisation, name=f"{MARKER} {name}", kind=Department.Kind.ASSISTANCE, order=i
+                ngo=organisation, name=f"{MARKER} {name}", kind=Department.Kind.ASSISTANCE, order=i
             )
             for i, name in enumerate(
                 ("Assistance for victims of trafficking", "Assistance for asylum seekers and refugees")

@@ -43,9 +43,9 @@ class ParticipantDetails(TypedDict):
 
 def consent_text(event: Event) -> str:
     """What a person agrees to when registering; the text is kept with their registration."""
-    from refugiu.organisation.models import Organisation
+    from refugiu.organisation.models import NGO
 
-    organisation = Organisation.objects.order_by("pk").first()
+    organisation = NGO.objects.order_by("pk").first()
     months = settings.REFUGIU["PARTICIPANT_RETENTION_MONTHS"]
     return _(
         "I agree that %(organisation)s keeps my name, e-mail address, institution, profession, country and "

@@ -97,12 +97,12 @@ def demo_database_check() -> None:
     """Refuse to turn a real installation into a demo: the demo adds accounts (an administrator, case roles)
     whose passwords it prints and keeps in a file, and resets the password of an account with a demo
     username. It works on an empty database, or on one it prepared itself (its accounts file is there)."""
-    from refugiu.organisation.models import Organisation
+    from refugiu.organisation.models import NGO
 
     accounts_file = settings.DATA_DIR / "demo-accounts.txt"
     if accounts_file.exists():
         return
-    if Organisation.objects.exists() or User.objects.exists():
+    if NGO.objects.exists() or User.objects.exists():
         raise CommandError(
             "This database already holds an organisation or accounts that `refugiu demo` did not make, so "
             "no demo accounts (with printed passwords) will be added to it. To run this installation use "
@@ -117,9 +117,9 @@ def demo_data_load() -> bool:
     from refugiu.demo.directory import directory_demo_load
     from refugiu.demo.organisation import organisation_demo_load
     from refugiu.demo.programmes import example_training_load, programmes_demo_load
-    from refugiu.organisation.models import Organisation
+    from refugiu.organisation.models import NGO
 
-    if Organisation.objects.exists():
+    if NGO.objects.exists():
         return False
     with transaction.atomic():
         organisation_demo_load()
