@@ -10,18 +10,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
 from refugiu.cases import access
 from refugiu.cases.tokens import api_token_user
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
     from refugiu.accounts.models import User
 
 
-def _refuse_without_case_role(user: User | AnonymousUser) -> User | AnonymousUser:
+def _refuse_without_case_role(user: User) -> User:
     if not access.works_on_cases(user):
         raise HttpError(403, _("Your role gives no access to case files."))
     return user
@@ -34,7 +33,7 @@ class PersonalApiToken(HttpBearer):
         "deactivated, answers 401."
     )
 
-    def __call__(self, request: HttpRequest):
+    def __call__(self, request: HttpRequest) -> User | None:
         # Read here rather than by HttpBearer, which logs a header with another scheme in DEBUG: that
         # header may well be a token sent the wrong way, and credentials stay out of logs.
         scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
@@ -42,8 +41,8 @@ class PersonalApiToken(HttpBearer):
             return None
         return self.authenticate(request, token)
 
-    def authenticate(self, request: HttpRequest, token: str):
-        user = api_token_user(raw=token.strip())
+    def authenticate(self, request: HttpRequest, token: str) -> User:
+        user: User | None = api_token_user(raw=token.strip())
         if user is None:
             # A token that was presented and is wrong is an answer in itself: never fall back to a session.
             raise AuthenticationError
@@ -65,7 +64,7 @@ class BrowserSession(APIKeyCookie):
     def _get_key(self, request: HttpRequest) -> str | None:
         return request.COOKIES.get(self.param_name)
 
-    def authenticate(self, request: HttpRequest, key: str | None):
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         if not request.user.is_authenticated:
             return None
         if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
@@ -73,6 +72,6 @@ class BrowserSession(APIKeyCookie):
         return _refuse_without_case_role(request.user)
 
 
-def api_authentication() -> list:
+def api_authentication() -> list[AuthBase]:
     """The token first: a request carrying one is judged by it alone."""
     return [PersonalApiToken(), BrowserSession()]

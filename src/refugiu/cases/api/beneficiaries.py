@@ -13,7 +13,7 @@ from refugiu.cases import access, read_audit, selectors, services
 from refugiu.cases.api import schemas as s
 from refugiu.cases.api.common import CaseId, caller, case_for_reading, operation_id, responses, router
 from refugiu.cases.api.output import beneficiary_out, department_out
-from refugiu.cases.services import IDENTITY_FIELDS
+from refugiu.cases.services import IDENTITY_FIELDS, IdentityFields
 
 
 def _own_without_cases(user: User, matches: list[selectors.PossibleMatch]) -> set[int]:
@@ -51,6 +51,21 @@ def _matches_out(user: User, matches: list[selectors.PossibleMatch]) -> list[dic
     ]
 
 
+def _identity(given: s.IdentityIn) -> IdentityFields:
+    """The identity as the services take it: every field, blank where none was given."""
+    return IdentityFields(
+        given_names=given.given_names,
+        family_names=given.family_names,
+        other_names=given.other_names,
+        date_of_birth=given.date_of_birth,
+        phone=given.phone,
+        email=given.email,
+        address=given.address,
+        document_type=given.document_type,
+        document_number=given.document_number,
+    )
+
+
 @router.post(
     "/beneficiaries/search",
     response=responses(200, list[s.BeneficiaryMatch], 400),
@@ -72,11 +87,11 @@ def beneficiary_search(request: HttpRequest, payload: s.BeneficiarySearchIn) -> 
     summary="Register a beneficiary",
     operation_id=operation_id("beneficiary_register"),
 )
-def beneficiary_register(request: HttpRequest, payload: s.BeneficiaryIn) -> Status:
+def beneficiary_register(request: HttpRequest, payload: s.BeneficiaryIn) -> Status[dict[str, Any]]:
     """Search-before-register: the identity is searched first; possible duplicates answer 409 (code
     "possible_duplicate") with their codes, unless `register_despite_matches` is true."""
     user = caller(request)
-    identity = payload.identity.dict()
+    identity = _identity(payload.identity)
     matches = selectors.beneficiary_search(
         user=user,
         names=" ".join((identity["given_names"], identity["family_names"], identity["other_names"])),

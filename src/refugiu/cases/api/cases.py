@@ -18,11 +18,11 @@ from refugiu.cases.api.common import (
     MAX_PAGE,
     MAX_PER_PAGE,
     CaseId,
+    QueryFilter,
     caller,
     case_for_reading,
     case_for_writing,
     operation_id,
-    query_filter,
     responses,
     router,
 )
@@ -48,11 +48,16 @@ from refugiu.organisation.models import Department
 )
 def cases_list(
     request: HttpRequest,
-    status: query_filter(
-        s.CaseStatus, "Only cases in this status (default: every status but closed)."
-    ) = None,
-    category: query_filter(s.CaseCategory, "Only cases of this category.") = None,
-    department: query_filter(s.Id, "Only cases of this department (id).") = None,
+    status: Annotated[
+        QueryFilter[s.CaseStatus],
+        Query(None, description="Only cases in this status (default: every status but closed)."),
+    ] = None,
+    category: Annotated[
+        QueryFilter[s.CaseCategory], Query(None, description="Only cases of this category.")
+    ] = None,
+    department: Annotated[
+        QueryFilter[s.Id], Query(None, description="Only cases of this department (id).")
+    ] = None,
     overdue: Annotated[bool, Query(description="Only cases with an overdue task or deadline.")] = False,
     page: Annotated[int, Query(description="Page number, from 1.", ge=1, le=MAX_PAGE)] = 1,
     per_page: Annotated[int, Query(description=f"Cases per page, at most {MAX_PER_PAGE}.", ge=1)] = (
@@ -101,7 +106,7 @@ def _team(user: User, department: Department, payload: s.CaseOpenIn) -> list[tup
     summary="Open a case",
     operation_id=operation_id("case_open"),
 )
-def case_open(request: HttpRequest, payload: s.CaseOpenIn) -> Status:
+def case_open(request: HttpRequest, payload: s.CaseOpenIn) -> Status[dict[str, Any]]:
     """Open a case for a beneficiary the caller can reach (404 otherwise), in a department they work in."""
     user = caller(request)
     access.require_works_in(user, payload.department_id)

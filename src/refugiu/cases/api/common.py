@@ -3,20 +3,18 @@ the ids in its paths, and how a case or a record of one is fetched through the v
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Path, Query, Router
+from ninja import Path, Router
 from pydantic import BeforeValidator
 
+from refugiu.accounts.models import User
 from refugiu.cases import access, selectors
 from refugiu.cases.api import schemas as s
 from refugiu.cases.api.auth import api_authentication
 from refugiu.cases.models import Case
-
-if TYPE_CHECKING:
-    from refugiu.accounts.models import User
 
 router = Router(auth=api_authentication(), tags=["Cases"])
 
@@ -45,7 +43,11 @@ RecordId = Annotated[int, Path(ge=1, le=s.MAX_ID)]
 
 
 def caller(request: HttpRequest) -> User:
-    return request.auth  # set by the authentication classes: a signed-in user holding "cases.access"
+    """Who is calling: what the router's authentication (`auth`) returned, which ninja keeps in
+    `request.auth`; the handlers run only once it has returned a signed-in user holding "cases.access"."""
+    user = getattr(request, "auth", None)
+    assert isinstance(user, User), "the cases API's authentication lets only signed-in staff through"
+    return user
 
 
 def case_for_writing(request: HttpRequest, case_id: int) -> Case:
@@ -80,8 +82,10 @@ def blank_is_absent(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def query_filter(kind: Any, description: str) -> Any:
-    return Annotated[kind | None, BeforeValidator(blank_is_absent), Query(None, description=description)]
+_T = TypeVar("_T")
+# A filter in the query string, absent when not given or blank; its handler's parameter adds
+# `Query(None, description=...)` and the default None.
+QueryFilter = Annotated[_T | None, BeforeValidator(blank_is_absent)]
 
 
 def given_dates(fields: dict[str, Any], *dates: str) -> dict[str, Any]:

@@ -5,35 +5,43 @@ the selectors), so serialising a page never runs a query per row. No beneficiary
 its own endpoint.
 """
 
+from typing import Any
+
+from django.db import models
 from django.utils import timezone
 
+from refugiu.accounts.models import User
 from refugiu.cases.models import (
     Beneficiary,
     Case,
     Consent,
+    Document,
     NeedsAssessment,
     Note,
     Proceeding,
     Referral,
     ServiceEntry,
+    StatusChange,
     Task,
 )
 from refugiu.cases.selectors import TimelineItem
 from refugiu.cases.services import PROCEEDING_EDITABLE
+from refugiu.directory.models import Organization
+from refugiu.organisation.models import Department
 
 PROCEEDING_FIELDS = ("kind", *PROCEEDING_EDITABLE)
 NEED_AREAS = ("legal", "social", "psychological", "medical", "shelter", "interpretation", "safety")
 
 
-def staff_out(user) -> dict | None:
+def staff_out(user: User | None) -> dict[str, Any] | None:
     return {"id": user.pk, "name": str(user)} if user is not None else None
 
 
-def department_out(department) -> dict | None:
+def department_out(department: Department | None) -> dict[str, Any] | None:
     return {"id": department.pk, "name": department.name} if department is not None else None
 
 
-def beneficiary_out(beneficiary: Beneficiary) -> dict:
+def beneficiary_out(beneficiary: Beneficiary) -> dict[str, Any]:
     return {
         "id": beneficiary.pk,
         "code": beneficiary.code,
@@ -46,7 +54,7 @@ def beneficiary_out(beneficiary: Beneficiary) -> dict:
     }
 
 
-def case_summary_out(case: Case) -> dict:
+def case_summary_out(case: Case) -> dict[str, Any]:
     """A row of the case list: the case and its beneficiary's code, nothing that names the person."""
     return {
         "id": case.pk,
@@ -64,7 +72,7 @@ def case_summary_out(case: Case) -> dict:
     }
 
 
-def case_out(case: Case) -> dict:
+def case_out(case: Case) -> dict[str, Any]:
     return {
         "id": case.pk,
         "reference": case.reference,
@@ -89,7 +97,7 @@ def case_out(case: Case) -> dict:
     }
 
 
-def assessment_out(assessment: NeedsAssessment) -> dict:
+def assessment_out(assessment: NeedsAssessment) -> dict[str, Any]:
     return {
         "id": assessment.pk,
         "assessed_on": assessment.assessed_on,
@@ -99,11 +107,11 @@ def assessment_out(assessment: NeedsAssessment) -> dict:
     }
 
 
-def organization_out(organization) -> dict | None:
+def organization_out(organization: Organization | None) -> dict[str, Any] | None:
     return {"id": organization.pk, "name": organization.display_name} if organization is not None else None
 
 
-def consent_out(consent: Consent) -> dict:
+def consent_out(consent: Consent) -> dict[str, Any]:
     return {
         "id": consent.pk,
         "case_id": consent.case_id,
@@ -118,7 +126,7 @@ def consent_out(consent: Consent) -> dict:
     }
 
 
-def proceeding_out(proceeding: Proceeding) -> dict:
+def proceeding_out(proceeding: Proceeding) -> dict[str, Any]:
     return {
         "id": proceeding.pk,
         "version": proceeding.version,
@@ -126,7 +134,7 @@ def proceeding_out(proceeding: Proceeding) -> dict:
     }
 
 
-def task_out(task: Task) -> dict:
+def task_out(task: Task) -> dict[str, Any]:
     return {
         "id": task.pk,
         "title": task.title,
@@ -137,7 +145,7 @@ def task_out(task: Task) -> dict:
     }
 
 
-def session_out(entry: ServiceEntry) -> dict:
+def session_out(entry: ServiceEntry) -> dict[str, Any]:
     return {
         "id": entry.pk,
         "kind": entry.kind,
@@ -150,7 +158,7 @@ def session_out(entry: ServiceEntry) -> dict:
     }
 
 
-def note_out(note: Note) -> dict:
+def note_out(note: Note) -> dict[str, Any]:
     return {
         "id": note.pk,
         "seal": note.seal,
@@ -160,7 +168,7 @@ def note_out(note: Note) -> dict:
     }
 
 
-def referral_out(referral: Referral) -> dict:
+def referral_out(referral: Referral) -> dict[str, Any]:
     service = referral.service
     return {
         "id": referral.pk,
@@ -197,13 +205,16 @@ def _destination(referral: Referral) -> str:
     return referral.department.name if referral.department is not None else ""
 
 
-def timeline_entry_out(item: TimelineItem, *, staff_by_id: dict) -> dict:
+def timeline_entry_out(item: TimelineItem, *, staff_by_id: dict[int, User]) -> dict[str, Any]:
     """One timeline event. A sealed note the caller may not read keeps its author and date, not its text.
 
     `staff_by_id` holds the people behind referrals and consents, which the timeline does not load."""
     record = item.record
-    entry = {"kind": item.kind, "at": item.at, "id": record.pk, "by": None, "text": None}
+    # The selector pairs each kind with one model; the asserts tell the type checker which.
+    assert isinstance(record, models.Model)
+    entry: dict[str, Any] = {"kind": item.kind, "at": item.at, "id": record.pk, "by": None, "text": None}
     if item.kind == "service":
+        assert isinstance(record, ServiceEntry)
         entry |= {
             "by": staff_out(record.staff),
             "text": record.note,
@@ -213,10 +224,13 @@ def timeline_entry_out(item: TimelineItem, *, staff_by_id: dict) -> dict:
             "mediator": record.mediator,
         }
     elif item.kind == "note":
+        assert isinstance(record, Note)
         entry |= {"by": staff_out(record.author), "text": record.text, "seal": record.seal}
     elif item.kind == "sealed_note":
+        assert isinstance(record, Note)
         entry |= {"by": staff_out(record.author), "seal": record.seal}
     elif item.kind == "status":
+        assert isinstance(record, StatusChange)
         entry |= {
             "by": staff_out(record.by),
             "text": record.note,
@@ -224,6 +238,7 @@ def timeline_entry_out(item: TimelineItem, *, staff_by_id: dict) -> dict:
             "to_status": record.to_status,
         }
     elif item.kind == "referral":
+        assert isinstance(record, Referral)
         entry |= {
             "by": staff_out(staff_by_id.get(record.created_by_id)),
             "text": record.reason,
@@ -232,8 +247,10 @@ def timeline_entry_out(item: TimelineItem, *, staff_by_id: dict) -> dict:
             "destination": _destination(record),
         }
     elif item.kind == "assessment":
+        assert isinstance(record, NeedsAssessment)
         entry |= {"by": staff_out(record.author), "text": record.notes}
     elif item.kind == "consent":
+        assert isinstance(record, Consent)
         entry |= {
             "by": staff_out(staff_by_id.get(record.recorded_by_id)),
             "consent_purpose": record.purpose,
@@ -241,5 +258,6 @@ def timeline_entry_out(item: TimelineItem, *, staff_by_id: dict) -> dict:
             "destination": record.organization.display_name if record.organization else record.recipient_name,
         }
     elif item.kind == "document":
+        assert isinstance(record, Document)
         entry |= {"by": staff_out(record.uploaded_by), "title": record.title}
     return entry

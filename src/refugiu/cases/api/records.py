@@ -44,7 +44,7 @@ from refugiu.organisation.models import Department
     summary="Record a session",
     operation_id=operation_id("session_record"),
 )
-def session_record(request: HttpRequest, case_id: CaseId, payload: s.SessionIn) -> Status:
+def session_record(request: HttpRequest, case_id: CaseId, payload: s.SessionIn) -> Status[dict[str, Any]]:
     """A session delivered to the beneficiary, by the caller."""
     case = case_for_writing(request, case_id)
     entry = services.service_record(
@@ -59,7 +59,7 @@ def session_record(request: HttpRequest, case_id: CaseId, payload: s.SessionIn) 
     summary="Write a note",
     operation_id=operation_id("note_write"),
 )
-def note_write(request: HttpRequest, case_id: CaseId, payload: s.NoteIn) -> Status:
+def note_write(request: HttpRequest, case_id: CaseId, payload: s.NoteIn) -> Status[dict[str, Any]]:
     """A team note, or a note sealed for the psychologists / lawyers on the team (only they may seal one)."""
     case = case_for_writing(request, case_id)
     note = services.note_write(
@@ -74,7 +74,7 @@ def note_write(request: HttpRequest, case_id: CaseId, payload: s.NoteIn) -> Stat
     summary="Record a consent",
     operation_id=operation_id("consent_record"),
 )
-def consent_record(request: HttpRequest, case_id: CaseId, payload: s.ConsentIn) -> Status:
+def consent_record(request: HttpRequest, case_id: CaseId, payload: s.ConsentIn) -> Status[dict[str, Any]]:
     """The person's consent for a purpose; sharing names its recipient and the data it covers."""
     case = case_for_writing(request, case_id)
     fields = given_dates(payload.dict(exclude={"organization_id"}), "given_on")
@@ -114,7 +114,9 @@ def consent_withdraw(
     summary="Record a needs assessment",
     operation_id=operation_id("assessment_record"),
 )
-def assessment_record(request: HttpRequest, case_id: CaseId, payload: s.AssessmentIn) -> Status:
+def assessment_record(
+    request: HttpRequest, case_id: CaseId, payload: s.AssessmentIn
+) -> Status[dict[str, Any]]:
     """The individual assessment of protection and support needs (Victims' Rights Directive art. 22)."""
     case = case_for_writing(request, case_id)
     assessment = services.assessment_record(
@@ -129,7 +131,7 @@ def assessment_record(request: HttpRequest, case_id: CaseId, payload: s.Assessme
     summary="Create a task",
     operation_id=operation_id("task_create"),
 )
-def task_create(request: HttpRequest, case_id: CaseId, payload: s.TaskIn) -> Status:
+def task_create(request: HttpRequest, case_id: CaseId, payload: s.TaskIn) -> Status[dict[str, Any]]:
     """A follow-up with a due date, for the caller or for someone else who works on the case."""
     case = case_for_writing(request, case_id)
     assignee = None
@@ -166,7 +168,7 @@ def task_complete(request: HttpRequest, case_id: CaseId, task_id: RecordId) -> d
     summary="Send a referral",
     operation_id=operation_id("referral_send"),
 )
-def referral_send(request: HttpRequest, case_id: CaseId, payload: s.ReferralIn) -> Status:
+def referral_send(request: HttpRequest, case_id: CaseId, payload: s.ReferralIn) -> Status[dict[str, Any]]:
     """Refer the person to a directory service (external) or a department (internal). Refused (code
     "no_consent") without the matching consent, unless the department's coordinator gives a reason;
     refused ("beyond_consent") if the data shared goes beyond what the consent covers."""
@@ -229,7 +231,9 @@ def referral_update(
     summary="Record a legal proceeding",
     operation_id=operation_id("proceeding_record"),
 )
-def proceeding_record(request: HttpRequest, case_id: CaseId, payload: s.ProceedingIn) -> Status:
+def proceeding_record(
+    request: HttpRequest, case_id: CaseId, payload: s.ProceedingIn
+) -> Status[dict[str, Any]]:
     """A criminal case, protection order, compensation claim, asylum procedure, reflection period or
     residence permit; its deadline appears in the work list of the people on the case."""
     case = case_for_writing(request, case_id)

@@ -8,44 +8,46 @@ audited identity endpoint returns; a beneficiary is otherwise known by their pse
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.db import models
 from django_countries import countries
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, GetPydanticSchema
 
 from refugiu.cases import vocabularies as v
 
 
-def choice(choices: type[models.TextChoices]):
-    """The codes of a vocabulary as a Literal: validated on input, an enum in the OpenAPI document."""
-    return Literal[tuple(choices.values)]  # type: ignore[valid-type]
+def choice(choices: type[models.TextChoices]) -> GetPydanticSchema:
+    """The codes of a vocabulary, as `Annotated[str, choice(...)]`: pydantic reads the field as a Literal of
+    the codes (validated on input, an enum in the OpenAPI document); type checkers as the str it holds."""
+    codes: object = Literal[tuple(choices.values)]
+    return GetPydanticSchema(lambda _source, handler: handler(codes))
 
 
-Gender = choice(v.Gender)
-AgeBand = choice(v.AgeBand)
-MigrationStatus = choice(v.MigrationStatus)
-CaseCategory = choice(v.CaseCategory)
-CaseStatus = choice(v.CaseStatus)
-RiskLevel = choice(v.RiskLevel)
-CaseFlag = choice(v.CaseFlag)
-TeamFunction = choice(v.TeamFunction)
-TraffickingStatus = choice(v.TraffickingStatus) | Literal[""]
-ExploitationType = choice(v.ExploitationType)
-ControlMethod = choice(v.ControlMethod)
-RecruitmentMethod = choice(v.RecruitmentMethod)
-ConsentPurpose = choice(v.ConsentPurpose)
-ConsentForm = choice(v.ConsentForm)
-NeedLevel = choice(v.NeedLevel)
-ServiceKind = choice(v.ServiceKind)
-NoteSeal = choice(v.NoteSeal)
-ReferralKind = choice(v.ReferralKind)
-ReferralStatus = choice(v.ReferralStatus)
-SharedField = choice(v.SharedField)
-ProceedingKind = choice(v.ProceedingKind)
-ProceedingStage = choice(v.ProceedingStage)
-ClosureOutcome = choice(v.ClosureOutcome) | Literal[""]
+Gender = Annotated[str, choice(v.Gender)]
+AgeBand = Annotated[str, choice(v.AgeBand)]
+MigrationStatus = Annotated[str, choice(v.MigrationStatus)]
+CaseCategory = Annotated[str, choice(v.CaseCategory)]
+CaseStatus = Annotated[str, choice(v.CaseStatus)]
+RiskLevel = Annotated[str, choice(v.RiskLevel)]
+CaseFlag = Annotated[str, choice(v.CaseFlag)]
+TeamFunction = Annotated[str, choice(v.TeamFunction)]
+TraffickingStatus = Annotated[str, choice(v.TraffickingStatus)] | Literal[""]
+ExploitationType = Annotated[str, choice(v.ExploitationType)]
+ControlMethod = Annotated[str, choice(v.ControlMethod)]
+RecruitmentMethod = Annotated[str, choice(v.RecruitmentMethod)]
+ConsentPurpose = Annotated[str, choice(v.ConsentPurpose)]
+ConsentForm = Annotated[str, choice(v.ConsentForm)]
+NeedLevel = Annotated[str, choice(v.NeedLevel)]
+ServiceKind = Annotated[str, choice(v.ServiceKind)]
+NoteSeal = Annotated[str, choice(v.NoteSeal)]
+ReferralKind = Annotated[str, choice(v.ReferralKind)]
+ReferralStatus = Annotated[str, choice(v.ReferralStatus)]
+SharedField = Annotated[str, choice(v.SharedField)]
+ProceedingKind = Annotated[str, choice(v.ProceedingKind)]
+ProceedingStage = Annotated[str, choice(v.ProceedingStage)]
+ClosureOutcome = Annotated[str, choice(v.ClosureOutcome)] | Literal[""]
 
 
 def _country_code(value: str) -> str:
@@ -64,6 +66,10 @@ Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)] | None
 # reaching SQLite, which cannot even bind it.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# The default of a field of a change (PATCH): one that is not sent is left out (`exclude_unset`), so this None
+# is never read; one that is sent must hold a value of the field's type (null is refused, and the OpenAPI
+# document does not offer it). Typed Any because it is, on purpose, not a value of that type.
+UNSENT: Any = None
 
 
 class Problem(Schema):
@@ -289,22 +295,22 @@ class ProceedingUpdateIn(Schema):
     """Only the fields sent are changed."""
 
     version: Id
-    stage: ProceedingStage = None
-    authority: str = Field(None, max_length=200)
-    file_number: str = Field(None, max_length=200)
+    stage: ProceedingStage = UNSENT
+    authority: str = Field(UNSENT, max_length=200)
+    file_number: str = Field(UNSENT, max_length=200)
     started_on: dt.date | None = None
     decided_on: dt.date | None = None
     deadline: dt.date | None = None
-    deadline_label: str = Field(None, max_length=200)
-    is_dublin: bool = None
-    is_appeal: bool = None
+    deadline_label: str = Field(UNSENT, max_length=200)
+    is_dublin: bool = UNSENT
+    is_appeal: bool = UNSENT
     pecuniary_claimed: Money = None
     non_pecuniary_claimed: Money = None
     pecuniary_awarded: Money = None
     non_pecuniary_awarded: Money = None
-    currency: str = Field(None, max_length=3)
-    evidence: str = Field(None, max_length=20_000)
-    notes: str = Field(None, max_length=20_000)
+    currency: str = Field(UNSENT, max_length=3)
+    evidence: str = Field(UNSENT, max_length=20_000)
+    notes: str = Field(UNSENT, max_length=20_000)
 
 
 class ProceedingOut(ProceedingIn):
@@ -371,16 +377,16 @@ class CaseUpdateIn(Schema):
     support plan → services; one step back is allowed); closing goes through the coordinator."""
 
     version: Id
-    category: CaseCategory = None
-    risk_level: RiskLevel = None
-    flags: list[CaseFlag] = None
-    trafficking_status: TraffickingStatus = None
-    exploitation_types: list[ExploitationType] = None
-    control_methods: list[ControlMethod] = None
-    recruitment_methods: list[RecruitmentMethod] = None
-    exploitation_country: Country = None
-    summary: str = Field(None, max_length=20_000)
-    status: CaseStatus = None
+    category: CaseCategory = UNSENT
+    risk_level: RiskLevel = UNSENT
+    flags: list[CaseFlag] = UNSENT
+    trafficking_status: TraffickingStatus = UNSENT
+    exploitation_types: list[ExploitationType] = UNSENT
+    control_methods: list[ControlMethod] = UNSENT
+    recruitment_methods: list[RecruitmentMethod] = UNSENT
+    exploitation_country: Country = UNSENT
+    summary: str = Field(UNSENT, max_length=20_000)
+    status: CaseStatus = UNSENT
     status_note: str = Field("", max_length=5_000, description="Why the status changed.")
 
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from refugiu.cases import read_audit, selectors
 from refugiu.cases.api import schemas as s
 from refugiu.cases.api.common import caller, operation_id, responses, router
-from refugiu.cases.models import Case
+from refugiu.cases.models import Case, Proceeding, Task
 
 
 @router.get(
@@ -38,10 +38,26 @@ def my_work(request: HttpRequest) -> list[dict[str, Any]]:
                 "reference": item.case.reference,
                 "beneficiary_code": codes[item.case.pk],
             },
-            "title": item.record.title if item.kind == "task" else item.record.deadline_label,
-            "task_id": item.record.pk if item.kind == "task" else None,
-            "proceeding_id": item.record.pk if item.kind == "deadline" else None,
-            "proceeding_kind": item.record.kind if item.kind == "deadline" else None,
+            **_record_out(item),
         }
         for item in items
     ]
+
+
+def _record_out(item: selectors.WorkItem) -> dict[str, Any]:
+    """What a work item says of its record: a task, or a proceeding with a deadline."""
+    if item.kind == "task":
+        assert isinstance(item.record, Task)  # the selector pairs each kind with one model
+        return {
+            "title": item.record.title,
+            "task_id": item.record.pk,
+            "proceeding_id": None,
+            "proceeding_kind": None,
+        }
+    assert isinstance(item.record, Proceeding)
+    return {
+        "title": item.record.deadline_label,
+        "task_id": None,
+        "proceeding_id": item.record.pk,
+        "proceeding_kind": item.record.kind,
+    }
