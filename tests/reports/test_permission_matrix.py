@@ -22,6 +22,8 @@ from tests.factories import UserFactory
 from tests.programmes.factories import EventFactory
 from tests.url_patterns import get_to_end, named_urls, sign_in_as
 
+NAMESPACES = ("reports",)
+
 pytestmark = pytest.mark.django_db
 
 EVERYONE = (
@@ -60,7 +62,7 @@ QUERIES = {
 
 
 def test_every_url_has_expectations():
-    names = set(named_urls(("reports",)))
+    names = set(named_urls(NAMESPACES))
     assert names, "the reports module has no URLs"
     assert names - set(EXPECTED) == set(), "add these URLs to EXPECTED (and think about who may see them)"
     assert set(EXPECTED) - names == set(), "these URLs no longer exist: remove them from EXPECTED"
@@ -107,7 +109,7 @@ def _state():
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_matrix(client, world, name):
-    needed = named_urls(("reports",))[name]
+    needed = named_urls(NAMESPACES)[name]
     url = reverse(name, kwargs={key: world["kwargs"][key] for key in needed})
     query = QUERIES.get(name, lambda world: {})(world)
     state = _state()
