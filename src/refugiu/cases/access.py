@@ -20,10 +20,11 @@ the answer is the same whichever layer gives it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeGuard, TypeVar, cast
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,22 +44,45 @@ if TYPE_CHECKING:
 
 NOTHING = Q(pk__in=[])
 
+_Kept = TypeVar("_Kept")
 
-def works_on_cases(user: User | AnonymousUser) -> bool:
-    """Caseworkers and coordinators (a role granting "cases.access"): nobody else reaches a case file."""
+
+class KeptOnObject(Generic[_Kept]):
+    """A value worked out once per object and kept as the object's attribute `attribute`: it lives exactly
+    as long as the object (a request's user, a case loaded for one page), so a page asks the database once
+    however many rules need it. Here its type is named once: the objects' classes do not declare it."""
+
+    def __init__(self, attribute: str) -> None:
+        self.attribute = attribute
+
+    def get(self, obj: Model, compute: Callable[[], _Kept]) -> _Kept:
+        if not hasattr(obj, self.attribute):
+            setattr(obj, self.attribute, compute())  # through request.user's lazy wrapper to the user
+        return cast(_Kept, getattr(obj, self.attribute))
+
+
+# The departments a user coordinates; the functions each user holds on a case, by user id.
+_COORDINATED_DEPARTMENTS = KeptOnObject[list[int]]("_coordinated_departments")
+_TEAM_FUNCTIONS = KeptOnObject[dict[int, set[str]]]("_team_functions")
+
+
+def works_on_cases(user: User | AnonymousUser) -> TypeGuard[User]:
+    """Caseworkers and coordinators (a role granting "cases.access"): nobody else reaches a case file (and
+    so nobody who is not signed in: True says `user` is a User)."""
     return user_has_permission(user, Permission.CASES_ACCESS)
 
 
 def coordinated_department_ids(user: User) -> list[int]:
     if not works_on_cases(user):
         return []
-    if not hasattr(user, "_coordinated_departments"):
-        user._coordinated_departments = list(
+    return _COORDINATED_DEPARTMENTS.get(
+        user,
+        lambda: list(
             RoleAssignment.objects.filter(
                 user=user, role=Role.COORDINATOR, department__isnull=False
             ).values_list("department_id", flat=True)
-        )
-    return user._coordinated_departments
+        ),
+    )
 
 
 def user_department_ids(user: User) -> set[int]:
@@ -144,9 +168,7 @@ def is_coordinator_of(user: User, case: Case) -> bool:
 
 
 def team_functions(user: User, case: Case) -> set[str]:
-    cache = getattr(case, "_team_functions", None)
-    if cache is None:
-        cache = case._team_functions = {}
+    cache = _TEAM_FUNCTIONS.get(case, dict)
     if user.pk not in cache:
         cache[user.pk] = set(
             TeamMember.objects.filter(case=case, user=user).values_list("function", flat=True)
@@ -161,7 +183,7 @@ def break_glass_active(user: User, case: Case) -> bool:
 def readable_seals(user: User, case: Case) -> set[str]:
     """The note seals `user` may read on `case`: team notes always; a sealed kind only for its profession
     on the team, or for a coordinator during a break-glass access."""
-    seals = {v.NoteSeal.NONE}
+    seals: set[str] = {v.NoteSeal.NONE}
     functions = team_functions(user, case)
     for seal, function in v.SEAL_READERS.items():
         if function in functions:

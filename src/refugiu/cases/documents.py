@@ -15,6 +15,8 @@
   unpacked here: only their names are read (a macro project gives itself away by its name).
 """
 
+from __future__ import annotations
+
 import io
 import os
 import re
@@ -22,6 +24,7 @@ import secrets
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import filetype
 from django.conf import settings
@@ -38,6 +41,11 @@ from refugiu.core.audit import audit_record
 from refugiu.core.crypto import decrypt_bytes, encrypt_bytes
 from refugiu.core.encrypted_files import encrypted_files_dir
 from refugiu.core.limits import LimitExceeded, ZipLimits, zip_open
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from refugiu.accounts.models import User
 
 TEXT_TYPE = "text/plain; charset=utf-8"
 
@@ -72,11 +80,11 @@ def upload_limit() -> int:
     return settings.REFUGIU.get("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
 
-def too_big_message():
+def too_big_message() -> str:
     return uploads.too_big_message(upload_limit())
 
 
-def unpacks_too_big_message():
+def unpacks_too_big_message() -> str:
     return _(
         "This document cannot be uploaded: unpacked, it would be far larger than its file, or it holds "
         "too many parts."
@@ -154,7 +162,7 @@ def files_delete(stored_names: list[str]) -> None:
 
 
 def document_store(
-    *, user, request=None, case: Case, title: str, data: bytes, filename: str = ""
+    *, user: User, request: HttpRequest | None = None, case: Case, title: str, data: bytes, filename: str = ""
 ) -> Document:
     """Store `data` as a document of `case`: team members and the department's coordinators, open cases
     only. Refused (CaseError) when too big, empty, or of a kind not on the allow-list.
@@ -212,7 +220,7 @@ def document_store(
     return document
 
 
-def document_read(*, user, request=None, document: Document) -> bytes:
+def document_read(*, user: User, request: HttpRequest | None = None, document: Document) -> bytes:
     """The decrypted bytes of a document the caller fetched through the case scope; audited."""
     data = decrypt_bytes(document_path(document).read_bytes())
     audit_record(actor=user, action="cases.document.downloaded", target=document, request=request)
@@ -228,17 +236,17 @@ class BoundedUploadHandler(FileUploadHandler):
     """Keeps uploaded files in memory, never in a plaintext temporary file, and stops reading the request
     once the files together pass the upload limit (`too_big` then tells the view why the file is missing)."""
 
-    def __init__(self, request=None, *, limit: int | None = None):
+    def __init__(self, request: HttpRequest | None = None, *, limit: int | None = None) -> None:
         super().__init__(request)
         self.limit = limit if limit is not None else upload_limit()
         self.total = 0
         self.too_big = False
 
-    def new_file(self, *args, **kwargs):
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         self.buffer = io.BytesIO()
 
-    def receive_data_chunk(self, raw_data, start):
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         self.total += len(raw_data)
         if self.total > self.limit:
             self.too_big = True
@@ -247,7 +255,7 @@ class BoundedUploadHandler(FileUploadHandler):
         self.buffer.write(raw_data)
         return None
 
-    def file_complete(self, file_size):
+    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
         self.buffer.seek(0)
         return InMemoryUploadedFile(
             file=self.buffer,

@@ -7,17 +7,17 @@ checks before calling a service, and that the service checks again, refuses with
 
 from __future__ import annotations
 
-from django.utils.functional import Promise
+from django_stubs_ext import StrOrPromise
 
 
 class CaseError(Exception):
-    def __init__(self, code: str, message: str | Promise) -> None:
+    def __init__(self, code: str, message: StrOrPromise) -> None:
         super().__init__(str(message))
         self.code = code
         self.message = message
 
 
-def require(condition: bool, code: str, message: str | Promise) -> None:
+def require(condition: bool, code: str, message: StrOrPromise) -> None:
     """Raise CaseError(code, message) unless `condition` holds."""
     if not condition:
         raise CaseError(code, message)

@@ -6,16 +6,24 @@ Reading rules live in `cases.access` (one scope, `Case.objects.visible_to(user)`
 Records with a `version` are edited with an optimistic version check (`cases.services.versioned_update`).
 """
 
+from __future__ import annotations
+
 import secrets
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 
 from refugiu.cases import vocabularies as v
 from refugiu.core.fields import EncryptedCountryField, EncryptedJSONField, EncryptedTextField
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from refugiu.accounts.models import User
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and copied by hand
 
@@ -38,7 +46,7 @@ class Beneficiary(models.Model):
     age_band = models.CharField(
         _("age band"), max_length=8, choices=v.AgeBand.choices, default=v.AgeBand.UNKNOWN
     )
-    nationality = CountryField(_("nationality"), blank=True)
+    nationality = CountryField[str | Country, Country](_("nationality"), blank=True)
     # Sex, age band and nationality stay queryable: the published statistics count people by them. The
     # rest of what describes the person is encrypted (SECURITY.md, "What is encrypted").
     languages = EncryptedJSONField(_("languages"))
@@ -60,7 +68,7 @@ class Beneficiary(models.Model):
         verbose_name = _("beneficiary")
         verbose_name_plural = _("beneficiaries")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.code
 
 
@@ -83,7 +91,7 @@ class BeneficiaryIdentity(models.Model):
         verbose_name = _("identity")
         verbose_name_plural = _("identities")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.beneficiary_id)
 
     @property
@@ -101,12 +109,12 @@ class IdentityToken(models.Model):
     class Meta:
         indexes = [models.Index(fields=["digest", "kind"], name="identity_token_lookup")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.kind
 
 
-class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         from refugiu.cases.access import case_scope
 
         return self.filter(case_scope(user))
@@ -164,7 +172,7 @@ class Case(models.Model):
             models.Index(fields=["-updated_at"], name="case_recent"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.reference
 
     @property
@@ -188,7 +196,7 @@ class TeamMember(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_membership_per_case")]
         indexes = [models.Index(fields=["user", "case"], name="team_user_case")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} ({self.get_function_display()})"
 
 
@@ -203,7 +211,7 @@ class StatusChange(models.Model):
     class Meta:
         indexes = [models.Index(fields=["case", "at"], name="status_change_case")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
 
 
@@ -219,7 +227,7 @@ class BreakGlass(models.Model):
     class Meta:
         indexes = [models.Index(fields=["user", "expires_at"], name="break_glass_user")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case_id} until {self.expires_at:%Y-%m-%d %H:%M}"
 
 
@@ -258,7 +266,7 @@ class Consent(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.get_purpose_display()
 
     @property
@@ -301,7 +309,7 @@ class NeedsAssessment(models.Model):
         verbose_name_plural = _("needs assessments")
         indexes = [models.Index(fields=["case", "assessed_on"], name="assessment_case")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.assessed_on}"
 
 
@@ -332,7 +340,7 @@ class ServiceEntry(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.delivered_on}"
 
 
@@ -352,7 +360,7 @@ class Note(models.Model):
         verbose_name_plural = _("notes")
         indexes = [models.Index(fields=["case", "-written_at"], name="note_case")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_seal_display()} {self.written_at:%Y-%m-%d}"
 
 
@@ -375,7 +383,7 @@ class Referral(models.Model):
         related_name="+",
         verbose_name=_("department"),
     )
-    country = CountryField(_("destination country"), blank=True)
+    country = CountryField[str | Country, Country](_("destination country"), blank=True)
     is_cross_border = models.BooleanField(_("cross-border"), default=False)
     reason = EncryptedTextField(_("reason"))
     consent = models.ForeignKey(
@@ -409,7 +417,7 @@ class Referral(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.sent_on}"
 
 
@@ -452,7 +460,7 @@ class Proceeding(models.Model):
         verbose_name_plural = _("legal proceedings")
         indexes = [models.Index(fields=["deadline"], name="proceeding_deadline")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.get_stage_display()}"
 
 
@@ -472,7 +480,7 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.stored_name
 
 
@@ -497,7 +505,7 @@ class Task(models.Model):
         verbose_name_plural = _("tasks")
         indexes = [models.Index(fields=["assignee", "done_at", "due_on"], name="task_assignee_due")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.due_on}"
 
 
@@ -515,5 +523,5 @@ class ApiToken(models.Model):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name

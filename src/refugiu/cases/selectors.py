@@ -64,10 +64,10 @@ def case_list(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Cas
     overdue = Q(Exists(Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today))) | Q(
         Exists(Proceeding.objects.filter(case=OuterRef("pk"), deadline__lt=today))
     )
-    cases = cases.annotate(is_overdue=overdue)
+    listed = cases.annotate(is_overdue=overdue)
     if filters.overdue:
-        cases = cases.filter(is_overdue=True)
-    return cases.order_by("-updated_at", "-pk")
+        listed = listed.filter(is_overdue=True)
+    return listed.order_by("-updated_at", "-pk")
 
 
 def cases_for_reading() -> QuerySet[Case]:
@@ -175,7 +175,11 @@ def my_work(*, user: User, limit: int = 200) -> list[WorkItem]:
         case__in=visible.filter(pk__in=team_cases), deadline__isnull=False
     ).select_related("case")
     items = [WorkItem(t.due_on, "task", t.case, t) for t in tasks.order_by("due_on")[:limit]]
-    items += [WorkItem(p.deadline, "deadline", p.case, p) for p in deadlines.order_by("deadline")[:limit]]
+    items += [
+        WorkItem(p.deadline, "deadline", p.case, p)
+        for p in deadlines.order_by("deadline")[:limit]
+        if p.deadline is not None  # all of them (deadline__isnull=False): said for the type checker
+    ]
     return sorted(items, key=lambda item: (item.due_on, item.kind))[:limit]
 
 
@@ -222,7 +226,7 @@ def beneficiary_search(
     )
     return [
         PossibleMatch(
-            beneficiary=(b.merged_into if b.merged_into_id else b),
+            beneficiary=(b.merged_into or b),
             matched_on=tuple(sorted(keep[b.pk])),
             visible_cases=tuple(b.visible),
         )

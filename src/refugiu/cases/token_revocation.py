@@ -27,11 +27,13 @@ longer than REFUGIU["API_TOKEN_DAYS"]), is listed with its last use on /staff/ap
 revoked with one click, and dies with any change of the credentials that created it.
 """
 
+from typing import Any
+
 from allauth.mfa.models import Authenticator
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from refugiu.accounts.models import RoleAssignment, credentials_changed
+from refugiu.accounts.models import RoleAssignment, User, credentials_changed
 from refugiu.accounts.roles import Permission, permissions_of
 from refugiu.cases.tokens import api_token_revoke_all
 
@@ -39,12 +41,14 @@ CREDENTIAL_CHANGES = {"password": "password_changed", "deactivated": "account_de
 
 
 @receiver(credentials_changed, dispatch_uid="refugiu.cases.tokens_revoked_on_credentials_change")
-def _credentials_changed(sender, user, change: str, **kwargs):
+def _credentials_changed(sender: type[User], user: User, change: str, **kwargs: Any) -> None:
     api_token_revoke_all(user_id=user.pk, reason=CREDENTIAL_CHANGES[change])
 
 
 @receiver(post_save, sender=Authenticator, dispatch_uid="refugiu.cases.tokens_revoked_on_authenticator_added")
-def _authenticator_added(sender, instance, created: bool, raw: bool = False, **kwargs):
+def _authenticator_added(
+    sender: type[Authenticator], instance: Authenticator, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
     # Only a new row: saving an existing one records its use (a code accepted, a recovery code spent).
     if created and not raw:
         api_token_revoke_all(
@@ -55,7 +59,7 @@ def _authenticator_added(sender, instance, created: bool, raw: bool = False, **k
 @receiver(
     post_delete, sender=Authenticator, dispatch_uid="refugiu.cases.tokens_revoked_on_authenticator_removed"
 )
-def _authenticator_removed(sender, instance, **kwargs):
+def _authenticator_removed(sender: type[Authenticator], instance: Authenticator, **kwargs: Any) -> None:
     api_token_revoke_all(
         user_id=instance.user_id, reason="second_factor_removed", detail={"authenticator": instance.type}
     )
@@ -63,7 +67,13 @@ def _authenticator_removed(sender, instance, **kwargs):
 
 @receiver(post_save, sender=RoleAssignment, dispatch_uid="refugiu.cases.tokens_revoked_on_role_changed")
 @receiver(post_delete, sender=RoleAssignment, dispatch_uid="refugiu.cases.tokens_revoked_on_role_removed")
-def _role_changed(sender, instance, raw: bool = False, created: bool = False, **kwargs):
+def _role_changed(
+    sender: type[RoleAssignment],
+    instance: RoleAssignment,
+    raw: bool = False,
+    created: bool = False,
+    **kwargs: Any,
+) -> None:
     if raw or created:  # a new role only ever adds to what a person may do
         return
     roles = RoleAssignment.objects.filter(user_id=instance.user_id).values_list("role", flat=True)

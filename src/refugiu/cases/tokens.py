@@ -14,9 +14,12 @@ Creating and revoking a token is audited ("accounts.api_token.created" / ".revok
 reason in its detail).
 """
 
+from __future__ import annotations
+
 import datetime as dt
 import hashlib
 import secrets
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +30,11 @@ from refugiu.cases import access
 from refugiu.cases.errors import CaseError
 from refugiu.cases.models import ApiToken
 from refugiu.core.audit import audit_record
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from refugiu.accounts.models import User
 
 TOKEN_PREFIX = "rfg_"  # noqa: S105 - not a secret: makes a leaked token recognisable to secret scanners
 USUAL_TOKEN_DAYS = (7, 30, 90)  # offered when shorter than the configured longest lifetime
@@ -49,7 +57,9 @@ def token_lifetimes() -> list[int]:
     return sorted({days for days in USUAL_TOKEN_DAYS if days < longest} | {longest})
 
 
-def api_token_create(*, user, request=None, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, user: User, request: HttpRequest | None = None, name: str, days: int | None = None
+) -> tuple[ApiToken, str]:
     """A new token for `user`, lasting `days` (the longest allowed if not given); returns the record and
     the token itself, which is never stored."""
     if not access.works_on_cases(user):
@@ -75,7 +85,7 @@ def api_token_create(*, user, request=None, name: str, days: int | None = None) 
     return token, raw
 
 
-def api_token_revoke(*, user, request=None, token: ApiToken) -> None:
+def api_token_revoke(*, user: User, request: HttpRequest | None = None, token: ApiToken) -> None:
     """Revoking deletes the digest, so the token can never match again; the audit record stays."""
     if token.user_id != user.pk:
         raise CaseError("forbidden", _("This is not your token."))
@@ -90,7 +100,7 @@ def api_token_revoke(*, user, request=None, token: ApiToken) -> None:
         token.delete()
 
 
-def api_token_revoke_all(*, user_id: int, reason: str, detail: dict | None = None) -> int:
+def api_token_revoke_all(*, user_id: int, reason: str, detail: dict[str, Any] | None = None) -> int:
     """Revoke every token of one person, because something about their account changed (`reason`, a code
     such as "password_changed"; `detail` adds to it). Returns how many there were.
 
@@ -114,7 +124,7 @@ def api_token_revoke_all(*, user_id: int, reason: str, detail: dict | None = Non
     return len(tokens)
 
 
-def api_token_user(*, raw: str):
+def api_token_user(*, raw: str) -> User | None:
     """The user a presented token belongs to, if it is valid now; None otherwise."""
     if not raw or len(raw) > MAX_TOKEN_LENGTH:
         return None

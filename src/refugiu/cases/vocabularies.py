@@ -67,7 +67,7 @@ class CaseStatus(models.TextChoices):
 
 # The forward path of a case; any open status may also move back one step, and closing goes through
 # the coordinator's approval (case_close_approve), never through a plain status change.
-STATUS_NEXT = {
+STATUS_NEXT: dict[str, set[str]] = {
     CaseStatus.OPEN: {CaseStatus.ASSESSMENT},
     CaseStatus.ASSESSMENT: {CaseStatus.SUPPORT_PLAN, CaseStatus.OPEN},
     CaseStatus.SUPPORT_PLAN: {CaseStatus.SERVICES, CaseStatus.ASSESSMENT},
@@ -222,7 +222,7 @@ class ReferralStatus(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
-REFERRAL_NEXT = {
+REFERRAL_NEXT: dict[str, set[str]] = {
     ReferralStatus.SENT: {ReferralStatus.ACCEPTED, ReferralStatus.DECLINED},
     ReferralStatus.ACCEPTED: {ReferralStatus.COMPLETED, ReferralStatus.DECLINED},
     ReferralStatus.COMPLETED: set(),
@@ -287,7 +287,7 @@ class ProceedingStage(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-PROCEEDING_STAGES = {
+PROCEEDING_STAGES: dict[str, list[str]] = {
     ProceedingKind.CRIMINAL_CASE: [
         ProceedingStage.COMPLAINT,
         ProceedingStage.INVESTIGATION,

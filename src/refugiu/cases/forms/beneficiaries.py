@@ -21,8 +21,9 @@ class BeneficiarySearchForm(CaseForm):
     )
     code = forms.CharField(label=_("Code"), required=False, max_length=16, widget=forms.TextInput(PRIVATE))
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not any((data.get(k) or "").strip() for k in ("names", "phone", "document", "code")):
             raise forms.ValidationError(_("Fill in at least one field to search."))
         return data
@@ -31,19 +32,19 @@ class BeneficiarySearchForm(CaseForm):
 class LanguagesField(forms.CharField):
     """Language codes typed as "ro, en, ar"; kept as a list of lower-case codes."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Languages"))
         kwargs.setdefault("help_text", _("Language codes separated by commas, for example: ro, en, ar."))
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 200)
         super().__init__(**kwargs)
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         if isinstance(value, list | tuple):
             return ", ".join(value)
         return value
 
-    def clean(self, value):
+    def clean(self, value: Any) -> list[str]:
         value = super().clean(value)
         codes = [c.strip().lower() for c in value.replace(";", ",").split(",") if c.strip()]
         for code in codes:
@@ -141,8 +142,10 @@ class BeneficiaryMergeForm(CaseForm):
         widget=forms.TextInput(PRIVATE),
     )
 
-    def clean_keep(self):
-        return self.cleaned_data["keep"].strip().upper()
+    def clean_keep(self) -> str:
+        keep: str = self.cleaned_data["keep"]
+        return keep.strip().upper()
 
-    def clean_merge(self):
-        return self.cleaned_data["merge"].strip().upper()
+    def clean_merge(self) -> str:
+        merge: str = self.cleaned_data["merge"]
+        return merge.strip().upper()

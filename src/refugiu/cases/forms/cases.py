@@ -17,9 +17,12 @@ from refugiu.cases.forms.common import (
     StaffChoiceField,
     VersionedForm,
     case_staff_queryset,
+    choice_field,
     country_choices,
+    model_choice_field,
 )
 from refugiu.cases.models import Case
+from refugiu.cases.services.cases import TeamChoice
 from refugiu.organisation.models import Department
 
 CASE_FIELDS = (
@@ -95,7 +98,7 @@ class CaseOpenForm(CaseFieldsForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["department"].queryset = access.departments_worked_in(user)
+        model_choice_field(self, "department").queryset = access.departments_worked_in(user)
         self.coordinates = set(access.coordinated_department_ids(user))
         team_fields = []
         if self.coordinates:
@@ -120,11 +123,12 @@ class CaseOpenForm(CaseFieldsForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         department = data.get("department")
-        team = []
+        team: list[TeamChoice] = []
         for i in range(1, self.TEAM_ROWS + 1):
-            member, function = data.get(f"member_{i}"), data.get(f"function_{i}")
+            member, function = data.get(f"member_{i}"), data.get(f"function_{i}", "")
             if member and not function:
                 self.add_error(f"function_{i}", _("Choose this person's function."))
             elif member:
@@ -159,7 +163,7 @@ class CaseStatusForm(VersionedForm):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(v.CaseStatus.choices)
-        self.fields["to_status"].choices = [
+        choice_field(self, "to_status").choices = [
             (s, labels[s]) for s in v.CaseStatus.values if s in v.STATUS_NEXT.get(case.status, set())
         ]
 
@@ -171,7 +175,7 @@ class TeamAddForm(CaseForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = case_staff_queryset()
+        model_choice_field(self, "member").queryset = case_staff_queryset()
 
 
 class CaseCloseForm(VersionedForm):
@@ -207,7 +211,8 @@ class BreakGlassByReferenceForm(BreakGlassForm):
     field_order = ["reference", "reason"]
 
     def clean_reference(self) -> str:
-        return self.cleaned_data["reference"].strip().upper()
+        reference: str = self.cleaned_data["reference"]
+        return reference.strip().upper()
 
 
 class CaseFilterForm(forms.Form):

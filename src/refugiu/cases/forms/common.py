@@ -3,11 +3,12 @@ started from, and the choice of staff."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Model, QuerySet
 from django.forms import BoundField
+from django.utils.functional import Promise
 from django_countries import countries
 
 from refugiu.accounts.models import User
@@ -31,17 +32,30 @@ def case_staff_queryset() -> QuerySet[User]:
     )
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: Model) -> str:
         return str(obj)
+
+
+def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """`form`'s choice field `name`, whose choices the form sets per instance (`form.fields` holds them as
+    plain Fields for the type checker)."""
+    return cast(forms.ChoiceField, form.fields[name])
+
+
+def model_choice_field(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
+    """`form`'s model choice field `name`, whose queryset the form sets per instance."""
+    return cast(forms.ModelChoiceField[Any], form.fields[name])
 
 
 class CaseForm(forms.Form):
     """A form whose fields can be grouped in fieldsets (`fieldsets`: legend → field names)."""
 
-    fieldsets: list[tuple] = []
+    fieldsets: list[tuple[str | Promise | None, list[str]]] = []
+    # Set after a save refused as stale (views.shared.case_error_show): the page links to the saved version.
+    stale = False
 
-    def grouped_fields(self) -> list[tuple[Any, list[BoundField]]]:
+    def grouped_fields(self) -> list[tuple[str | Promise | None, list[BoundField]]]:
         if not self.fieldsets:
             return [(None, self.visible_fields())]
         return [

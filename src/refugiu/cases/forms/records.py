@@ -6,12 +6,20 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from refugiu.accounts.models import User
 from refugiu.cases import vocabularies as v
-from refugiu.cases.forms.common import DATE, SHORT_TEXT, CaseForm, StaffChoiceField, VersionedForm
+from refugiu.cases.forms.common import (
+    DATE,
+    SHORT_TEXT,
+    CaseForm,
+    StaffChoiceField,
+    VersionedForm,
+    choice_field,
+    model_choice_field,
+)
 from refugiu.cases.models import Case, Proceeding
 from refugiu.cases.services import PROCEEDING_EDITABLE
 from refugiu.directory.models import Organization
@@ -32,7 +40,7 @@ class NoteForm(CaseForm):
 
     def __init__(self, *args: Any, seals: set[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["seal"].choices = [(k, label) for k, label in v.NoteSeal.choices if k in seals]
+        choice_field(self, "seal").choices = [(k, label) for k, label in v.NoteSeal.choices if k in seals]
         self.fields["seal"].initial = v.NoteSeal.NONE
 
 
@@ -59,12 +67,13 @@ class ConsentForm(CaseForm):
     def __init__(self, *args: Any, organizations: Iterable[Organization] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organizations = {str(o.pk): o for o in organizations}
-        self.fields["organization"].choices = [
+        choice_field(self, "organization").choices = [
             (str(o.pk), f"{o.display_name} ({o.country or '—'})") for o in organizations
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         organization = self.organizations.get(data.get("organization") or "")
         data["organization"] = organization
         sharing = data.get("purpose") == v.ConsentPurpose.SHARING
@@ -93,7 +102,7 @@ class TaskForm(CaseForm):
     def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = User.objects.filter(case_teams__case=case) | User.objects.filter(pk=user.pk)
-        self.fields["assignee"].queryset = people.distinct().order_by("display_name", "username")
+        model_choice_field(self, "assignee").queryset = people.distinct().order_by("display_name", "username")
         self.fields["assignee"].initial = user.pk
 
 
@@ -108,7 +117,7 @@ def _stage_choices() -> list[tuple[Any, list[tuple[str, Any]]]]:
 PROCEEDING_FIELDS = PROCEEDING_EDITABLE
 
 
-def _money(label: str | Promise) -> forms.DecimalField:
+def _money(label: StrOrPromise) -> forms.DecimalField:
     return forms.DecimalField(label=label, max_digits=12, decimal_places=2, min_value=0, required=False)
 
 
@@ -152,7 +161,8 @@ class ProceedingFieldsForm(CaseForm):
     ]
 
     def clean_currency(self) -> str:
-        return self.cleaned_data["currency"].strip().upper()
+        currency: str = self.cleaned_data["currency"]
+        return currency.strip().upper()
 
     def proceeding_fields(self) -> dict[str, Any]:
         """The proceeding's fields but its kind, as keyword arguments of `services.proceeding_record` /

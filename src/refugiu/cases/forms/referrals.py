@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from refugiu.cases import vocabularies as v
-from refugiu.cases.forms.common import SHORT_TEXT, CaseForm, VersionedForm
+from refugiu.cases.forms.common import SHORT_TEXT, CaseForm, VersionedForm, choice_field
 from refugiu.cases.models import Consent, Referral
 from refugiu.directory.models import Service
 from refugiu.organisation.models import Department
@@ -81,25 +81,28 @@ class ReferralForm(CaseForm):
                 "consent": internal_consent,
             }
             choices.append((f"department:{department.pk}", label))
-        self.fields["destination"].choices = choices
+        choice_field(self, "destination").choices = choices
         names_by_org = {
-            str(c.organization_id): c.organization.display_name for c in consents if c.organization_id
+            str(c.organization_id): c.organization.display_name
+            for c in consents
+            if c.organization is not None
         }
         field_choices = []
-        for key, label in v.SharedField.choices:
+        for key, field_label in v.SharedField.choices:
             orgs = sorted({names_by_org[o] for o, fields in covered_by.items() if key in fields})
             note = (
                 _("covered by the consent for %(orgs)s") % {"orgs": ", ".join(orgs)}
                 if orgs
                 else _("not covered by a sharing consent")
             )
-            field_choices.append((key, f"{label} ({note})"))
-        self.fields["shared_fields"].choices = field_choices
+            field_choices.append((key, f"{field_label} ({note})"))
+        choice_field(self, "shared_fields").choices = field_choices
         if not can_override:
             del self.fields["override_reason"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind, _sep, pk = (data.get("destination") or "").partition(":")
         data["service"] = self.services.get(pk) if kind == "service" else None
         data["department"] = self.departments.get(pk) if kind == "department" else None
@@ -116,7 +119,7 @@ class ReferralUpdateForm(VersionedForm):
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(v.ReferralStatus.choices)
-        self.fields["status"].choices = [
+        choice_field(self, "status").choices = [
             (s, labels[s])
             for s in v.ReferralStatus.values
             if s in v.REFERRAL_NEXT.get(referral.status, set())

@@ -77,12 +77,15 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def audit_labels(entries: Iterable[AuditEntry]) -> tuple[dict[int, str], dict[int, str]]:
-    """Case references and beneficiary codes for the ids on a page of the log (two queries)."""
+def audit_labels(entries: Iterable[AuditEntry]) -> tuple[dict[int | None, str], dict[int | None, str]]:
+    """Case references and beneficiary codes for the ids on a page of the log (two queries), by id: an
+    entry without a case or beneficiary looks up None, which finds nothing."""
     case_ids = {e.case_id for e in entries if e.case_id}
     beneficiary_ids = {e.beneficiary_id for e in entries if e.beneficiary_id}
-    cases = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "reference"))
-    beneficiaries = dict(Beneficiary.objects.filter(pk__in=beneficiary_ids).values_list("pk", "code"))
+    cases: dict[int | None, str] = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "reference"))
+    beneficiaries: dict[int | None, str] = dict(
+        Beneficiary.objects.filter(pk__in=beneficiary_ids).values_list("pk", "code")
+    )
     return cases, beneficiaries
 
 

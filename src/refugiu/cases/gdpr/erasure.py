@@ -212,6 +212,8 @@ def retention_anonymise(*, user: User, request: HttpRequest | None = None, case_
     with transaction.atomic():
         counts = _cases_anonymise([c.pk for c in due], now=now)
         for case in due:
+            if case.closed_on is None:  # retention_due keeps cases closed before the cutoff only
+                raise ValueError("a case due for anonymisation has a closing date")
             audit_record(
                 actor=user,
                 action="cases.case.anonymised",

@@ -39,6 +39,7 @@ from refugiu.cases.models import (
 )
 from refugiu.cases.services import IDENTITY_FIELDS, PROCEEDING_EDITABLE
 from refugiu.core.audit import audit_record
+from refugiu.core.fields import field_of
 
 if TYPE_CHECKING:
     from refugiu.accounts.models import User
@@ -145,7 +146,7 @@ def _values(instance: Model, names: Iterable[str]) -> tuple[dict[str, Any], list
     data: dict[str, Any] = {}
     shown: list[tuple[str, str]] = []
     for name in names:
-        model_field = instance._meta.get_field(name)
+        model_field = field_of(type(instance), name)
         value = getattr(instance, name)
         label = str(model_field.verbose_name)
         if isinstance(model_field, models.ForeignKey):
@@ -183,16 +184,17 @@ def _values(instance: Model, names: Iterable[str]) -> tuple[dict[str, Any], list
 
 @dataclass
 class SubjectFile:
-    data: dict
+    data: dict[str, Any]
     blocks: list[Block]
     code: str
 
 
 def _ordered(
     related: str, model: type[Model], relation: str, date_field: str, *more_relations: str
-) -> Prefetch:
+) -> Prefetch[str, QuerySet[Any], str]:
     return Prefetch(
-        related, queryset=model.objects.select_related(relation, *more_relations).order_by(date_field, "pk")
+        related,
+        queryset=model._default_manager.select_related(relation, *more_relations).order_by(date_field, "pk"),
     )
 
 

@@ -72,6 +72,8 @@ def consent_record(
 def consent_withdraw(
     *, user: User, request: HttpRequest | None = None, consent: Consent, withdrawn_on: dt.date | None = None
 ) -> Consent:
+    if consent.case is None:  # consent_record always records one on a case; the column allows none
+        raise ValueError("this consent belongs to no case")
     access.require_writable(user, consent.case)
     require(consent.withdrawn_on is None, "already_withdrawn", _("This consent was already withdrawn."))
     with transaction.atomic():

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from refugiu.cases.forms import (
 from refugiu.cases.models import BeneficiaryIdentity, BreakGlass, TeamMember
 from refugiu.cases.services import CaseError
 from refugiu.cases.views.shared import (
+    SignedInRequest,
     case_error_show,
     case_load,
     case_render,
@@ -48,7 +49,7 @@ def labels(choices: Iterable[tuple[str, Any]], values: Iterable[str]) -> list[An
 
 
 @cases_view
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_detail(request: SignedInRequest, case_id: int) -> HttpResponse:
     """Header, timeline and sidebar in a fixed number of queries, whatever the length of the history.
     Identity is not on this page: it takes a deliberate, audited step (`beneficiary_identity`)."""
     user = request.user
@@ -83,7 +84,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @cases_view
-def beneficiary_identity(request: HttpRequest, case_id: int) -> HttpResponse:
+def beneficiary_identity(request: SignedInRequest, case_id: int) -> HttpResponse:
     """Names, date of birth, contact and documents, on a page of their own, after a deliberate click
     (a POST, so that no link, prefetch or browser history opens it by accident)."""
     case = case_load(request, case_id)
@@ -101,7 +102,7 @@ def beneficiary_identity(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @cases_view
-def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_edit(request: SignedInRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = CaseEditForm(request.POST or None, initial=CaseEditForm.initial_for(case))
     return record_form(
@@ -123,7 +124,7 @@ def case_edit(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @cases_view
-def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_status(request: SignedInRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = CaseStatusForm(request.POST or None, case=case, initial={"version": case.version})
     return record_form(
@@ -146,7 +147,7 @@ def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @cases_view
-def beneficiary_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+def beneficiary_edit(request: SignedInRequest, case_id: int) -> HttpResponse:
     """The beneficiary's attributes and identity (so this page is audited as an identity read)."""
     case = case_load(request, case_id)
     beneficiary = case.beneficiary
@@ -178,7 +179,7 @@ def beneficiary_edit(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @cases_view
-def team(request: HttpRequest, case_id: int) -> HttpResponse:
+def team(request: SignedInRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = TeamAddForm(request.POST if request.POST.get("action") == "add" else None)
     if request.method == "POST":
@@ -221,7 +222,7 @@ def team(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @cases_view
-def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_close(request: SignedInRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = CaseCloseForm(request.POST or None, initial={"version": case.version})
     return record_form(
@@ -245,7 +246,7 @@ def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @cases_view
-def case_close_decide(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_close_decide(request: SignedInRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = CaseCloseDecideForm(request.POST or None, initial={"version": case.version})
     if request.method == "POST" and form.is_valid():
@@ -275,7 +276,7 @@ def case_close_decide(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @cases_view
-def case_reopen(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_reopen(request: SignedInRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = CaseReopenForm(request.POST or None, initial={"version": case.version})
     return record_form(
@@ -304,7 +305,7 @@ def _break_glass_message(grant: BreakGlass) -> str:
 
 
 @cases_view
-def break_glass(request: HttpRequest, case_id: int) -> HttpResponse:
+def break_glass(request: SignedInRequest, case_id: int) -> HttpResponse:
     """The department's coordinator reads the sealed notes of a case, for a limited time, with a reason."""
     case = case_load(request, case_id)
     form = BreakGlassForm(request.POST or None)
@@ -332,7 +333,7 @@ def break_glass(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @cases_view
-def break_glass_by_reference(request: HttpRequest) -> HttpResponse:
+def break_glass_by_reference(request: SignedInRequest) -> HttpResponse:
     """A coordinator reaches a case by its reference (by default one of their own departments: see
     `services.break_glass_open_by_reference`, which also makes a reference that does not exist and a
     refusal answer alike, so the page cannot be used to find out which references exist)."""

@@ -6,10 +6,12 @@ document with `case=case`, so a document id from another case answers 404 as wel
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,6 +30,7 @@ from refugiu.cases.documents import (
 )
 from refugiu.cases.models import Case, Document
 from refugiu.cases.services import CaseError
+from refugiu.cases.views.shared import SignedInRequest
 
 
 class DocumentForm(forms.Form):
@@ -41,7 +44,7 @@ def case_page_url(case: Case) -> str:
 
 @login_required
 @csrf_exempt
-def upload(request: HttpRequest, case_id: int) -> HttpResponse:
+def upload(request: SignedInRequest, case_id: int) -> HttpResponse:
     # The upload handler must be in place before anything reads the body, and the CSRF middleware would
     # read it first: so CSRF is checked in `_upload`, after the handler is set (as Django's docs advise).
     request.upload_handlers = [BoundedUploadHandler(request)]
@@ -50,8 +53,8 @@ def upload(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @csrf_protect
 @require_http_methods(["GET", "POST"])
-def _upload(request: HttpRequest, case_id: int) -> HttpResponse:
-    handler = request.upload_handlers[0]
+def _upload(request: SignedInRequest, case_id: int) -> HttpResponse:
+    handler = cast(BoundedUploadHandler, request.upload_handlers[0])  # put there by `upload`
     if request.method == "POST":
         case = access.case_get(user=request.user, case_id=case_id, request=request)
         form = DocumentForm(request.POST, request.FILES)
@@ -97,7 +100,7 @@ def _upload(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
+def download(request: SignedInRequest, case_id: int, document_id: int) -> HttpResponse:
     case = access.case_get(user=request.user, case_id=case_id, request=request)
     document = access.record_of_case(
         user=request.user, case=case, queryset=Document.objects.all(), record_id=document_id, request=request

@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -32,7 +32,7 @@ from refugiu.accounts.roles import Permission
 from refugiu.cases import gdpr, read_audit
 from refugiu.cases.models import Beneficiary, Case
 from refugiu.cases.services import CaseError
-from refugiu.cases.views.shared import named_records_refused
+from refugiu.cases.views.shared import SignedInRequest, named_records_refused
 from refugiu.core.pdf import html_to_pdf
 
 PAGE_SIZE = 50
@@ -57,7 +57,7 @@ def _attachment(response: _Response, filename: str) -> _Response:
 
 @dpo_only()
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "cases/dpo/index.html",
@@ -73,7 +73,7 @@ class SubjectLookupForm(forms.Form):
 
 
 @dpo_only()
-def subject(request: HttpRequest) -> HttpResponse:
+def subject(request: SignedInRequest) -> HttpResponse:
     form = SubjectLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         found = gdpr.subject_find(user=request.user, code=form.cleaned_data["code"])
@@ -83,7 +83,7 @@ def subject(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/dpo/subject_find.html", {"form": form})
 
 
-def _subject_read(request: HttpRequest, overview: gdpr.Subject) -> None:
+def _subject_read(request: SignedInRequest, overview: gdpr.Subject) -> None:
     """The person's file names their cases: its read is audited with them."""
     read_audit.beneficiary_read(
         user=request.user,
@@ -99,7 +99,7 @@ def _beneficiary(beneficiary_id: int) -> Beneficiary:
 
 @dpo_only()
 @require_GET
-def subject_detail(request: HttpRequest, beneficiary_id: int) -> HttpResponse:
+def subject_detail(request: SignedInRequest, beneficiary_id: int) -> HttpResponse:
     overview = gdpr.subject_overview(user=request.user, beneficiary=_beneficiary(beneficiary_id))
     _subject_read(request, overview)
     if overview.beneficiary.pk != int(beneficiary_id):
@@ -110,7 +110,7 @@ def subject_detail(request: HttpRequest, beneficiary_id: int) -> HttpResponse:
 
 @dpo_only()
 @require_POST
-def subject_export_json(request: HttpRequest, beneficiary_id: int) -> HttpResponse:
+def subject_export_json(request: SignedInRequest, beneficiary_id: int) -> HttpResponse:
     file = gdpr.subject_file(
         user=request.user, request=request, beneficiary=_beneficiary(beneficiary_id), export_format="json"
     )
@@ -121,7 +121,7 @@ def subject_export_json(request: HttpRequest, beneficiary_id: int) -> HttpRespon
 
 @dpo_only()
 @require_POST
-def subject_export_pdf(request: HttpRequest, beneficiary_id: int) -> HttpResponse:
+def subject_export_pdf(request: SignedInRequest, beneficiary_id: int) -> HttpResponse:
     file = gdpr.subject_file(
         user=request.user, request=request, beneficiary=_beneficiary(beneficiary_id), export_format="pdf"
     )
@@ -145,7 +145,7 @@ class ErasureForm(forms.Form):
 
 
 @dpo_only()
-def subject_erase(request: HttpRequest, beneficiary_id: int) -> HttpResponse:
+def subject_erase(request: SignedInRequest, beneficiary_id: int) -> HttpResponse:
     beneficiary = _beneficiary(beneficiary_id)
     form = ErasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -181,7 +181,7 @@ def subject_erase(request: HttpRequest, beneficiary_id: int) -> HttpResponse:
 
 
 @dpo_only()
-def retention(request: HttpRequest) -> HttpResponse:
+def retention(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
         case_ids = [int(x) for x in request.POST.getlist("case") if x.isdigit()]
         try:
@@ -319,7 +319,7 @@ def _search_form_initial(filters: gdpr.AuditFilters) -> dict[str, Any]:
 
 
 @dpo_only()
-def audit(request: HttpRequest) -> HttpResponse:
+def audit(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST":
         form = AuditSearchForm(request.POST)
         if form.is_valid():
@@ -355,7 +355,7 @@ def audit(request: HttpRequest) -> HttpResponse:
 
 @dpo_only(Permission.AUDIT_EXPORT)
 @require_GET
-def audit_export(request: HttpRequest) -> HttpResponseBase:
+def audit_export(request: SignedInRequest) -> HttpResponseBase:
     filters = AuditQuery(request.GET).filters()
     lines = gdpr.audit_csv(user=request.user, request=request, filters=filters)
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
@@ -364,7 +364,7 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
 
 @dpo_only()
 @require_GET
-def break_glass(request: HttpRequest) -> HttpResponse:
+def break_glass(request: SignedInRequest) -> HttpResponse:
     page = Paginator(gdpr.break_glass_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     read_audit.audit_log_read(
         user=request.user, request=request, view="break_glass", filters={}, page=page.number

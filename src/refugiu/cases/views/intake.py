@@ -7,8 +7,10 @@ and who may merge which records, is `access`'s to say (`beneficiary_for_new_case
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,9 +23,9 @@ from refugiu.cases.forms import (
     BeneficiarySearchForm,
     CaseOpenForm,
 )
-from refugiu.cases.models import Beneficiary
+from refugiu.cases.models import Beneficiary, Case
 from refugiu.cases.services import CaseError
-from refugiu.cases.views.shared import case_url, cases_view, coordinators_only
+from refugiu.cases.views.shared import SignedInRequest, case_url, cases_view, coordinators_only
 
 SEARCHED_SESSION_KEY = "cases.intake_searched"
 
@@ -36,7 +38,7 @@ MATCHED_ON = {
 
 
 @cases_view
-def beneficiary_intake(request: HttpRequest) -> HttpResponse:
+def beneficiary_intake(request: SignedInRequest) -> HttpResponse:
     step = request.POST.get("step") if request.method == "POST" else None
     search_form = BeneficiarySearchForm(request.POST if step == "search" else None, prefix="search")
     register_form, matches = None, None
@@ -82,7 +84,7 @@ def beneficiary_intake(request: HttpRequest) -> HttpResponse:
 
 
 @cases_view
-def case_open(request: HttpRequest, beneficiary_id: int) -> HttpResponse:
+def case_open(request: SignedInRequest, beneficiary_id: int) -> HttpResponse:
     beneficiary = access.beneficiary_for_new_case(
         user=request.user, beneficiary_id=beneficiary_id, request=request
     )
@@ -109,30 +111,39 @@ def case_open(request: HttpRequest, beneficiary_id: int) -> HttpResponse:
     return render(request, "cases/case_open.html", {"form": form, "beneficiary": beneficiary})
 
 
-def _merge_candidate(user: User, code: str) -> Beneficiary | None:
+@dataclass(frozen=True)
+class MergeCandidate:
+    """A record the merge page may show, with its cases."""
+
+    beneficiary: Beneficiary
+    cases: list[Case]
+
+
+def _merge_candidate(user: User, code: str) -> MergeCandidate | None:
     """The record with this code if every case of it is in a department `user` coordinates."""
     beneficiary = Beneficiary.objects.filter(code=code, merged_into__isnull=True).first()
     if beneficiary is None or not access.can_merge(user, beneficiary):
         return None
-    beneficiary.case_list = list(beneficiary.cases.select_related("department").order_by("opened_on", "pk"))
-    return beneficiary
+    cases = list(beneficiary.cases.select_related("department").order_by("opened_on", "pk"))
+    return MergeCandidate(beneficiary, cases)
 
 
 @cases_view
-def beneficiary_merge(request: HttpRequest) -> HttpResponse:
+def beneficiary_merge(request: SignedInRequest) -> HttpResponse:
     """Two codes → both records with their cases → confirm. A code that does not exist and one outside the
     coordinator's departments get the same answer."""
     coordinators_only(request)
     form = BeneficiaryMergeForm(request.POST or None)
     pair = None
     if request.method == "POST" and form.is_valid():
-        keep = _merge_candidate(request.user, form.cleaned_data["keep"])
-        merge = _merge_candidate(request.user, form.cleaned_data["merge"])
-        if keep is None or merge is None:
+        kept = _merge_candidate(request.user, form.cleaned_data["keep"])
+        merged = _merge_candidate(request.user, form.cleaned_data["merge"])
+        if kept is None or merged is None:
             form.add_error(None, _("These codes do not both name records in your departments' cases."))
-        elif keep.pk == merge.pk:
+        elif kept.beneficiary.pk == merged.beneficiary.pk:
             form.add_error(None, _("Choose two different records to merge."))
         elif request.POST.get("confirm") == "yes":
+            keep, merge = kept.beneficiary, merged.beneficiary
             try:
                 services.beneficiary_merge(user=request.user, request=request, keep=keep, merge=merge)
             except CaseError as error:
@@ -144,7 +155,7 @@ def beneficiary_merge(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("cases:beneficiary_merge")
         else:
-            pair = (keep, merge)
-            for beneficiary in pair:
+            pair = (kept, merged)
+            for beneficiary in (kept.beneficiary, merged.beneficiary):
                 read_audit.beneficiary_read(user=request.user, request=request, beneficiary=beneficiary)
     return render(request, "cases/beneficiary_merge.html", {"form": form, "pair": pair})

@@ -6,20 +6,20 @@ the cases it showed (`read_audit.cases_listed`)."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from refugiu.cases import access, read_audit, selectors
 from refugiu.cases import vocabularies as v
 from refugiu.cases.forms import CaseFilterForm
 from refugiu.cases.models import Case
-from refugiu.cases.views.shared import cases_view, coordinators_only
+from refugiu.cases.views.shared import SignedInRequest, cases_view, coordinators_only
 
 PAGE_SIZE = 50
 
 
 @cases_view
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: SignedInRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.CaseFilters(
@@ -46,7 +46,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @cases_view
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: SignedInRequest) -> HttpResponse:
     items = selectors.my_work(user=request.user)
     read_audit.cases_listed(
         user=request.user, request=request, case_ids=sorted({item.case.pk for item in items})
@@ -55,7 +55,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 
 @cases_view
-def closures(request: HttpRequest) -> HttpResponse:
+def closures(request: SignedInRequest) -> HttpResponse:
     coordinators_only(request)
     cases = list(
         Case.objects.visible_to(request.user)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from refugiu.cases.models import Consent, Proceeding, Task
 from refugiu.cases.services import CaseError
 from refugiu.cases.views.referrals import directory_organizations
 from refugiu.cases.views.shared import (
+    SignedInRequest,
     case_load,
     case_url,
     cases_view,
@@ -38,7 +39,7 @@ from refugiu.cases.views.shared import (
 
 
 @cases_view
-def service_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def service_new(request: SignedInRequest, case_id: int) -> HttpResponse:
     """The session form; the case page posts its quick-entry form here too (errors show on this page)."""
     case = case_load(request, case_id)
     form = ServiceEntryForm(request.POST or None, initial={"delivered_on": timezone.localdate()})
@@ -54,7 +55,7 @@ def service_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @cases_view
-def note_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def note_new(request: SignedInRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = NoteForm(request.POST or None, seals=access.readable_seals(request.user, case))
     return record_form(
@@ -75,7 +76,7 @@ def note_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @cases_view
-def consent_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def consent_new(request: SignedInRequest, case_id: int) -> HttpResponse:
     """`q` searches the directory for the organisation (posted back, no JavaScript needed);
     `?organization=<id>` preselects one, as the referral form links here."""
     case = case_load(request, case_id)
@@ -126,7 +127,7 @@ def consent_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @cases_view
-def consent_withdraw(request: HttpRequest, case_id: int, consent_id: int) -> HttpResponse:
+def consent_withdraw(request: SignedInRequest, case_id: int, consent_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     consent = access.record_of_case(
         user=request.user, case=case, queryset=Consent.objects.all(), record_id=consent_id, request=request
@@ -144,7 +145,7 @@ def consent_withdraw(request: HttpRequest, case_id: int, consent_id: int) -> Htt
 
 
 @cases_view
-def assessment_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def assessment_new(request: SignedInRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     return record_form(
@@ -162,7 +163,7 @@ def assessment_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @cases_view
-def task_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def task_new(request: SignedInRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = TaskForm(request.POST or None, case=case, user=request.user)
     return record_form(
@@ -177,7 +178,7 @@ def task_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @cases_view
-def task_done(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
+def task_done(request: SignedInRequest, case_id: int, task_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     task = access.record_of_case(
         user=request.user, case=case, queryset=Task.objects.all(), record_id=task_id, request=request
@@ -196,7 +197,7 @@ def task_done(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
 
 
 @cases_view
-def proceeding_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def proceeding_new(request: SignedInRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     form = ProceedingNewForm(request.POST or None)
 
@@ -220,7 +221,7 @@ def proceeding_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @cases_view
-def proceeding_edit(request: HttpRequest, case_id: int, proceeding_id: int) -> HttpResponse:
+def proceeding_edit(request: SignedInRequest, case_id: int, proceeding_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     proceeding = access.record_of_case(
         user=request.user,

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.functional import Promise
@@ -17,9 +18,17 @@ from django_countries import countries
 from refugiu.cases import access, read_audit, services
 from refugiu.cases import vocabularies as v
 from refugiu.cases.forms import ReferralForm, ReferralUpdateForm
+from refugiu.cases.forms.common import choice_field
 from refugiu.cases.models import Case, Consent, NeedsAssessment, Referral
 from refugiu.cases.services import CaseError
-from refugiu.cases.views.shared import case_error_show, case_load, case_render, cases_view, initial_from_post
+from refugiu.cases.views.shared import (
+    SignedInRequest,
+    case_error_show,
+    case_load,
+    case_render,
+    cases_view,
+    initial_from_post,
+)
 from refugiu.core.pdf import html_to_pdf
 from refugiu.directory.models import Organization, SearchEntry, Service
 from refugiu.directory.search import directory_search
@@ -78,7 +87,7 @@ def directory_organizations(query: str, selected: str = "") -> list[Organization
 
 
 @cases_view
-def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def referral_new(request: SignedInRequest, case_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     sending = request.method == "POST" and request.POST.get("action") == "send"
     query = (request.POST.get("q") if request.method == "POST" else request.GET.get("q")) or ""
@@ -87,7 +96,7 @@ def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
             "organization"
         )
     )
-    options = {
+    options: dict[str, Any] = {
         "services": directory_services(query[:200], request.POST.get("destination", "")),
         "departments": Department.objects.filter(kind=Department.Kind.ASSISTANCE).exclude(
             pk=case.department_id
@@ -126,8 +135,8 @@ def referral_new(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _referral_get(request: HttpRequest, case: Case, referral_id: int) -> Referral:
-    referral = access.record_of_case(
+def _referral_get(request: SignedInRequest, case: Case, referral_id: int) -> Referral:
+    referral: Referral = access.record_of_case(
         user=request.user,
         case=case,
         queryset=Referral.objects.select_related(
@@ -141,7 +150,7 @@ def _referral_get(request: HttpRequest, case: Case, referral_id: int) -> Referra
 
 
 @cases_view
-def referral_detail(request: HttpRequest, case_id: int, referral_id: int) -> HttpResponse:
+def referral_detail(request: SignedInRequest, case_id: int, referral_id: int) -> HttpResponse:
     case = case_load(request, case_id)
     referral = _referral_get(request, case, referral_id)
     form = ReferralUpdateForm(request.POST or None, referral=referral, initial={"version": referral.version})
@@ -168,7 +177,7 @@ def referral_detail(request: HttpRequest, case_id: int, referral_id: int) -> Htt
         case,
         {
             "referral": referral,
-            "form": form if form.fields["status"].choices else None,
+            "form": form if choice_field(form, "status").choices else None,
             "shared": [labels.get(f, f) for f in referral.shared_fields],
             "can_edit": access.can_edit(request.user, case),
         },
@@ -241,7 +250,7 @@ def packet_rows(referral: Referral, case: Case) -> list[tuple[str, str]]:
 
 
 def _packet_html(
-    request: HttpRequest, case_id: int, referral_id: int, *, for_pdf: bool
+    request: SignedInRequest, case_id: int, referral_id: int, *, for_pdf: bool
 ) -> tuple[Referral, str]:
     case = access.case_get(
         user=request.user,
@@ -268,7 +277,7 @@ def _packet_html(
 
 
 @cases_view
-def referral_packet(request: HttpRequest, case_id: int, referral_id: int) -> HttpResponse:
+def referral_packet(request: SignedInRequest, case_id: int, referral_id: int) -> HttpResponse:
     referral, html = _packet_html(request, case_id, referral_id, for_pdf=False)
     read_audit.case_read(
         user=request.user,
@@ -281,7 +290,7 @@ def referral_packet(request: HttpRequest, case_id: int, referral_id: int) -> Htt
 
 
 @cases_view
-def referral_packet_pdf(request: HttpRequest, case_id: int, referral_id: int) -> HttpResponse:
+def referral_packet_pdf(request: SignedInRequest, case_id: int, referral_id: int) -> HttpResponse:
     referral, html = _packet_html(request, case_id, referral_id, for_pdf=True)
     pdf = html_to_pdf(html)  # fetches nothing but our own static files
     read_audit.case_read(

@@ -9,24 +9,37 @@ The pages themselves live beside it, by topic (see `cases.views`). Each follows 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.db.models import Model
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import Promise
+from django_stubs_ext import StrOrPromise
 
 from refugiu.accounts.decorators import permission_required_404
 from refugiu.accounts.roles import Permission
 from refugiu.cases import access, read_audit
+from refugiu.cases.forms.common import CaseForm
 from refugiu.cases.models import Beneficiary, Case
 from refugiu.cases.services import CaseError
 from refugiu.core.audit import refused_access_record
 
-View = Callable[..., HttpResponse]
+if TYPE_CHECKING:
+    from refugiu.accounts.models import User
+
+View = Callable[..., HttpResponseBase]
+
+
+class SignedInRequest(HttpRequest):
+    """The request a page gets past `cases_view` (or another `permission_required_404`, or `login_required`):
+    its user is signed in, so a User, never an AnonymousUser. For the type checker only: Django hands every
+    view a plain HttpRequest."""
+
+    user: User
 
 
 def cases_view(view: View) -> View:
@@ -52,13 +65,13 @@ def named_records_refused(request: HttpRequest, kwargs: dict[str, Any]) -> None:
         )
 
 
-def coordinators_only(request: HttpRequest) -> None:
+def coordinators_only(request: SignedInRequest) -> None:
     """Pages for department coordinators (closures, merging, break-glass by reference): 404 for others."""
     if not access.coordinated_department_ids(request.user):
         raise Http404
 
 
-def case_load(request: HttpRequest, case_id: int) -> Case:
+def case_load(request: SignedInRequest, case_id: int) -> Case:
     """The case with what every page header shows; 404 if it is missing or the user may not see it.
 
     It is not audited here: a page that shows it is, when rendered (`case_render`), and a write is, by
@@ -87,7 +100,7 @@ def int_or_404(value: str | int | None) -> int:
 
 
 def case_render(
-    request: HttpRequest,
+    request: SignedInRequest,
     template: str,
     case: Case,
     context: dict[str, Any],
@@ -100,7 +113,7 @@ def case_render(
     return render(request, template, {"case": case, **context})
 
 
-def case_error_show(form: forms.Form, error: CaseError, record: Model | None = None) -> None:
+def case_error_show(form: CaseForm, error: CaseError, record: Model | None = None) -> None:
     """Show a service's refusal on the form, which keeps everything the user typed.
 
     After a stale save the form carries the record's current version, so that once the person has
@@ -108,9 +121,9 @@ def case_error_show(form: forms.Form, error: CaseError, record: Model | None = N
     form.add_error(None, error.message)
     if error.code == "stale" and record is not None and "version" in form.fields:
         form.stale = True  # the page then links to the saved version
-        data = form.data.copy()
+        data = cast(QueryDict, form.data).copy()  # a bound page's form: request.POST
         data[form.add_prefix("version")] = str(
-            type(record).objects.filter(pk=record.pk).values_list("version", flat=True).get()
+            type(record)._default_manager.filter(pk=record.pk).values_list("version", flat=True).get()
         )
         form.data = data
 
@@ -120,7 +133,7 @@ def initial_from_post(
 ) -> dict[str, Any]:
     """What the user has typed so far, as a form's initial values: used when a form is posted back only to
     search the directory, so that nothing is lost and no "this field is required" appears yet."""
-    initial = {}
+    initial: dict[str, Any] = {}
     for name in form_class.base_fields:
         if name in multiple:
             initial[name] = request.POST.getlist(name)
@@ -130,14 +143,14 @@ def initial_from_post(
 
 
 def form_page(
-    request: HttpRequest,
+    request: SignedInRequest,
     case: Case,
-    form: forms.Form,
+    form: CaseForm,
     *,
-    title: str | Promise,
-    submit: str | Promise,
+    title: StrOrPromise,
+    submit: StrOrPromise,
     record: Model | None = None,
-    intro: str | Promise = "",
+    intro: StrOrPromise = "",
     action: str = read_audit.CASE_VIEWED,
 ) -> HttpResponse:
     """The page of one form about a case (also where a form embedded in the case page shows its errors)."""
@@ -152,16 +165,16 @@ def form_page(
 
 
 def record_form(
-    request: HttpRequest,
+    request: SignedInRequest,
     case: Case,
-    form: forms.Form,
+    form: CaseForm,
     *,
     write: Callable[[dict[str, Any]], object],
-    success: str | Promise,
-    title: str | Promise,
-    submit: str | Promise,
+    success: StrOrPromise,
+    title: StrOrPromise,
+    submit: StrOrPromise,
     record: Model | None = None,
-    intro: str | Promise = "",
+    intro: StrOrPromise = "",
 ) -> HttpResponse:
     """GET shows `form`; a valid POST makes one service call, `write(cleaned_data)`, then goes back to the
     case page (post/redirect/get). A refusal re-renders the form with the message and the user's input."""

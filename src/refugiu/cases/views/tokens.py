@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from refugiu.accounts.roles import Permission
 from refugiu.accounts.security import session_used_second_factor
 from refugiu.cases.models import ApiToken
 from refugiu.cases.tokens import api_token_create, api_token_revoke, longest_token_days, token_lifetimes
+from refugiu.cases.views.shared import SignedInRequest
 from refugiu.core.audit import refused_access_record
 
 
@@ -49,7 +50,7 @@ class TokenForm(forms.Form):
 case_staff_only = permission_required_404(Permission.CASES_ACCESS)
 
 
-def _tokens_page(request: HttpRequest, form: TokenForm, *, status: int = 200) -> HttpResponse:
+def _tokens_page(request: SignedInRequest, form: TokenForm, *, status: int = 200) -> HttpResponse:
     tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at", "-pk")
     return render(
         request,
@@ -60,13 +61,13 @@ def _tokens_page(request: HttpRequest, form: TokenForm, *, status: int = 200) ->
 
 
 @case_staff_only
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: SignedInRequest) -> HttpResponse:
     return _tokens_page(request, TokenForm())
 
 
 @case_staff_only
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: SignedInRequest) -> HttpResponse:
     # The second-factor middleware already keeps case staff out without one; checked again here because a
     # token carries this sign-in into every API call it makes.
     if not session_used_second_factor(request):
@@ -83,7 +84,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @case_staff_only
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: SignedInRequest, token_id: int) -> HttpResponse:
     token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
     if token is None:  # another person's token is refused like a missing one, and the refusal audited
         refused_access_record(

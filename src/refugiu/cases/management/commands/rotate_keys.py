@@ -20,18 +20,19 @@ with the old key.
 """
 
 import os
+from typing import Any
 
 from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet
-from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.core.management.base import CommandError, CommandParser
+from django.db import connection, models, transaction
 
 from refugiu.accounts.adapter import authenticator_secrets_convert
 from refugiu.cases.documents import file_replace, storage_dir
 from refugiu.cases.models import BeneficiaryIdentity, Document
 from refugiu.cases.services import identity_tokens_refresh
 from refugiu.core import crypto
-from refugiu.core.fields import encrypted_columns
+from refugiu.core.fields import EncryptedField, concrete_column, encrypted_columns
 from refugiu.core.startup import StartCheckedCommand
 
 ENV_INSTRUCTIONS = f"""The keys come from {crypto.ENV_VAR}; this command cannot change it. To rotate:
@@ -42,14 +43,14 @@ ENV_INSTRUCTIONS = f"""The keys come from {crypto.ENV_VAR}; this command cannot 
   4. remove the old key from {crypto.ENV_VAR} and restart again."""
 
 
-def reencrypt_model(model, fields, *, batch_size: int) -> int:
+def reencrypt_model(model: type[models.Model], fields: list[EncryptedField], *, batch_size: int) -> int:
     """Re-encrypt the raw stored values of `fields` under the newest key; returns how many values.
 
     Raw SQL on purpose: the field's from_db_value would decrypt and get_prep_value re-encrypt anyway, but
     going through the ORM would also run auto_now and similar side effects on rows nobody edited."""
     quote = connection.ops.quote_name
-    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    columns = [quote(f.column) for f in fields]
+    table, pk = quote(model._meta.db_table), quote(concrete_column(model._meta.pk))
+    columns = [quote(concrete_column(f)) for f in fields]
     # Table and column names come from the models, never from input; every value is a bound parameter.
     select = f"SELECT {pk}, {', '.join(columns)} FROM {table}"  # noqa: S608
     first = f"{select} ORDER BY {pk} LIMIT %s"
@@ -134,7 +135,7 @@ class Command(StartCheckedCommand):
         "under it. Stop the application first."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--reencrypt-only",
             action="store_true",
@@ -144,7 +145,7 @@ class Command(StartCheckedCommand):
         )
         parser.add_argument("--batch-size", type=int, default=500)
 
-    def handle(self, *args, reencrypt_only: bool, batch_size: int, **options):
+    def handle(self, *args: Any, reencrypt_only: bool, batch_size: int, **options: Any) -> None:
         from_env = bool(os.environ.get(crypto.ENV_VAR, "").strip())
         if from_env and not reencrypt_only:
             raise CommandError(ENV_INSTRUCTIONS)
