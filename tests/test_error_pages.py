@@ -159,7 +159,7 @@ def test_the_apis_answer_errors_in_json(monkeypatch, language):
     def unreachable(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("refugiu.directory.api._listing", unreachable)
+    monkeypatch.setattr("refugiu.directory.api.services.listing", unreachable)
     response = client.get("/api/hsds/services")
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert response["Content-Type"] == "application/json"
@@ -167,7 +167,7 @@ def test_the_apis_answer_errors_in_json(monkeypatch, language):
         detail = gettext("The service is unavailable for a moment. Please try again later.")
     assert response.json() == {"detail": detail, "code": "unavailable"}
 
-    monkeypatch.setattr("refugiu.directory.api._listing", lambda *args, **kwargs: 1 / 0)
+    monkeypatch.setattr("refugiu.directory.api.services.listing", lambda *args, **kwargs: 1 / 0)
     broken = client.get("/api/hsds/services")
     assert broken.status_code == 500 and broken.json()["code"] == "server_error"
     assert "ZeroDivisionError" not in broken.content.decode()

@@ -1,5 +1,6 @@
-"""The API's summary pages read plain rows with SQL of their own (hsds.serialise.summary_rows): they must
-give exactly what the model path gives, and leave out exactly what the public selectors leave out."""
+"""The API's summary pages read plain rows with SQL of their own (hsds.serialise.summaries.summary_rows):
+they must give exactly what the model path gives, and leave out exactly what the public selectors leave
+out."""
 
 import datetime as dt
 import uuid
@@ -8,13 +9,12 @@ import pytest
 from django.utils import timezone
 
 from refugiu.directory import models as d
-from refugiu.directory.hsds.serialise import (
+from refugiu.directory.hsds.serialise.querysets import organization_summary_list, service_summary_list
+from refugiu.directory.hsds.serialise.summaries import (
     organization_summaries,
     organization_summarise,
-    organization_summary_list,
     service_summaries,
     service_summarise,
-    service_summary_list,
 )
 from refugiu.directory.selectors import organization_public_list, service_public_list
 from tests.factories import OrganizationFactory, ServiceFactory

@@ -26,7 +26,8 @@ def service_public_list() -> QuerySet[Service]:
 
 
 # The same two rules as SQL conditions on the aliases of the tables, for the API's summary pages, which
-# read plain rows (hsds.serialise.service_summaries); a test holds both forms to the same records.
+# read plain rows (hsds.serialise.summaries.service_summaries); a test holds both forms to the same
+# records.
 def organization_public_sql(organization: str) -> str:
     return f"{organization}.is_published"
 

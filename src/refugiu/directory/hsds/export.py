@@ -38,15 +38,11 @@ from typing import IO, Any
 
 from refugiu.core.batching import in_batches
 from refugiu.directory import models as d
-from refugiu.directory.hsds.serialise import (
-    HsdsRecord,
-    attributes_deferred,
-    organization_full_list,
-    organization_serialise,
-    taxonomy_serialise,
-    taxonomy_term_list,
-    taxonomy_term_serialise,
-)
+from refugiu.directory.hsds.serialise.attributes import attributes_deferred
+from refugiu.directory.hsds.serialise.fields import HsdsRecord
+from refugiu.directory.hsds.serialise.querysets import organization_full_list, taxonomy_term_list
+from refugiu.directory.hsds.serialise.services import organization_serialise
+from refugiu.directory.hsds.serialise.vocabularies import taxonomy_serialise, taxonomy_term_serialise
 
 BATCH = 100  # organisations per batch, each with its services, locations and everything under them
 HSDS_VERSION = "3.0.0"

@@ -1,0 +1,90 @@
+"""The query parameters of the list endpoints. A bad one answers 400 naming it and saying why (the
+project's API, refugiu.api, turns the validation error into that answer); a NUL or a lone surrogate,
+which could not reach the database, is refused (422) for every parameter at once, by the API's parser."""
+
+import datetime as dt
+import re
+import uuid
+from typing import Annotated, Any, Literal
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from ninja import Query
+from pydantic import BeforeValidator
+
+from refugiu.directory.api.common import MAX_PAGE, MAX_PER_PAGE
+
+
+def _blank_is_absent(value: Any) -> Any:
+    """`?organization_id=` (an empty form field) means no filter, not a bad id."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+_UNENCODED_OFFSET = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
+
+
+def _moment(value: Any) -> Any:
+    """A date and time (ISO 8601), or a date meaning its midnight; without a zone, UTC."""
+    value = _blank_is_absent(value)
+    if not isinstance(value, str):
+        return value
+    # An unencoded "+02:00" after the time arrives as " 02:00".
+    text = _UNENCODED_OFFSET.sub(r"\1+\2", value.strip())
+    try:
+        moment = parse_datetime(text)
+        day = None if moment else parse_date(text)
+    except ValueError:
+        moment = day = None
+    if day is not None:
+        moment = dt.datetime.combine(day, dt.time())
+    if moment is None:
+        raise ValueError("must be a date (YYYY-MM-DD) or a date and time (ISO 8601)")
+    return timezone.make_aware(moment, dt.UTC) if timezone.is_naive(moment) else moment
+
+
+Page = Annotated[int, Query(description="Page number, from 1.", ge=1, le=MAX_PAGE)]
+PerPage = Annotated[
+    int, Query(description=f"Records per page, at most {MAX_PER_PAGE} (more gives {MAX_PER_PAGE}).", ge=1)
+]
+Format = Annotated[
+    Literal["json", "ndjson"],
+    Query(description="json: one page; ndjson: every matching record, one JSON object per line."),
+]
+
+
+Search = Annotated[str | None, Query(None, description="Full-text search, ranked as on the web search.")]
+Full = Annotated[bool, Query(description="Give each record in full form, as its own endpoint does.")]
+
+
+# The ids a list may be narrowed by; blank is absent. Query's own default: with a validator in the
+# Annotated, ninja would otherwise make the parameter required.
+TermId = Annotated[
+    uuid.UUID | None,
+    BeforeValidator(_blank_is_absent),
+    Query(None, description="Only records tagged with this taxonomy term."),
+]
+TaxonomyId = Annotated[
+    uuid.UUID | None,
+    BeforeValidator(_blank_is_absent),
+    Query(None, description="Only records tagged with a term of this taxonomy."),
+]
+OrganizationId = Annotated[
+    uuid.UUID | None,
+    BeforeValidator(_blank_is_absent),
+    Query(None, description="Only the services of this organization."),
+]
+TermsTaxonomyId = Annotated[
+    uuid.UUID | None,
+    BeforeValidator(_blank_is_absent),
+    Query(None, description="Only the terms of this taxonomy."),
+]
+ParentTermId = Annotated[
+    uuid.UUID | None,
+    BeforeValidator(_blank_is_absent),
+    Query(None, description="Only the terms under this term."),
+]
+ModifiedAfter = Annotated[
+    dt.datetime | None,
+    BeforeValidator(_moment),
+    Query(None, description="Only records modified at or after this date and time (ISO 8601)."),
+]

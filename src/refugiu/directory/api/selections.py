@@ -1,0 +1,141 @@
+"""Which records a list endpoint gives, in which order: ranked as the web search ranks them (`Ranked`),
+or in a queryset's order (`Ordered`), paged or in batches alike."""
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from refugiu.core.batching import in_batches
+from refugiu.directory.api.common import ID_BATCH
+from refugiu.directory.models import Attribute
+from refugiu.directory.search import directory_search
+
+SEARCH_ALL = 2**31 - 1  # "no limit" for directory_search when every ranked id is needed
+
+
+@dataclass
+class Ordered:
+    """Records in a queryset's own order."""
+
+    queryset: QuerySet
+
+    def _ids(self) -> QuerySet:
+        return self.queryset.prefetch_related(None).select_related(None).values_list("id", flat=True)
+
+    def page(self, *, offset: int, limit: int) -> tuple[int, list[uuid.UUID]]:
+        total = self.queryset.count()
+        return total, list(self._ids()[offset : offset + limit]) if offset < total else []
+
+    def batches(self, *, size: int) -> Iterator[list[uuid.UUID]]:
+        return in_batches(self._ids().iterator(chunk_size=size), size)
+
+
+@dataclass
+class Ranked:
+    """Records in the rank order of the directory search.
+
+    `key` is the field holding the id of the ranked record: "id", or "service_id" for services at
+    locations, ranked by their service. `narrowed`: the queryset holds filters the index does not.
+    """
+
+    queryset: QuerySet | None  # None: not narrowed, and ranked by its own id
+    kind: str
+    query: str
+    organization_id: uuid.UUID | None
+    narrowed: bool
+    key: str = "id"
+
+    def _search(self, *, offset: int, limit: int):
+        return directory_search(
+            query=self.query,
+            kind=self.kind,
+            organization_id=self.organization_id,
+            filters=None,
+            offset=offset,
+            limit=limit,
+            count_cap=None,
+        )
+
+    def _ranked_ids(self) -> list[uuid.UUID]:
+        hits = [uuid.UUID(object_id) for _, object_id in self._search(offset=0, limit=SEARCH_ALL).hits]
+        if self.queryset is None or (self.key == "id" and not self.narrowed):  # (None only then)
+            return hits
+        rank = {object_id: position for position, object_id in enumerate(hits)}
+        found: list[tuple[uuid.UUID, uuid.UUID]] = []
+        plain = self.queryset.prefetch_related(None).select_related(None).order_by()
+        for start in range(0, len(hits), ID_BATCH):
+            chunk = hits[start : start + ID_BATCH]
+            found += plain.filter(**{f"{self.key}__in": chunk}).values_list("id", self.key)
+        found.sort(key=lambda pair: (rank[pair[1]], pair[0]))
+        return [record_id for record_id, _ in found]
+
+    def page(self, *, offset: int, limit: int) -> tuple[int, list[uuid.UUID] | list[str]]:
+        if self.key == "id" and not self.narrowed:
+            result = self._search(offset=offset, limit=limit)
+            return result.total, [object_id for _, object_id in result.hits]
+        ids = self._ranked_ids()
+        return len(ids), ids[offset : offset + limit]
+
+    def batches(self, *, size: int) -> Iterator[list[uuid.UUID]]:
+        return in_batches(self._ranked_ids(), size)
+
+
+Selection = Ordered | Ranked
+
+
+def tagged(queryset: QuerySet, *, term_id, taxonomy_id, keys: tuple[str, ...] = ("id",)) -> QuerySet:
+    """Records carrying an attribute with this term / a term of this taxonomy (on any of `keys`).
+
+    An uncorrelated `IN (SELECT link_id …)`: the tagged ids are read once by the term's index. Written
+    as EXISTS, SQLite would scan the term's attributes again for every record.
+    """
+    for condition in (
+        {"taxonomy_term_id": term_id} if term_id else None,
+        {"taxonomy_term__taxonomy_ref_id": taxonomy_id} if taxonomy_id else None,
+    ):
+        if condition:
+            tagged_ids = Attribute.objects.filter(**condition).values("link_id")
+            on_any_key = Q()
+            for key in keys:
+                on_any_key |= Q(**{f"{key}__in": tagged_ids})
+            queryset = queryset.filter(on_any_key)
+    return queryset
+
+
+def selection(
+    public: Callable[[], QuerySet],
+    *,
+    kind: str,
+    search: str | None,
+    term_id,
+    taxonomy_id,
+    modified_after,
+    organization_id=None,
+) -> Selection:
+    """The filtered records of a list endpoint: ranked as the web search ranks them, or by name.
+
+    `public` makes the queryset of the public records, only when needed: a search without filters the
+    index does not hold is answered by the index alone (it holds only public records), and building the
+    queryset cost a tenth of such a request.
+    """
+    narrowed = bool(term_id or taxonomy_id or modified_after)
+
+    def filtered() -> QuerySet:
+        queryset = tagged(public(), term_id=term_id, taxonomy_id=taxonomy_id)
+        if modified_after:
+            queryset = queryset.filter(last_modified__gte=modified_after)
+        if organization_id:
+            queryset = queryset.filter(organization_id=organization_id)
+        return queryset
+
+    if search and search.strip():
+        return Ranked(
+            filtered() if narrowed else None,
+            kind=kind,
+            query=search,
+            organization_id=organization_id,
+            narrowed=narrowed,
+        )
+    return Ordered(filtered().order_by("name", "id"))

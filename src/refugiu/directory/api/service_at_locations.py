@@ -1,0 +1,99 @@
+"""/api/hsds/service_at_locations: where services are given, summaries in a list (full=true: in full),
+each in full on its own; ranked, in a search, by their service."""
+
+from django.db.models import Q
+from django.http import HttpRequest
+
+from refugiu.directory.api.common import DEFAULT_PER_PAGE, operation_id, router
+from refugiu.directory.api.parameters import (
+    Format,
+    Full,
+    ModifiedAfter,
+    OrganizationId,
+    Page,
+    PerPage,
+    Search,
+    TaxonomyId,
+    TermId,
+)
+from refugiu.directory.api.responses import (
+    Serialise,
+    documented,
+    hsds_schema,
+    listing,
+    loader,
+    one,
+    record_or_404,
+)
+from refugiu.directory.api.selections import Ordered, Ranked, Selection, tagged
+from refugiu.directory.hsds.serialise.querysets import (
+    service_at_location_full_list,
+    service_at_location_summary_list,
+)
+from refugiu.directory.hsds.serialise.services import service_at_location_serialise
+from refugiu.directory.selectors import service_at_location_public_list
+
+
+def _service_at_location_item(full: bool) -> Serialise:
+    return lambda sal, attributes: service_at_location_serialise(
+        service_at_location=sal, attributes=attributes, summary=not full
+    )
+
+
+@router.get(
+    "/service_at_locations",
+    summary="Services at locations (service_at_location_list.json; full=true: service_at_location.json)",
+    openapi_extra=documented(hsds_schema("compiled/service_at_location_list.json"), page=True),
+    operation_id=operation_id("service_at_locations_list"),
+)
+def service_at_locations_list(
+    request: HttpRequest,
+    search: Search = None,
+    page: Page = 1,
+    per_page: PerPage = DEFAULT_PER_PAGE,
+    format: Format = "json",
+    taxonomy_term_id: TermId = None,
+    taxonomy_id: TaxonomyId = None,
+    organization_id: OrganizationId = None,
+    modified_after: ModifiedAfter = None,
+    full: Full = False,
+):
+    queryset = tagged(
+        service_at_location_public_list(),
+        term_id=taxonomy_term_id,
+        taxonomy_id=taxonomy_id,
+        keys=("id", "service_id"),
+    )
+    if modified_after:
+        queryset = queryset.filter(
+            Q(last_modified__gte=modified_after) | Q(service__last_modified__gte=modified_after)
+        )
+    if organization_id:
+        queryset = queryset.filter(service__organization_id=organization_id)
+    selected: Selection = (
+        Ranked(
+            queryset,
+            kind="service",
+            query=search,
+            organization_id=organization_id,
+            narrowed=True,
+            key="service_id",
+        )
+        if search and search.strip()
+        else Ordered(queryset.order_by("service__name", "service_id", "location__name", "id"))
+    )
+    records = loader(
+        service_at_location_full_list() if full else service_at_location_summary_list(),
+        _service_at_location_item(full),
+    )
+    return listing(selected, page=page, per_page=per_page, format=format, records=records)
+
+
+@router.get(
+    "/service_at_locations/{id}",
+    summary="A service at a location in full (service_at_location.json)",
+    openapi_extra=documented(hsds_schema("compiled/service_at_location.json"), page=False),
+    operation_id=operation_id("service_at_location_detail"),
+)
+def service_at_location_detail(request: HttpRequest, id: str):
+    return one(record_or_404(service_at_location_full_list(), id), _service_at_location_item(True))
