@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from refugiu.accounts.models import User
+    from refugiu.directory.models import Organization
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and copied by hand
 
@@ -375,6 +376,16 @@ class Referral(models.Model):
         related_name="+",
         verbose_name=_("service"),
     )
+    # An organisation of the directory itself, for one with no listed service (a prosecutor's office, a
+    # court) or when the referral is to the organisation rather than one of its services.
+    organization = models.ForeignKey(
+        "directory.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
     department = models.ForeignKey(
         "organisation.Department",
         on_delete=models.PROTECT,
@@ -410,15 +421,50 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         constraints = [
+            # Exactly one destination: a department (internal), or a service or an organisation of the
+            # directory (external). Every referral written before organisations could be chosen has its
+            # one service or department and no organisation, so it meets this too.
             models.CheckConstraint(
-                condition=models.Q(kind="internal", department__isnull=False)
-                | models.Q(kind="external", service__isnull=False),
-                name="referral_has_destination",
+                condition=models.Q(
+                    kind="internal",
+                    department__isnull=False,
+                    service__isnull=True,
+                    organization__isnull=True,
+                )
+                | models.Q(
+                    kind="external",
+                    department__isnull=True,
+                    service__isnull=False,
+                    organization__isnull=True,
+                )
+                | models.Q(
+                    kind="external",
+                    department__isnull=True,
+                    service__isnull=True,
+                    organization__isnull=False,
+                ),
+                name="referral_has_one_destination",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.sent_on}"
+
+    @property
+    def destination_kind(self) -> str:
+        """ "service", "organization" or "department": where the referral goes (no personal data)."""
+        if self.service_id is not None:
+            return "service"
+        if self.organization_id is not None:
+            return "organization"
+        return "department"
+
+    @property
+    def destination_organization(self) -> Organization | None:
+        """The directory organisation the referral goes to, itself or through one of its services."""
+        if self.service is not None:
+            return self.service.organization
+        return self.organization
 
 
 class Proceeding(models.Model):

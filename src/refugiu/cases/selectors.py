@@ -110,7 +110,7 @@ def case_timeline(*, user: User, case: Case, limit: int = TIMELINE_LENGTH) -> li
         (
             TimelineItem(_as_datetime(r.sent_on), "referral", r)
             for r in Referral.objects.filter(case=case)
-            .select_related("service__organization", "department")
+            .select_related("service__organization", "organization", "department")
             .order_by("-sent_on", "-pk")[:limit]
         ),
         (

@@ -184,6 +184,7 @@ def referral_out(referral: Referral) -> dict[str, Any]:
             if service is not None
             else None
         ),
+        "organization": organization_out(referral.organization),
         "department": department_out(referral.department),
         "country": str(referral.country),
         "is_cross_border": referral.is_cross_border,
@@ -202,6 +203,8 @@ def referral_out(referral: Referral) -> dict[str, Any]:
 def _destination(referral: Referral) -> str:
     if referral.service is not None:
         return referral.service.display_name
+    if referral.organization is not None:
+        return referral.organization.display_name
     return referral.department.name if referral.department is not None else ""
 
 

@@ -34,7 +34,8 @@ from refugiu.cases.api.output import (
 )
 from refugiu.cases.errors import CaseError
 from refugiu.cases.models import Consent, Proceeding, Referral, Task
-from refugiu.directory.models import Organization, Service
+from refugiu.directory.models import Organization
+from refugiu.directory.selectors import organization_public_list, service_public_list
 from refugiu.organisation.models import Department
 
 
@@ -169,19 +170,22 @@ def task_complete(request: HttpRequest, case_id: CaseId, task_id: RecordId) -> d
     operation_id=operation_id("referral_send"),
 )
 def referral_send(request: HttpRequest, case_id: CaseId, payload: s.ReferralIn) -> Status[dict[str, Any]]:
-    """Refer the person to a directory service (external) or a department (internal). Refused (code
+    """Refer the person to a directory service or a directory organisation itself (external), or to a
+    department (internal): exactly one of `service_id`, `organization_id`, `department_id`. Refused (code
     "no_consent") without the matching consent, unless the department's coordinator gives a reason;
     refused ("beyond_consent") if the data shared goes beyond what the consent covers."""
     case = case_for_writing(request, case_id)
-    service = department = None
+    service = organization = department = None
     if payload.service_id is not None:
-        service = (
-            Service.objects.select_related("organization")
-            .filter(pk=payload.service_id, is_published=True, organization__is_published=True)
-            .first()
-        )
+        service = service_public_list().select_related("organization").filter(pk=payload.service_id).first()
         if service is None:
             raise CaseError("unknown_service", _("No published service of the directory has this id."))
+    if payload.organization_id is not None:
+        organization = organization_public_list().filter(pk=payload.organization_id).first()
+        if organization is None:
+            raise CaseError(
+                "unknown_organization", _("No published organisation of the directory has this id.")
+            )
     if payload.department_id is not None:
         department = Department.objects.filter(pk=payload.department_id).first()
         if department is None:
@@ -193,6 +197,7 @@ def referral_send(request: HttpRequest, case_id: CaseId, payload: s.ReferralIn) 
         reason=payload.reason,
         shared_fields=list(payload.shared_fields),
         service=service,
+        organization=organization,
         department=department,
         override_reason=payload.override_reason,
     )
@@ -211,7 +216,10 @@ def referral_update(
     """Accepted, completed or declined (with the reason), and the feedback; `version` as read."""
     case = case_for_writing(request, case_id)
     referral = record_of(
-        request, case, Referral.objects.select_related("service__organization", "department"), referral_id
+        request,
+        case,
+        Referral.objects.select_related("service__organization", "organization", "department"),
+        referral_id,
     )
     referral = services.referral_update(
         user=caller(request),

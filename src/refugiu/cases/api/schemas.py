@@ -423,7 +423,14 @@ class NoteOut(NoteIn):
 
 
 class ReferralIn(Schema):
+    """Exactly one destination: `service_id`, `organization_id` or `department_id`."""
+
     service_id: uuid.UUID | None = Field(None, description="External: a service of the directory.")
+    organization_id: uuid.UUID | None = Field(
+        None,
+        description="External: an organisation of the directory itself, not one of its services (for one "
+        "with no listed service, such as a prosecutor's office). The consent to share with it applies.",
+    )
     department_id: Id | None = Field(None, description="Internal: another department.")
     reason: str = Field(min_length=1, max_length=20_000)
     shared_fields: list[SharedField] = Field(
@@ -452,7 +459,14 @@ class ReferralOut(Schema):
     version: Id
     kind: ReferralKind
     status: ReferralStatus
-    service: ServiceRef | None
+    service: ServiceRef | None = Field(
+        description="The directory service referred to, with its organisation."
+    )
+    organization: Organization | None = Field(
+        None,
+        description="The directory organisation referred to itself, not one of its services (null when the "
+        "referral goes to a service or a department).",
+    )
     department: Department | None
     country: str
     is_cross_border: bool

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
@@ -12,14 +12,17 @@ from django_countries import countries
 from refugiu.cases import vocabularies as v
 from refugiu.cases.forms.common import SHORT_TEXT, CaseForm, VersionedForm, choice_field
 from refugiu.cases.models import Consent, Referral
-from refugiu.directory.models import Service
+from refugiu.directory.models import Organization, Service
 from refugiu.organisation.models import Department
 
 
 class ReferralForm(CaseForm):
-    """Destination ("service:<id>" from the directory search, or "department:<id>"), reason, fields.
+    """Destination ("service:<id>" or "organization:<id>" from the directory search, or
+    "department:<id>"), reason, fields.
 
-    `q` searches the directory inside the form; the page works without JavaScript by posting it back."""
+    `q` searches the directory inside the form; the page works without JavaScript by posting it back.
+    `directory` holds what the search found, by organisation: each organisation is offered itself (the
+    only choice for one with no listed service), followed by its services that were found."""
 
     q = forms.CharField(label=_("Search the directory"), max_length=200, required=False)
     destination = forms.ChoiceField(label=_("Send to"), choices=(), widget=forms.RadioSelect)
@@ -39,7 +42,7 @@ class ReferralForm(CaseForm):
     def __init__(
         self,
         *args: Any,
-        services: Iterable[Service] = (),
+        directory: Iterable[tuple[Organization, Sequence[Service]]] = (),
         departments: Iterable[Department] = (),
         consents: Iterable[Consent] = (),
         can_override: bool = False,
@@ -52,10 +55,10 @@ class ReferralForm(CaseForm):
                 covered_by.setdefault(str(consent.organization_id), []).extend(consent.shared_fields)
         labels = dict(v.SharedField.choices)
         choices = []
-        self.services, self.departments = {}, {}
-        for service in services:
-            self.services[str(service.pk)] = service
-            organization = service.organization
+        self.services: dict[str, Service] = {}
+        self.organizations: dict[str, Organization] = {}
+        self.departments: dict[str, Department] = {}
+        for organization, services in directory:
             fields = covered_by.get(str(organization.pk))
             consent_text = (
                 _("consent covers: %(fields)s")
@@ -64,12 +67,26 @@ class ReferralForm(CaseForm):
                 else _("no sharing consent recorded")
             )
             country = dict(countries).get(organization.country, organization.country or "—")
+            self.organizations[str(organization.pk)] = organization
+            itself = (
+                _("the organisation itself, not one of its services")
+                if services
+                else _("the organisation itself, which has no service listed in the directory")
+            )
             choices.append(
                 (
-                    f"service:{service.pk}",
-                    f"{service.display_name} — {organization.display_name} ({country}); {consent_text}",
+                    f"organization:{organization.pk}",
+                    f"{organization.display_name} ({country}) — {itself}; {consent_text}",
                 )
             )
+            for service in services:
+                self.services[str(service.pk)] = service
+                choices.append(
+                    (
+                        f"service:{service.pk}",
+                        f"{service.display_name} — {organization.display_name} ({country}); {consent_text}",
+                    )
+                )
         assistance = any(c.purpose == v.ConsentPurpose.ASSISTANCE for c in consents)
         internal_consent = (
             _("assistance consent recorded") if assistance else _("no assistance consent recorded")
@@ -105,6 +122,7 @@ class ReferralForm(CaseForm):
         data = self.cleaned_data
         kind, _sep, pk = (data.get("destination") or "").partition(":")
         data["service"] = self.services.get(pk) if kind == "service" else None
+        data["organization"] = self.organizations.get(pk) if kind == "organization" else None
         data["department"] = self.departments.get(pk) if kind == "department" else None
         return data
 

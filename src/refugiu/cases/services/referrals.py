@@ -1,6 +1,8 @@
-"""Referrals to a service of the directory (external) or another department (internal), bound by the
-person's consent: without the matching consent only the department's coordinator sends one, with a
-written reason; only the data fields the consent covers may be shared."""
+"""Referrals to a service of the directory or to an organisation of the directory itself, one with no
+listed service (external), or to another department (internal), bound by the person's consent: without the
+matching consent only the department's coordinator sends one, with a written reason; only the data fields
+the consent covers may be shared. A consent to share with an organisation covers a referral to it and to
+each of its services alike."""
 
 from __future__ import annotations
 
@@ -22,22 +24,31 @@ from refugiu.core.audit import audit_record
 
 if TYPE_CHECKING:
     from refugiu.accounts.models import User
-    from refugiu.directory.models import Service
+    from refugiu.directory.models import Organization, Service
     from refugiu.organisation.models import Department
 
 
 def consent_for_referral(
-    *, case: Case, service: Service | None = None, department: Department | None = None
+    *,
+    case: Case,
+    service: Service | None = None,
+    organization: Organization | None = None,
+    department: Department | None = None,
 ) -> Consent | None:
-    """The active consent that allows this referral: sharing with the service's organisation for an
-    external referral; assistance for an internal one (the data stays in the organisation)."""
+    """The active consent that allows this referral: sharing with the organisation (the service's, or the
+    one referred to itself) for an external referral; assistance for an internal one (the data stays in
+    the organisation)."""
     consents = Consent.objects.filter(beneficiary_id=case.beneficiary_id, withdrawn_on__isnull=True)
     if department is not None:
         return consents.filter(purpose=v.ConsentPurpose.ASSISTANCE).order_by("-given_on", "-pk").first()
-    if service is None:
+    if service is not None:
+        recipient_id = service.organization_id
+    elif organization is not None:
+        recipient_id = organization.pk
+    else:
         return None
     return (
-        consents.filter(purpose=v.ConsentPurpose.SHARING, organization_id=service.organization_id)
+        consents.filter(purpose=v.ConsentPurpose.SHARING, organization_id=recipient_id)
         .order_by("-given_on", "-pk")
         .first()
     )
@@ -51,19 +62,27 @@ def referral_send(
     reason: str,
     shared_fields: Sequence[str],
     service: Service | None = None,
+    organization: Organization | None = None,
     department: Department | None = None,
     override_reason: str = "",
 ) -> Referral:
-    """Refer the beneficiary; refused without the matching consent unless a coordinator overrides it
-    with a written reason. Only the fields the consent covers may be shared."""
+    """Refer the beneficiary to one destination: a service of the directory, an organisation of the
+    directory itself (`organization`, for one with no listed service), or another department. Refused
+    without the matching consent unless a coordinator overrides it with a written reason. Only the fields
+    the consent covers may be shared."""
     access.require_writable(user, case)
+    destinations = [d for d in (service, organization, department) if d is not None]
     require(
-        (service is None) != (department is None), "destination", _("Choose one service or one department.")
+        len(destinations) == 1,
+        "destination",
+        _("Choose one destination: a service, an organisation or a department."),
     )
     require(bool(reason.strip()), "reason_required", _("Give the reason for the referral."))
     unknown = set(shared_fields) - set(v.SharedField.values)
     require(not unknown, "bad_field", _("Unknown data fields: %s") % ", ".join(sorted(unknown)))
-    consent = consent_for_referral(case=case, service=service, department=department)
+    consent = consent_for_referral(
+        case=case, service=service, organization=organization, department=department
+    )
     overridden = False
     if consent is None:
         require(
@@ -85,13 +104,15 @@ def referral_send(
             _("The consent does not cover: %s")
             % ", ".join(str(dict(v.SharedField.choices)[f]) for f in sorted(beyond)),
         )
-    country = service.organization.country if service is not None else ""
+    recipient = service.organization if service is not None else organization
+    country = recipient.country if recipient is not None else ""
     home = settings.REFUGIU["HOME_COUNTRY"]
     with transaction.atomic():
         referral = Referral.objects.create(
             case=case,
             kind=v.ReferralKind.INTERNAL if department is not None else v.ReferralKind.EXTERNAL,
             service=service,
+            organization=organization,
             department=department,
             country=country,
             is_cross_border=bool(country) and country != home,
@@ -107,7 +128,11 @@ def referral_send(
             action="cases.referral.sent",
             target=referral,
             request=request,
-            detail={"shared_fields": referral.shared_fields, "consent_overridden": overridden},
+            detail={
+                "destination": referral.destination_kind,
+                "shared_fields": referral.shared_fields,
+                "consent_overridden": overridden,
+            },
         )
     return referral
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -54,16 +55,38 @@ def _search_hits(query: str, kind: str | None = None) -> list[tuple[str, str]]:
     return directory_search(query=query, kind=kind, limit=DIRECTORY_RESULTS, count_cap=DIRECTORY_RESULTS).hits
 
 
-def directory_services(query: str, selected: str = "") -> list[Service]:
-    """Published services matching `query` (the directory's own search), in its order, plus the one already
-    chosen (`selected` is "service:<id>") so that a choice survives a new search."""
-    ids = [object_id for _kind, object_id in _search_hits(query, SearchEntry.Kind.SERVICE)]
+def directory_destinations(query: str, selected: str = "") -> list[tuple[Organization, list[Service]]]:
+    """What a referral may go to among the directory's published records matching `query` (the directory's
+    own search, in its order), by organisation: each organisation with the services to offer beside it.
+    An organisation found by its own text comes with all its published services (an empty list for one
+    with no listed service); one found through a service comes with the services found. The one already
+    chosen (`selected` is "service:<id>" or "organization:<id>") stays, so a choice survives a new search."""
+    hits = _search_hits(query)
     kind, _sep, pk = selected.partition(":")
-    if kind == "service":
-        ids.append(pk)
-    wanted = _uuids(ids)
-    found = {s.pk: s for s in service_public_list().select_related("organization").filter(pk__in=wanted)}
-    return [found[i] for i in dict.fromkeys(wanted) if i in found]
+    if kind in ("service", "organization"):
+        hits.append((SearchEntry.Kind.SERVICE if kind == "service" else SearchEntry.Kind.ORGANIZATION, pk))
+    service_ids = _uuids(i for k, i in hits if k == SearchEntry.Kind.SERVICE)
+    organization_ids = _uuids(i for k, i in hits if k == SearchEntry.Kind.ORGANIZATION)
+    services = {
+        s.pk: s
+        for s in service_public_list()
+        .select_related("organization")
+        .filter(Q(pk__in=service_ids) | Q(organization_id__in=organization_ids))
+        .order_by("name", "pk")
+    }
+    organizations = {o.pk: o for o in organization_public_list().filter(pk__in=organization_ids)}
+    organizations |= {s.organization_id: s.organization for s in services.values()}
+    offered: dict[uuid.UUID, list[Service]] = {}
+    for found in _uuids(i for _k, i in hits):  # in rank order, services found before the others
+        if found in services:
+            service = services.pop(found)
+            offered.setdefault(service.organization_id, []).append(service)
+        elif found in organizations:
+            offered.setdefault(found, [])
+    for service in services.values():  # the other services of the organisations found, by name
+        if service.organization_id in offered:
+            offered[service.organization_id].append(service)
+    return [(organizations[o], found_services) for o, found_services in offered.items()]
 
 
 def directory_organizations(query: str, selected: str = "") -> list[Organization]:
@@ -97,7 +120,7 @@ def referral_new(request: SignedInRequest, case_id: int) -> HttpResponse:
         )
     )
     options: dict[str, Any] = {
-        "services": directory_services(query[:200], request.POST.get("destination", "")),
+        "directory": directory_destinations(query[:200], request.POST.get("destination", "")),
         "departments": Department.objects.filter(kind=Department.Kind.ASSISTANCE).exclude(
             pk=case.department_id
         ),
@@ -122,6 +145,7 @@ def referral_new(request: SignedInRequest, case_id: int) -> HttpResponse:
                 reason=data["reason"],
                 shared_fields=data["shared_fields"],
                 service=data["service"],
+                organization=data["organization"],
                 department=data["department"],
                 override_reason=data.get("override_reason", ""),
             )
@@ -140,7 +164,7 @@ def _referral_get(request: SignedInRequest, case: Case, referral_id: int) -> Ref
         user=request.user,
         case=case,
         queryset=Referral.objects.select_related(
-            "service__organization", "department", "consent__organization"
+            "service__organization", "organization", "department", "consent__organization"
         ),
         record_id=referral_id,
         request=request,
@@ -180,10 +204,28 @@ def referral_detail(request: SignedInRequest, case_id: int, referral_id: int) ->
             "form": form if choice_field(form, "status").choices else None,
             "shared": [labels.get(f, f) for f in referral.shared_fields],
             "can_edit": access.can_edit(request.user, case),
+            **organization_contact(referral.organization),
         },
         action="cases.referral.viewed",
         target=referral,
     )
+
+
+def organization_contact(organization: Organization | None) -> dict[str, Any]:
+    """What the packet and the referral's page tell of an organisation a referral goes to itself: its
+    phones, contacts and places (a confidential place shows only its front door, as on the directory's
+    pages), and whether it has a service listed in the directory. Read whether or not it is still
+    published: the referral was sent to it."""
+    if organization is None:
+        return {}
+    return {
+        "organization_phones": list(organization.phones.all()),
+        "organization_contacts": list(organization.contacts.all()),
+        "organization_locations": list(
+            organization.locations.prefetch_related("addresses", "phones", "schedules")
+        ),
+        "organization_has_services": service_public_list().filter(organization=organization).exists(),
+    }
 
 
 # The packet ----------------------------------------------------------------------------------------
@@ -265,13 +307,14 @@ def _packet_html(
         "referral": referral,
         "rows": packet_rows(referral, case),
         "service": service,
-        "organization": service.organization if service is not None else None,
+        "organization": referral.destination_organization,
         "phones": list(service.phones.all()) + list(service.organization.phones.all()) if service else [],
         "contacts": list(service.contacts.all()) + list(service.organization.contacts.all())
         if service
         else [],
         "country_name": dict(countries).get(referral.country.code, "") if referral.country else "",
         "for_pdf": for_pdf,
+        **organization_contact(referral.organization),
     }
     return referral, render_to_string("cases/referral_packet.html", context, request=request)
 
