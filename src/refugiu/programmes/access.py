@@ -20,17 +20,17 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from refugiu.accounts.decorators import permission_required_404
+from refugiu.accounts.decorators import View, permission_required_404
 from refugiu.accounts.models import user_has_permission
 from refugiu.accounts.roles import Permission
 from refugiu.programmes.models import EventDay
@@ -66,12 +66,12 @@ def require_programme_staff(actor: User | AnonymousUser | None) -> None:
 _guard = permission_required_404(PERMISSION)
 
 
-def programme_staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def programme_staff_required(view: View) -> View:
     """Outermost decorator of every programme staff view: an anonymous visitor is sent to sign in, anyone
     else signed in gets 404 whatever the method, and so does a refusal by a service the view calls."""
 
     @wraps(view)
-    def refusals_as_404(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def refusals_as_404(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except ProgrammesAccessDenied:

@@ -11,6 +11,7 @@ edits their descriptive fields only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -19,12 +20,15 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from refugiu.accounts.decorators import signed_in_user
 from refugiu.programmes import access, services
 from refugiu.programmes import models as p
 
 
 class ProgrammeStaffAccess:
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
+        models.URLField: {"assume_scheme": "https"}
+    }
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return access.may_edit_programmes(request.user)
@@ -47,27 +51,31 @@ class ProgrammeStaffAdmin(ProgrammeStaffAccess, admin.ModelAdmin):
         self, request: HttpRequest, obj: models.Model, form: forms.ModelForm, change: bool
     ) -> None:
         services.record_save(
-            actor=request.user, request=request, record=obj, adding=not change, changed=form.changed_data
+            actor=signed_in_user(request),
+            request=request,
+            record=obj,
+            adding=not change,
+            changed=form.changed_data,
         )
 
     def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
-        services.record_delete(actor=request.user, request=request, record=obj)
+        services.record_delete(actor=signed_in_user(request), request=request, record=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        actor = signed_in_user(request)
         with transaction.atomic():
             for record in queryset:
-                services.record_delete(actor=request.user, request=request, record=record)
+                services.record_delete(actor=actor, request=request, record=record)
 
     def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
+        actor = signed_in_user(request)
         formset.save(commit=False)
         for record in formset.deleted_objects:
-            services.record_delete(actor=request.user, request=request, record=record)
+            services.record_delete(actor=actor, request=request, record=record)
         for record, fields in formset.changed_objects:
-            services.record_save(
-                actor=request.user, request=request, record=record, adding=False, changed=fields
-            )
+            services.record_save(actor=actor, request=request, record=record, adding=False, changed=fields)
         for record in formset.new_objects:
-            services.record_save(actor=request.user, request=request, record=record, adding=True)
+            services.record_save(actor=actor, request=request, record=record, adding=True)
         formset.save_m2m()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_stubs_ext import StrPromise
 
 from refugiu.programmes import services
 from refugiu.programmes.vocabularies import EvaluationScore, ParticipantGender, Profession
@@ -76,7 +77,7 @@ class RegistrationForm(forms.Form):
         }
 
 
-def _score_field(label: str) -> forms.TypedChoiceField:
+def _score_field(label: str | StrPromise) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label, choices=EvaluationScore.choices, coerce=int, widget=forms.RadioSelect
     )

@@ -7,14 +7,16 @@ from __future__ import annotations
 import datetime
 import secrets
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import dateformat
 from django_countries import countries
+from django_stubs_ext import StrPromise
 
+from refugiu.core.fields import field_of
 from refugiu.programmes import access
 from refugiu.programmes.models import (
     Campaign,
@@ -40,6 +42,26 @@ YEAR_FORMAT = "Y"
 DASH = "–"  # en dash
 
 
+class FirstDate(TypedDict):
+    """What the event lists annotate: the date of the event's first day (None when it has no days)."""
+
+    first_date: datetime.date | None
+
+
+class StaffCounts(FirstDate):
+    """What the staff's list of events annotates besides: how many are confirmed and waiting."""
+
+    confirmed: int
+    waiting: int
+
+
+if TYPE_CHECKING:  # WithAnnotations is for the type checker only
+    from django_stubs_ext import WithAnnotations
+
+    # An event as the lists give it: with its first day (its days prefetched).
+    DatedEvent = WithAnnotations[Event, FirstDate]
+
+
 def _partial(value: datetime.date, precision: str) -> str:
     if precision == DatePrecision.YEAR:
         return dateformat.format(value, YEAR_FORMAT)
@@ -58,10 +80,8 @@ def date_range_display(
     "5–6 April 2019", "30 September – 1 October 2019", "March 2019", "2017 – June 2019"."""
     start_precision = start_precision or DatePrecision.DAY
     end_precision = end_precision or DatePrecision.DAY
-    if start is None and end is None:
-        return ""
     if start is None:
-        return _partial(end, end_precision)
+        return "" if end is None else _partial(end, end_precision)
     if end is None or (start == end and start_precision == end_precision):
         return _partial(start, start_precision)
     if start_precision == end_precision == DatePrecision.DAY and start.year == end.year:
@@ -90,7 +110,7 @@ def _days() -> Prefetch:
     return Prefetch("days", queryset=EventDay.objects.order_by("date"))
 
 
-def events_published_base() -> QuerySet[Event]:
+def events_published_base() -> QuerySet[DatedEvent]:
     return (
         Event.objects.filter(access.published())
         .select_related("project", "organiser", "network__organization")
@@ -116,7 +136,7 @@ def project_published_get(project_id: int) -> Project:
     return get_object_or_404(queryset, pk=project_id)
 
 
-def events_published(year: int | None = None, type: str = "") -> QuerySet[Event]:
+def events_published(year: int | None = None, type: str = "") -> QuerySet[DatedEvent]:
     """Newest first; events without days last."""
     queryset = events_published_base()
     if year:
@@ -132,16 +152,26 @@ def event_years() -> list[int]:
     return [day.year for day in days]
 
 
-def event_types() -> list[tuple[str, str]]:
+def event_types() -> list[tuple[str, StrPromise]]:
     """The event types that published events have, in the vocabulary's order."""
     used = set(Event.objects.filter(access.published()).values_list("type", flat=True).distinct())
     return [(value, label) for value, label in EventType.choices if value in used]
 
 
+PHOTOS_PUBLISHED = "photos_published"
+
+
 def photos_published() -> Prefetch:
+    """Prefetches an event's published photographs as a list: read it with `event_photos_published`."""
     return Prefetch(
-        "photos", queryset=EventPhoto.objects.filter(access.published()), to_attr="photos_published"
+        "photos", queryset=EventPhoto.objects.filter(access.published()), to_attr=PHOTOS_PUBLISHED
     )
+
+
+def event_photos_published(event: Event) -> list[EventPhoto]:
+    """The published photographs of an event fetched with the `photos_published()` prefetch."""
+    photos: list[EventPhoto] = getattr(event, PHOTOS_PUBLISHED)
+    return photos
 
 
 def event_published_get(event_id: int) -> Event:
@@ -214,7 +244,7 @@ def campaign_message_with_image(message_id: int) -> CampaignMessage | None:
 # --- Programme staff ---------------------------------------------------------------------------------------
 
 
-def events_for_staff() -> QuerySet[Event]:
+def events_for_staff() -> QuerySet[WithAnnotations[Event, StaffCounts]]:
     """Every event with its first day and how many are confirmed and waiting, undated events first."""
     confirmed = Q(participants__status=ParticipantStatus.CONFIRMED)
     waiting = Q(participants__status=ParticipantStatus.WAITING)
@@ -267,7 +297,7 @@ def evaluation_summary(event: Event) -> dict[str, Any]:
         counted = Counter(values)
         scores.append(
             {
-                "label": Evaluation._meta.get_field(name).verbose_name,
+                "label": field_of(Evaluation, name).verbose_name,
                 "mean": sum(values) / len(values) if values else None,
                 "distribution": [
                     {

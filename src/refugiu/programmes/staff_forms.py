@@ -8,12 +8,17 @@ registration arriving while staff edit the event is not undone.
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from typing import Any, cast
 
 from django import forms
+from django.core import validators
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_stubs_ext import StrPromise
 
+from refugiu.core.forms import form_field
 from refugiu.programmes import services
 from refugiu.programmes.models import Event, EventDay
 from refugiu.programmes.vocabularies import ParticipantGender, Profession
@@ -22,10 +27,15 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class TopicsField(forms.CharField):
-    """A list of topics edited as text, one topic a line."""
+class TopicsField(forms.Field):
+    """A list of topics edited as text, one topic a line: the text is cleaned as a CharField cleans it
+    (stripped, no NUL character), and the value is the list."""
 
     widget = forms.Textarea(attrs={"rows": 4})
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators.append(validators.ProhibitNullCharactersValidator())
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, list | tuple):
@@ -33,7 +43,7 @@ class TopicsField(forms.CharField):
         return value
 
     def to_python(self, value: Any) -> list[str]:
-        text = super().to_python(value)
+        text = "" if value in self.empty_values else str(value).strip()
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -50,12 +60,14 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organiser"].help_text = _(
+        organiser = form_field(self, "organiser", forms.ModelChoiceField)
+        organiser.help_text = _(
             "An organisation of the directory; otherwise write the organiser's name below (not both)."
         )
-        self.fields["organiser"].queryset = self.fields["organiser"].queryset.order_by("name")
+        if organiser.queryset is not None:  # a ModelForm's field: its model's objects
+            organiser.queryset = organiser.queryset.order_by("name")
 
-    def grouped_fields(self) -> list[tuple[str, list[forms.BoundField]]]:
+    def grouped_fields(self) -> list[tuple[StrPromise, list[forms.BoundField]]]:
         """(legend, fields) pairs for the template."""
         groups = [
             (_("The event"), ["type", "title", "project", "description", "topics"]),
@@ -92,7 +104,8 @@ class EventForm(forms.ModelForm):
         return headcount
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("organiser") and cleaned.get("organiser_name", "").strip():
             # Adding the error to the field also keeps Django from repeating it as "constraint violated".
             self.add_error(
@@ -114,30 +127,38 @@ class EventDayForm(forms.ModelForm):
         widgets = {"date": DATE_WIDGET, "starts_at": TIME_WIDGET, "ends_at": TIME_WIDGET}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("ends_at", _("The day must end after it starts."))
         return cleaned
 
 
+def _marked_for_deletion(form: forms.BaseForm) -> bool:
+    """Whether the form's "delete" box is ticked (what Django's formsets ask themselves, once it is clean)."""
+    return bool(form.cleaned_data.get(DELETION_FIELD_NAME, False))
+
+
 class BaseEventDayFormSet(forms.BaseInlineFormSet):
+    dates: list[datetime.date]  # the days kept, once clean
+
     def clean(self) -> None:
         super().clean()
         if any(self.errors):
             return
-        dates = []
+        dates: list[datetime.date] = []
         for form in self.forms:
             if not form.has_changed() and not form.instance.pk:
                 continue
-            if self.can_delete and self._should_delete_form(form):
+            if self.can_delete and _marked_for_deletion(form):
                 if not services.event_day_removable(form.instance):
                     raise forms.ValidationError(
                         _("People were checked in on %(date)s: that day cannot be removed.")
                         % {"date": form.instance.date.isoformat()}
                     )
                 continue
-            date = form.cleaned_data.get("date")
+            date = form.cleaned_data["date"]  # required: every valid day has one
             if date in dates:
                 raise forms.ValidationError(_("Each date may be given only once."))
             dates.append(date)
@@ -161,7 +182,7 @@ class BaseEventDayFormSet(forms.BaseInlineFormSet):
                 continue
             plans.append(_plan(form, day=form.instance))
         for form in self.extra_forms:
-            if not form.has_changed() or (self.can_delete and self._should_delete_form(form)):
+            if not form.has_changed() or (self.can_delete and _marked_for_deletion(form)):
                 continue
             plans.append(_plan(form, day=None))
         return plans
@@ -175,13 +196,17 @@ def _plan(form: forms.ModelForm, *, day: EventDay | None) -> services.DayPlan:
     return services.DayPlan(date=data["date"], starts_at=data["starts_at"], ends_at=data["ends_at"], day=day)
 
 
-EventDayFormSet = forms.inlineformset_factory(
-    Event,
-    EventDay,
-    form=EventDayForm,
-    formset=BaseEventDayFormSet,
-    extra=3,
-    can_delete=True,
+# The factory makes a subclass of `formset`; django-stubs types what it returns as the base class.
+EventDayFormSet = cast(
+    type[BaseEventDayFormSet],
+    forms.inlineformset_factory(
+        Event,
+        EventDay,
+        form=EventDayForm,
+        formset=BaseEventDayFormSet,
+        extra=3,
+        can_delete=True,
+    ),
 )
 
 

@@ -32,10 +32,13 @@ Suppression
     and the other cells of its row; nothing here hides a second cell to prevent that.
 """
 
+from __future__ import annotations
+
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
@@ -46,6 +49,9 @@ from django_countries import countries
 from refugiu.programmes.models import Attendance, Event, EventDay, Participant, Project
 from refugiu.programmes.selectors import event_dates_display
 from refugiu.programmes.vocabularies import ParticipantGender, ParticipantStatus, Profession
+
+if TYPE_CHECKING:
+    from refugiu.programmes.selectors import DatedEvent
 
 # Stands for a profession, country or gender that is not known: every dimension of a headcount-only
 # event, and a participant's blank country or gender. Not a valid value of any of the vocabularies.
@@ -85,7 +91,7 @@ class Scope:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
 
-    def events(self) -> QuerySet[Event]:
+    def events(self) -> QuerySet[DatedEvent]:
         """The events of the scope, earliest first (events without days last), with their days and project."""
         return scope_events(
             event=self.event,
@@ -153,7 +159,7 @@ def scope_events(
     year: int | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
-) -> QuerySet[Event]:
+) -> QuerySet[DatedEvent]:
     """Events matching every criterion given, annotated with `first_date`, earliest first."""
     queryset = (
         Event.objects.select_related("project")
@@ -207,7 +213,11 @@ class Row:
         return getattr(self, dimension)
 
 
-def _event_list(events: Iterable[Event]) -> list[Event]:
+# Any events: those of a scope (`DatedEvent`) keep their type through `statistics_compute`.
+_E = TypeVar("_E", bound=Event)
+
+
+def _event_list(events: Iterable[_E]) -> list[_E]:
     return list(events)
 
 
@@ -215,7 +225,7 @@ def _attended() -> Exists:
     return Exists(Attendance.objects.filter(participant=OuterRef("pk")))
 
 
-def _event_figures(events: list[Event]) -> dict[int, EventFigure]:
+def _event_figures(events: Sequence[Event]) -> dict[int, EventFigure]:
     ids = [event.pk for event in events]
     # One grouped query: per event, confirmed registrations, how many of them attended, and whether any
     # attendance at all was recorded (a check-in of someone who cancelled afterwards still means that
@@ -225,7 +235,7 @@ def _event_figures(events: list[Event]) -> dict[int, EventFigure]:
         .values("event")
         .annotate(
             registered=Count("pk", filter=Q(status=ParticipantStatus.CONFIRMED)),
-            attendees=Count("pk", filter=Q(status=ParticipantStatus.CONFIRMED) & _attended()),
+            attendees=Count("pk", filter=Q(status=ParticipantStatus.CONFIRMED) & Q(_attended())),
             checked_in=Count("pk", filter=_attended()),
         )
         .order_by()
@@ -246,7 +256,7 @@ def _event_figures(events: list[Event]) -> dict[int, EventFigure]:
     return figures
 
 
-def _rows_by_event(events: list[Event], figures: dict[int, EventFigure]) -> dict[int, list[Row]]:
+def _rows_by_event(events: Sequence[Event], figures: dict[int, EventFigure]) -> dict[int, list[Row]]:
     ids = [event.pk for event in events]
     rows: dict[int, list[Row]] = defaultdict(list)
     if ids:
@@ -268,7 +278,7 @@ def _rows_by_event(events: list[Event], figures: dict[int, EventFigure]) -> dict
             )
     for event in events:
         figure = figures[event.pk]
-        if figure.basis == Basis.HEADCOUNT:
+        if figure.basis == Basis.HEADCOUNT and figure.participants is not None:  # a headcount is a number
             rows[event.pk].append(Row(NOT_RECORDED, NOT_RECORDED, NOT_RECORDED, figure.participants))
     return {event.pk: rows.get(event.pk, []) for event in events}
 
@@ -394,8 +404,8 @@ def crosstab(rows: Iterable[Row], row_dimension: str, column_dimension: str) -> 
 
 
 @dataclass(frozen=True)
-class Statistics:
-    events: list[Event]
+class Statistics(Generic[_E]):
+    events: list[_E]
     figures: dict[int, EventFigure]
     rows_by_event: dict[int, list[Row]]
     rows: list[Row]
@@ -405,7 +415,7 @@ class Statistics:
         return crosstab(self.rows, row_dimension, column_dimension)
 
 
-def statistics_compute(events: Iterable[Event]) -> Statistics:
+def statistics_compute(events: Iterable[_E]) -> Statistics[_E]:
     """Figures, breakdown and totals for the events, in a fixed number of queries. Pass `Scope.events()`
     (or any events with their days prefetched, for `event_dates_display`)."""
     events = _event_list(events)

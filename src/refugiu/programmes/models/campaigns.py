@@ -1,9 +1,11 @@
 """Awareness campaigns and their messages."""
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 
 from refugiu.core.uploads import LimitedImageField
 from refugiu.programmes.models.partial_dates import partial_date_constraints, precision_field
@@ -22,7 +24,10 @@ class Campaign(models.Model):
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     channel = models.CharField(_("channel"), max_length=100, blank=True, help_text=_("e.g. Facebook"))
-    target_countries = CountryField(_("target countries"), multiple=True, blank=True)
+    # A list of codes when set, a list of Country when read (`multiple=True`).
+    target_countries = CountryField[str | Iterable[str | Country], list[Country]](
+        _("target countries"), multiple=True, blank=True
+    )
     start = models.DateField(_("start"), null=True, blank=True)
     start_precision = precision_field(_("start precision"))
     end = models.DateField(_("end"), null=True, blank=True)

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 
 from refugiu.core.uploads import LimitedImageField
 from refugiu.programmes.models.partners import Network
@@ -62,7 +62,7 @@ class Event(models.Model):
     organiser_name = models.CharField(_("organiser (not in the directory)"), max_length=300, blank=True)
     our_role = models.CharField(_("our role"), max_length=20, choices=EventRole.choices, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    country = CountryField(_("country"), blank=True)
+    country = CountryField[str | Country, Country](_("country"), blank=True)
     venue = models.CharField(_("venue"), max_length=300, blank=True)
     topics = models.JSONField(_("topics"), default=list, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -191,7 +191,7 @@ class EventPhoto(models.Model):
         verbose_name_plural = _("event photographs")
 
     def __str__(self) -> str:
-        return self.caption or self.image.name
+        return self.caption or self.image.name or ""  # the image is required: a saved photograph has a name
 
 
 class EventProfession(models.Model):
@@ -220,7 +220,7 @@ class EventCountry(models.Model):
     event = models.ForeignKey(
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="countries"
     )
-    country = CountryField(_("country"))
+    country = CountryField[str | Country, Country](_("country"))
 
     class Meta:
         ordering = ["event", "pk"]

@@ -6,7 +6,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils import formats
-from django.utils.functional import Promise
+from django_stubs_ext import StrPromise
 
 from refugiu.programmes.vocabularies import DatePrecision
 
@@ -42,5 +42,5 @@ def partial_date_constraints(field: str) -> list[models.BaseConstraint]:
     ]
 
 
-def precision_field(verbose_name: str | Promise) -> models.CharField:
+def precision_field(verbose_name: str | StrPromise) -> models.CharField:
     return models.CharField(verbose_name, max_length=5, choices=DatePrecision.choices, blank=True)

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 
 from refugiu.programmes.models.events import Event, EventDay
 from refugiu.programmes.vocabularies import (
@@ -37,7 +37,7 @@ class Participant(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     profession = models.CharField(_("profession"), max_length=30, choices=Profession.choices)
     institution = models.CharField(_("institution"), max_length=300, blank=True)
-    country = CountryField(_("country"), blank=True)
+    country = CountryField[str | Country, Country](_("country"), blank=True)
     gender = models.CharField(
         _("gender"), max_length=20, choices=ParticipantGender.choices, blank=True, help_text=_("Optional.")
     )

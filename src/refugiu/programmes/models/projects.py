@@ -3,7 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+from django_countries.fields import Country, CountryField
 
 from refugiu.programmes.models.partial_dates import (
     partial_date_constraints,
@@ -140,7 +140,7 @@ class ProjectPartner(models.Model):
         blank=True,
         related_name="project_partnerships",
     )
-    country = CountryField(
+    country = CountryField[str | Country, Country](
         _("country of an unnamed partner"),
         blank=True,
         help_text=_("Only when the organisation is not known; otherwise its own country is used."),
@@ -176,7 +176,7 @@ class ProjectPartner(models.Model):
     @property
     def partner_country(self) -> str:
         """ISO 3166-1 alpha-2 code of where the partner is based ("" when unknown)."""
-        return self.organization.country if self.organization_id else str(self.country)
+        return self.organization.country if self.organization is not None else str(self.country)
 
 
 class Deliverable(models.Model):

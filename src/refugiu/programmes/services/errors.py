@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from django.utils.functional import Promise
+from django_stubs_ext import StrPromise
 
 
 class ProgrammesError(Exception):
     """A request the rules refuse: `code` is stable, for code to tell refusals apart; `message` is for the
     person, in their language."""
 
-    def __init__(self, code: str, message: str | Promise) -> None:
+    def __init__(self, code: str, message: str | StrPromise) -> None:
         super().__init__(str(message))
         self.code = code
         self.message = message

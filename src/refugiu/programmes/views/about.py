@@ -9,15 +9,23 @@ Campaigns are shown only while they are published (`access`); their files are se
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrPromise
 
 from refugiu.programmes import access, selectors
 from refugiu.programmes.models import NetworkMembership
+from refugiu.programmes.views.shown import (
+    CampaignShown,
+    MembershipShown,
+    NetworkShown,
+    PartnershipShown,
+    ProtocolShown,
+)
 from refugiu.programmes.vocabularies import PartnerScope
 
 # --- Partners and networks ---------------------------------------------------------------------------------
@@ -46,8 +54,8 @@ def membership_period(membership: NetworkMembership) -> str:
 @dataclass
 class ScopeGroup:
     scope: str
-    heading: str
-    partners: list[Any] = field(default_factory=list)
+    heading: str | StrPromise
+    partners: list[PartnershipShown] = field(default_factory=list)
 
 
 def _scope_headings() -> dict[str, str]:
@@ -58,10 +66,10 @@ def _scope_headings() -> dict[str, str]:
 
 
 def partner_list(request: HttpRequest) -> HttpResponse:
-    protocols_by_partner: dict[int, list[Any]] = {}
+    protocols_by_partner: dict[uuid.UUID, list[ProtocolShown]] = {}
     for protocol in selectors.protocols_public():
-        protocol.signed_display = _partial(protocol.signed_on, protocol.signed_on_precision)
-        protocols_by_partner.setdefault(protocol.partner_id, []).append(protocol)
+        signed = _partial(protocol.signed_on, protocol.signed_on_precision)
+        protocols_by_partner.setdefault(protocol.partner_id, []).append(ProtocolShown(protocol, signed))
 
     headings = _scope_headings()
     groups = {
@@ -69,21 +77,36 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     }
     for partnership in selectors.partnerships_public():
         organization = partnership.organization
-        partnership.country_name = selectors.country_name(organization.country)
-        partnership.protocols = protocols_by_partner.pop(organization.pk, [])
-        groups[partnership.scope].partners.append(partnership)
+        groups[partnership.scope].partners.append(
+            PartnershipShown(
+                partnership,
+                selectors.country_name(organization.country),
+                protocols_by_partner.pop(organization.pk, []),
+            )
+        )
 
     # Protocols with an organisation that is not (or no longer) listed as a partner are shown apart,
     # rather than hidden.
     other_protocols = [protocol for protocols in protocols_by_partner.values() for protocol in protocols]
-    other_protocols.sort(key=lambda p: (p.signed_on is None, p.signed_on or datetime.date.min, p.pk))
+    other_protocols.sort(
+        key=lambda shown: (
+            shown.protocol.signed_on is None,
+            shown.protocol.signed_on or datetime.date.min,
+            shown.protocol.pk,
+        )
+    )
 
-    networks = list(selectors.networks_public())
-    for network in networks:
-        network.country_name = selectors.country_name(network.organization.country)
-        network.members = list(network.memberships.all())
-        for membership in network.members:
-            membership.period = membership_period(membership)
+    networks = [
+        NetworkShown(
+            network,
+            selectors.country_name(network.organization.country),
+            [
+                MembershipShown(membership, membership_period(membership))
+                for membership in network.memberships.all()
+            ],
+        )
+        for network in selectors.networks_public()
+    ]
 
     context = {
         "groups": [group for group in groups.values() if group.partners],
@@ -97,12 +120,16 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = list(selectors.campaigns_published())
-    for campaign in campaigns:
-        campaign.period = selectors.date_range_display(
-            campaign.start, campaign.end, campaign.start_precision, campaign.end_precision
+    campaigns = [
+        CampaignShown(
+            campaign,
+            period=selectors.date_range_display(
+                campaign.start, campaign.end, campaign.start_precision, campaign.end_precision
+            ),
+            country_names=[str(country.name) for country in campaign.target_countries],
+            project_public=bool(campaign.project_id and access.is_public(campaign.project)),
+            messages=list(campaign.messages.all()),
         )
-        campaign.country_names = [str(country.name) for country in campaign.target_countries]
-        campaign.project_public = bool(campaign.project_id and access.is_public(campaign.project))
-        campaign.message_list = list(campaign.messages.all())
+        for campaign in selectors.campaigns_published()
+    ]
     return render(request, "programmes/campaign_list.html", {"campaigns": campaigns})

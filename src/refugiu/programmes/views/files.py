@@ -23,12 +23,15 @@ FILE_CSP = "default-src 'none'; sandbox"
 
 def _file_response(file_field: FieldFile, *, inline: bool) -> FileResponse:
     """The stored file, with a type guessed from its name; 404 when it is missing from the disk."""
-    name = os.path.basename(file_field.name)
+    stored = file_field.name
+    if not stored:  # the selectors give only records with a file
+        raise Http404
+    name = os.path.basename(stored)
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     if inline and content_type not in INLINE_IMAGE_TYPES:
         inline = False
     try:
-        handle = file_field.storage.open(file_field.name, "rb")
+        handle = file_field.storage.open(stored, "rb")
     except (FileNotFoundError, IsADirectoryError, PermissionError):
         raise Http404 from None
     response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=content_type)

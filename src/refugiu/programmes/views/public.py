@@ -10,30 +10,31 @@ from django.shortcuts import render
 from refugiu.programmes import access, selectors
 from refugiu.programmes.models import Event
 from refugiu.programmes.views.registration import registration_status
+from refugiu.programmes.views.shown import EventShown, ProjectPartnerShown, ProjectShown
 
 
-def _with_dates(events: Iterable[Event]) -> list[Event]:
-    events = list(events)
-    for event in events:
-        event.dates_display = selectors.event_dates_display(event)
-    return events
+def _with_dates(events: Iterable[Event]) -> list[EventShown]:
+    return [EventShown(event, selectors.event_dates_display(event)) for event in events]
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
-    projects = list(selectors.projects_published())
-    for project in projects:
-        project.period = selectors.project_period_display(project)
+    projects = [
+        ProjectShown(project, selectors.project_period_display(project))
+        for project in selectors.projects_published()
+    ]
     return render(request, "programmes/project_list.html", {"projects": projects})
 
 
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     project = selectors.project_published_get(project_id)
-    project.period = selectors.project_period_display(project)
-    partners = list(project.partners.all())
-    for partner in partners:
-        partner.country_name = selectors.country_name(partner.partner_country)
+    period = selectors.project_period_display(project)
+    partners = [
+        ProjectPartnerShown(partner, selectors.country_name(partner.partner_country))
+        for partner in project.partners.all()
+    ]
     context = {
         "project": project,
+        "period": period,
         "partners": partners,
         "events": _with_dates(project.events.all()),
         "publications": project.publications.all(),
@@ -64,10 +65,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     event = selectors.event_published_get(event_id)
-    event.dates_display = selectors.event_dates_display(event)
+    dates_display = selectors.event_dates_display(event)
     days = list(event.days.all())
     context = {
         "event": event,
+        "dates_display": dates_display,
         "days": days,
         "country_name": selectors.country_name(event.country.code) if event.country else "",
         "project_public": bool(event.project_id and access.is_public(event.project)),

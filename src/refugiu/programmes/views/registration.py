@@ -47,10 +47,13 @@ def registration_status(event: Event) -> dict[str, Any]:
     }
 
 
-def _event_with_dates(event: Event) -> Event:
-    event.dates_display = selectors.event_dates_display(event)
-    event.country_name = selectors.country_name(event.country.code) if event.country else ""
-    return event
+def _event_summary(event: Event) -> dict[str, str]:
+    """What the pages' summary of the event (registration/_event_summary.html) writes out besides the
+    event's own fields."""
+    return {
+        "dates_display": selectors.event_dates_display(event),
+        "country_name": selectors.country_name(event.country.code) if event.country else "",
+    }
 
 
 def _invalid_link(request: HttpRequest) -> HttpResponse:
@@ -62,7 +65,8 @@ def _invalid_link(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = _event_with_dates(selectors.event_published_get(event_id))
+    event = selectors.event_published_get(event_id)
+    summary = _event_summary(event)
     form = RegistrationForm(request.POST or None)
     status_code = 200
     if request.method == "POST":
@@ -95,6 +99,7 @@ def register(request: HttpRequest, event_id: int) -> HttpResponse:
     status = registration_status(event)
     context = {
         "event": event,
+        **summary,
         "form": form,
         "registration": status,
         "show_form": status["open"] and not status["refused"],
@@ -132,10 +137,11 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
     participant = services.participant_from_cancel_token(token)
     if participant is None:
         return _invalid_link(request)
-    event = _event_with_dates(participant.event)
+    event = participant.event
+    summary = _event_summary(event)
     cancelled = participant.status == ParticipantStatus.CANCELLED
     too_late = not cancelled and access.too_late_to_cancel(participant)
-    context = {"event": event, "cancelled": cancelled, "too_late": too_late}
+    context: dict[str, Any] = {"event": event, **summary, "cancelled": cancelled, "too_late": too_late}
     if request.method == "POST" and not cancelled and not too_late:
         if not ratelimit.within_limits(request, "signed_link_form"):
             context["limited"] = _too_many_link_forms()
@@ -159,9 +165,10 @@ def evaluation(request: HttpRequest, token: str) -> HttpResponse:
     participant = services.participant_from_evaluation_token(token)
     if participant is None or not access.may_answer_evaluation(participant):
         return _invalid_link(request)
-    event = _event_with_dates(participant.event)
+    event = participant.event
+    summary = _event_summary(event)
     if participant.evaluation_answered:
-        return render(request, TEMPLATES + "evaluation_done.html", {"event": event})
+        return render(request, TEMPLATES + "evaluation_done.html", {"event": event, **summary})
     form = EvaluationForm(request.POST or None)
     status_code = 200
     if request.method == "POST" and form.is_valid():
@@ -177,7 +184,8 @@ def evaluation(request: HttpRequest, token: str) -> HttpResponse:
         status_code = HTTPStatus.TOO_MANY_REQUESTS
     if form.errors and status_code == 200:
         status_code = 400
-    return render(request, TEMPLATES + "evaluation.html", {"event": event, "form": form}, status=status_code)
+    context = {"event": event, **summary, "form": form}
+    return render(request, TEMPLATES + "evaluation.html", context, status=status_code)
 
 
 # --- Certificates ---------------------------------------------------------------------------------------

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
-from refugiu.programmes import selectors
 from refugiu.programmes.models import Event, EventDay, Participant
 
 TEMPLATES = "programmes/staff/"
 
 
 def event_or_404(event_id: int) -> Event:
-    event = get_object_or_404(Event.objects.select_related("project", "organiser"), pk=event_id)
-    event.dates_display = selectors.event_dates_display(event)
-    return event
+    return get_object_or_404(Event.objects.select_related("project", "organiser"), pk=event_id)
 
 
 def day_or_404(event: Event, day_id: int) -> EventDay:

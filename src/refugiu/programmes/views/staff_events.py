@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from refugiu.accounts.decorators import SignedInRequest
 from refugiu.programmes import access, selectors, services
 from refugiu.programmes.access import programme_staff_required
 from refugiu.programmes.models import Event, Participant
 from refugiu.programmes.staff_forms import BaseEventDayFormSet, EventDayFormSet, EventForm
+from refugiu.programmes.views.shown import EventShown
 from refugiu.programmes.views.staff_common import TEMPLATES, event_or_404
 
 
@@ -29,15 +31,17 @@ from refugiu.programmes.views.staff_common import TEMPLATES, event_or_404
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    upcoming, past, undated = [], [], []
+    upcoming: list[EventShown] = []
+    past: list[EventShown] = []
+    undated: list[EventShown] = []
     for event in selectors.events_for_staff():
-        event.dates_display = selectors.event_dates_display(event)
+        shown = EventShown(event, selectors.event_dates_display(event))
         if event.first_date is None:
-            undated.append(event)
+            undated.append(shown)
         elif event.first_date >= today:
-            upcoming.append(event)
+            upcoming.append(shown)
         else:
-            past.append(event)
+            past.append(shown)
     past.reverse()  # the most recent first
     context = {"upcoming": upcoming, "past": past, "undated": undated}
     return render(request, TEMPLATES + "event_list.html", context)
@@ -52,14 +56,17 @@ def _event_form_valid(form: EventForm, formset: BaseEventDayFormSet) -> bool:
 
 
 def _event_save(
-    request: HttpRequest, form: EventForm, formset: BaseEventDayFormSet, event: Event
+    request: SignedInRequest, form: EventForm, formset: BaseEventDayFormSet, event: Event
 ) -> tuple[Event, list[Participant]] | None:
     """Create or change the event through the services: the event and the people its new places went
     to, or None (with the refusal on the form)."""
     try:
         if event.pk is None:
             created = services.event_create(
-                actor=request.user, request=request, details=form.event_details(), days=formset.day_plans()
+                actor=request.user,
+                request=request,
+                details=form.event_details(),
+                days=formset.day_plans(),
             )
             return created, []
         moved = services.event_update(
@@ -78,7 +85,7 @@ def _event_save(
 
 @programme_staff_required
 @require_http_methods(["GET", "POST"])
-def event_edit(request: HttpRequest, event_id: int | None = None) -> HttpResponse:
+def event_edit(request: SignedInRequest, event_id: int | None = None) -> HttpResponse:
     creating = event_id is None
     event = Event() if creating else get_object_or_404(Event, pk=event_id)
     if request.method == "POST":
@@ -116,6 +123,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     days = event.days.annotate(present=Count("attendances")).order_by("date")
     context = {
         "event": event,
+        "dates_display": selectors.event_dates_display(event),
         "days": days,
         "counts": selectors.participant_counts(event),
         "closed_reason": access.registration_closed_reason(event),

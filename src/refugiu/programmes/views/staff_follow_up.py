@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from refugiu.accounts.decorators import SignedInRequest
 from refugiu.programmes import selectors, services
 from refugiu.programmes.access import programme_staff_required
 from refugiu.programmes.views.staff_common import TEMPLATES, event_or_404
@@ -24,7 +25,7 @@ from refugiu.programmes.views.staff_common import TEMPLATES, event_or_404
 
 @programme_staff_required
 @require_http_methods(["GET", "POST"])
-def certificates(request: HttpRequest, event_id: int) -> HttpResponse:
+def certificates(request: SignedInRequest, event_id: int) -> HttpResponse:
     event = event_or_404(event_id)
     if request.method == "POST":
         issued = services.certificates_issue(actor=request.user, request=request, event=event)
@@ -72,7 +73,7 @@ def certificate_pdf(request: HttpRequest, event_id: int, participant_id: int) ->
 
 @programme_staff_required
 @require_http_methods(["GET", "POST"])
-def evaluation(request: HttpRequest, event_id: int) -> HttpResponse:
+def evaluation(request: SignedInRequest, event_id: int) -> HttpResponse:
     event = event_or_404(event_id)
     if request.method == "POST":
         invited = services.evaluation_invite(actor=request.user, request=request, event=event)

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from refugiu.accounts.decorators import SignedInRequest
 from refugiu.core.pdf import html_to_pdf
 from refugiu.programmes import selectors, services
 from refugiu.programmes.access import programme_staff_required
@@ -49,7 +50,7 @@ def _initial(name: str) -> str:
 
 @programme_staff_required
 @require_http_methods(["GET", "POST"])
-def participants(request: HttpRequest, event_id: int) -> HttpResponse:
+def participants(request: SignedInRequest, event_id: int) -> HttpResponse:
     """The event's registrations, and the form to add someone (POST)."""
     event = event_or_404(event_id)
     form = ParticipantAddForm(request.POST or None)
@@ -81,7 +82,7 @@ def participants(request: HttpRequest, event_id: int) -> HttpResponse:
 
 @programme_staff_required
 @require_POST
-def participant_cancel(request: HttpRequest, event_id: int, participant_id: int) -> HttpResponse:
+def participant_cancel(request: SignedInRequest, event_id: int, participant_id: int) -> HttpResponse:
     event = event_or_404(event_id)
     participant = participant_or_404(event, participant_id)
     promoted = services.participant_cancel(actor=request.user, request=request, participant=participant)
@@ -93,7 +94,7 @@ def participant_cancel(request: HttpRequest, event_id: int, participant_id: int)
 
 @programme_staff_required
 @require_POST
-def participant_confirm(request: HttpRequest, event_id: int, participant_id: int) -> HttpResponse:
+def participant_confirm(request: SignedInRequest, event_id: int, participant_id: int) -> HttpResponse:
     event = event_or_404(event_id)
     participant = participant_or_404(event, participant_id)
     try:
@@ -122,7 +123,6 @@ def check_in(request: HttpRequest, event_id: int, day_id: int) -> HttpResponse:
     )
     groups: list[dict[str, Any]] = []
     for person in people:
-        person.present = person.pk in present_ids
         initial = _initial(person.name)
         if not groups or groups[-1]["letter"] != initial:
             groups.append({"letter": initial, "anchor": initial if initial != "#" else "other", "people": []})
@@ -132,7 +132,8 @@ def check_in(request: HttpRequest, event_id: int, day_id: int) -> HttpResponse:
         "day": day,
         "days": event.days.order_by("date"),
         "groups": groups,
-        "present": sum(person.present for person in people),
+        "present_ids": present_ids,
+        "present": sum(person.pk in present_ids for person in people),
         "total": len(people),
     }
     return render(request, TEMPLATES + "check_in.html", context)
@@ -140,7 +141,7 @@ def check_in(request: HttpRequest, event_id: int, day_id: int) -> HttpResponse:
 
 @programme_staff_required
 @require_POST
-def check_in_set(request: HttpRequest, event_id: int, day_id: int, participant_id: int) -> HttpResponse:
+def check_in_set(request: SignedInRequest, event_id: int, day_id: int, participant_id: int) -> HttpResponse:
     """Mark one person present or absent (the button says which; pressing it twice does no harm)."""
     event = event_or_404(event_id)
     day = day_or_404(event, day_id)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from refugiu.core import xlsx
+from refugiu.core.forms import form_field
 from refugiu.programmes import statistics
 from refugiu.programmes.access import programme_staff_required
 from refugiu.programmes.models import Event, Project
@@ -66,13 +67,15 @@ class ScopeForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["event"].queryset = statistics.scope_events().order_by("-first_date", "-pk")
-        self.fields["year"].choices = [("", _("Any year"))] + [
+        events = form_field(self, "event", forms.ModelChoiceField)
+        events.queryset = statistics.scope_events().order_by("-first_date", "-pk")
+        form_field(self, "year", forms.ChoiceField).choices = [("", _("Any year"))] + [
             (year, str(year)) for year in statistics.statistics_years()
         ]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("This date is before the first one."))
