@@ -16,15 +16,15 @@ visitor is sent to sign in (refugiu.accounts.decorators.permission_required_404)
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
-from refugiu.accounts.decorators import permission_required_404
+from refugiu.accounts.decorators import View, permission_required_404
 from refugiu.accounts.models import user_has_permission
 from refugiu.accounts.roles import Permission
 from refugiu.reports.models import ReportRun
@@ -33,8 +33,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from refugiu.accounts.models import User
-
-View = Callable[..., HttpResponse]
 
 # The permission that lets a person ask for, follow and download each kind of report.
 KIND_PERMISSIONS: dict[str, Permission] = {
@@ -66,7 +64,7 @@ def report_runs_required(view: View) -> View:
     check could answer 405."""
 
     @wraps(view)
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not kinds_for(request.user):
             raise Http404
         return view(request, *args, **kwargs)

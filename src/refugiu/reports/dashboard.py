@@ -15,8 +15,9 @@ programme's statistics).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce, TruncDate
@@ -31,8 +32,6 @@ from refugiu.programmes import statistics
 from refugiu.programmes.selectors import date_range_display
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
     from refugiu.accounts.models import User
 
 # This year to date, the same period last year, the whole of last year.
@@ -174,15 +173,19 @@ def _in(field_name: str, period: Period) -> Q:
     return Q(**{f"{field_name}__gte": period.start, f"{field_name}__lte": period.end})
 
 
-def _counts(field_name: str, periods: dict[str, Period], expression: str = "pk", **kwargs) -> dict:
+def _counts(
+    field_name: str, periods: dict[str, Period], expression: str = "pk", **kwargs: Any
+) -> dict[str, Count]:
     return {
         key: Count(expression, filter=_in(field_name, period), **kwargs) for key, period in periods.items()
     }
 
 
-def _figure(label: str, row: dict, level: int = 0, prefix: str = "", charted: bool = True) -> Figure:
-    counts = (row.get(f"{prefix}{key}", 0) or 0 for key in PERIODS)
-    return Figure(label, *counts, level=level, charted=charted)
+def _figure(
+    label: str, row: Mapping[str, Any], level: int = 0, prefix: str = "", charted: bool = True
+) -> Figure:
+    current, previous, previous_year = (row.get(f"{prefix}{key}", 0) or 0 for key in PERIODS)
+    return Figure(label, current, previous, previous_year, level=level, charted=charted)
 
 
 def _case_sections(department_ids: list[int], periods: dict[str, Period]) -> tuple[int, list[Section]]:
@@ -255,10 +258,10 @@ def _case_sections(department_ids: list[int], periods: dict[str, Period]) -> tup
     )
     proceeding_figures = []
     for kind in kinds:
-        rows = [row for row in proceeding_rows if row["kind"] == kind.value]
-        proceeding_figures.append(_figure(str(kind.label), _sum(rows)))
+        kind_rows = [row for row in proceeding_rows if row["kind"] == kind.value]
+        proceeding_figures.append(_figure(str(kind.label), _sum(kind_rows)))
         for stage in v.PROCEEDING_STAGES.get(kind, []):
-            stage_rows = [row for row in rows if row["stage"] == stage]
+            stage_rows = [row for row in kind_rows if row["stage"] == stage]
             if stage_rows:
                 label = _("Stage now: %(stage)s") % {"stage": v.ProceedingStage(stage).label}
                 proceeding_figures.append(_figure(label, _sum(stage_rows), level=1))
@@ -268,7 +271,7 @@ def _case_sections(department_ids: list[int], periods: dict[str, Period]) -> tup
     return case_row["open_now"], [section_cases, section_services, section_referrals, section_proceedings]
 
 
-def _sum(rows) -> dict[str, int]:
+def _sum(rows: Iterable[Mapping[str, Any]]) -> dict[str, int]:
     return {key: sum(row.get(key, 0) or 0 for row in rows) for key in PERIODS}
 
 
@@ -294,7 +297,7 @@ def _programme_section(periods: dict[str, Period]) -> Section:
     )
 
 
-def dashboard_compute(user: User | AnonymousUser, today: datetime.date | None = None) -> Dashboard:
+def dashboard_compute(user: User, today: datetime.date | None = None) -> Dashboard:
     """The dashboard of `user`: case figures of the departments they coordinate only."""
     today = today or timezone.localdate()
     periods = dashboard_periods(today)

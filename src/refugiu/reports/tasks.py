@@ -159,14 +159,16 @@ def runs_abandoned_fail(*, user: User | None = None) -> int:
             "id", "status", "worker_ids"
         )
     }
-    lost = workers_lost({holder for status, holder in tasks.values() if status == TaskResultStatus.RUNNING})
+    holders = {holder for status, holder in tasks.values() if status == TaskResultStatus.RUNNING}
+    # A running task that names no worker has none to finish it: lost too.
+    lost = workers_lost({holder for holder in holders if holder is not None})
     cutoff = timezone.now() - datetime.timedelta(minutes=settings.REFUGIU["REPORT_TIMEOUT_MINUTES"])
     abandoned, lost_tasks = [], []
     for pk, status, task_id, requested_at in runs:
         task_status, holder = tasks.get(task_id, (None, None))
         if task_status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED):
             abandoned.append(pk)
-        elif task_status == TaskResultStatus.RUNNING and holder in lost:
+        elif task_status == TaskResultStatus.RUNNING and (holder is None or holder in lost):
             abandoned.append(pk)
             lost_tasks.append(task_id)
         elif status == ReportRun.Status.RUNNING and requested_at < cutoff:

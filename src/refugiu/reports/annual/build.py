@@ -48,6 +48,7 @@ from refugiu.programmes.selectors import (
     country_name,
     date_range_display,
     event_dates_display,
+    event_photos_published,
     photos_published,
 )
 from refugiu.programmes.vocabularies import EventRole, EventType, PartnerScope
@@ -140,8 +141,9 @@ PHOTO_TYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
 
 def _photos(event: Event) -> list[Photo]:
     photos: list[Photo] = []
-    for photo in event.photos_published:
-        content_type = mimetypes.guess_type(photo.image.name)[0]
+    for photo in event_photos_published(event):
+        name = photo.image.name  # the image is required: a saved photograph has one
+        content_type = mimetypes.guess_type(name)[0] if name else None
         if content_type not in PHOTO_TYPES:
             continue
         try:
@@ -153,11 +155,11 @@ def _photos(event: Event) -> list[Photo]:
 
 
 def _event_item(event: Event, figure: statistics.EventFigure) -> EventItem:
-    if event.project_id:
+    if event.project is not None:
         context = event.project.acronym or event.project.title
     elif event.external_project:
         context = event.external_project
-    elif event.network_id:
+    elif event.network is not None:
         context = str(event.network.organization)
     else:
         context = ""
@@ -229,7 +231,7 @@ def _projects(year: int) -> QuerySet[Project]:
 
 
 def _partner(partner: ProjectPartner) -> PartnerItem:
-    if partner.organization_id:
+    if partner.organization is not None:
         return PartnerItem(
             _organisation_name(partner.organization),
             country_name(partner.organization.country),
@@ -244,7 +246,7 @@ def _project_item(project: Project, events: list[EventItem]) -> ProjectItem:
     budget = ""
     if project.budget is not None:
         budget = f"{project.budget:,.2f} {project.currency}".strip()
-    funder = project.funder_programme.funder.name if project.funder_programme_id else ""
+    programme = project.funder_programme
     return ProjectItem(
         pk=project.pk,
         title=project.title,
@@ -252,8 +254,8 @@ def _project_item(project: Project, events: list[EventItem]) -> ProjectItem:
         summary=project.summary,
         objectives=list(project.objectives or []),
         thematic_area=str(project.get_thematic_area_display()) if project.thematic_area else "",
-        funder=funder,
-        programme=project.funder_programme.name if project.funder_programme_id else "",
+        funder=programme.funder.name if programme is not None else "",
+        programme=programme.name if programme is not None else "",
         grant_number=project.grant_number,
         budget=budget,
         period=date_range_display(project.start, project.end, project.start_precision, project.end_precision),
@@ -301,17 +303,18 @@ def _summary(items: list[EventItem], stats: statistics.Statistics, year: int) ->
     by_month = [
         Figure(dateformat.format(datetime.date(year, month, 1), "M"), months[month]) for month in range(1, 13)
     ]
-    known = [item for item in items if item.participants is not None]
+    # The events whose number of participants is known, with that number.
+    known = [(item, item.participants) for item in items if item.participants is not None]
     return Summary(
         events=len(items),
         by_type=by_type,
-        participants=sum(item.participants for item in known),
+        participants=sum(participants for _item, participants in known),
         events_counted=len(known),
         unknown_events=[item for item in items if item.participants is None],
         by_profession=by_profession,
         professions_named=professions_named,
         by_month=by_month,
-        participants_per_event=[Figure(item.label, item.participants) for item in known],
+        participants_per_event=[Figure(item.label, participants) for item, participants in known],
         threshold=threshold,
     )
 

@@ -8,6 +8,7 @@ programmes.ProjectPartner): these are what the report says about them, not the r
 import base64
 import datetime
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -175,25 +176,29 @@ class NetworkItem:
     members: list[str]
 
 
+# A count: an exact int, or (where small counts are suppressed) int | str.
+_Count = TypeVar("_Count", bound=int | str)
+
+
 @dataclass
-class Figure:
+class Figure(Generic[_Count]):
     """One line of a summary table: a label and a count (an int, or a suppressed "<5")."""
 
     label: str
-    value: int | str
+    value: _Count
 
 
 @dataclass
 class Summary:
     events: int
-    by_type: list[Figure]
+    by_type: list[Figure[int]]
     participants: int
     events_counted: int
     unknown_events: list[EventItem]
-    by_profession: list[Figure]
-    professions_named: list[Figure]  # in how many events each profession took part
-    by_month: list[Figure]
-    participants_per_event: list[Figure]
+    by_profession: list[Figure[int | str]]  # suppressed
+    professions_named: list[Figure[int]]  # in how many events each profession took part
+    by_month: list[Figure[int]]
+    participants_per_event: list[Figure[int]]
     threshold: int
 
 

@@ -263,7 +263,8 @@ def assistance_statistics(year: int, threshold: int | None = None) -> Assistance
     for person in people.annotate(n=Count("pk")).order_by():
         by_gender[person["gender"]] += person["n"]
         by_age[person["age_band"]] += person["n"]
-        by_nationality[person["nationality"] or NOT_RECORDED] += person["n"]
+        # values() gives the stored code, a str (django-stubs types it as the attribute's Country).
+        by_nationality[str(person["nationality"] or NOT_RECORDED)] += person["n"]
     unit = _("people")
     tables.append(
         _line(
@@ -332,7 +333,7 @@ def assistance_statistics(year: int, threshold: int | None = None) -> Assistance
         .order_by()
     ):
         internal = referral["kind"] == v.ReferralKind.INTERNAL
-        country = INTERNAL if internal else (referral["country"] or NOT_RECORDED)
+        country = INTERNAL if internal else str(referral["country"] or NOT_RECORDED)  # the stored code
         referrals[(country, referral["status"])] += referral["n"]
     destinations = sorted(
         {(country, _country_label(country)) for country, _status in referrals},

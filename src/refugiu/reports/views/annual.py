@@ -34,6 +34,8 @@ class ForewordForm(forms.Form):
 
 
 def _year(value: str | int | None) -> int:
+    if value is None:
+        raise Http404
     try:
         year = int(value)
     except (TypeError, ValueError):

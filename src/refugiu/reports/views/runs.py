@@ -9,10 +9,14 @@ from typing import Any
 
 from django import forms
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django_stubs_ext import StrPromise
 
+from refugiu.accounts.decorators import SignedInRequest
+from refugiu.core.forms import form_field
 from refugiu.programmes.models import Project
 from refugiu.reports import registry
 from refugiu.reports.access import KIND_PERMISSIONS, kinds_for, report_runs_required, run_for_user
@@ -41,6 +45,11 @@ def background_offer(kind: str, parameters: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _kind_choices(kinds: list[str]) -> list[tuple[str, StrPromise]]:
+    """The kinds of report among `kinds`, with their names, in the order of ReportRun.Kind."""
+    return [(kind, label) for kind, label in Kind.choices if kind in kinds]
+
+
 class RunRequestForm(forms.Form):
     """What a run needs, for any kind; `clean` keeps only the parameters of the chosen kind."""
 
@@ -55,10 +64,11 @@ class RunRequestForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind, label) for kind, label in Kind.choices if kind in kinds]
+        form_field(self, "kind", forms.ChoiceField).choices = _kind_choices(kinds)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         if not kind:
             return data
@@ -84,7 +94,7 @@ class RunRequestForm(forms.Form):
 
 @report_runs_required
 @require_http_methods(["GET", "POST"])
-def run_request(request: HttpRequest) -> HttpResponse:
+def run_request(request: SignedInRequest) -> HttpResponse:
     kinds = kinds_for(request.user)
     if request.method == "POST":
         # A kind the person may not ask for is answered as if the page did not exist.
@@ -104,9 +114,7 @@ def run_request(request: HttpRequest) -> HttpResponse:
         initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") in kinds else {}
         form = RunRequestForm(kinds=kinds, initial=initial)
         status = 200
-    formats = [
-        (kind, [FORMAT_LABELS[f] for f in FORMATS[kind]]) for kind, _label in form.fields["kind"].choices
-    ]
+    formats = [(kind, [FORMAT_LABELS[f] for f in FORMATS[kind]]) for kind, _label in _kind_choices(kinds)]
     return render(
         request,
         "reports/runs/request.html",
@@ -117,7 +125,7 @@ def run_request(request: HttpRequest) -> HttpResponse:
 
 @report_runs_required
 @require_GET
-def run_list(request: HttpRequest) -> HttpResponse:
+def run_list(request: SignedInRequest) -> HttpResponse:
     runs_abandoned_fail(user=request.user)
     runs = list(ReportRun.objects.filter(requested_by=request.user, kind__in=kinds_for(request.user))[:100])
     pending_any = any(run.status in PENDING for run in runs)
@@ -132,7 +140,7 @@ def _get_only(request: HttpRequest) -> HttpResponseNotAllowed | None:
 
 
 @report_runs_required
-def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def run_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     runs_abandoned_fail(user=request.user)
     run = run_for_user(user=request.user, pk=pk)
     if refused := _get_only(request):
@@ -149,18 +157,17 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @report_runs_required
-def run_download(request: HttpRequest, pk: int) -> HttpResponse:
+def run_download(request: SignedInRequest, pk: int) -> HttpResponseBase:
     run = run_for_user(user=request.user, pk=pk)
     if refused := _get_only(request):
         return refused
-    if run.status != ReportRun.Status.DONE or not run.file:
+    stored = run.file.name  # a file field is false exactly when it names no file
+    if run.status != ReportRun.Status.DONE or not stored:
         raise Http404
     try:
         handle = run.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=run.filename or run.file.name.rsplit("/", 1)[-1]
-    )
+    response = FileResponse(handle, as_attachment=True, filename=run.filename or stored.rsplit("/", 1)[-1])
     response["Cache-Control"] = "private, no-store"
     return response

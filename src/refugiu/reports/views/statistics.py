@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from refugiu.core.forms import form_field
 from refugiu.reports import assistance, registry
 from refugiu.reports.access import statistics_required
 from refugiu.reports.models import ReportRun
@@ -25,7 +26,7 @@ class YearForm(forms.Form):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(year, str(year)) for year in years]
+        form_field(self, "year", forms.ChoiceField).choices = [(year, str(year)) for year in years]
 
 
 def _year(request: HttpRequest, years: list[int]) -> tuple[YearForm, int | None]:
@@ -39,7 +40,7 @@ def _year(request: HttpRequest, years: list[int]) -> tuple[YearForm, int | None]
 def statistics_index(request: HttpRequest) -> HttpResponse:
     years = assistance.statistics_years()
     form, year = _year(request, years)
-    context = {"form": form, "year": year}
+    context: dict[str, Any] = {"form": form, "year": year}
     if year is not None:
         stats = assistance.assistance_statistics(year)
         context |= {
@@ -58,7 +59,9 @@ def statistics_index(request: HttpRequest) -> HttpResponse:
             "downloads": [
                 (
                     label,
-                    reverse("reports:statistics_download") + "?" + urlencode({"year": year, "format": fmt}),
+                    reverse("reports:statistics_download")
+                    + "?"
+                    + urlencode({"year": str(year), "format": fmt}),
                 )
                 for fmt, label in (("csv", "CSV"), ("xlsx", "XLSX"))
             ],

@@ -6,7 +6,7 @@ Each kind of report is a subcommand; the annual activity report is the first.
 import datetime
 import sys
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
@@ -53,7 +53,8 @@ class Command(BaseCommand):
         content = registry.renderer(ReportRun.Kind.ANNUAL, format).render(report)
         output = options["output"] or report.filename(format)
         if output == "-":
-            stream = getattr(self.stdout, "_out", sys.stdout)
+            # The command's own stream: text (the bytes go to its buffer), or binary.
+            stream: IO[Any] = getattr(self.stdout, "_out", sys.stdout)
             (stream.buffer if hasattr(stream, "buffer") else stream).write(content)
             return
         try:
