@@ -55,7 +55,7 @@ from refugiu.organisation.models import Department
 
 def assistance_departments() -> dict[str, Department | None]:
     """The seed's two assistance departments, by what they assist (None where there is no such department)."""
-    found = {TRAFFICKING: None, ASYLUM: None}
+    found: dict[str, Department | None] = {TRAFFICKING: None, ASYLUM: None}
     for department in Department.objects.filter(kind=Department.Kind.ASSISTANCE).order_by("order", "pk"):
         name = department.name.lower()
         key = TRAFFICKING if "trafficking" in name else ASYLUM if "asylum" in name else None
@@ -149,7 +149,7 @@ class _Teller:
         low, high = AGE_YEARS.get(s.age_band, (30, 40))
         born = self.today - dt.timedelta(days=rng.randint(low * 365 + 30, high * 365 + 300))
         number = rng.randint(100, 999)
-        identity = {
+        identity: services.IdentityFields = {
             "given_names": given,
             "family_names": rng.choice(family),
             "other_names": DEMO_MARKER,
@@ -251,13 +251,13 @@ class _Teller:
 
     def _need(self, level: str) -> str:
         """The planned level, sometimes one step lower: people's needs differ."""
-        levels = [v.NeedLevel.NONE, v.NeedLevel.LOW, v.NeedLevel.MEDIUM, v.NeedLevel.HIGH]
+        levels: list[str] = [v.NeedLevel.NONE, v.NeedLevel.LOW, v.NeedLevel.MEDIUM, v.NeedLevel.HIGH]
         at = levels.index(level)
         return levels[max(0, at - 1)] if self.rng.random() < 0.3 else level
 
     def advance(self) -> None:
         """Move the case along open → assessment → support plan → services, as far as the story goes."""
-        path = [v.CaseStatus.ASSESSMENT, v.CaseStatus.SUPPORT_PLAN, v.CaseStatus.SERVICES]
+        path: list[str] = [v.CaseStatus.ASSESSMENT, v.CaseStatus.SUPPORT_PLAN, v.CaseStatus.SERVICES]
         target = v.CaseStatus.SERVICES if self.story.status == v.CaseStatus.CLOSED else self.story.status
         if target == v.CaseStatus.OPEN:
             return
@@ -364,6 +364,8 @@ class _Teller:
         from refugiu.directory.models import Service
 
         for consent in Consent.objects.filter(case=self.case, purpose=v.ConsentPurpose.SHARING):
+            if consent.organization_id is None:  # a recipient outside the directory has no service there
+                continue
             service = (
                 Service.objects.filter(organization_id=consent.organization_id, status=Service.Status.ACTIVE)
                 .select_related("organization")

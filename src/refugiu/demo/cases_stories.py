@@ -72,7 +72,7 @@ NAMES = {
            ["Yılmaz", "Kaya", "Demir", "Çelik", "Aydın"]),
 }
 # fmt: on
-AGE_YEARS = {
+AGE_YEARS: dict[str, tuple[int, int]] = {
     v.AgeBand.CHILD_14_17: (14, 17),
     v.AgeBand.ADULT_18_24: (18, 24),
     v.AgeBand.ADULT_25_34: (25, 34),

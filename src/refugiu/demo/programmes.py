@@ -121,7 +121,7 @@ def programmes_demo_load() -> bool:
         for order, deliverable in enumerate(item["deliverables"]):
             Deliverable.objects.create(project=project, order=order, **deliverable)
 
-    networks = {}
+    networks: dict[str, Network] = {}
     for item in data["networks"]:
         network = networks.get(item["network"])
         if network is None:
@@ -318,7 +318,8 @@ def _example_people(count: int) -> list[tuple[str, str, str]]:
         origin, country = ("md", "MD") if len(people) % 4 == 3 else ("ro", "RO")
         gender = EXAMPLE_GENDERS[len(people) % len(EXAMPLE_GENDERS)]
         female, male, family = NAMES[origin]
-        given = {ParticipantGender.WOMAN: female, ParticipantGender.MAN: male}.get(gender, female + male)
+        by_gender: dict[str, list[str]] = {ParticipantGender.WOMAN: female, ParticipantGender.MAN: male}
+        given = by_gender.get(gender, female + male)
         people.setdefault(f"{rng.choice(given)} {rng.choice(family)}", (country, gender))
     return [(name, country, gender) for name, (country, gender) in people.items()]
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 
 from refugiu.accounts.models import RoleAssignment, User
@@ -53,6 +53,7 @@ from refugiu.cases.models import (
 from refugiu.core.audit import audit_record
 from refugiu.core.batching import in_batches
 from refugiu.core.crypto import encrypt_text
+from refugiu.core.fields import field_column
 from refugiu.demo.cases_stories import NAMES
 from refugiu.organisation.models import NGO, Department
 
@@ -161,8 +162,8 @@ def cases_generate(
 def case_statistics_refresh() -> None:
     """Let the query planner see the case tables as they now are (written in pieces, each too small to
     trigger the engine's own refresh)."""
-    models = (Beneficiary, BeneficiaryIdentity, Case, TeamMember, StatusChange, ServiceEntry, Note)
-    models += (Consent, NeedsAssessment, Task, Proceeding, RoleAssignment)
+    models: tuple[type[Model], ...] = (Beneficiary, BeneficiaryIdentity, Case, TeamMember, StatusChange)
+    models += (ServiceEntry, Note, Consent, NeedsAssessment, Task, Proceeding, RoleAssignment)
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
@@ -295,7 +296,7 @@ class _Maker:
             case.closure_outcome = rng.choice(v.ClosureOutcome.values)
             case.closure_approved_by = coordinator
         pool = self.staff.caseworkers[department.pk]
-        team = [(rng.choice(pool), rng.choice(FUNCTIONS), True)]
+        team: list[tuple[User, str, bool]] = [(rng.choice(pool), rng.choice(FUNCTIONS), True)]
         if rng.random() < 0.2:
             second = rng.choice(pool)
             if second != team[0][0]:
@@ -303,7 +304,9 @@ class _Maker:
         if bench:
             team.append((self.staff.bench, v.TeamFunction.PSYCHOLOGIST, False))
         # The opening and the current status: enough for a timeline, without the rows of every step.
-        history = [v.CaseStatus.OPEN] if status == v.CaseStatus.OPEN else [v.CaseStatus.OPEN, status]
+        history: list[str] = (
+            [v.CaseStatus.OPEN] if status == v.CaseStatus.OPEN else [v.CaseStatus.OPEN, status]
+        )
         return _Plan(beneficiary, identity, case, team, history, sessions, long=long)
 
     def write(self, plans: list[_Plan], summary: GenerateSummary) -> None:
@@ -370,7 +373,7 @@ class _Maker:
                     Proceeding(
                         case=case,
                         kind=kind,
-                        stage=v.PROCEEDING_STAGES[kind][0],
+                        stage=v.PROCEEDING_STAGES[v.ProceedingKind(kind)][0],
                         deadline=None if case.is_closed else today + dt.timedelta(days=rng.randint(-20, 90)),
                         deadline_label="[synthetic] Deadline",
                         created_by=lead,
@@ -434,7 +437,7 @@ class _SessionWriter:
         meta = ServiceEntry._meta
         quote = connection.ops.quote_name
         self.table = quote(meta.db_table)
-        self.columns = ", ".join(quote(meta.get_field(name).column) for name in self.COLUMNS)
+        self.columns = ", ".join(quote(field_column(ServiceEntry, name)) for name in self.COLUMNS)
         self.postgres = connection.vendor == "postgresql"
         self._dates: dict[dt.date, object] = {}
         self._datetimes: dict[dt.datetime, object] = {}

@@ -25,6 +25,7 @@ import random
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -179,7 +180,8 @@ class _Vocabulary:
         for slug, code, term_id in TaxonomyTerm.objects.filter(taxonomy_ref__slug__isnull=False).values_list(
             "taxonomy_ref__slug", "code", "id"
         ):
-            terms.setdefault(slug, {})[code] = str(term_id)
+            if slug is not None:  # always: the filter keeps the terms of a taxonomy with a slug
+                terms.setdefault(slug, {})[code] = str(term_id)
         return cls(terms)
 
     def attribute(self, rng: random.Random, slug: str, code: str) -> dict:
@@ -286,7 +288,7 @@ def _service(
         english.append(f"An {ONE_PERCENT} can join appointments.")
     if number % 1000 == 2:
         english.append(f"Leaflets in {RARE} on request.")
-    service = {
+    service: dict[str, Any] = {
         "id": _uuid(rng),
         "name": f"{local} {city}",
         "description": f"{MARKER} {local}. {SENTENCES[language]}",

@@ -26,6 +26,7 @@ refreshed at the end. The same seed, year and sizes give the same data (ids asid
 import datetime as dt
 import random
 import time
+import uuid
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -86,8 +87,13 @@ CITIES = {
     "SY": ["Damascus"],
 }
 PROFESSIONS = list(Profession.values)
-GENDERS = [ParticipantGender.WOMAN] * 11 + [ParticipantGender.MAN] * 8 + [ParticipantGender.OTHER]
-GENDERS += [ParticipantGender.PREFER_NOT_TO_SAY, ""]
+GENDERS: list[str] = [
+    *[ParticipantGender.WOMAN] * 11,
+    *[ParticipantGender.MAN] * 8,
+    ParticipantGender.OTHER,
+    ParticipantGender.PREFER_NOT_TO_SAY,
+    "",
+]
 TOPICS = ["victims' rights", "identification", "referral", "interpreting", "integration", "case management"]
 
 
@@ -226,7 +232,7 @@ def _projects(year: int, rng: random.Random, summary: ProgrammeSummary) -> list[
     return projects
 
 
-def _partners(projects: list[Project], organisations: list[int], rng: random.Random) -> None:
+def _partners(projects: list[Project], organisations: list[uuid.UUID], rng: random.Random) -> None:
     partners = []
     for project in projects:
         count = rng.randint(3, 5)
@@ -237,10 +243,10 @@ def _partners(projects: list[Project], organisations: list[int], rng: random.Ran
                 for k, pk in enumerate(chosen)
             ]
         else:
-            chosen = rng.sample(sorted(set(COUNTRIES) - {"RO"}), count)
+            codes = rng.sample(sorted(set(COUNTRIES) - {"RO"}), count)
             partners += [
                 ProjectPartner(project=project, country=code, role=PartnerRole.PARTNER, order=k)
-                for k, code in enumerate(chosen)
+                for k, code in enumerate(codes)
             ]
     ProjectPartner.objects.bulk_create(partners, batch_size=BATCH_SIZE)
 
@@ -303,10 +309,11 @@ def _events(
             day.event = plan.event
         days += plan.days
         professions += [EventProfession(event=plan.event, profession=p) for p in plan.professions]
-        named = sorted(set(COUNTRIES) - {plan.event.country})
+        country = str(plan.event.country)  # its code
+        named = sorted(set(COUNTRIES) - {country})
         countries += [
             EventCountry(event=plan.event, country=c)
-            for c in [plan.event.country, *rng.sample(named, rng.randint(0, 2))]
+            for c in [country, *rng.sample(named, rng.randint(0, 2))]
         ]
     EventDay.objects.bulk_create(days, batch_size=BATCH_SIZE)
     EventProfession.objects.bulk_create(professions, batch_size=BATCH_SIZE)
