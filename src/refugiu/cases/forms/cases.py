@@ -17,12 +17,11 @@ from refugiu.cases.forms.common import (
     StaffChoiceField,
     VersionedForm,
     case_staff_queryset,
-    choice_field,
     country_choices,
-    model_choice_field,
 )
 from refugiu.cases.models import Case
 from refugiu.cases.services.cases import TeamChoice
+from refugiu.core.forms import form_field
 from refugiu.organisation.models import Department
 
 CASE_FIELDS = (
@@ -98,7 +97,7 @@ class CaseOpenForm(CaseFieldsForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        model_choice_field(self, "department").queryset = access.departments_worked_in(user)
+        form_field(self, "department", forms.ModelChoiceField).queryset = access.departments_worked_in(user)
         self.coordinates = set(access.coordinated_department_ids(user))
         team_fields = []
         if self.coordinates:
@@ -163,7 +162,7 @@ class CaseStatusForm(VersionedForm):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(v.CaseStatus.choices)
-        choice_field(self, "to_status").choices = [
+        form_field(self, "to_status", forms.ChoiceField).choices = [
             (s, labels[s]) for s in v.CaseStatus.values if s in v.STATUS_NEXT.get(case.status, set())
         ]
 
@@ -175,7 +174,7 @@ class TeamAddForm(CaseForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "member").queryset = case_staff_queryset()
+        form_field(self, "member", forms.ModelChoiceField).queryset = case_staff_queryset()
 
 
 class CaseCloseForm(VersionedForm):

@@ -3,8 +3,6 @@ started from, and the choice of staff."""
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 from django import forms
 from django.db.models import Model, QuerySet
 from django.forms import BoundField
@@ -35,17 +33,6 @@ def case_staff_queryset() -> QuerySet[User]:
 class StaffChoiceField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: Model) -> str:
         return str(obj)
-
-
-def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
-    """`form`'s choice field `name`, whose choices the form sets per instance (`form.fields` holds them as
-    plain Fields for the type checker)."""
-    return cast(forms.ChoiceField, form.fields[name])
-
-
-def model_choice_field(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
-    """`form`'s model choice field `name`, whose queryset the form sets per instance."""
-    return cast(forms.ModelChoiceField[Any], form.fields[name])
 
 
 class CaseForm(forms.Form):

@@ -17,11 +17,10 @@ from refugiu.cases.forms.common import (
     CaseForm,
     StaffChoiceField,
     VersionedForm,
-    choice_field,
-    model_choice_field,
 )
 from refugiu.cases.models import Case, Proceeding
 from refugiu.cases.services import PROCEEDING_EDITABLE
+from refugiu.core.forms import form_field
 from refugiu.directory.models import Organization
 
 
@@ -40,7 +39,9 @@ class NoteForm(CaseForm):
 
     def __init__(self, *args: Any, seals: set[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "seal").choices = [(k, label) for k, label in v.NoteSeal.choices if k in seals]
+        form_field(self, "seal", forms.ChoiceField).choices = [
+            (k, label) for k, label in v.NoteSeal.choices if k in seals
+        ]
         self.fields["seal"].initial = v.NoteSeal.NONE
 
 
@@ -67,7 +68,7 @@ class ConsentForm(CaseForm):
     def __init__(self, *args: Any, organizations: Iterable[Organization] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organizations = {str(o.pk): o for o in organizations}
-        choice_field(self, "organization").choices = [
+        form_field(self, "organization", forms.ChoiceField).choices = [
             (str(o.pk), f"{o.display_name} ({o.country or '—'})") for o in organizations
         ]
 
@@ -102,7 +103,9 @@ class TaskForm(CaseForm):
     def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = User.objects.filter(case_teams__case=case) | User.objects.filter(pk=user.pk)
-        model_choice_field(self, "assignee").queryset = people.distinct().order_by("display_name", "username")
+        form_field(self, "assignee", forms.ModelChoiceField).queryset = people.distinct().order_by(
+            "display_name", "username"
+        )
         self.fields["assignee"].initial = user.pk
 
 

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from refugiu.cases import vocabularies as v
-from refugiu.cases.forms.common import SHORT_TEXT, CaseForm, VersionedForm, choice_field
+from refugiu.cases.forms.common import SHORT_TEXT, CaseForm, VersionedForm
 from refugiu.cases.models import Consent, Referral
+from refugiu.core.forms import form_field
 from refugiu.directory.models import Organization, Service
 from refugiu.organisation.models import Department
 
@@ -98,7 +99,7 @@ class ReferralForm(CaseForm):
                 "consent": internal_consent,
             }
             choices.append((f"department:{department.pk}", label))
-        choice_field(self, "destination").choices = choices
+        form_field(self, "destination", forms.ChoiceField).choices = choices
         names_by_org = {
             str(c.organization_id): c.organization.display_name
             for c in consents
@@ -113,7 +114,7 @@ class ReferralForm(CaseForm):
                 else _("not covered by a sharing consent")
             )
             field_choices.append((key, f"{field_label} ({note})"))
-        choice_field(self, "shared_fields").choices = field_choices
+        form_field(self, "shared_fields", forms.ChoiceField).choices = field_choices
         if not can_override:
             del self.fields["override_reason"]
 
@@ -137,7 +138,7 @@ class ReferralUpdateForm(VersionedForm):
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(v.ReferralStatus.choices)
-        choice_field(self, "status").choices = [
+        form_field(self, "status", forms.ChoiceField).choices = [
             (s, labels[s])
             for s in v.ReferralStatus.values
             if s in v.REFERRAL_NEXT.get(referral.status, set())

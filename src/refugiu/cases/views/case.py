@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from refugiu.accounts.decorators import SignedInRequest
 from refugiu.cases import access, read_audit, selectors, services
 from refugiu.cases import vocabularies as v
 from refugiu.cases.forms import (
@@ -29,7 +30,6 @@ from refugiu.cases.forms import (
 from refugiu.cases.models import BeneficiaryIdentity, BreakGlass, TeamMember
 from refugiu.cases.services import CaseError
 from refugiu.cases.views.shared import (
-    SignedInRequest,
     case_error_show,
     case_load,
     case_render,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from refugiu.accounts.decorators import SignedInRequest
 from refugiu.cases import access, read_audit, selectors
 from refugiu.cases.documents import (
     BoundedUploadHandler,
@@ -30,7 +31,6 @@ from refugiu.cases.documents import (
 )
 from refugiu.cases.models import Case, Document
 from refugiu.cases.services import CaseError
-from refugiu.cases.views.shared import SignedInRequest
 
 
 class DocumentForm(forms.Form):

@@ -26,13 +26,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from refugiu.accounts.decorators import permission_required_404
+from refugiu.accounts.decorators import SignedInRequest, permission_required_404
 from refugiu.accounts.models import user_has_permission
 from refugiu.accounts.roles import Permission
 from refugiu.cases import gdpr, read_audit
 from refugiu.cases.models import Beneficiary, Case
 from refugiu.cases.services import CaseError
-from refugiu.cases.views.shared import SignedInRequest, named_records_refused
+from refugiu.cases.views.shared import named_records_refused
 from refugiu.core.pdf import html_to_pdf
 
 PAGE_SIZE = 50

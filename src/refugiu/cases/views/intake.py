@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from refugiu.accounts.decorators import SignedInRequest
 from refugiu.accounts.models import User
 from refugiu.cases import access, read_audit, selectors, services
 from refugiu.cases.forms import (
@@ -25,7 +26,7 @@ from refugiu.cases.forms import (
 )
 from refugiu.cases.models import Beneficiary, Case
 from refugiu.cases.services import CaseError
-from refugiu.cases.views.shared import SignedInRequest, case_url, cases_view, coordinators_only
+from refugiu.cases.views.shared import case_url, cases_view, coordinators_only
 
 SEARCHED_SESSION_KEY = "cases.intake_searched"
 

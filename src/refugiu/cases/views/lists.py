@@ -9,11 +9,12 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from refugiu.accounts.decorators import SignedInRequest
 from refugiu.cases import access, read_audit, selectors
 from refugiu.cases import vocabularies as v
 from refugiu.cases.forms import CaseFilterForm
 from refugiu.cases.models import Case
-from refugiu.cases.views.shared import SignedInRequest, cases_view, coordinators_only
+from refugiu.cases.views.shared import cases_view, coordinators_only
 
 PAGE_SIZE = 50
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from refugiu.accounts.decorators import SignedInRequest
 from refugiu.cases import access, services
 from refugiu.cases.forms import (
     AssessmentForm,
@@ -28,7 +29,6 @@ from refugiu.cases.models import Consent, Proceeding, Task
 from refugiu.cases.services import CaseError
 from refugiu.cases.views.referrals import directory_organizations
 from refugiu.cases.views.shared import (
-    SignedInRequest,
     case_load,
     case_url,
     cases_view,

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponse
@@ -16,20 +17,20 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from refugiu.accounts.decorators import SignedInRequest
 from refugiu.cases import access, read_audit, services
 from refugiu.cases import vocabularies as v
 from refugiu.cases.forms import ReferralForm, ReferralUpdateForm
-from refugiu.cases.forms.common import choice_field
 from refugiu.cases.models import Case, Consent, NeedsAssessment, Referral
 from refugiu.cases.services import CaseError
 from refugiu.cases.views.shared import (
-    SignedInRequest,
     case_error_show,
     case_load,
     case_render,
     cases_view,
     initial_from_post,
 )
+from refugiu.core.forms import form_field
 from refugiu.core.pdf import html_to_pdf
 from refugiu.directory.models import Organization, SearchEntry, Service
 from refugiu.directory.search import directory_search
@@ -201,7 +202,7 @@ def referral_detail(request: SignedInRequest, case_id: int, referral_id: int) ->
         case,
         {
             "referral": referral,
-            "form": form if choice_field(form, "status").choices else None,
+            "form": form if form_field(form, "status", forms.ChoiceField).choices else None,
             "shared": [labels.get(f, f) for f in referral.shared_fields],
             "can_edit": access.can_edit(request.user, case),
             **organization_contact(referral.organization),

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_stubs_ext import StrOrPromise
 
-from refugiu.accounts.decorators import permission_required_404
+from refugiu.accounts.decorators import SignedInRequest, permission_required_404
 from refugiu.accounts.roles import Permission
 from refugiu.cases import access, read_audit
 from refugiu.cases.forms.common import CaseForm
@@ -29,17 +29,9 @@ from refugiu.cases.services import CaseError
 from refugiu.core.audit import refused_access_record
 
 if TYPE_CHECKING:
-    from refugiu.accounts.models import User
+    pass
 
 View = Callable[..., HttpResponseBase]
-
-
-class SignedInRequest(HttpRequest):
-    """The request a page gets past `cases_view` (or another `permission_required_404`, or `login_required`):
-    its user is signed in, so a User, never an AnonymousUser. For the type checker only: Django hands every
-    view a plain HttpRequest."""
-
-    user: User
 
 
 def cases_view(view: View) -> View:

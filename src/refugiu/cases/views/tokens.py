@@ -17,12 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from refugiu.accounts.decorators import permission_required_404
+from refugiu.accounts.decorators import SignedInRequest, permission_required_404
 from refugiu.accounts.roles import Permission
 from refugiu.accounts.security import session_used_second_factor
 from refugiu.cases.models import ApiToken
 from refugiu.cases.tokens import api_token_create, api_token_revoke, longest_token_days, token_lifetimes
-from refugiu.cases.views.shared import SignedInRequest
 from refugiu.core.audit import refused_access_record
 
 
