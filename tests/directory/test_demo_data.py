@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from refugiu.core.folding import fold
 from tests.conftest import SEED_REPORT, needs_seed_report
 
 SOURCES = Path(__file__).resolve().parents[2] / "src" / "refugiu"
@@ -66,6 +67,22 @@ REPORT_PARTNERS = (
     "Romanian Police",
     "La Strada International",
 )
+# The international partners as the report lists them, with the country it gives (in words or in the name).
+PARTNERS_ABROAD = {
+    "KOK - German NGO network against trafficking in human beings": "DE",
+    "ECPAT Germany": "DE",
+    "Crime Prevention Council of Lower Saxony": "DE",
+    "Verein für Internationale Jugendarbeit e.V. Landesverein Württemberg": "DE",
+    "Caritas International": "BE",
+    "Center for the Study of Democracy": "BG",
+    "Bulgarian Gender Research Foundation": "BG",
+    "Demetra Association": "BG",
+    "Centre for European Constitutional Law": "GR",
+    "Italian Coalition for Civil Liberties and Rights": "IT",
+    "Association Trabe Iniciativas para la Economia Social y Solidaria": "ES",
+    "Scandinavian Human Rights Lawyers": "SE",
+    "European Institute for Crime Prevention and Control, affiliated with the United Nations": "FI",
+}
 GERMAN = {
     "KOK - German NGO network against trafficking in human beings",
     "ECPAT Germany",
@@ -288,6 +305,18 @@ def test_every_partner_of_the_report_is_in_the_file(report):
         assert partner in names, partner
     assert PRO_REFUGIU in names
     assert {name for name, o in names.items() if o["country"] == "DE"} == GERMAN
+
+
+@needs_seed_report
+def test_every_partner_abroad_has_the_reports_country(report):
+    """The report's list of international partners, each a directory organisation of its country."""
+    partners = report[report.index("International partners") : report.index("Networks (membership)")]
+    listed = re.findall(r"<p>(.*?)</p>", partners)
+    assert len(listed) == len(PARTNERS_ABROAD)
+    names = by_name()
+    for line, (name, country) in zip(listed, PARTNERS_ABROAD.items(), strict=True):
+        assert " ".join(fold(name).split()[:3]) in fold(line), (line, name)  # in the report's order
+        assert names[name]["country"] == country, name
 
 
 @needs_seed_report

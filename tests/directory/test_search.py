@@ -1,6 +1,12 @@
 import pytest
 
-from refugiu.directory.search import directory_search, fold, fold_for_index, search_reindex_organizations
+from refugiu.directory.search import (
+    directory_search,
+    fold,
+    fold_for_index,
+    search_reindex_organizations,
+    word_forms,
+)
 from tests.factories import (
     AddressFactory,
     LocationFactory,
@@ -117,3 +123,31 @@ def test_count_is_capped():
     result = directory_search(query="common", count_cap=3)
     assert result.total_is_capped and result.total == 3
     assert directory_search(query="common").total == 5
+
+
+def test_a_romanian_word_with_its_article_is_looked_up_in_its_other_forms():
+    assert word_forms("politia") == ("politia", "politie")
+    assert word_forms("politie") == ("politie", "politia")
+    assert word_forms("politiei") == ("politie", "politia")
+    assert word_forms("judecatoria") == ("judecatoria", "judecatorie")
+    assert word_forms("sectorului") == ("sector",)
+    # Short stems, and words without such an ending, stay as typed.
+    for word in ("media", "asia", "india", "mafia", "counselling", "interpreter", "braille", "consul"):
+        assert word_forms(word) == (word,)
+
+
+def test_articulated_and_bare_forms_find_each_other():
+    county = OrganizationFactory(name="Inspectoratul de Poliție Județean Cluj", description="")
+    sector = OrganizationFactory(name="Poliția Sectorului 1", description="")
+    court = OrganizationFactory(name="Judecătoria Sectorului 1 București", description="")
+    OrganizationFactory(name="Political science faculty", description="Cluj")  # not a form of "politia"
+    search_reindex_organizations()
+
+    def found(query):
+        return {hit for _, hit in directory_search(query=query).hits}
+
+    assert found("politia cluj") == {str(county.id)}
+    assert found("politie sector") == {str(sector.id)}
+    assert found("politiei sectorului 1") == {str(sector.id)}
+    assert found("judecatoria sectorului 1") == {str(court.id)}
+    assert found("judecatorie sectorul") == {str(court.id)}

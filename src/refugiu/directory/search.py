@@ -4,7 +4,8 @@ Text is folded in Python before it reaches either database: Unidecode strips dia
 transliterates Cyrillic and Greek to Latin, then everything is lower-cased into plain words. Both
 engines therefore index the same tokens, and a query folded the same way finds "Crângași" from
 "crangasi" and "Център" from "tsentur" on both. Every query word is a prefix, so results appear as
-one types.
+one types; a word with a Romanian definite-article ending is looked up in its other forms too
+("politia" finds "Poliție", see `word_forms`).
 
 Ranking is deliberately simple and identical on both databases: records whose *name* holds every
 word come first, then records that match only in their other text; within each tier, alphabetical
@@ -56,6 +57,26 @@ def sort_key(text: str) -> str:
     """Alphabetical key: a Cyrillic or Greek name sorts by its national romanisation."""
     spellings = extra_spellings(text or "")
     return fold(spellings[0] if spellings else text)[:300]
+
+
+# Romanian joins the definite article to the noun: "poliție" (police) is "poliția" (the police) and
+# "poliției" (of the police); "sector" is "sectorul", "sectorului". Names use either form ("Inspectoratul
+# de Poliție", "Poliția Sectorului 1") and people type either, so a query word in one of these forms is
+# looked up in each of them, every one a prefix as always: "politia" finds "Poliție" and "Poliția" (but
+# not "political"), "sectorului" finds "Sectorul" and "Sector". Whatever the word as typed matches, one
+# of its forms matches too, so this only widens a match, never loses one; the index is not touched.
+# Only stems of MIN_STEM letters or more: "media" or "india" stay as typed.
+ARTICLE_FORMS = (("iei", ("ie", "ia")), ("ia", ("ia", "ie")), ("ie", ("ie", "ia")), ("ului", ("",)))
+MIN_STEM = 4
+
+
+def word_forms(word: str) -> tuple[str, ...]:
+    """The forms a folded query word is looked up in: "politia" → ("politia", "politie")."""
+    for ending, endings in ARTICLE_FORMS:
+        stem = word.removesuffix(ending)
+        if stem != word:
+            return tuple(stem + other for other in endings) if len(stem) >= MIN_STEM else (word,)
+    return (word,)
 
 
 def query_words(query: str) -> list[str]:
@@ -304,22 +325,30 @@ class SearchResult:
 
 
 def _match_sql(words: list[str]) -> tuple[str, list, str, list]:
-    """A condition on entry `e` that it matches every word, and one that its name holds every word.
+    """A condition on entry `e` that it matches every word, and one that its name holds every word; a
+    word matches when one of its forms (`word_forms`) does.
 
     PostgreSQL tests the stored tsvector columns of `e` directly, which lets the planner use their GIN
     indexes; SQLite looks the words up in the FTS5 table, keyed by the entry's id.
     """
+    forms = [word_forms(word) for word in words]
     if connection.vendor == "postgresql":
-        tsquery = " & ".join(f"{w}:*" for w in words)
+        tsquery = " & ".join(_either([f"{w}:*" for w in alternatives], " | ") for alternatives in forms)
         return (
             "e.search_document @@ to_tsquery('simple', %s)",
             [tsquery],
             "e.search_name @@ to_tsquery('simple', %s)",
             [tsquery],
         )
-    fts_query = " AND ".join(f'"{w}"*' for w in words)
+    fts_query = " AND ".join(_either([f'"{w}"*' for w in alternatives], " OR ") for alternatives in forms)
     lookup = "e.id IN (SELECT rowid FROM directory_search_fts WHERE directory_search_fts MATCH %s)"
     return lookup, [fts_query], lookup, [f"{{name_text}} : ({fts_query})"]
+
+
+def _either(terms: list[str], operator: str) -> str:
+    """One term as it is (so a query without other forms is the same SQL as ever); several joined by the
+    operator, in parentheses."""
+    return terms[0] if len(terms) == 1 else "(" + operator.join(terms) + ")"
 
 
 def directory_search(
