@@ -696,12 +696,17 @@ class _Converter:
                 continue
             court = courts.get(self.town_key(institution))
             if court is None:
+                # "Parchetul de pe lângă Judecătoria Dolj" would name a court that does not exist: the office
+                # keeps the source's own words, and the report says why.
+                built = institution.name
+                institution.name = f"{institution.type.source} {title_case(institution.source_name)}"
                 county = county_of_text(institution.place)
                 hint = f"; so is a county: {COUNTIES[county]} (RO-{county})" if county else ""
                 self.problem(
                     "no-court",
                     institution.name,
-                    f"the source has no first-instance court named {institution.place!r}{hint}",
+                    f"the source has no first-instance court named {institution.place!r}{hint}; not named "
+                    f"{built!r}",
                     institution.wheres(),
                 )
                 continue
