@@ -264,8 +264,33 @@ def test_pro_refugiu_contact_details_are_the_reports():
             assert email == "office@prorefugiu.org", path
         assert not PHONE_LIKE.search(text), path
     assert pro_refugiu["translations"]["ro"]["name"] == "Asociația PRO REFUGIU"
-    assert {"ro"} == set(pro_refugiu["translations"])
+    assert {"ro", "uk", "ru", "ar"} == set(pro_refugiu["translations"])
     assert not [o["name"] for o in load_demo() if o.get("translations") and o["name"] != PRO_REFUGIU]
+
+
+def test_pro_refugiu_is_translated_into_the_languages_of_the_people_it_helps():
+    """Its own entry and every one of its services in Romanian, Ukrainian, Russian and Arabic: our
+    translations of our own English text. The organisation keeps its name (it uses no other in those
+    languages); a service's name, description and who can use it are translated. How to apply is not
+    given in any language: the report does not say."""
+    pro_refugiu = by_name()[PRO_REFUGIU]
+    for language in ("uk", "ru", "ar"):
+        assert set(pro_refugiu["translations"][language]) == {"description"}
+    scripts = {"ro": r"[a-zăâîșț]", "uk": r"[а-яіїєґ]", "ru": r"[а-яё]", "ar": r"[\u0600-\u06ff]"}
+    for service in pro_refugiu["services"]:
+        assert service["eligibility_description"] and not service.get("application_process")
+        assert set(service["translations"]) == set(scripts)
+        for language, letters in scripts.items():
+            texts = service["translations"][language]
+            assert set(texts) == {"name", "description", "eligibility_description"}, service["name"]
+            for text in texts.values():
+                assert re.search(letters, text.lower()) and text not in strings_of(service), (language, text)
+    assert re.search("[іїєґ]", " ".join(s["translations"]["uk"]["name"] for s in pro_refugiu["services"]))
+
+
+def strings_of(service: dict) -> set[str]:
+    """The English texts of a service."""
+    return {service[key] for key in ("name", "description", "eligibility_description")}
 
 
 def test_pro_refugiu_services_are_the_reports():

@@ -1,7 +1,9 @@
 """Editing the directory through the Django admin, for directory editors.
 
 Access follows our role table, not Django's per-model permissions, and every save refreshes the
-search entries of the organisations it touched."""
+search entries of the organisations it touched. A record kept in several languages (organisations,
+services, locations, taxonomy terms) is edited with its translations as plain fields, a group per
+language (`TranslatedAdmin`, forms.TranslationsForm), never as JSON."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -12,6 +14,7 @@ from django.db import models
 from refugiu.accounts.models import user_has_permission
 from refugiu.accounts.roles import Permission
 from refugiu.directory import models as d
+from refugiu.directory.forms import translation_fieldsets, translation_languages_of, translations_form
 from refugiu.directory.services import organization_saved
 
 
@@ -32,6 +35,30 @@ class DirectoryEditorAccess:
         return user_has_permission(request.user, Permission.DIRECTORY_EDIT)
 
     has_delete_permission = has_change_permission
+
+
+class TranslatedAdmin(admin.ModelAdmin):
+    """The record's own fields, then a group of fields per language it is or may be translated into
+    (the site's languages and those it has), then one to add any other language."""
+
+    def get_exclude(self, request, obj=None):
+        return [*(super().get_exclude(request, obj) or []), "translations"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = translations_form(
+            kwargs.get("form", self.form), self.model, translation_languages_of(obj)
+        )
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        form = self.get_form(request, obj, fields=None)
+        extra = translation_fieldsets(form)
+        added = {name for _title, options in extra for name in options["fields"]}
+        own = [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in added]})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+        return [*own, *extra]
 
 
 class EditorInline(DirectoryEditorAccess, admin.StackedInline):
@@ -89,7 +116,7 @@ class ReindexOnSave(DirectoryEditorAccess, admin.ModelAdmin):
 
 
 @admin.register(d.Organization)
-class OrganizationAdmin(ReindexOnSave, admin.ModelAdmin):
+class OrganizationAdmin(ReindexOnSave, TranslatedAdmin):
     list_display = ["name", "country", "is_published", "last_verified_on"]
     list_filter = ["is_published", "country"]
     search_fields = ["name", "alternate_name"]
@@ -98,7 +125,7 @@ class OrganizationAdmin(ReindexOnSave, admin.ModelAdmin):
 
 
 @admin.register(d.Service)
-class ServiceAdmin(ReindexOnSave, admin.ModelAdmin):
+class ServiceAdmin(ReindexOnSave, TranslatedAdmin):
     list_display = ["name", "organization", "status", "is_published"]
     list_filter = ["status", "is_published"]
     search_fields = ["name", "organization__name"]
@@ -111,7 +138,7 @@ class ServiceAdmin(ReindexOnSave, admin.ModelAdmin):
 
 
 @admin.register(d.Location)
-class LocationAdmin(ReindexOnSave, admin.ModelAdmin):
+class LocationAdmin(ReindexOnSave, TranslatedAdmin):
     list_display = ["__str__", "organization", "location_type", "is_confidential"]
     list_filter = ["is_confidential", "location_type"]
     search_fields = ["name", "organization__name"]
@@ -137,7 +164,7 @@ class TaxonomyAdmin(DirectoryEditorAccess, admin.ModelAdmin):
 
 
 @admin.register(d.TaxonomyTerm)
-class TaxonomyTermAdmin(DirectoryEditorAccess, admin.ModelAdmin):
+class TaxonomyTermAdmin(DirectoryEditorAccess, TranslatedAdmin):
     list_display = ["name", "code", "taxonomy_ref"]
     list_filter = ["taxonomy_ref"]
     search_fields = ["name", "code"]

@@ -37,7 +37,7 @@ from refugiu.directory.models import (
     Service,
     ServiceAtLocation,
 )
-from refugiu.directory.transliteration import extra_spellings
+from refugiu.directory.transliteration import extra_spellings, is_ukrainian, ukrainian_latin
 
 COUNT_CAP = 1000
 MAX_QUERY_WORDS = 8
@@ -93,10 +93,15 @@ ENTRY_COLUMNS = ("id", "kind", "object_id", "organization_id", "sort_name", "nam
 
 
 def _texts(row: dict, field: str) -> list[str]:
-    """The row's own text for `field` and every translation of it (dict form of Translatable.all_texts)."""
-    values = [row.get(field) or ""]
-    values += [(t or {}).get(field) or "" for t in (row.get("translations") or {}).values()]
-    return [v for v in values if v]
+    """The row's own text for `field` and every translation of it (dict form of Translatable.all_texts),
+    and the national romanisation of what is said to be Ukrainian (the row's "language" or a translation's
+    key) where its letters alone do not tell (fold_for_index adds it where they do): "Притулок" is
+    found by "prytulok" too."""
+    values = [(row.get("language"), row.get(field) or "")]
+    values += [(code, (t or {}).get(field) or "") for code, t in (row.get("translations") or {}).items()]
+    texts = [v for _, v in values if v]
+    texts += [ukrainian_latin(v) for code, v in values if code == "uk" and v and not is_ukrainian(v)]
+    return texts
 
 
 def _public_places(locations: list[dict]) -> tuple[set[str], set[str], list[str]]:
@@ -204,12 +209,12 @@ def _index_chunk(organization_ids: list) -> int:
     # and go back to it as they are (AsStored).
     organizations = _plain_dicts(
         Organization.objects.filter(id__any=organization_ids).order_by("pk"),
-        "id", "name", "alternate_name", "description", "translations", "country",
+        "id", "name", "alternate_name", "description", "language", "translations", "country",
     )  # fmt: skip
     organization_ids = AsStored(organization["id"] for organization in organizations)
     services = _plain_dicts(
         Service.objects.filter(organization_id__any=organization_ids, is_published=True).order_by("pk"),
-        "id", "organization_id", "name", "alternate_name", "description", "translations",
+        "id", "organization_id", "name", "alternate_name", "description", "language", "translations",
     )  # fmt: skip
     service_ids = AsStored(s["id"] for s in services)
     links = _plain(ServiceAtLocation.objects.filter(service_id__any=service_ids), "service_id", "location_id")
@@ -223,6 +228,7 @@ def _index_chunk(organization_ids: list) -> int:
             "id",
             "organization_id",
             "name",
+            "language",
             "translations",
             "is_confidential",
             "front_door_area",
@@ -267,7 +273,7 @@ def _index_chunk(organization_ids: list) -> int:
                 org_id,
                 org_id,
                 sort_key(organization["name"]),
-                fold_for_index(" ".join([*org_names, organization["alternate_name"]])),
+                fold_for_index(" ".join([*org_names, *_texts(organization, "alternate_name")])),
                 fold_for_index(" ".join(_texts(organization, "description") + place_texts)),
             )
         )
@@ -289,7 +295,7 @@ def _index_chunk(organization_ids: list) -> int:
                     service["id"],
                     org_id,
                     sort_key(service["name"]),
-                    fold_for_index(" ".join([*_texts(service, "name"), service["alternate_name"]])),
+                    fold_for_index(" ".join([*_texts(service, "name"), *_texts(service, "alternate_name")])),
                     fold_for_index(" ".join(_texts(service, "description") + org_names + s_texts)),
                 )
             )

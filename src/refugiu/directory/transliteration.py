@@ -1,8 +1,9 @@
 """Latin spellings of Cyrillic and Greek names, as the people who type them would spell them.
 
 Unidecode alone follows one scheme per script (Russian-like for Cyrillic: "ъ" becomes "'", "х" "kh").
-Someone looking for a Bulgarian or Greek body types the official romanisation of that country
-(Bulgaria's Streamlined System, Greece's ELOT 743), so the index holds those spellings as well.
+Someone looking for a Bulgarian, Ukrainian or Greek body types the official romanisation of that country
+(Bulgaria's Streamlined System, Ukraine's national system of 2010, Greece's ELOT 743), so the index holds
+those spellings as well. Ukrainian text is told by the letters only Ukrainian has (і, ї, є, ґ).
 """
 
 import functools
@@ -42,6 +43,51 @@ _BULGARIAN = {
     "ю": "yu",
     "я": "ya",
 }
+
+# Ukraine's national romanisation (Cabinet of Ministers resolution 55 of 27 January 2010), lower case:
+# є, ї, й, ю, я are ye, yi, y, yu, ya at the start of a word and ie, i, i, iu, ia elsewhere ("Київ" is
+# "Kyiv"); зг is zgh; the soft sign and the apostrophe are left out.
+_UKRAINIAN = {
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "h",
+    "ґ": "g",
+    "д": "d",
+    "е": "e",
+    "є": "ie",
+    "ж": "zh",
+    "з": "z",
+    "и": "y",
+    "і": "i",
+    "ї": "i",
+    "й": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ь": "",
+    "ю": "iu",
+    "я": "ia",
+    "'": "",
+    "’": "",
+    "ʼ": "",
+}
+_UKRAINIAN_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
+_UKRAINIAN_WORD_START = re.compile(r"(?<![\w'’ʼ])([єїйюя])")
+_UKRAINIAN_LETTERS = re.compile(r"[ієїґІЄЇҐ]")
 
 # ELOT 743 (simplified: no context rules beyond the common digraphs), lower case, accents removed first.
 _GREEK_DIGRAPHS = [
@@ -93,6 +139,7 @@ _GREEK_LETTERS = re.compile(r"[\u0370-\u03ff\u1f00-\u1fff]")
 # str.translate does in C what a loop over the characters did in Python (most of indexing's time).
 _BULGARIAN_TABLE = str.maketrans(_BULGARIAN)
 _GREEK_TABLE = str.maketrans(_GREEK)
+_UKRAINIAN_TABLE = str.maketrans(_UKRAINIAN)
 
 
 def _strip_accents(text: str) -> str:
@@ -110,6 +157,17 @@ def bulgarian_latin(text: str) -> str:
     return text.lower().translate(_BULGARIAN_TABLE)
 
 
+def is_ukrainian(text: str) -> bool:
+    """The text holds letters only Ukrainian has."""
+    return bool(_UKRAINIAN_LETTERS.search(text))
+
+
+def ukrainian_latin(text: str) -> str:
+    text = text.lower().replace("зг", "zgh")
+    text = _UKRAINIAN_WORD_START.sub(lambda letter: _UKRAINIAN_INITIAL[letter.group(1)], text)
+    return text.translate(_UKRAINIAN_TABLE)
+
+
 def greek_latin(text: str) -> str:
     text = _strip_accents(text.lower())
     for greek, latin in _GREEK_DIGRAPHS:
@@ -118,10 +176,13 @@ def greek_latin(text: str) -> str:
 
 
 def extra_spellings(text: str) -> list[str]:
-    """National romanisations of the text when it holds Cyrillic or Greek letters; else nothing."""
+    """National romanisations of the text when it holds Cyrillic or Greek letters; else nothing. The first
+    is the one a Cyrillic name sorts by (search.sort_key)."""
     spellings = []
     if _CYRILLIC.search(text):
         spellings.append(bulgarian_latin(text))
+        if is_ukrainian(text):
+            spellings.append(ukrainian_latin(text))
     if _GREEK_LETTERS.search(text):
         spellings.append(greek_latin(text))
     return spellings

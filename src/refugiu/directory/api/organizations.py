@@ -3,12 +3,14 @@ own, with its services in full."""
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from refugiu.directory.api.common import DEFAULT_PER_PAGE, operation_id, router
+from refugiu.directory.api.languages import Localised
 from refugiu.directory.api.parameters import (
     Format,
     Full,
+    Lang,
     ModifiedAfter,
     Page,
     PerPage,
@@ -33,11 +35,12 @@ def _organization_in_full(organization: Any, attributes: AttributeSlots) -> Hsds
 @router.get(
     "/organizations",
     summary="Organizations (organization_list.json; full=true: organization.json)",
-    openapi_extra=documented(hsds_schema("compiled/organization_list.json"), page=True),
+    openapi_extra=documented(hsds_schema("compiled/organization_list.json"), page=True, languages=True),
     operation_id=operation_id("organizations_list"),
 )
 def organizations_list(
     request: HttpRequest,
+    response: HttpResponse,
     search: Search = None,
     page: Page = 1,
     per_page: PerPage = DEFAULT_PER_PAGE,
@@ -46,7 +49,9 @@ def organizations_list(
     taxonomy_id: TaxonomyId = None,
     modified_after: ModifiedAfter = None,
     full: Full = False,
+    lang: Lang = None,
 ):
+    localised = Localised.of(request, lang, response)
     selected = selection(
         organization_public_list,
         kind="organization",
@@ -56,14 +61,18 @@ def organizations_list(
         modified_after=modified_after,
     )
     records = loader(organization_full_list(), _organization_in_full) if full else organization_summaries
-    return listing(selected, page=page, per_page=per_page, format=format, records=records)
+    return localised.answer(
+        listing(selected, page=page, per_page=per_page, format=format, records=localised.records(records))
+    )
 
 
 @router.get(
     "/organizations/{id}",
     summary="An organization in full, with its services in full (organization.json)",
-    openapi_extra=documented(hsds_schema("compiled/organization.json"), page=False),
+    openapi_extra=documented(hsds_schema("compiled/organization.json"), page=False, languages=True),
     operation_id=operation_id("organization_detail"),
 )
-def organization_detail(request: HttpRequest, id: str):
-    return one(record_or_404(organization_full_list(), id), _organization_in_full)
+def organization_detail(request: HttpRequest, response: HttpResponse, id: str, lang: Lang = None):
+    localised = Localised.of(request, lang, response)
+    record = one(record_or_404(organization_full_list(), id), _organization_in_full)
+    return localised.answer(localised.record(record))

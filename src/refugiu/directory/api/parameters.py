@@ -13,6 +13,7 @@ from ninja import Query
 from pydantic import BeforeValidator
 
 from refugiu.directory.api.common import MAX_PAGE, MAX_PER_PAGE
+from refugiu.directory.translations import language_of_tag
 
 
 def _blank_is_absent(value: Any) -> Any:
@@ -87,4 +88,34 @@ ModifiedAfter = Annotated[
     dt.datetime | None,
     BeforeValidator(_moment),
     Query(None, description="Only records modified at or after this date and time (ISO 8601)."),
+]
+
+
+def _language(value: Any) -> Any:
+    """An ISO 639-1 code; a regional tag ("uk-UA") is read as its language."""
+    value = _blank_is_absent(value)
+    if not isinstance(value, str):
+        return value
+    code = language_of_tag(value)
+    if code is None:
+        raise ValueError("must be a language code (ISO 639-1, such as uk)")
+    return code
+
+
+Lang = Annotated[
+    str | None,
+    BeforeValidator(_language),
+    Query(
+        None,
+        description=(
+            "The language of the records' text: an ISO 639-1 code, such as uk (uk-UA is read as uk). Each "
+            "record, and each nested in it, is given in it where it has a translation into it: its names, "
+            "descriptions, eligibility, how to apply and directions in that language, field by field, a "
+            "field without a translation in the record's own language; `language` then names it, and "
+            "`translations` holds the others, the record's own text among them. A record without one is "
+            "given as kept. Without this parameter the Accept-Language header chooses the same way, in its "
+            "order of preference; without either, records are given as kept. The Content-Language header "
+            "names the languages given."
+        ),
+    ),
 ]

@@ -95,8 +95,21 @@ def hsds_schema(name: str) -> dict:
     return {"$ref": HSDS_SCHEMA_URL + name}
 
 
-def documented(item: dict, *, page: bool) -> dict:
-    """OpenAPI responses pointing at the official HSDS schemas (ninja cannot know them)."""
+LANGUAGE_HEADERS = {
+    "Content-Language": {
+        "description": (
+            "Given when `lang` or Accept-Language asks for a language: the languages of the text of the "
+            "records given (each record's `language` says its own); in NDJSON, the language asked for."
+        ),
+        "schema": {"type": "string"},
+    }
+}
+
+
+def documented(item: dict, *, page: bool, languages: bool = False) -> dict:
+    """OpenAPI responses pointing at the official HSDS schemas (ninja cannot know them); `languages`: the
+    endpoint takes `lang` and says the language of its answer."""
+    headers = {"headers": LANGUAGE_HEADERS} if languages else {}
     error = {
         "content": {
             "application/json": {"schema": {"type": "object", "properties": {"detail": {"type": "string"}}}}
@@ -105,7 +118,7 @@ def documented(item: dict, *, page: bool) -> dict:
     if not page:
         return {
             "responses": {
-                200: {"description": "OK", "content": {"application/json": {"schema": item}}},
+                200: {"description": "OK", "content": {"application/json": {"schema": item}}, **headers},
                 404: {"description": "No public record has this id", **error},
             }
         }
@@ -127,6 +140,7 @@ def documented(item: dict, *, page: bool) -> dict:
             200: {
                 "description": "A page (format=json), or every record, one per line (format=ndjson)",
                 "content": {"application/json": {"schema": envelope}, NDJSON: {"schema": item}},
+                **headers,
             },
             400: {"description": "A parameter is not valid; `errors` names it and says why", **error},
         }

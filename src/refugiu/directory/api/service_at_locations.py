@@ -2,12 +2,14 @@
 each in full on its own; ranked, in a search, by their service."""
 
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from refugiu.directory.api.common import DEFAULT_PER_PAGE, operation_id, router
+from refugiu.directory.api.languages import Localised
 from refugiu.directory.api.parameters import (
     Format,
     Full,
+    Lang,
     ModifiedAfter,
     OrganizationId,
     Page,
@@ -43,11 +45,14 @@ def _service_at_location_item(full: bool) -> Serialise:
 @router.get(
     "/service_at_locations",
     summary="Services at locations (service_at_location_list.json; full=true: service_at_location.json)",
-    openapi_extra=documented(hsds_schema("compiled/service_at_location_list.json"), page=True),
+    openapi_extra=documented(
+        hsds_schema("compiled/service_at_location_list.json"), page=True, languages=True
+    ),
     operation_id=operation_id("service_at_locations_list"),
 )
 def service_at_locations_list(
     request: HttpRequest,
+    response: HttpResponse,
     search: Search = None,
     page: Page = 1,
     per_page: PerPage = DEFAULT_PER_PAGE,
@@ -57,7 +62,9 @@ def service_at_locations_list(
     organization_id: OrganizationId = None,
     modified_after: ModifiedAfter = None,
     full: Full = False,
+    lang: Lang = None,
 ):
+    localised = Localised.of(request, lang, response)
     queryset = tagged(
         service_at_location_public_list(),
         term_id=taxonomy_term_id,
@@ -86,14 +93,18 @@ def service_at_locations_list(
         service_at_location_full_list() if full else service_at_location_summary_list(),
         _service_at_location_item(full),
     )
-    return listing(selected, page=page, per_page=per_page, format=format, records=records)
+    return localised.answer(
+        listing(selected, page=page, per_page=per_page, format=format, records=localised.records(records))
+    )
 
 
 @router.get(
     "/service_at_locations/{id}",
     summary="A service at a location in full (service_at_location.json)",
-    openapi_extra=documented(hsds_schema("compiled/service_at_location.json"), page=False),
+    openapi_extra=documented(hsds_schema("compiled/service_at_location.json"), page=False, languages=True),
     operation_id=operation_id("service_at_location_detail"),
 )
-def service_at_location_detail(request: HttpRequest, id: str):
-    return one(record_or_404(service_at_location_full_list(), id), _service_at_location_item(True))
+def service_at_location_detail(request: HttpRequest, response: HttpResponse, id: str, lang: Lang = None):
+    localised = Localised.of(request, lang, response)
+    record = one(record_or_404(service_at_location_full_list(), id), _service_at_location_item(True))
+    return localised.answer(localised.record(record))

@@ -2,12 +2,14 @@
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from refugiu.directory.api.common import DEFAULT_PER_PAGE, operation_id, router
+from refugiu.directory.api.languages import Localised
 from refugiu.directory.api.parameters import (
     Format,
     Full,
+    Lang,
     ModifiedAfter,
     OrganizationId,
     Page,
@@ -33,11 +35,12 @@ def _service_in_full(service: Any, attributes: AttributeSlots) -> HsdsRecord:
 @router.get(
     "/services",
     summary="Services (service_list.json; full=true: service.json)",
-    openapi_extra=documented(hsds_schema("compiled/service_list.json"), page=True),
+    openapi_extra=documented(hsds_schema("compiled/service_list.json"), page=True, languages=True),
     operation_id=operation_id("services_list"),
 )
 def services_list(
     request: HttpRequest,
+    response: HttpResponse,
     search: Search = None,
     page: Page = 1,
     per_page: PerPage = DEFAULT_PER_PAGE,
@@ -47,7 +50,9 @@ def services_list(
     organization_id: OrganizationId = None,
     modified_after: ModifiedAfter = None,
     full: Full = False,
+    lang: Lang = None,
 ):
+    localised = Localised.of(request, lang, response)
     selected = selection(
         service_public_list,
         kind="service",
@@ -58,14 +63,18 @@ def services_list(
         organization_id=organization_id,
     )
     records = loader(service_full_list(), _service_in_full) if full else service_summaries
-    return listing(selected, page=page, per_page=per_page, format=format, records=records)
+    return localised.answer(
+        listing(selected, page=page, per_page=per_page, format=format, records=localised.records(records))
+    )
 
 
 @router.get(
     "/services/{id}",
     summary="A service in full (service.json)",
-    openapi_extra=documented(hsds_schema("compiled/service.json"), page=False),
+    openapi_extra=documented(hsds_schema("compiled/service.json"), page=False, languages=True),
     operation_id=operation_id("service_detail"),
 )
-def service_detail(request: HttpRequest, id: str):
-    return one(record_or_404(service_full_list(), id), _service_in_full)
+def service_detail(request: HttpRequest, response: HttpResponse, id: str, lang: Lang = None):
+    localised = Localised.of(request, lang, response)
+    record = one(record_or_404(service_full_list(), id), _service_in_full)
+    return localised.answer(localised.record(record))

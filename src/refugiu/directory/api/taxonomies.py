@@ -3,12 +3,14 @@
 from typing import Annotated
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query
 
 from refugiu.directory.api.common import DEFAULT_PER_PAGE, operation_id, router
+from refugiu.directory.api.languages import Localised
 from refugiu.directory.api.parameters import (
     Format,
+    Lang,
     Page,
     ParentTermId,
     PerPage,
@@ -73,11 +75,12 @@ def _taxonomy_term_item(term, attributes: AttributeSlots) -> HsdsRecord:
 @router.get(
     "/taxonomy_terms",
     summary="Taxonomy terms (taxonomy_term.json)",
-    openapi_extra=documented(hsds_schema("taxonomy_term.json"), page=True),
+    openapi_extra=documented(hsds_schema("taxonomy_term.json"), page=True, languages=True),
     operation_id=operation_id("taxonomy_terms_list"),
 )
 def taxonomy_terms_list(
     request: HttpRequest,
+    response: HttpResponse,
     search: Search = None,
     page: Page = 1,
     per_page: PerPage = DEFAULT_PER_PAGE,
@@ -85,7 +88,9 @@ def taxonomy_terms_list(
     taxonomy_id: TermsTaxonomyId = None,
     parent_id: ParentTermId = None,
     top_only: Annotated[bool, Query(description="Only terms with no parent term.")] = False,
+    lang: Lang = None,
 ):
+    localised = Localised.of(request, lang, response)
     queryset = _text_search(taxonomy_term_list(), search, ("name", "code", "description"))
     if taxonomy_id:
         queryset = queryset.filter(taxonomy_ref_id=taxonomy_id)
@@ -95,14 +100,19 @@ def taxonomy_terms_list(
         queryset = queryset.filter(parent__isnull=True)
     selected = Ordered(queryset.order_by("taxonomy_ref__name", "name", "id"))
     records = loader(taxonomy_term_list(), _taxonomy_term_item)
-    return listing(selected, page=page, per_page=per_page, format=format, records=records)
+    return localised.answer(
+        listing(selected, page=page, per_page=per_page, format=format, records=localised.records(records))
+    )
 
 
 @router.get(
     "/taxonomy_terms/{id}",
     summary="A taxonomy term (taxonomy_term.json)",
-    openapi_extra=documented(hsds_schema("taxonomy_term.json"), page=False),
+    openapi_extra=documented(hsds_schema("taxonomy_term.json"), page=False, languages=True),
     operation_id=operation_id("taxonomy_term_detail"),
 )
-def taxonomy_term_detail(request: HttpRequest, id: str):
-    return one(record_or_404(taxonomy_term_list(), id), _taxonomy_term_item)
+def taxonomy_term_detail(request: HttpRequest, response: HttpResponse, id: str, lang: Lang = None):
+    localised = Localised.of(request, lang, response)
+    return localised.answer(
+        localised.record(one(record_or_404(taxonomy_term_list(), id), _taxonomy_term_item))
+    )

@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from refugiu.core.fields import concrete_column
 from refugiu.core.limits import field_limit, field_too_long
 from refugiu.directory import models as d
+from refugiu.directory.translations import is_language_code
 
 MAX_WARNINGS = 50
 # Required by HSDS, but often unknown in European data: present and empty is accepted.
@@ -468,6 +469,8 @@ class ImportRows:
             elif how == "nested" and value is not None:
                 target, link = spec
                 self._force(row, link, self.record(target, value, fallback=_Place("", key, row)))
+        if row.values.get("translations"):
+            self._translation_languages(row)
         for key, value in (forced or {}).items():
             self._force(row, key, value)
         for key in entity.required:
@@ -483,6 +486,29 @@ class ImportRows:
         else:
             known.merge(row)
         return record_id
+
+    def _translation_languages(self, row: Row) -> None:
+        """Keep the translations into ISO 639-1 languages (their codes in lower case), leave out and report
+        the others: pages and the API find a translation by that code."""
+        kept: dict[str, Any] = {}
+        for code, texts in row.values["translations"].items():
+            language = code.strip().lower()
+            if is_language_code(language) and language not in kept:
+                kept[language] = texts
+                continue
+            reason = (
+                f"{language!r} appears twice (as keys differing in case): the first is kept"
+                if language in kept
+                else f"{code!r} is not an ISO 639-1 language code: the translation was left out; name it by "
+                'its language\'s two-letter code (such as "uk" or "pt") to keep it'
+            )
+            self.warn(f"{row.label}: translations.{code}: {reason}")
+        row.values["translations"] = kept
+        if kept and not row.values.get("language"):
+            self.warn(
+                f"{row.label}: language: it has translations but does not say which language its own text "
+                'is in: give it (a two-letter ISO 639-1 code, such as "ro") so that the two can be told apart'
+            )
 
     def _check_length(self, row: Row, key: str, value: Any) -> None:
         """No text of a field (a string, or one inside a list or an object) past the field limit."""
