@@ -14,9 +14,9 @@ import pytest
 from django.urls import reverse
 
 from refugiu.accounts.roles import Role
-from refugiu.directory.models import Suggestion
+from refugiu.directory.models import OrganizationRepresentative, ProposedChange, Suggestion
 from refugiu.organisation.models import NGO
-from tests.factories import OrganizationFactory, UserFactory
+from tests.factories import OrganizationFactory, ServiceFactory, UserFactory
 from tests.url_patterns import get_to_end, named_urls, sign_in_as
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +52,8 @@ ROLES = {
     "dpo": Role.DATA_PROTECTION_OFFICER,
     "programme_staff": Role.PROGRAMME_STAFF,
     "researcher": Role.RESEARCHER,
+    # Keeps the entry of the world's organisation (and of no other).
+    "representative": Role.ORGANIZATION_REPRESENTATIVE,
 }
 # Who may reach each URL: "public" (anyone, signed in or not), "signed_in" (anyone signed in), or the
 # people named; everyone else signed in gets 404 whatever the method, an anonymous visitor is sent to sign
@@ -65,6 +67,19 @@ EXPECTED = {
     "directory:staff_verify": (("directory_editor",), 405),
     "directory:staff_suggestions": (("directory_editor",), 200),
     "directory:staff_suggestion_review": (("directory_editor",), 405),
+    "directory:staff_changes": (("directory_editor",), 200),
+    "directory:staff_change_review": (("directory_editor",), 405),
+    "directory:staff_representatives": (("directory_editor",), 200),
+    "directory:staff_organization_representatives": (("directory_editor",), 200),
+    "directory:staff_representative_remove": (("directory_editor",), 405),
+    # An organisation's own pages: its representatives only (another organisation's representative gets
+    # 404 too: tests/directory/test_representatives.py).
+    "directory:own_list": (("representative",), 200),
+    "directory:own_organization": (("representative",), 200),
+    "directory:own_organization_edit": (("representative",), 200),
+    "directory:own_service_new": (("representative",), 200),
+    "directory:own_service_edit": (("representative",), 200),
+    "directory:own_change_withdraw": (("representative",), 405),
     "organisation:about": ("public", 200),
     "organisation:security_txt": ("public", 200),
     "staff:home": ("signed_in", 200),
@@ -90,10 +105,21 @@ def world():
     suggestion = Suggestion.objects.create(organization=organization, text="The phone number has changed.")
     # The organisation running the site, with the contact its security.txt gives.
     NGO.objects.create(name="Fictional Support Association", email="contact@example.org")
+    people = {name: UserFactory(roles=[role]) for name, role in ROLES.items()}
+    representative = OrganizationRepresentative.objects.create(
+        organization=organization, user=people["representative"]
+    )
+    service = ServiceFactory(organization=organization)
+    change = ProposedChange.objects.create(
+        organization=organization, kind=ProposedChange.Kind.ORGANIZATION, proposed={"name": "New name"}
+    )
     return {
         "organization_id": organization.id,
         "suggestion_id": suggestion.id,
-        "people": {name: UserFactory(roles=[role]) for name, role in ROLES.items()},
+        "service_id": service.id,
+        "change_id": change.id,
+        "representative_id": representative.id,
+        "people": people,
     }
 
 

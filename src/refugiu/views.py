@@ -15,6 +15,13 @@ def staff_home(request):
         "staff/home.html",
         {
             "can_edit_directory": user_has_permission(request.user, Permission.DIRECTORY_EDIT),
+            "can_review_directory_changes": user_has_permission(
+                request.user, Permission.DIRECTORY_REVIEW_CHANGES
+            ),
+            "can_manage_representatives": user_has_permission(
+                request.user, Permission.DIRECTORY_REPRESENTATIVES_MANAGE
+            ),
+            "keeps_organizations": user_has_permission(request.user, Permission.DIRECTORY_PROPOSE_CHANGES),
             "can_use_cases": user_has_permission(request.user, Permission.CASES_ACCESS),
             "can_read_audit": user_has_permission(request.user, Permission.AUDIT_VIEW),
             "can_edit_programmes": user_has_permission(request.user, Permission.PROGRAMMES_EDIT),

@@ -57,6 +57,7 @@ def confirm_password(client, password=DEFAULT_PASSWORD):
         (Role.DIRECTORY_EDITOR, False),
         (Role.ADMINISTRATOR, True),  # changes roles, users and settings
         (Role.RESEARCHER, False),
+        (Role.ORGANIZATION_REPRESENTATIVE, False),  # sees no case data: optional for them
     ],
 )
 def test_who_needs_a_second_factor(role, needed):

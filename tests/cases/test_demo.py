@@ -46,7 +46,7 @@ CASE_ROLE_ACCOUNTS = (
     "caseworker",
     "dpo",
 )
-NO_CASE_ACCOUNTS = ("admin", "editor", "trainer", "researcher", "dpo")
+NO_CASE_ACCOUNTS = ("admin", "editor", "trainer", "researcher", "dpo", "betania@example.org")
 
 
 @pytest.fixture(scope="module")
@@ -224,11 +224,20 @@ def test_case_role_and_administrator_accounts_have_an_authenticator_printed_and_
         assert Authenticator.objects.filter(user=account, type=Authenticator.Type.RECOVERY_CODES).exists()
         authenticator = Authenticator.objects.get(user=account, type=Authenticator.Type.TOTP)
         assert TOTP(authenticator).validate_code(totp_code(secret))
-    for username in ("editor", "trainer", "researcher"):
+    for username in ("editor", "trainer", "researcher", "betania@example.org"):
         assert (
             not printed[username]["secret"]
             and not Authenticator.objects.filter(user__username=username).exists()
         )
+
+
+def test_a_listed_organisation_keeps_its_own_entry(demo):
+    """The demo's representative signs in with their e-mail address and keeps Betania Association's entry."""
+    from refugiu.directory.access import represented_organizations
+
+    representative = user("betania@example.org")
+    assert representative.email == "betania@example.org" and not representative.is_staff
+    assert [o.name for o in represented_organizations(representative)] == ["Betania Association"]
 
 
 def test_running_again_keeps_cases_passwords_and_secrets(demo):

@@ -29,7 +29,15 @@ NAMESPACES = ("cases", "documents", "dpo", "tokens")
 # Who is who in the world below.
 TEAM = ("lawyer", "psychologist", "social_worker")
 CASE_ROLES = (*TEAM, "coordinator", "outsider", "other_coordinator")
-EVERYONE = (*CASE_ROLES, "dpo", "administrator", "programme_staff", "directory_editor", "researcher")
+EVERYONE = (
+    *CASE_ROLES,
+    "dpo",
+    "administrator",
+    "programme_staff",
+    "directory_editor",
+    "researcher",
+    "representative",
+)
 
 # What each person may reach. "team" = the case's team and its department's coordinator; "coordinator"
 # = the coordinator of the case's department only; "case_roles" = anyone holding a case role (pages
@@ -118,6 +126,8 @@ def world(settings, tmp_path):
         "programme_staff": staff(Role.PROGRAMME_STAFF),
         "directory_editor": staff(Role.DIRECTORY_EDITOR),
         "researcher": staff(Role.RESEARCHER),
+        # A listed organisation's representative: their role reaches no case.
+        "representative": staff(Role.ORGANIZATION_REPRESENTATIVE),
     }
     case = case_new(
         department=department,

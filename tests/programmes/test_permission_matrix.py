@@ -37,6 +37,7 @@ EVERYONE = (
     "administrator",
     "directory_editor",
     "researcher",
+    "representative",
 )
 
 # "public": the same for everyone, signed in or not. "programme_staff": programme staff only.
@@ -107,6 +108,8 @@ def world(settings, tmp_path):
         "administrator": UserFactory(is_superuser=True, is_staff=True, roles=[Role.ADMINISTRATOR]),
         "directory_editor": staff(Role.DIRECTORY_EDITOR),
         "researcher": staff(Role.RESEARCHER),
+        # A listed organisation's representative: their role reaches nothing here.
+        "representative": staff(Role.ORGANIZATION_REPRESENTATIVE),
     }
     event = EventFactory(capacity=1)
     day = event.days.first()

@@ -34,6 +34,7 @@ EVERYONE = (
     "administrator",
     "directory_editor",
     "researcher",
+    "representative",
 )
 
 ANNUAL = {"administrator", "coordinator", "programme_staff"}
@@ -80,6 +81,8 @@ def world(settings, tmp_path):
         "administrator": UserFactory(is_superuser=True, is_staff=True, roles=[Role.ADMINISTRATOR]),
         "directory_editor": staff(Role.DIRECTORY_EDITOR),
         "researcher": staff(Role.RESEARCHER),
+        # A listed organisation's representative: their role reaches nothing here.
+        "representative": staff(Role.ORGANIZATION_REPRESENTATIVE),
     }
     event = EventFactory(days__start=datetime.date(2019, 4, 5), headcount=54)
     project = Project.objects.create(title="A project of the test", acronym="TEST")

@@ -21,6 +21,9 @@ class Role(models.TextChoices):
     PROGRAMME_STAFF = "programme_staff", _("Programme staff")
     DIRECTORY_EDITOR = "directory_editor", _("Directory editor")
     RESEARCHER = "researcher", _("Researcher")
+    # Someone of an organisation listed in the directory, who keeps its entry: not our staff, sees no case
+    # data. Which organisations they speak for is the directory's (OrganizationRepresentative).
+    ORGANIZATION_REPRESENTATIVE = "organization_representative", _("Representative of a listed organisation")
 
 
 class Permission(StrEnum):
@@ -35,6 +38,11 @@ class Permission(StrEnum):
     DIRECTORY_EDIT = "directory.edit"
     DIRECTORY_VERIFY = "directory.verify"
     DIRECTORY_REVIEW_SUGGESTIONS = "directory.review_suggestions"
+    # Organisations keeping their own entry: their representatives propose changes, directory editors
+    # invite the representatives and review what they propose.
+    DIRECTORY_PROPOSE_CHANGES = "directory.propose_changes"
+    DIRECTORY_REVIEW_CHANGES = "directory.review_changes"
+    DIRECTORY_REPRESENTATIVES_MANAGE = "directory.manage_representatives"
     PROGRAMMES_EDIT = "programmes.edit"
     REPORTS_ANNUAL = "reports.annual"
     REPORTS_FUNDER = "reports.funder"
@@ -52,9 +60,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.CASEWORKER: frozenset({P.CASES_ACCESS, P.DIRECTORY_VIEW_STAFF}),
     Role.PROGRAMME_STAFF: frozenset({P.PROGRAMMES_EDIT, P.REPORTS_ANNUAL, P.REPORTS_FUNDER}),
     Role.DIRECTORY_EDITOR: frozenset(
-        {P.DIRECTORY_VIEW_STAFF, P.DIRECTORY_EDIT, P.DIRECTORY_VERIFY, P.DIRECTORY_REVIEW_SUGGESTIONS}
+        {
+            P.DIRECTORY_VIEW_STAFF,
+            P.DIRECTORY_EDIT,
+            P.DIRECTORY_VERIFY,
+            P.DIRECTORY_REVIEW_SUGGESTIONS,
+            P.DIRECTORY_REVIEW_CHANGES,
+            P.DIRECTORY_REPRESENTATIVES_MANAGE,
+        }
     ),
     Role.RESEARCHER: frozenset({P.REPORTS_STATISTICS}),
+    # Only this: the directory's pages of the organisations they represent (directory.access), where what
+    # they change waits for an editor. No staff directory view, no case, no report: so no second factor is
+    # required of them (they may enrol one).
+    Role.ORGANIZATION_REPRESENTATIVE: frozenset({P.DIRECTORY_PROPOSE_CHANGES}),
 }
 del P
 

@@ -4,8 +4,9 @@ Each takes the acting user (keyword-only; None for the operator at the command l
 the server; a visitor who is not signed in is refused like anyone without the permission), checks what
 that user may do, acts in one transaction and writes its audit record in it ("accounts.*", the security
 trail the DPO reads). A refusal is audited too, then raises `AccountError`
-with a stable `code` and a message for the person at the screen. The admin (accounts.admin) and the
-`createadmin` and `demo` commands call these; nothing else writes roles.
+with a stable `code` and a message for the person at the screen. The admin (accounts.admin), the
+`createadmin` and `demo` commands and the directory's invitation of an organisation's representative
+(`representative_account_ensure`) call these; nothing else writes roles.
 
 The rule they keep: nobody opens a door for themselves. An account cannot give itself a role that sees
 case data or manages accounts (roles.ROLES_NEEDING_SECOND_FACTOR), cannot make itself a superuser and
@@ -314,3 +315,102 @@ def administrator_create(
         )
         role_grant(actor=actor, user=user, role=Role.ADMINISTRATOR)
     return user
+
+
+# Representatives of listed organisations ----------------------------------------------------------------
+
+
+def _is_representative_only(user: User) -> bool:
+    """An account that is a representative's and nothing else: active, not staff, no other role."""
+    return (
+        user.is_active
+        and not user.is_staff
+        and not user.is_superuser
+        and user.roles <= {Role.ORGANIZATION_REPRESENTATIVE}
+    )
+
+
+def representative_account_check(
+    *, actor: User | AnonymousUser | None, request: HttpRequest | None = None, email: str
+) -> User | None:
+    """The account `email` names, if any, when `actor` may make it a representative's; otherwise raise
+    AccountError, the refusal audited ("accounts.user.change_refused"). Called by
+    representative_account_ensure, and before it outside a transaction by whoever wants the refusal kept
+    in the audit log when their transaction rolls back."""
+    email = email.strip().lower()
+    allowed = actor is None or any(
+        user_has_permission(actor, permission)
+        for permission in (Permission.DIRECTORY_REPRESENTATIVES_MANAGE, Permission.ACCOUNTS_MANAGE)
+    )
+    existing = list(
+        User.objects.filter(models.Q(username__iexact=email) | models.Q(email__iexact=email)).order_by("pk")
+    )
+    refusal: tuple[str, str] | None = None
+    if not allowed:
+        refusal = ("forbidden", _("Only directory editors and administrators can invite representatives."))
+    elif len(existing) > 1 or (existing and not _is_representative_only(existing[0])):
+        refusal = (
+            "not_a_representative",
+            _(
+                "This address belongs to an account that is not only a representative's, or to a "
+                "deactivated one: ask an administrator."
+            ),
+        )
+    if refusal is not None:
+        audit_record(
+            actor=actor,
+            action="accounts.user.change_refused",
+            target=existing[0] if existing else None,
+            request=request,
+            detail={"role": Role.ORGANIZATION_REPRESENTATIVE, "refused": refusal[0]},
+        )
+        raise AccountError(*refusal)
+    return existing[0] if existing else None
+
+
+def representative_account_ensure(
+    *,
+    actor: User | AnonymousUser | None,
+    request: HttpRequest | None = None,
+    email: str,
+    display_name: str = "",
+) -> tuple[User, bool]:
+    """The account of a listed organisation's representative who signs in with `email`, made if there is
+    none; returns it and whether it was made.
+
+    A new account's username and e-mail are the address (lower case), it is not staff, has no usable
+    password (the person chooses one through the link of their invitation, allauth's password reset) and
+    holds the representative's role only, which sees no case data: so a directory editor
+    (Permission.DIRECTORY_REPRESENTATIVES_MANAGE) may make it, as an administrator may. Neither may touch
+    any other account through here: an address that names an account holding anything more (a staff
+    role, the staff or superuser flag) or a deactivated one is refused (representative_account_check). An
+    existing account without a role is given the role. Audited "accounts.user.created" and
+    "accounts.role.granted", naming the account by its record only: its username is an e-mail address."""
+    email = email.strip().lower()
+    existing = representative_account_check(actor=actor, request=request, email=email)
+    if existing is not None and Role.ORGANIZATION_REPRESENTATIVE in existing.roles:
+        return existing, False
+    with transaction.atomic():
+        if existing is not None:
+            user = existing
+        else:
+            user = User(username=email, email=email, display_name=display_name.strip())
+            user.set_unusable_password()
+            user.save()
+            audit_record(
+                actor=actor,
+                action="accounts.user.created",
+                target=user,
+                request=request,
+                detail={"role": Role.ORGANIZATION_REPRESENTATIVE, "invited": True},
+            )
+        RoleAssignment.objects.create(user=user, role=Role.ORGANIZATION_REPRESENTATIVE)
+        audit_record(
+            actor=actor,
+            action="accounts.role.granted",
+            target=user,
+            request=request,
+            detail={"role": Role.ORGANIZATION_REPRESENTATIVE, "department": None},
+        )
+    user.__dict__.pop("_role_cache", None)
+    return user, existing is None

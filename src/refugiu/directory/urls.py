@@ -1,6 +1,6 @@
 from django.urls import path
 
-from refugiu.directory import staff_views, views
+from refugiu.directory import representative_views, staff_views, views
 
 app_name = "directory"
 urlpatterns = [
@@ -19,5 +19,50 @@ urlpatterns = [
         "staff/directory/suggestions/<int:suggestion_id>/review/",
         staff_views.suggestion_review_view,
         name="staff_suggestion_review",
+    ),
+    # Changes proposed by organisations' representatives, and the representatives (directory editors).
+    path("staff/directory/changes/", staff_views.change_list, name="staff_changes"),
+    path(
+        "staff/directory/changes/<int:change_id>/review/",
+        staff_views.change_review,
+        name="staff_change_review",
+    ),
+    path("staff/directory/representatives/", staff_views.representative_list, name="staff_representatives"),
+    path(
+        "staff/directory/organisations/<uuid:organization_id>/representatives/",
+        staff_views.organization_representatives,
+        name="staff_organization_representatives",
+    ),
+    path(
+        "staff/directory/representatives/<int:representative_id>/remove/",
+        staff_views.representative_remove_view,
+        name="staff_representative_remove",
+    ),
+    # An organisation's own pages, for its representatives.
+    path("staff/my-organisations/", representative_views.own_list, name="own_list"),
+    path(
+        "staff/my-organisations/<uuid:organization_id>/",
+        representative_views.own_organization,
+        name="own_organization",
+    ),
+    path(
+        "staff/my-organisations/<uuid:organization_id>/edit/",
+        representative_views.own_organization_edit,
+        name="own_organization_edit",
+    ),
+    path(
+        "staff/my-organisations/<uuid:organization_id>/services/new/",
+        representative_views.own_service_new,
+        name="own_service_new",
+    ),
+    path(
+        "staff/my-organisations/<uuid:organization_id>/services/<uuid:service_id>/edit/",
+        representative_views.own_service_edit,
+        name="own_service_edit",
+    ),
+    path(
+        "staff/my-organisations/<uuid:organization_id>/changes/<int:change_id>/withdraw/",
+        representative_views.own_change_withdraw,
+        name="own_change_withdraw",
     ),
 ]

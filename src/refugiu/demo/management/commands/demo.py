@@ -36,7 +36,16 @@ DEMO_ACCOUNTS = [
     ("trainer", Role.PROGRAMME_STAFF, (), "Programme staff"),
     ("dpo", Role.DATA_PROTECTION_OFFICER, (), "Data protection officer"),
     ("researcher", Role.RESEARCHER, (), "Researcher"),
+    # Signs in with an e-mail address, as every representative of a listed organisation does.
+    (
+        "betania@example.org",
+        Role.ORGANIZATION_REPRESENTATIVE,
+        (),
+        "Representative of Betania Association: keeps its directory entry",
+    ),
 ]
+# The directory organisation each representative among the demo accounts keeps the entry of.
+REPRESENTED = {"betania@example.org": "Betania Association"}
 DISPLAY_NAMES = {
     "psychologist": "Demo psychologist",
     "lawyer": "Demo lawyer",
@@ -44,6 +53,7 @@ DISPLAY_NAMES = {
     "mediator": "Demo cultural mediator",
     "caseworker": "Demo social worker (asylum)",
     "coordinator2": "Demo coordinator (asylum)",
+    "betania@example.org": "Demo representative of Betania Association",
 }
 
 
@@ -153,7 +163,9 @@ def demo_accounts_ensure() -> dict[str, tuple[str, str, str]]:
         if user is None or username not in known:
             known[username] = secrets.token_urlsafe(12)
             user = user or User(
-                username=username, display_name=DISPLAY_NAMES.get(username, f"Demo {label.lower()}")
+                username=username,
+                display_name=DISPLAY_NAMES.get(username, f"Demo {label.lower()}"),
+                email=username if username in REPRESENTED else "",
             )
             user.set_password(known[username])
             user.is_staff = role in (Role.ADMINISTRATOR, Role.DIRECTORY_EDITOR, Role.PROGRAMME_STAFF)
@@ -165,6 +177,8 @@ def demo_accounts_ensure() -> dict[str, tuple[str, str, str]]:
         if tied:
             # An account made by an older demo held the role without a department.
             RoleAssignment.objects.filter(user=user, role=role, department=None).delete()
+        if username in REPRESENTED:
+            representation_ensure(user, REPRESENTED[username])
         secret, url = ("", "")
         if role in ROLES_NEEDING_SECOND_FACTOR:
             secret, url = authenticator_app_ensure(actor=None, user=user)
@@ -172,3 +186,12 @@ def demo_accounts_ensure() -> dict[str, tuple[str, str, str]]:
     path.write_text("".join(f"{u} {p} {s}".rstrip() + "\n" for u, (p, s, _url) in logins.items()))
     path.chmod(0o600)
     return logins
+
+
+def representation_ensure(user: User, organization_name: str) -> None:
+    """Make `user` a representative of the demo's directory organisation of that name."""
+    from refugiu.directory.models import Organization, OrganizationRepresentative
+
+    organization = Organization.objects.filter(name=organization_name).first()
+    if organization is not None:
+        OrganizationRepresentative.objects.get_or_create(organization=organization, user=user)

@@ -1,0 +1,232 @@
+"""What an organisation's representative may change, and how a proposed change is read: the live values it
+is compared with, the fields changed by someone else since (stale), and a field-by-field diff for the
+editor who reviews it. Nothing here writes (directory.services.changes does).
+
+Values are plain JSON: strings for text fields, a list of {"number", "extension"} for phones. The
+organisation's address is its one public street address, when it has at most one; an organisation with
+several keeps them as they are (its editors change them in the admin).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from refugiu.directory.models import Address, Location, Organization, Phone, ProposedChange, Service
+
+ORGANIZATION_FIELDS = ("name", "alternate_name", "description", "email", "website")
+# Address fields, kept in a change under "address.<field>".
+ADDRESS_FIELDS = ("address_1", "city", "state_province", "postal_code", "country")
+ADDRESS_PREFIX = "address."
+PHONES = "phones"
+SERVICE_FIELDS = (
+    "name",
+    "description",
+    "email",
+    "url",
+    "eligibility_description",
+    "application_process",
+    "fees_description",
+)
+
+# The order fields are shown in, by kind of change (a change's JSON keeps none on PostgreSQL).
+ORGANIZATION_ORDER = (*ORGANIZATION_FIELDS, PHONES, *(ADDRESS_PREFIX + name for name in ADDRESS_FIELDS))
+
+
+def field_order(kind: str) -> tuple[str, ...]:
+    return ORGANIZATION_ORDER if kind == ProposedChange.Kind.ORGANIZATION else SERVICE_FIELDS
+
+
+# Text longer than this, or over several lines, is shown as a word-by-word diff.
+LONG_TEXT = 80
+
+
+def verbose_name(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return capfirst(str(field.verbose_name))
+
+
+def field_label(kind: str, name: str) -> str:
+    """The label of a field of a change, in the reader's language."""
+    if name == PHONES:
+        return str(_("Phones"))
+    if name.startswith(ADDRESS_PREFIX):
+        return verbose_name(Address, name.removeprefix(ADDRESS_PREFIX))
+    return verbose_name(Organization if kind == ProposedChange.Kind.ORGANIZATION else Service, name)
+
+
+# The live values --------------------------------------------------------------------------------------
+
+
+def own_phones(organization: Organization) -> list[Phone]:
+    """The organisation's own phones (not a service's, a location's or a contact's)."""
+    return list(
+        Phone.objects.filter(
+            organization=organization, service=None, location=None, service_at_location=None, contact=None
+        ).order_by("number", "pk")
+    )
+
+
+def phone_value(number: str, extension: int | None) -> dict[str, Any]:
+    return {"number": number.strip(), "extension": extension}
+
+
+def public_locations(organization: Organization) -> list[Location]:
+    """The organisation's public street locations (never a confidential one: a shelter's address is not
+    the representative's to publish through this form)."""
+    return list(
+        organization.locations.filter(is_confidential=False, location_type=Location.Type.PHYSICAL)
+        .prefetch_related("addresses")
+        .order_by("name", "pk")
+    )
+
+
+def editable_address(organization: Organization) -> tuple[bool, Location | None, Address | None]:
+    """Whether the address can be edited here (the organisation has at most one public location, with at
+    most one address), and that location and address if there are."""
+    locations = public_locations(organization)
+    if len(locations) > 1:
+        return False, None, None
+    if not locations:
+        return True, None, None
+    addresses = list(locations[0].addresses.all())
+    if len(addresses) > 1:
+        return False, locations[0], None
+    return True, locations[0], (addresses[0] if addresses else None)
+
+
+def organization_values(organization: Organization) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(organization, name) or "" for name in ORGANIZATION_FIELDS}
+    values[PHONES] = [phone_value(phone.number, phone.extension) for phone in own_phones(organization)]
+    editable, _location, address = editable_address(organization)
+    if editable:
+        for name in ADDRESS_FIELDS:
+            values[ADDRESS_PREFIX + name] = (getattr(address, name) or "") if address is not None else ""
+    return values
+
+
+def service_values(service: Service | None) -> dict[str, Any]:
+    if service is None:
+        return {name: "" for name in SERVICE_FIELDS}
+    return {name: getattr(service, name) or "" for name in SERVICE_FIELDS}
+
+
+def live_values(change: ProposedChange) -> dict[str, Any] | None:
+    """The values the change's record has now; None when the service it changes was removed."""
+    if change.kind == ProposedChange.Kind.ORGANIZATION:
+        return organization_values(change.organization)
+    if change.kind == ProposedChange.Kind.NEW_SERVICE:
+        return service_values(change.service) if change.service_id else {}
+    return service_values(change.service) if change.service_id else None
+
+
+def changed_values(live: dict[str, Any], wanted: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the wanted values that differ from the live ones, the live values of those fields)."""
+    proposed = {name: value for name, value in wanted.items() if name in live and live[name] != value}
+    return proposed, {name: live[name] for name in proposed}
+
+
+def stale_fields(change: ProposedChange, live: dict[str, Any] | None = None) -> list[str]:
+    """The fields of a pending change that were changed by someone else since it was proposed (their live
+    value is neither the one it was based on nor the one it proposes). A new service has none."""
+    if change.kind == ProposedChange.Kind.NEW_SERVICE:
+        return []
+    live = live_values(change) if live is None else live
+    if live is None:
+        return []
+    return [
+        name
+        for name, value in change.proposed.items()
+        if live.get(name) != change.base.get(name) and live.get(name) != value
+    ]
+
+
+# The diff ---------------------------------------------------------------------------------------------
+
+
+def display_value(value: Any) -> str:
+    """A value as text for the reader: phones one a line, with their extension."""
+    if isinstance(value, list):
+        lines = []
+        for phone in value:
+            extension = phone.get("extension")
+            lines.append(
+                str(
+                    _("%(number)s, extension %(extension)s")
+                    % {"number": phone["number"], "extension": extension}
+                )
+                if extension
+                else phone["number"]
+            )
+        return "\n".join(lines)
+    return "" if value is None else str(value)
+
+
+@dataclass
+class Segment:
+    """A piece of a word diff: "equal", "delete" (only in the old text) or "insert" (only in the new)."""
+
+    op: str
+    text: str
+
+
+@dataclass
+class FieldDiff:
+    name: str
+    label: str
+    old: str
+    new: str
+    # Set when the field was changed by someone else since: its value now.
+    current: str | None = None
+    # A word-by-word diff, for long texts.
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def stale(self) -> bool:
+        return self.current is not None
+
+
+def word_diff(old: str, new: str) -> list[Segment]:
+    """`old` to `new` word by word (the spaces and line breaks kept with the words), for long texts."""
+    before, after = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+    segments: list[Segment] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            segments.append(Segment("equal", "".join(before[i1:i2])))
+            continue
+        if i2 > i1:
+            segments.append(Segment("delete", "".join(before[i1:i2])))
+        if j2 > j1:
+            segments.append(Segment("insert", "".join(after[j1:j2])))
+    return [segment for segment in segments if segment.text]
+
+
+def is_long(text: str) -> bool:
+    return len(text) > LONG_TEXT or "\n" in text
+
+
+def change_diff(change: ProposedChange, live: dict[str, Any] | None = None) -> list[FieldDiff]:
+    """The change field by field: its old value (what it was based on), its new one, the value now when
+    someone else changed it since, and for long texts the words removed and added."""
+    if live is None and change.status == ProposedChange.Status.PENDING:
+        live = live_values(change)
+    stale = set(stale_fields(change, live)) if change.status == ProposedChange.Status.PENDING else set()
+    rows = []
+    order = field_order(change.kind)
+    for name, value in sorted(change.proposed.items(), key=lambda item: order.index(item[0])):
+        old, new = display_value(change.base.get(name, "")), display_value(value)
+        row = FieldDiff(name=name, label=field_label(change.kind, name), old=old, new=new)
+        if name in stale and live is not None:
+            row.current = display_value(live.get(name, ""))
+        if old and (is_long(old) or is_long(new)):
+            row.segments = word_diff(old, new)
+        rows.append(row)
+    return rows

@@ -1,0 +1,187 @@
+"""The pages of an organisation's representative: the organisations they keep, each one's live entry with
+the changes waiting for review and those decided, and the forms proposing changes to the entry and its
+services. What they send waits for a directory editor (directory.services.changes); another
+organisation's pages answer 404 (directory.access)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from refugiu.accounts.decorators import permission_required_404
+from refugiu.accounts.roles import Permission
+from refugiu.directory.access import (
+    SignedInRequest,
+    represented_change_get,
+    represented_organization_get,
+    represented_organizations,
+    represented_service_get,
+)
+from refugiu.directory.change_forms import (
+    OrganizationChangeForm,
+    PhoneFormSet,
+    ServiceChangeForm,
+    phone_initial,
+    phones_of,
+)
+from refugiu.directory.changes import (
+    ADDRESS_PREFIX,
+    PHONES,
+    change_diff,
+    field_label,
+    organization_values,
+    service_values,
+)
+from refugiu.directory.models import Organization, ProposedChange
+from refugiu.directory.services.changes import (
+    ChangeError,
+    change_withdraw,
+    organization_change_propose,
+    service_change_propose,
+    service_new_propose,
+)
+
+PROPOSE = Permission.DIRECTORY_PROPOSE_CHANGES
+DECIDED_SHOWN = 20
+
+
+def _home(organization: Organization) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("directory:own_organization", args=[organization.pk]))
+
+
+def _sent(request: HttpRequest, change: ProposedChange | None) -> None:
+    if change is None:
+        messages.info(request, _("Nothing was changed, so nothing was sent."))
+    else:
+        messages.success(
+            request, _("Your change was sent. A directory editor reviews it before it is published.")
+        )
+
+
+@permission_required_404(PROPOSE)
+def own_list(request: SignedInRequest) -> HttpResponse:
+    organizations = represented_organizations(request.user).order_by("name")
+    return render(request, "directory/own/list.html", {"organizations": organizations})
+
+
+@permission_required_404(PROPOSE)
+def own_organization(request: SignedInRequest, organization_id: uuid.UUID) -> HttpResponse:
+    organization = represented_organization_get(request=request, organization_id=organization_id)
+    values = organization_values(organization)
+    changes = organization.proposed_changes.select_related("service")
+    pending = [
+        (change, change_diff(change)) for change in changes.filter(status=ProposedChange.Status.PENDING)
+    ]
+    decided = [
+        (change, change_diff(change))
+        for change in changes.exclude(status=ProposedChange.Status.PENDING).order_by("-reviewed_at", "-pk")[
+            :DECIDED_SHOWN
+        ]
+    ]
+    kind = ProposedChange.Kind.ORGANIZATION
+    shown = [(field_label(kind, name), value) for name, value in values.items() if name != PHONES]
+    return render(
+        request,
+        "directory/own/organization.html",
+        {
+            "organization": organization,
+            "values": shown,
+            "phones": values[PHONES],
+            "address_editable": any(name.startswith(ADDRESS_PREFIX) for name in values),
+            "services": organization.services.order_by("name"),
+            "pending": pending,
+            "decided": decided,
+        },
+    )
+
+
+@permission_required_404(PROPOSE)
+def own_organization_edit(request: SignedInRequest, organization_id: uuid.UUID) -> HttpResponse:
+    organization = represented_organization_get(request=request, organization_id=organization_id)
+    values = organization_values(organization)
+    with_address = any(name.startswith(ADDRESS_PREFIX) for name in values)
+    if request.method == "POST":
+        form = OrganizationChangeForm(request.POST, with_address=with_address)
+        phones = PhoneFormSet(request.POST, prefix="phones")
+        if form.is_valid() and phones.is_valid():
+            wanted = {**form.values(), PHONES: phones_of(phones)}
+            change = organization_change_propose(
+                actor=request.user, request=request, organization=organization, values=wanted
+            )
+            _sent(request, change)
+            return _home(organization)
+    else:
+        form = OrganizationChangeForm(initial=values, with_address=with_address)
+        phones = PhoneFormSet(initial=phone_initial(values), prefix="phones")
+    return render(
+        request,
+        "directory/own/organization_form.html",
+        {"organization": organization, "form": form, "phones": phones},
+    )
+
+
+@permission_required_404(PROPOSE)
+def own_service_edit(
+    request: SignedInRequest, organization_id: uuid.UUID, service_id: uuid.UUID
+) -> HttpResponse:
+    organization = represented_organization_get(request=request, organization_id=organization_id)
+    service = represented_service_get(organization=organization, service_id=service_id)
+    if request.method == "POST":
+        form = ServiceChangeForm(request.POST)
+        if form.is_valid():
+            change = service_change_propose(
+                actor=request.user, request=request, service=service, values=form.values()
+            )
+            _sent(request, change)
+            return _home(organization)
+    else:
+        form = ServiceChangeForm(initial=service_values(service))
+    return render(
+        request,
+        "directory/own/service_form.html",
+        {"organization": organization, "service": service, "form": form},
+    )
+
+
+@permission_required_404(PROPOSE)
+def own_service_new(request: SignedInRequest, organization_id: uuid.UUID) -> HttpResponse:
+    organization = represented_organization_get(request=request, organization_id=organization_id)
+    if request.method == "POST":
+        form = ServiceChangeForm(request.POST)
+        if form.is_valid():
+            try:
+                change = service_new_propose(
+                    actor=request.user, request=request, organization=organization, values=form.values()
+                )
+            except ChangeError as error:
+                form.add_error(None, error.message)
+            else:
+                _sent(request, change)
+                return _home(organization)
+    else:
+        form = ServiceChangeForm()
+    return render(
+        request,
+        "directory/own/service_form.html",
+        {"organization": organization, "service": None, "form": form},
+    )
+
+
+@permission_required_404(PROPOSE)
+@require_POST
+def own_change_withdraw(request: SignedInRequest, organization_id: uuid.UUID, change_id: int) -> HttpResponse:
+    organization = represented_organization_get(request=request, organization_id=organization_id)
+    change = represented_change_get(organization=organization, change_id=change_id)
+    try:
+        change_withdraw(actor=request.user, request=request, change=change)
+    except ChangeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your change was withdrawn."))
+    return _home(organization)

@@ -1,0 +1,341 @@
+"""Changes an organisation's representative proposes to its entry and services, and the editors' decision.
+
+A proposal records the new values of the fields that change and their values at that moment
+(`ProposedChange.proposed` and `.base`); the live entry does not change. An editor approves it, which
+applies the values in one transaction, moves the entry's "last verified" to today and by them, and refreshes
+the search index; or rejects it with a reason the representative reads; the representative may withdraw it
+while it waits. A field someone else changed since the proposal (directory.changes.stale_fields) is not
+overwritten unless the editor says so. Every write checks its caller (directory.access) and is audited
+("directory.change.proposed", ".approved", ".rejected", ".withdrawn") naming fields, never values.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from refugiu.core.audit import audit_record
+from refugiu.directory.access import require_change_reviewer, require_representative
+from refugiu.directory.changes import (
+    ADDRESS_FIELDS,
+    ADDRESS_PREFIX,
+    ORGANIZATION_FIELDS,
+    PHONES,
+    SERVICE_FIELDS,
+    changed_values,
+    editable_address,
+    live_values,
+    organization_values,
+    own_phones,
+    service_values,
+    stale_fields,
+)
+from refugiu.directory.models import Address, Location, Organization, Phone, ProposedChange, Service
+from refugiu.directory.services import organization_saved
+
+if TYPE_CHECKING:
+    import datetime
+
+    from refugiu.accounts.models import User
+
+
+class ChangeError(Exception):
+    """A proposal or a decision that cannot be made, with a stable `code` and a message for the screen."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _detail(change: ProposedChange, **more: Any) -> dict[str, Any]:
+    return {
+        "organization": str(change.organization_id),
+        "kind": change.kind,
+        "fields": sorted(change.proposed),
+        **more,
+    }
+
+
+# Proposing --------------------------------------------------------------------------------------------
+
+
+def _propose(
+    *,
+    actor: User,
+    request: HttpRequest | None,
+    organization: Organization,
+    kind: str,
+    live: dict[str, Any],
+    values: dict[str, Any],
+    service: Service | None = None,
+) -> ProposedChange | None:
+    require_representative(actor, organization)
+    proposed, base = changed_values(live, values)
+    if not proposed:
+        return None
+    with transaction.atomic():
+        change = ProposedChange.objects.create(
+            organization=organization,
+            service=service,
+            kind=kind,
+            proposed=proposed,
+            base=base,
+            proposed_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="directory.change.proposed",
+            target=change,
+            request=request,
+            detail=_detail(change),
+        )
+    return change
+
+
+def organization_change_propose(
+    *, actor: User, request: HttpRequest | None = None, organization: Organization, values: dict[str, Any]
+) -> ProposedChange | None:
+    """Propose new values for the organisation's own fields, phones and address (directory.changes); None
+    when they are the live ones already."""
+    return _propose(
+        actor=actor,
+        request=request,
+        organization=organization,
+        kind=ProposedChange.Kind.ORGANIZATION,
+        live=organization_values(organization),
+        values=values,
+    )
+
+
+def service_change_propose(
+    *, actor: User, request: HttpRequest | None = None, service: Service, values: dict[str, Any]
+) -> ProposedChange | None:
+    """Propose new values for one of the organisation's services; None when nothing would change."""
+    return _propose(
+        actor=actor,
+        request=request,
+        organization=service.organization,
+        kind=ProposedChange.Kind.SERVICE,
+        live=service_values(service),
+        values=values,
+        service=service,
+    )
+
+
+def service_new_propose(
+    *, actor: User, request: HttpRequest | None = None, organization: Organization, values: dict[str, Any]
+) -> ProposedChange:
+    """Propose a new service of the organisation (it needs a name)."""
+    values = {name: value for name, value in values.items() if name in SERVICE_FIELDS and value}
+    if not values.get("name"):
+        require_representative(actor, organization)
+        raise ChangeError("no_name", _("A new service needs a name."))
+    change = _propose(
+        actor=actor,
+        request=request,
+        organization=organization,
+        kind=ProposedChange.Kind.NEW_SERVICE,
+        live=service_values(None),
+        values=values,
+    )
+    assert change is not None  # a name differs from the empty one
+    return change
+
+
+def change_withdraw(
+    *, actor: User, request: HttpRequest | None = None, change: ProposedChange
+) -> ProposedChange:
+    """The representative takes back a change still waiting for review."""
+    require_representative(actor, change.organization)
+    with transaction.atomic():
+        change = ProposedChange.objects.select_for_update().get(pk=change.pk)
+        if change.status != ProposedChange.Status.PENDING:
+            raise ChangeError("decided", _("This change was already reviewed."))
+        change.status = ProposedChange.Status.WITHDRAWN
+        change.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            action="directory.change.withdrawn",
+            target=change,
+            request=request,
+            detail=_detail(change),
+        )
+    return change
+
+
+# Deciding ---------------------------------------------------------------------------------------------
+
+
+def _pending(change: ProposedChange) -> ProposedChange:
+    locked = (
+        ProposedChange.objects.select_for_update().select_related("organization", "service").get(pk=change.pk)
+    )
+    if locked.status != ProposedChange.Status.PENDING:
+        raise ChangeError("decided", _("This change was already reviewed or withdrawn."))
+    return locked
+
+
+def change_approve(
+    *,
+    actor: User,
+    request: HttpRequest | None = None,
+    change: ProposedChange,
+    overwrite_stale: bool = False,
+) -> ProposedChange:
+    """Apply a pending change to the live entry, in one transaction: the values, then "last verified" of
+    the organisation (and of the service changed) today by `actor`, the search index after the commit.
+
+    Refused ("stale") when a field it changes was changed by someone else since it was proposed, unless
+    `overwrite_stale`: the editor then chose the proposed values over the newer ones, and the audit record
+    names those fields."""
+    require_change_reviewer(actor)
+    with transaction.atomic():
+        change = _pending(change)
+        live = live_values(change)
+        if live is None:
+            raise ChangeError("gone", _("The service this change is for was removed: reject the change."))
+        stale = stale_fields(change, live)
+        if stale and not overwrite_stale:
+            raise ChangeError(
+                "stale",
+                _(
+                    "Someone changed this entry since the proposal: the fields marked as changed since would "
+                    "lose their newer values. Approve it again saying so, or reject it."
+                ),
+            )
+        today = timezone.localdate()
+        organization = change.organization
+        if change.kind == ProposedChange.Kind.ORGANIZATION:
+            _apply_organization(organization, change.proposed)
+        else:
+            service = change.service if change.kind == ProposedChange.Kind.SERVICE else None
+            change.service = _apply_service(organization, service, change.proposed, actor=actor, today=today)
+        organization.last_verified_on = today
+        organization.last_verified_by = actor
+        organization.save()
+        change.status = ProposedChange.Status.APPROVED
+        change.reviewed_by = actor
+        change.reviewed_at = timezone.now()
+        change.save(update_fields=["status", "reviewed_by", "reviewed_at", "service"])
+        organization_saved(organization_ids=[organization.pk])
+        audit_record(
+            actor=actor,
+            action="directory.change.approved",
+            target=change,
+            request=request,
+            detail=_detail(change, stale_overwritten=sorted(stale)),
+        )
+    return change
+
+
+def change_reject(
+    *, actor: User, request: HttpRequest | None = None, change: ProposedChange, reason: str
+) -> ProposedChange:
+    """Turn a pending change down, saying why (the representative reads the reason; the audit record does
+    not hold it)."""
+    require_change_reviewer(actor)
+    reason = reason.strip()
+    if not reason:
+        raise ChangeError("no_reason", _("Say why, for the organisation's representative."))
+    with transaction.atomic():
+        change = _pending(change)
+        change.status = ProposedChange.Status.REJECTED
+        change.reviewed_by = actor
+        change.reviewed_at = timezone.now()
+        change.reason = reason
+        change.save(update_fields=["status", "reviewed_by", "reviewed_at", "reason"])
+        audit_record(
+            actor=actor,
+            action="directory.change.rejected",
+            target=change,
+            request=request,
+            detail=_detail(change),
+        )
+    return change
+
+
+# Applying ---------------------------------------------------------------------------------------------
+
+
+def _apply_organization(organization: Organization, values: dict[str, Any]) -> None:
+    for name in ORGANIZATION_FIELDS:
+        if name in values:
+            setattr(organization, name, values[name])
+    if PHONES in values:
+        _apply_phones(organization, values[PHONES])
+    address = {
+        name.removeprefix(ADDRESS_PREFIX): value
+        for name, value in values.items()
+        if name.startswith(ADDRESS_PREFIX)
+    }
+    if address:
+        _apply_address(organization, address)
+
+
+def _apply_phones(organization: Organization, wanted: list[dict[str, Any]]) -> None:
+    """The organisation's own phones become `wanted`; a phone kept keeps its type, description and
+    languages."""
+    remaining = [(phone["number"], phone.get("extension")) for phone in wanted]
+    for phone in own_phones(organization):
+        key = (phone.number, phone.extension)
+        if key in remaining:
+            remaining.remove(key)
+        else:
+            phone.delete()
+    for number, extension in remaining:
+        Phone.objects.create(organization=organization, number=number, extension=extension)
+
+
+def _apply_address(organization: Organization, values: dict[str, str]) -> None:
+    editable, location, address = editable_address(organization)
+    if not editable:
+        raise ChangeError(
+            "address",
+            _(
+                "The organisation has several addresses now: change them in the admin, and reject this "
+                "change."
+            ),
+        )
+    merged = {name: (getattr(address, name) or "") if address is not None else "" for name in ADDRESS_FIELDS}
+    merged.update(values)
+    if not any(merged.values()):
+        if address is not None:
+            address.delete()
+        return
+    if not merged["country"]:
+        merged["country"] = organization.country
+    if location is None:
+        location = Location.objects.create(
+            organization=organization, location_type=Location.Type.PHYSICAL, language=organization.language
+        )
+    if address is None:
+        Address.objects.create(location=location, **merged)
+        return
+    for name, value in merged.items():
+        setattr(address, name, value)
+    address.save()
+
+
+def _apply_service(
+    organization: Organization,
+    service: Service | None,
+    values: dict[str, Any],
+    *,
+    actor: User,
+    today: datetime.date,
+) -> Service:
+    if service is None:
+        service = Service(organization=organization, language=organization.language)
+    for name in SERVICE_FIELDS:
+        if name in values:
+            setattr(service, name, values[name])
+    service.last_verified_on = today
+    service.last_verified_by = actor
+    service.last_modified = timezone.now()
+    service.save()
+    return service
