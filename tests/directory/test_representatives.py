@@ -622,3 +622,26 @@ def test_approval_is_one_transaction(client, editor, organization, monkeypatch):
     assert organization.description != "New text." and organization.last_verified_on is None
     assert not Phone.objects.filter(organization=organization).exists()
     assert change.status == ProposedChange.Status.PENDING
+
+
+def test_the_pages_and_the_invitation_are_in_romanian(
+    client, editor, organization, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    settings.LANGUAGE_CODE = "ro"
+    with_ro = {"HTTP_ACCEPT_LANGUAGE": "ro"}
+    sign_in(client, editor.username)
+    url = reverse("directory:staff_organization_representatives", args=[organization.id])
+    page = client.get(url, **with_ro).content.decode()
+    assert "Invitați pe cineva" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"email": EMAIL}, **with_ro)
+    assert "Gestionați înregistrarea organizației" in mailoutbox[-1].subject
+    assert "alegeți-vă parola" in mailoutbox[-1].body
+    representative = User.objects.get(username=EMAIL)
+    representative.set_password(DEFAULT_PASSWORD)
+    representative.save()
+    sign_in(client, EMAIL)
+    page = client.get(
+        reverse("directory:own_organization", args=[organization.id]), **with_ro
+    ).content.decode()
+    assert "Înregistrarea așa cum este publicată" in page and "Adăugați un serviciu" in page

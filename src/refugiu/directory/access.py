@@ -31,13 +31,6 @@ if TYPE_CHECKING:
     from refugiu.accounts.models import User
 
 
-class SignedInRequest(HttpRequest):
-    """The request a page gets past `permission_required_404`: its user is signed in, so a User. For the
-    type checker only: Django hands every view a plain HttpRequest."""
-
-    user: User
-
-
 class DirectoryAccessDenied(PermissionDenied):
     """A service was asked for something its caller may not do. The pages answer 404 before getting here."""
 

@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from refugiu.directory.translations import TRANSLATED_FIELDS, is_language_code, language_name
 
@@ -653,7 +654,7 @@ class ProposedChange(models.Model):
         PENDING = "pending", _("waiting for review")
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("a proposed change", "withdrawn")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="proposed_changes")
     # The service changed; for a new service, the one made when it was approved. Kept when the service is

@@ -14,10 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from refugiu.accounts.decorators import permission_required_404
+from refugiu.accounts.decorators import SignedInRequest, permission_required_404
 from refugiu.accounts.roles import Permission
 from refugiu.directory.access import (
-    SignedInRequest,
     represented_change_get,
     represented_organization_get,
     represented_organizations,

@@ -15,10 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from refugiu.accounts.decorators import permission_required_404
+from refugiu.accounts.decorators import SignedInRequest, permission_required_404
 from refugiu.accounts.roles import Permission
 from refugiu.accounts.services import AccountError
-from refugiu.directory.access import SignedInRequest
 from refugiu.directory.change_forms import InviteForm, OrganizationFinderForm, ReviewForm
 from refugiu.directory.changes import change_diff, live_values
 from refugiu.directory.models import Organization, OrganizationRepresentative, ProposedChange, Suggestion

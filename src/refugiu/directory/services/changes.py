@@ -172,11 +172,14 @@ def change_withdraw(
 
 
 def _pending(change: ProposedChange) -> ProposedChange:
-    locked = (
-        ProposedChange.objects.select_for_update().select_related("organization", "service").get(pk=change.pk)
-    )
+    """The change again, locked with its organisation and service until the transaction ends (each row
+    locked by its own query: PostgreSQL locks no row on the nullable side of a join), if still pending."""
+    locked = ProposedChange.objects.select_for_update().get(pk=change.pk)
     if locked.status != ProposedChange.Status.PENDING:
         raise ChangeError("decided", _("This change was already reviewed or withdrawn."))
+    locked.organization = Organization.objects.select_for_update().get(pk=locked.organization_id)
+    if locked.service_id is not None:
+        locked.service = Service.objects.select_for_update().filter(pk=locked.service_id).first()
     return locked
 
 
@@ -217,7 +220,7 @@ def change_approve(
             change.service = _apply_service(organization, service, change.proposed, actor=actor, today=today)
         organization.last_verified_on = today
         organization.last_verified_by = actor
-        organization.save()
+        organization.save(update_fields=[*ORGANIZATION_FIELDS, "last_verified_on", "last_verified_by"])
         change.status = ProposedChange.Status.APPROVED
         change.reviewed_by = actor
         change.reviewed_at = timezone.now()
