@@ -645,3 +645,29 @@ def test_the_pages_and_the_invitation_are_in_romanian(
         reverse("directory:own_organization", args=[organization.id]), **with_ro
     ).content.decode()
     assert "Înregistrarea așa cum este publicată" in page and "Adăugați un serviciu" in page
+
+
+def test_line_breaks_spaces_and_the_order_of_phones_are_no_change(client, organization):
+    """A browser sends a text's line breaks as CR LF and phones in the form's order: neither is a change."""
+    Organization.objects.filter(pk=organization.pk).update(description="Line one\nLine two\n")
+    organization.refresh_from_db()
+    PhoneFactory(organization=organization, number="0232 555 555", extension=2)
+    PhoneFactory(organization=organization, number="0232 555 555", extension=1)
+    representative = representative_of(organization)
+    sign_in(client, representative.username)
+    response = client.post(
+        reverse("directory:own_organization_edit", args=[organization.id]),
+        organization_form(
+            organization,
+            description="Line one\r\nLine two",
+            **{
+                "phones-0-number": "0232 555 555",
+                "phones-0-extension": "2",
+                "phones-1-number": "0232 555 555 ",
+                "phones-1-extension": "1",
+            },
+        ),
+        follow=True,
+    )
+    assert "Nothing was changed" in response.content.decode()
+    assert not ProposedChange.objects.exists()

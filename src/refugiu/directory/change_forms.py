@@ -18,6 +18,7 @@ from refugiu.directory.changes import (
     PHONES,
     SERVICE_FIELDS,
     phone_value,
+    phones_sorted,
     verbose_name,
 )
 from refugiu.directory.models import Address, Organization, Phone, Service
@@ -98,12 +99,13 @@ def phone_initial(values: dict[str, Any]) -> list[dict[str, Any]]:
 
 def phones_of(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
     """The phones a valid formset holds, in the order the live ones are read (by number)."""
-    phones = [
-        phone_value(form.cleaned_data["number"], form.cleaned_data.get("extension"))
-        for form in formset.forms
-        if form.cleaned_data.get("number", "").strip()
-    ]
-    return sorted(phones, key=lambda phone: (phone["number"], phone["extension"] or 0))
+    return phones_sorted(
+        [
+            phone_value(form.cleaned_data["number"], form.cleaned_data.get("extension"))
+            for form in formset.forms
+            if form.cleaned_data.get("number", "").strip()
+        ]
+    )
 
 
 class ServiceChangeForm(forms.Form):

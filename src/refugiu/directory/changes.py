@@ -78,6 +78,21 @@ def phone_value(number: str, extension: int | None) -> dict[str, Any]:
     return {"number": number.strip(), "extension": extension}
 
 
+def phones_sorted(phones: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Phones in the one order they are compared in: by number, then extension."""
+    return sorted(phones, key=lambda phone: (phone["number"], phone["extension"] or 0))
+
+
+def normal(value: Any) -> Any:
+    """A value as it is compared and kept: text with its line breaks as "\n" (browsers send "\r\n")
+    and without the spaces around it, phones in order."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if isinstance(value, list):
+        return phones_sorted(value)
+    return value
+
+
 def public_locations(organization: Organization) -> list[Location]:
     """The organisation's public street locations (never a confidential one: a shelter's address is not
     the representative's to publish through this form)."""
@@ -104,7 +119,9 @@ def editable_address(organization: Organization) -> tuple[bool, Location | None,
 
 def organization_values(organization: Organization) -> dict[str, Any]:
     values: dict[str, Any] = {name: getattr(organization, name) or "" for name in ORGANIZATION_FIELDS}
-    values[PHONES] = [phone_value(phone.number, phone.extension) for phone in own_phones(organization)]
+    values[PHONES] = phones_sorted(
+        [phone_value(phone.number, phone.extension) for phone in own_phones(organization)]
+    )
     editable, _location, address = editable_address(organization)
     if editable:
         for name in ADDRESS_FIELDS:
@@ -128,8 +145,13 @@ def live_values(change: ProposedChange) -> dict[str, Any] | None:
 
 
 def changed_values(live: dict[str, Any], wanted: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(the wanted values that differ from the live ones, the live values of those fields)."""
-    proposed = {name: value for name, value in wanted.items() if name in live and live[name] != value}
+    """(the wanted values that differ from the live ones, the live values of those fields). Only the line
+    breaks and the spaces around a text do not make a difference."""
+    proposed = {
+        name: normal(value)
+        for name, value in wanted.items()
+        if name in live and normal(live[name]) != normal(value)
+    }
     return proposed, {name: live[name] for name in proposed}
 
 
@@ -144,7 +166,7 @@ def stale_fields(change: ProposedChange, live: dict[str, Any] | None = None) -> 
     return [
         name
         for name, value in change.proposed.items()
-        if live.get(name) != change.base.get(name) and live.get(name) != value
+        if normal(live.get(name)) != normal(change.base.get(name)) and normal(live.get(name)) != normal(value)
     ]
 
 
