@@ -36,7 +36,7 @@ from refugiu.programmes.models import (
 )
 from refugiu.programmes.vocabularies import DatePrecision, EvaluationScore, EventType, ParticipantStatus
 
-DAY_FORMAT = "j F Y"
+DAY_FORMAT = "j E Y"
 MONTH_FORMAT = "F Y"
 YEAR_FORMAT = "Y"
 DASH = "–"  # en dash
@@ -87,7 +87,7 @@ def date_range_display(
     if start_precision == end_precision == DatePrecision.DAY and start.year == end.year:
         if start.month == end.month:
             return f"{dateformat.format(start, 'j')}{DASH}{_partial(end, DatePrecision.DAY)}"
-        return f"{dateformat.format(start, 'j F')} {DASH} {_partial(end, DatePrecision.DAY)}"
+        return f"{dateformat.format(start, 'j E')} {DASH} {_partial(end, DatePrecision.DAY)}"
     if start_precision == end_precision == DatePrecision.MONTH and start.year == end.year:
         return f"{dateformat.format(start, 'F')} {DASH} {_partial(end, DatePrecision.MONTH)}"
     return f"{_partial(start, start_precision)} {DASH} {_partial(end, end_precision)}"
