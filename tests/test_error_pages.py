@@ -20,7 +20,13 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-QUICK_EXIT = {"en": "Quick exit", "ro": "Ieșire rapidă"}
+QUICK_EXIT = {
+    "en": "Quick exit",
+    "ro": "Ieșire rapidă",
+    "uk": "Швидкий вихід",
+    "ru": "Быстрый выход",
+    "ar": "خروج سريع",
+}
 TITLES = {
     400: "The request could not be read",
     403: "You may not open this page",
@@ -50,9 +56,12 @@ def about_fails_with(monkeypatch, error: BaseException) -> None:
 def assert_error_page(response, status: int, language: str, *, title: str | None = None) -> str:
     page = response.content.decode()
     assert response.status_code == status
+    english = title or TITLES[status]
     with translation.override(language):
-        title = gettext(title or TITLES[status])
-    assert f'<html lang="{language}">' in page
+        title = gettext(english)
+    assert language == "en" or title != english, f"{english!r} is not translated into {language}"
+    direction = ' dir="rtl"' if language == "ar" else ""  # Arabic is written right to left
+    assert f'<html lang="{language}"{direction}>' in page
     assert f"<title>{title} · Refugiu</title>" in page and f"<h1>{title}</h1>" in page
     assert f">{QUICK_EXIT[language]}</a>" in page and 'href="https://www.wikipedia.org/"' in page
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
@@ -65,7 +74,7 @@ def assert_error_page(response, status: int, language: str, *, title: str | None
 
 
 @pytest.mark.parametrize("how", ["header", "cookie"])
-@pytest.mark.parametrize("language", ["en", "ro"])
+@pytest.mark.parametrize("language", ["en", "ro", "uk", "ru", "ar"])
 def test_every_error_page_is_in_the_sites_frame_and_the_visitors_language(monkeypatch, language, how):
     client = visitor(language, how)
 
@@ -150,7 +159,7 @@ def test_two_404_pages_of_one_visitor_are_byte_for_byte_the_same():
     assert first.status_code == second.status_code == 404 and first.content == second.content
 
 
-@pytest.mark.parametrize("language", ["en", "ro"])
+@pytest.mark.parametrize("language", ["en", "ro", "uk", "ru", "ar"])
 def test_the_apis_answer_errors_in_json(monkeypatch, language):
     client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE=language)
     missing = client.get("/api/no-such-endpoint")

@@ -13,7 +13,6 @@ from typing import Any, TypedDict
 import dj_database_url
 import django_stubs_ext
 import font_roboto
-from django.utils.translation import gettext_lazy as _
 
 # The generic forms of Django's classes that django-stubs describes (admin.ModelAdmin[User],
 # models.TextField[str, str]) are then valid at run time too: this adds only their __class_getitem__.
@@ -205,7 +204,19 @@ MFA_ADAPTER = "refugiu.accounts.adapter.EncryptedSecretsMFAAdapter"
 MFA_TOTP_ISSUER = "Refugiu"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("ro", _("Romanian"))]
+# Each language by its own name (its autonym), the same whatever language the page is in: the picker shows
+# these as they are, so someone finds their language without reading the current one. Arabic is written
+# right to left: base.html sets dir="rtl" and the stylesheets use logical properties only.
+LANGUAGES = [
+    ("en", "English"),
+    ("ro", "Română"),
+    ("uk", "Українська"),
+    ("ru", "Русский"),
+    ("ar", "العربية"),
+]
+# The languages of every page, the staff's too: Ukrainian, Russian and Arabic cover the public pages only
+# (tests/test_i18n.py). security.txt offers these for reports.
+STAFF_LANGUAGES = ["en", "ro"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Bucharest")

@@ -59,10 +59,10 @@ def test_chart_names_public_members_by_department_with_role_and_position(client,
 
     html = about(client)
 
-    first_section = html.split(f"<h3>{escape(first.name)}</h3>", 1)[1].split(
+    first_section = html.split(f'<h3 dir="auto">{escape(first.name)}</h3>', 1)[1].split(
         '<section class="department">', 1
     )[0]
-    second_section = html.split(f"<h3>{escape(second.name)}</h3>", 1)[1].split(
+    second_section = html.split(f'<h3 dir="auto">{escape(second.name)}</h3>', 1)[1].split(
         '<section class="department">', 1
     )[0]
     assert f"{escape(head.name)} — coordinator, head of department" in first_section

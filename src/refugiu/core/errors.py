@@ -80,6 +80,7 @@ def error_page(
                 {
                     **(context or {}),
                     "quick_exit_url": settings.REFUGIU["QUICK_EXIT_URL"],
+                    "site_languages": settings.LANGUAGES,
                     "user": _user_already_loaded(request),
                     "csrf_token": request.META["CSRF_COOKIE"],
                 },

@@ -127,9 +127,12 @@ class ShownText:
     @property
     def lang_attribute(self) -> str:
         """` lang="ro"` for an element holding text not in the page's language, so that it is read aloud
-        and hyphenated as what it is; empty otherwise."""
+        and hyphenated as what it is (and, by the stylesheet, written in its own direction); ` dir="auto"`
+        when that language is not known; empty otherwise."""
         if self.fallback and self.language:
             return format_html(' lang="{}"', self.language)
+        if self.fallback:
+            return SafeString(' dir="auto"')
         return SafeString("")
 
 

@@ -51,7 +51,7 @@ def security_txt(request):
     expires = (timezone.now() + SECURITY_TXT_VALID_FOR).replace(microsecond=0).astimezone(dt.UTC)
     lines = [f"Contact: {contact}" for contact in contacts]
     lines.append(f"Expires: {expires:%Y-%m-%dT%H:%M:%SZ}")
-    lines.append("Preferred-Languages: " + ", ".join(code for code, _name in settings.LANGUAGES))
+    lines.append("Preferred-Languages: " + ", ".join(settings.STAFF_LANGUAGES))
     site = settings.REFUGIU["SITE_URL"].rstrip("/")
     if site.lower().startswith("https://"):  # the RFC's canonical address is an https one
         lines.append(f"Canonical: {site}{SECURITY_TXT_PATH}")
