@@ -438,19 +438,21 @@ def test_an_editor_adds_edits_and_removes_a_translation_without_json(
     page = editor.get(url)
     values = form_values(page)
     assert "translations" not in values  # no JSON to edit
-    # A group per language of the site (English, as the record is Romanian), one to add another.
+    # A group per language of the site but the record's own (Romanian), one to add another.
     assert {
         "translation_en_name",
         "translation_en_eligibility_description",
+        "translation_uk_name",
+        "translation_ru_name",
+        "translation_ar_name",
         "translation_new_language",
     } <= set(values)
     assert "translation_ro_name" not in values
     assert 'lang="en"' in page_text(page)
 
     values |= {
-        "translation_new_language": "uk",
-        "translation_new_name": "Притулок",
-        "translation_new_eligibility_description": "Жінки, які постраждали від насильства.",
+        "translation_uk_name": "Притулок",
+        "translation_uk_eligibility_description": "Жінки, які постраждали від насильства.",
         "translation_en_description": "Safe rooms.",
     }
     with django_capture_on_commit_callbacks(execute=True):
@@ -463,7 +465,7 @@ def test_an_editor_adds_edits_and_removes_a_translation_without_json(
     assert ("service", str(service.id)) in directory_search(query="притулок").hits
     assert ("service", str(service.id)) in directory_search(query="prytulok").hits
 
-    values = form_values(editor.get(url))  # now with a group of its own for Ukrainian
+    values = form_values(editor.get(url))  # Ukrainian's group now holds it
     assert values["translation_uk_name"] == "Притулок" and values["translation_new_language"] == ""
     values |= {"translation_uk_name": "Притулок для жінок", "translation_en_description": ""}
     assert editor.post(url, values).status_code == 302
@@ -513,10 +515,12 @@ def test_taxonomy_terms_and_locations_are_translated_the_same_way(editor):
     term = d.TaxonomyTerm.objects.get(taxonomy_ref__slug="service_type", code="legal_counselling")
     url = f"/admin/directory/taxonomyterm/{term.id}/change/"
     values = form_values(editor.get(url))
-    values |= {"translation_new_language": "uk", "translation_new_name": "Юридичне консультування"}
+    values |= {"translation_uk_name": "Юридичне консультування"}
+    values |= {"translation_new_language": "fa", "translation_new_name": "مشاوره حقوقی"}
     assert editor.post(url, values).status_code == 302
     term.refresh_from_db()
     assert term.translations["uk"] == {"name": "Юридичне консультування"}
+    assert term.translations["fa"] == {"name": "مشاوره حقوقی"}
     location_fields = form_values(editor.get("/admin/directory/location/add/"))
     assert "translation_en_transportation" in location_fields
 
