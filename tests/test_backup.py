@@ -524,9 +524,9 @@ def test_an_older_archive_sealed_with_its_keys_restores_into_an_installation_wit
         assert not (new.data_dir / "encryption.keys").exists()
 
         result = restored(new, sealed, REFUGIU_BACKUP_PASSPHRASE=PASSPHRASE)
-        assert "Migrated forward to this version: organisation.0002_staffmember, organisation.0003_ngo." in (
-            result.stdout
-        )
+        # What depends on organisation 0003 (cases' latest, say) was unapplied with it and comes back too.
+        forward = next(line for line in result.stdout.splitlines() if line.startswith("Migrated forward to"))
+        assert "organisation.0002_staffmember, organisation.0003_ngo" in forward
         key_file = new.data_dir / "encryption.keys"
         assert key_file.read_bytes().strip() == key and key_file.stat().st_mode & 0o777 == 0o600
         assert "Restored the key file" in result.stderr
