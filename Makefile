@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install install-test lint bench
+.PHONY: demo test install install-test lint bench vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,14 @@ bench: install-test
 	$(BIN)/python -m benchmarks.scale_out --services 20000 --seconds 60 --clients 50
 	$(BIN)/python -m benchmarks.backup_restore --cases 10000
 	$(BIN)/python -m benchmarks.start_time --rounds 3 --baseline 9b8b392
+
+## Download the third-party static files again (npm pack), check them against src/refugiu/static/vendor/README.md's
+## integrity, and copy the same files in: run it to confirm them, or after changing a version there.
+LEAFLET_VERSION := 1.9.4
+LEAFLET_INTEGRITY := sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA==
+vendor:
+	set -e; work=$$(mktemp -d); cd $$work; npm pack --silent leaflet@$(LEAFLET_VERSION) >/dev/null; \
+	test "sha512-$$(openssl dgst -sha512 -binary leaflet-$(LEAFLET_VERSION).tgz | base64 -w0)" = "$(LEAFLET_INTEGRITY)"; \
+	tar xzf leaflet-$(LEAFLET_VERSION).tgz; target=$(CURDIR)/src/refugiu/static/vendor/leaflet; \
+	mkdir -p $$target/images; cp package/LICENSE package/dist/leaflet.js package/dist/leaflet.js.map \
+	package/dist/leaflet.css $$target/; cp package/dist/images/* $$target/images/; rm -rf $$work

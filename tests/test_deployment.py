@@ -308,8 +308,12 @@ def test_every_response_carries_the_permissions_policy(client):
     ]
     for response in responses:
         features = dict(part.split("=", 1) for part in response["Permissions-Policy"].split(", "))
-        for denied in ("camera", "microphone", "geolocation", "payment", "usb", "display-capture", "serial"):
+        for denied in ("camera", "microphone", "payment", "usb", "display-capture", "serial"):
             assert features[denied] == "()", (response.request["PATH_INFO"], denied)
+        # The directory's search asks for the visitor's position when they press its button, from our own
+        # origin only; every other page is refused it.
+        search = response.request["PATH_INFO"] == reverse("directory:search")
+        assert features["geolocation"] == ("(self)" if search else "()"), response.request["PATH_INFO"]
         # Security keys sign in and enrol on our own pages.
         assert features["publickey-credentials-get"] == features["publickey-credentials-create"] == "(self)"
 

@@ -407,9 +407,16 @@ class RefugiuSettings(TypedDict):
     ZIP_MAX_RATIO: int
     MEDIA_MAX_BYTES: int
     IMAGE_MAX_PIXELS: int
+    MAP_TILES_URL: str
+    MAP_TILES_ATTRIBUTION: str
 
 
 REFUGIU: RefugiuSettings = {
+    # The directory's map on a "near" search: a tile server's URL template ("https://tiles.example.org/{z}/{x}/{y}.png"),
+    # and the attribution its tiles require. Empty (the default): no map, and no visitor's browser asks
+    # another host for anything; tiles tell their server what a visitor looks at, so turn it on knowingly.
+    "MAP_TILES_URL": os.environ.get("REFUGIU_MAP_TILES_URL", "").strip(),
+    "MAP_TILES_ATTRIBUTION": os.environ.get("REFUGIU_MAP_TILES_ATTRIBUTION", "").strip(),
     # Where the quick-exit control sends a visitor: a neutral page that gives nothing away.
     "QUICK_EXIT_URL": os.environ.get("REFUGIU_QUICK_EXIT_URL", "https://www.wikipedia.org/"),
     # Entries not verified for this many days are listed for re-verification.

@@ -73,3 +73,25 @@ def test_output_writes_ndjson_that_imports(tmp_path):
     lines = output.read_text(encoding="utf-8").splitlines()
     assert all(json.loads(line)["name"].startswith(MARKER) for line in lines)
     assert hsds_import_path(output).services.created == 40
+
+
+def test_locations_are_near_their_city_with_a_postcode_of_it():
+    """Spread around each city's centre (benchmarks search near a town and a postcode), not over Europe."""
+    from refugiu.demo.synthetic.directory import COUNTRIES, city_postcode
+    from refugiu.directory.places.distance import haversine_m
+    from refugiu.directory.places.gazetteer import town_named
+
+    locations = [
+        location for o in synthetic_organizations(services=2000, seed=1) for location in o["locations"]
+    ]
+    for location in locations:
+        address = location["addresses"][0]
+        centre = town_named(address["city"], country=address["country"])
+        assert (
+            haversine_m(centre.latitude, centre.longitude, location["latitude"], location["longitude"])
+            < 25_000
+        )
+        assert address["postal_code"][:-3] == city_postcode(address["city"], 0)[:-3]
+        assert len(address["postal_code"]) == (6 if address["country"] in ("RO", "MD") else 5)
+    cities = {c for _, (_, names) in COUNTRIES.items() for c in names}
+    assert {location["addresses"][0]["city"] for location in locations} == cities

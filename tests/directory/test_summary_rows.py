@@ -4,20 +4,32 @@ out."""
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from refugiu.directory import models as d
-from refugiu.directory.hsds.serialise.querysets import organization_summary_list, service_summary_list
+from refugiu.directory.hsds.serialise.attributes import attributes_deferred
+from refugiu.directory.hsds.serialise.querysets import (
+    organization_summary_list,
+    service_at_location_summary_list,
+    service_summary_list,
+)
+from refugiu.directory.hsds.serialise.services import service_at_location_serialise
 from refugiu.directory.hsds.serialise.summaries import (
     organization_summaries,
     organization_summarise,
+    service_at_location_summaries,
     service_summaries,
     service_summarise,
 )
-from refugiu.directory.selectors import organization_public_list, service_public_list
-from tests.factories import OrganizationFactory, ServiceFactory
+from refugiu.directory.selectors import (
+    organization_public_list,
+    service_at_location_public_list,
+    service_public_list,
+)
+from tests.factories import LocationFactory, OrganizationFactory, ServiceAtLocationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +133,49 @@ def test_numbers_beyond_64_bits_come_back_exactly(client):
         assert response.status_code == 200, path
         text = b"".join(response.streaming_content) if response.streaming else response.content
         assert str(big).encode() in text, path
+
+
+def test_service_at_location_summaries_are_the_model_summaries_of_the_public_ones(mixed):
+    """Every kind of location a summary distinguishes: with coordinates (decimals that a float does not
+    hold exactly, a whole number), translations and extras; confidential, with and without a public area;
+    without an organisation, or with an unpublished one; under an unpublished service."""
+    organizations, services = mixed
+    published, _, full, _, hidden = organizations
+    locations = [
+        LocationFactory(
+            organization=full, name="Sediu", latitude=Decimal("44.512345"), longitude=Decimal("26.100001"),
+            translations={"en": {"name": "Office"}}, hsds_extra={"accessibility": [{"id": "a"}], "note": "n"},
+            external_identifier="X-1", url="https://example.org/office",
+        ),
+        LocationFactory(organization=full, name="Whole", latitude=Decimal(45), longitude=Decimal("-9.99")),
+        LocationFactory(
+            organization=full, name="Safe house", is_confidential=True, front_door_area="Iași",
+            latitude=Decimal("47.050000"), longitude=Decimal("27.650000"), hsds_extra={"secret": "x"},
+        ),
+        LocationFactory(organization=full, name="Unnamed shelter", is_confidential=True),
+        LocationFactory(organization=None, name="Shared hall", language="ro"),
+        LocationFactory(organization=hidden, name="Of an unpublished organisation"),
+        LocationFactory(organization=published, name="Parent's office", latitude=Decimal("0.000001")),
+    ]  # fmt: skip
+    links = [
+        ServiceAtLocationFactory(
+            service=service, location=location, description=f"at {location.name}",
+            hsds_extra={"schedules": [{"id": "s"}], "kept": 1} if n % 2 else {},
+        )
+        for n, (service, location) in enumerate(
+            (service, location) for service in services for location in locations
+        )
+    ]  # fmt: skip
+    ids = [link.id for link in reversed(links)] + [uuid.uuid4()]
+    public = set(service_at_location_public_list().values_list("id", flat=True))
+    models = {sal.id: sal for sal in service_at_location_summary_list().filter(id__in=ids)}
+    with attributes_deferred() as attributes:
+        expected = [
+            service_at_location_serialise(service_at_location=models[i], attributes=attributes, summary=True)
+            for i in ids
+            if i in public
+        ]
+    assert service_at_location_summaries(ids) == expected
+    assert len(expected) == 3 * len(locations)  # three public services
+    assert {record["location"]["name"] for record in expected} >= {"Iași", "Confidential location"}
+    assert any(record["location"].get("latitude") == 45 for record in expected)

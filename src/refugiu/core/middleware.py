@@ -10,55 +10,48 @@ from django.http.response import HttpResponseBase
 
 from refugiu.core.paths import PUBLIC_API_PREFIX
 
+
 # Everything is served from our own host: no CDN, font service or analytics may be loaded; no page embeds a
 # plugin (<object>, <embed>), so none may be embedded even from our own host.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; "
-    "base-uri 'none'"
-)
+def content_security_policy(*, images_from: tuple[str, ...] = ()) -> str:
+    """The Content-Security-Policy header; `images_from`: other origins a page may show images of (the map
+    tiles of a tile server the operator configured)."""
+    images = " ".join(("'self'", "data:", *images_from))
+    return (
+        f"default-src 'self'; img-src {images}; style-src 'self'; script-src 'self'; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; "
+        "base-uri 'none'"
+    )
 
-# No page uses the camera, microphone, location, payments or devices: a page made to ask for them (by
+
+CONTENT_SECURITY_POLICY = content_security_policy()
+
+# No page uses the camera, microphone, payments or devices, and only the directory's search asks for the
+# visitor's position (when they press its button; it sends its own header): a page made to ask for them (by
 # injected markup, or a frame of another site) is refused by the browser without asking the person. Only
 # security keys stay, for this site's own pages (allauth's WebAuthn sign-in and enrolment); copying
 # recovery codes to the clipboard is not a policy-controlled feature and keeps working.
-PERMISSIONS_POLICY = ", ".join(
-    [
-        *(
-            f"{feature}=()"
-            for feature in (
-                "accelerometer",
-                "autoplay",
-                "bluetooth",
-                "browsing-topics",
-                "camera",
-                "display-capture",
-                "encrypted-media",
-                "fullscreen",
-                "gamepad",
-                "geolocation",
-                "gyroscope",
-                "hid",
-                "idle-detection",
-                "local-fonts",
-                "magnetometer",
-                "microphone",
-                "midi",
-                "otp-credentials",
-                "payment",
-                "picture-in-picture",
-                "screen-wake-lock",
-                "serial",
-                "usb",
-                "web-share",
-                "window-management",
-                "xr-spatial-tracking",
-            )
-        ),
-        "publickey-credentials-create=(self)",
-        "publickey-credentials-get=(self)",
-    ]
-)
+_POLICY_FEATURES = (
+    "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera", "display-capture",
+    "encrypted-media", "fullscreen", "gamepad", "geolocation", "gyroscope", "hid", "idle-detection",
+    "local-fonts", "magnetometer", "microphone", "midi", "otp-credentials", "payment", "picture-in-picture",
+    "screen-wake-lock", "serial", "usb", "web-share", "window-management", "xr-spatial-tracking",
+)  # fmt: skip
+
+
+def permissions_policy(*, allowed: tuple[str, ...] = ()) -> str:
+    """The Permissions-Policy header: every feature refused, but `allowed` ones for this site's own page
+    (a page that asks for the visitor's position when they press a button sends it with "geolocation")."""
+    return ", ".join(
+        [
+            *(f"{feature}=(self)" if feature in allowed else f"{feature}=()" for feature in _POLICY_FEATURES),
+            "publickey-credentials-create=(self)",
+            "publickey-credentials-get=(self)",
+        ]
+    )
+
+
+PERMISSIONS_POLICY = permissions_policy()
 
 CLEAR_SITE_DATA = '"cache", "storage"'
 

@@ -5,8 +5,10 @@ from django import forms
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from refugiu.directory.models import Suggestion, Translatable
+from refugiu.directory.places.counties import COUNTIES
 from refugiu.directory.translations import (
     is_language_code,
     language_choices,
@@ -15,10 +17,30 @@ from refugiu.directory.translations import (
     site_languages,
 )
 
+RADIUS_KM = (5, 10, 25, 50, 100, 250)
+DEFAULT_RADIUS_KM = 25
+# A position arrives rounded to two decimals (about 1 km), as the page's script sends it; anything finer
+# is rounded here, so no more precise position is used, kept or shown back.
+POSITION_DECIMALS = 2
+
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    near = forms.CharField(label=_("Near"), required=False, max_length=200)
+    at = forms.CharField(required=False, max_length=40)
+    radius = forms.TypedChoiceField(
+        label=pgettext_lazy("radius", "Within"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[(km, f"{km} km") for km in RADIUS_KM],
+    )
     country = forms.CharField(required=False, max_length=2)
+    county = forms.ChoiceField(
+        label=_("County (Romania)"),
+        required=False,
+        choices=[("", _("Any county")), *((county.code, county.name) for county in COUNTIES)],
+    )
     city = forms.CharField(required=False, max_length=200)
     institution_type = forms.CharField(required=False, max_length=100)
     service_type = forms.CharField(required=False, max_length=100)
@@ -208,3 +230,14 @@ def translation_fieldsets(form: type[TranslationsForm]) -> list[tuple[str, dict[
         (str(_("Add a translation into another language")), {"fields": fields, "classes": ["collapse"]})
     )
     return fieldsets
+
+
+def position(text: str) -> tuple[float, float] | None:
+    """ "47.17,27.58" → (47.17, 27.58), rounded to POSITION_DECIMALS; None unless a position on Earth."""
+    try:
+        latitude, longitude = (float(part) for part in text.split(","))
+    except ValueError:
+        return None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return round(latitude, POSITION_DECIMALS), round(longitude, POSITION_DECIMALS)

@@ -581,6 +581,51 @@ class SearchFacet(models.Model):
         return f"{self.facet}={self.value}"
 
 
+class SearchPlace(models.Model):
+    """Where a search entry is, for "near" searches and the API's proximity: derived from the published,
+    public data by the search index's rebuild (directory.places.index), never edited, never exported.
+
+    One row per public location of the entry (an organisation's, and its services'): its own coordinates
+    (`approximate` false); or, for a location without coordinates whose town the gazetteer knows, that
+    town's centre (`approximate` true: the source holds no coordinates, so none is written into the
+    location); a confidential location only ever by the town of its public front door (approximate). An
+    entry placed nowhere but known to be in (or to serve) a Romanian county has one row with the county
+    and no coordinates. `town_key` and `postcode` are kept only on rows with the location's own
+    coordinates, and never for a confidential location: they teach the gazetteer the directory's towns
+    and postcodes.
+    """
+
+    entry = models.ForeignKey(
+        SearchEntry, on_delete=models.CASCADE, related_name="places", db_constraint=False
+    )
+    location_id = models.UUIDField(null=True)
+    latitude = models.FloatField(null=True)
+    longitude = models.FloatField(null=True)
+    approximate = models.BooleanField(default=False)
+    town = models.CharField(max_length=200, blank=True)  # as shown: "Iași"
+    town_key = models.CharField(max_length=200, blank=True)  # folded (places.gazetteer.place_key)
+    postcode = models.CharField(max_length=30, blank=True)  # without spaces, in capitals
+    country = models.CharField(max_length=2, blank=True)
+    county = models.CharField(max_length=3, blank=True)  # ISO 3166-2:RO without "RO-"
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="search_place_position"),
+            # Partial: only the rows that teach. A query names the same condition (town_key > '') for SQLite
+            # to see that the index holds what it asks for.
+            models.Index(fields=["town_key"], name="search_place_town", condition=models.Q(town_key__gt="")),
+            models.Index(
+                fields=["postcode"], name="search_place_postcode", condition=models.Q(postcode__gt="")
+            ),
+            models.Index(
+                fields=["county"], name="search_place_county_only", condition=models.Q(latitude__isnull=True)
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.entry_id} {self.latitude},{self.longitude}"
+
+
 class Suggestion(models.Model):
     """A correction proposed by a member of the public; nothing changes until an editor accepts it."""
 

@@ -18,12 +18,13 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import Q
 
 from refugiu.core import fastjson
-from refugiu.core.bulk import any_of, gc_paused, next_ids, rows_insert
+from refugiu.core.bulk import any_of, gc_paused, ids_per_query, next_ids, rows_insert
 from refugiu.core.folding import fold
 from refugiu.core.lookups import AsStored
 from refugiu.directory.models import (
@@ -34,9 +35,13 @@ from refugiu.directory.models import (
     Organization,
     SearchEntry,
     SearchFacet,
+    SearchPlace,
     Service,
+    ServiceArea,
     ServiceAtLocation,
 )
+from refugiu.directory.places.index import PLACE_COLUMNS, Placer, counties_of, county_codes, entry_place_rows
+from refugiu.directory.places.near import HitPlace, Near, county_only_sql, hit_places, placed_sql
 from refugiu.directory.transliteration import extra_spellings, is_ukrainian, ukrainian_latin
 
 COUNT_CAP = 1000
@@ -44,7 +49,7 @@ MAX_QUERY_WORDS = 8
 
 # Facets shown on the search page, in order. Taxonomy facets are keyed by the taxonomy's slug.
 TAXONOMY_FACETS = ("institution_type", "service_type", "target_group", "crime_type")
-PLACE_FACETS = ("country", "city")
+PLACE_FACETS = ("country", "county", "city")
 FACETS = (*PLACE_FACETS, *TAXONOMY_FACETS, "language")
 
 
@@ -121,8 +126,9 @@ def _public_places(locations: list[dict]) -> tuple[set[str], set[str], list[str]
     return countries, cities, texts
 
 
-def _facet_rows(countries, cities, terms, languages) -> list[tuple[str, str]]:
+def _facet_rows(countries, cities, terms, languages, counties=()) -> list[tuple[str, str]]:
     rows = {("country", c) for c in countries if c} | {("city", c) for c in cities if c}
+    rows |= {("county", c) for c in counties}
     rows |= {(slug, code) for slug, code in terms if slug in TAXONOMY_FACETS}
     rows |= {("language", code.lower()) for code in languages if code}
     return sorted(rows)
@@ -161,25 +167,26 @@ ANALYZE_AFTER = 5000
 def search_statistics_refresh() -> None:
     """Let the query planner see the index as it now is; call after writing many entries in pieces."""
     with connection.cursor() as cursor:
-        for table in (SearchEntry._meta.db_table, SearchFacet._meta.db_table):
+        for table in (SearchEntry._meta.db_table, SearchFacet._meta.db_table, SearchPlace._meta.db_table):
             cursor.execute(f"ANALYZE {table}")
 
 
 def _delete_entries(organization_ids) -> None:
     entries = SearchEntry._meta.db_table
     facets = SearchFacet._meta.db_table
+    places = SearchPlace._meta.db_table
     with connection.cursor() as cursor:
         if organization_ids is None:
             cursor.execute(f"DELETE FROM {facets}")
+            cursor.execute(f"DELETE FROM {places}")
             cursor.execute(f"DELETE FROM {entries}")
             return
         for start in range(0, len(organization_ids), CHUNK_ORGANIZATIONS):
             ids = [_uuid_param(i) for i in organization_ids[start : start + CHUNK_ORGANIZATIONS]]
             of_organizations, params = any_of("organization_id", ids)
-            cursor.execute(
-                f"DELETE FROM {facets} WHERE entry_id IN (SELECT id FROM {entries} WHERE {of_organizations})",
-                params,
-            )
+            of_entries = f"entry_id IN (SELECT id FROM {entries} WHERE {of_organizations})"
+            for derived in (facets, places):
+                cursor.execute(f"DELETE FROM {derived} WHERE {of_entries}", params)
             cursor.execute(f"DELETE FROM {entries} WHERE {of_organizations}", params)
 
 
@@ -232,11 +239,14 @@ def _index_chunk(organization_ids: list) -> int:
             "translations",
             "is_confidential",
             "front_door_area",
+            "latitude",
+            "longitude",
         )  # fmt: skip
     }
     for address in _plain_dicts(
-        Address.objects.filter(location_id__any=AsStored(locations)),
+        Address.objects.filter(location_id__any=AsStored(locations)).order_by("pk"),
         "location_id", "address_1", "address_2", "city", "region", "state_province", "country",
+        "postal_code", "address_type",
     ):  # fmt: skip
         locations[address["location_id"]]["addresses"].append(address)
     locations_of_org: dict = {}
@@ -258,8 +268,21 @@ def _index_chunk(organization_ids: list) -> int:
     services_of_org: dict = {}
     for service in services:
         services_of_org.setdefault(service["organization_id"], []).append(service)
+    areas: dict = {}
+    for service_id, area in _plain(
+        ServiceArea.objects.filter(service_id__any=service_ids), "service_id", "name"
+    ):
+        areas.setdefault(service_id, []).append(area)
+    placer = Placer(settings.REFUGIU["HOME_COUNTRY"])
+    placed: dict = {}
 
-    entries, facets = [], []
+    def places_of(locations: list[dict], country: str) -> list:
+        for location in locations:
+            if location["id"] not in placed:
+                placed[location["id"]] = placer.location(location, country)
+        return [place for location in locations if (place := placed[location["id"]]) is not None]
+
+    entries, facets, places = [], [], []
     for organization in organizations:
         org_id = organization["id"]
         org_names = _texts(organization, "name")
@@ -267,6 +290,18 @@ def _index_chunk(organization_ids: list) -> int:
         if organization["country"]:
             countries.add(organization["country"].upper())
         org_services = services_of_org.get(org_id, [])
+        org_places = places_of(
+            locations_of_org.get(org_id, [])
+            + [location for s in org_services for location in locations_of_service.get(s["id"], [])],
+            organization["country"],
+        )
+        org_term_counties = county_codes([code for _, code in terms.get(org_id, [])])
+        org_counties = counties_of(org_places, [a for s in org_services for a in areas.get(s["id"], [])])
+        org_counties |= org_term_counties
+        if not org_places and org_counties and not locations_of_org.get(org_id):
+            named = placer.named(organization["name"], org_counties)
+            org_places = [named] if named is not None else []
+        places.append((org_places, org_counties))
         entries.append(
             (
                 SearchEntry.Kind.ORGANIZATION.value,
@@ -283,12 +318,19 @@ def _index_chunk(organization_ids: list) -> int:
                 cities,
                 terms.get(org_id, []) + [t for s in org_services for t in terms.get(s["id"], [])],
                 {code for s in org_services for code in languages.get(s["id"], ())},
+                org_counties,
             )
         )
         for service in org_services:
             s_countries, s_cities, s_texts = _public_places(locations_of_service.get(service["id"], []))
             if not s_countries and organization["country"]:
                 s_countries.add(organization["country"].upper())
+            s_places = places_of(locations_of_service.get(service["id"], []), organization["country"])
+            s_counties = counties_of(s_places, areas.get(service["id"], []))
+            s_counties |= county_codes([code for _, code in terms.get(service["id"], [])])
+            if not s_counties:
+                s_counties = set(org_term_counties)
+            places.append((s_places, s_counties))
             entries.append(
                 (
                     SearchEntry.Kind.SERVICE.value,
@@ -305,6 +347,7 @@ def _index_chunk(organization_ids: list) -> int:
                     s_cities,
                     terms.get(service["id"], []) + terms.get(org_id, []),
                     languages.get(service["id"], ()),
+                    s_counties,
                 )
             )
     # Plain rows, no model objects (core.bulk); the entries' ids are drawn first, for their facets.
@@ -315,6 +358,11 @@ def _index_chunk(organization_ids: list) -> int:
         SearchFacet._meta.db_table,
         ("entry_id", "facet", "value"),
         [(i, name, value[:200]) for i, rows in zip(ids, facets, strict=True) for name, value in rows],
+    )
+    rows_insert(
+        SearchPlace._meta.db_table,
+        PLACE_COLUMNS,
+        [row for i, (p, c) in zip(ids, places, strict=True) for row in entry_place_rows(i, p, c)],
     )
     return len(entries)
 
@@ -328,6 +376,8 @@ class SearchResult:
     total_is_capped: bool
     hits: list[tuple[str, str]]  # (kind, object id) in rank order
     facet_counts: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # With `near`: how far each hit is, by (kind, object id); a hit placed nowhere has none.
+    places: dict[tuple[str, str], HitPlace] = field(default_factory=dict)
 
 
 def _match_sql(words: list[str]) -> tuple[str, list, str, list]:
@@ -367,8 +417,12 @@ def directory_search(
     limit: int = 20,
     with_facets: bool = False,
     count_cap: int | None = COUNT_CAP,
+    near: Near | None = None,
 ) -> SearchResult:
-    """Ranked public records matching `query` and every filter (facet name → value)."""
+    """Ranked public records matching `query` and every filter (facet name → value).
+
+    With `near`, the records within its reach instead, nearest first (a record's nearest position), then
+    those placed only by `near.county`, by name; each hit's distance in `SearchResult.places`."""
     table = SearchEntry._meta.db_table
     facet_table = SearchFacet._meta.db_table
     where, params = ["1=1"], []
@@ -390,6 +444,10 @@ def directory_search(
             where.append(f"e.id IN (SELECT entry_id FROM {facet_table} WHERE facet = %s AND value = %s)")
             params += [facet, value]
     where_sql = " AND ".join(where)
+    if near is not None:
+        return _near_search(
+            near, where_sql, params, (filters or {}).get("county", ""), offset, limit, with_facets, count_cap
+        )
     if name_sql:
         order_sql = f"CASE WHEN {name_sql} THEN 0 ELSE 1 END, e.sort_name, e.id"
         order_params = name_params
@@ -440,6 +498,75 @@ def directory_search(
         total_is_capped=capped,
         hits=hits,
         facet_counts=facet_counts,
+    )
+
+
+def _near_search(
+    near: Near,
+    where_sql: str,
+    params: list,
+    in_county: str,
+    offset: int,
+    limit: int,
+    with_facets: bool,
+    count_cap: int | None,
+) -> SearchResult:
+    """directory_search's statements for a search near a place: the entries placed within reach (their
+    positions found by the box of the index on latitude and longitude, or by the county's facet), and
+    those placed only by the county, each also matching every condition of `where_sql` on `e`."""
+    table = SearchEntry._meta.db_table
+    placed, placed_params = placed_sql(near, in_county=in_county)
+    matched = (
+        f"SELECT e.id, e.kind, e.object_id, e.sort_name, n.d2 FROM ({placed}) n "
+        f"JOIN {table} e ON e.id = n.entry_id WHERE {where_sql}"
+    )
+    matched_params = [*placed_params, *params]
+    if near.county:
+        county_only, county_params = county_only_sql(near.county)
+        matched += (
+            f" UNION ALL SELECT e.id, e.kind, e.object_id, e.sort_name, NULL FROM {table} e "
+            f"WHERE e.id IN ({county_only}) AND {where_sql}"
+        )
+        matched_params += [*county_params, *params]
+    # Within reach there are at most some thousands (the matches of a box, or of a county): read once, in
+    # order, and paged, counted and faceted from that, instead of evaluated again for each.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT m.id, m.kind, m.object_id FROM ({matched}) m "
+            "ORDER BY CASE WHEN m.d2 IS NULL THEN 1 ELSE 0 END, m.d2, m.sort_name, m.id",
+            matched_params,
+        )
+        every = cursor.fetchall()
+        total = len(every)
+        rows = every[offset : offset + limit]
+        facet_counts: dict[str, list[tuple[str, int]]] = {}
+        if with_facets and every:
+            counts: dict[tuple[str, str], int] = {}
+            step = ids_per_query()
+            for start in range(0, total, step):
+                of_entries, entry_params = any_of(
+                    "f.entry_id", [row[0] for row in every[start : start + step]]
+                )
+                cursor.execute(
+                    f"SELECT f.facet, f.value, count(*) FROM {SearchFacet._meta.db_table} f "
+                    f"WHERE {of_entries} GROUP BY f.facet, f.value",
+                    entry_params,
+                )
+                for facet, value, count in cursor.fetchall():
+                    counts[facet, value] = counts.get((facet, value), 0) + count
+            for (facet, value), count in sorted(
+                counts.items(), key=lambda item: (item[0][0], -item[1], item[0][1])
+            ):
+                facet_counts.setdefault(facet, []).append((value, count))
+    places = hit_places([row[0] for row in rows], near.point)
+    capped = count_cap is not None and total > count_cap
+    hits = [(row[1], str(_as_uuid(row[2]))) for row in rows]
+    return SearchResult(
+        total=count_cap if count_cap is not None and capped else total,
+        total_is_capped=capped,
+        hits=hits,
+        facet_counts=facet_counts,
+        places={hit: places[row[0]] for hit, row in zip(hits, rows, strict=True) if row[0] in places},
     )
 
 

@@ -19,8 +19,15 @@ an English translation of every record that is not in English. Service n (counti
   among services finds exactly those services; place names give other, natural frequencies.
 Taxonomy attributes use our own vocabularies (institution_type, service_type, target_group,
 crime_type); about 5 % of organisations have a confidential shelter location.
+
+Every location has coordinates within about 17 km (north-south) and 15 km (east-west) of its city's centre
+as the directory's gazetteer places it (directory.places.gazetteer), and a postcode of its city: the city's
+own prefix (3 digits in Romania and Moldova, whose postcodes have 6; 2 elsewhere) and 3 digits, so a
+postcode's addresses are all in one city. Both are drawn with the same random draws as when locations were
+spread over Europe at random, so every other value (ids, names, texts) is as it was.
 """
 
+import functools
 import random
 import uuid
 from collections.abc import Iterator
@@ -31,6 +38,7 @@ from django.db import transaction
 
 from refugiu.directory.hsds.importer import ImportSummary, hsds_import_organizations
 from refugiu.directory.models import TaxonomyTerm
+from refugiu.directory.places import gazetteer
 from refugiu.directory.search import search_statistics_refresh
 
 MARKER = "[synthetic]"
@@ -257,17 +265,46 @@ def _organization(rng, vocabulary, number: int, country: str, *, first: int, cou
 def _location(rng, country: str, language: str, city: str) -> dict:
     location_id = _uuid(rng)
     street = rng.choice(STREETS[language]).format(n=rng.randint(1, 180))
+    latitude, longitude = _city_centre(country, city)
+    # The draws of the old spread over Europe (35°-60° N, 9° W-30° E), now around the city's centre.
+    north, east = (rng.uniform(35.0, 60.0) - 47.5) / 25, (rng.uniform(-9.0, 30.0) - 10.5) / 39
     return {
         "id": location_id,
         "location_type": "physical",
         "name": city,
-        "latitude": round(rng.uniform(35.0, 60.0), 6),
-        "longitude": round(rng.uniform(-9.0, 30.0), 6),
+        "latitude": round(latitude + 0.3 * north, 6),
+        "longitude": round(longitude + 0.4 * east, 6),
         "addresses": [{
             "id": _uuid(rng), "address_1": street, "city": city, "state_province": city,
-            "postal_code": f"{rng.randint(10000, 99999)}", "country": country, "address_type": "physical",
+            "postal_code": _postcode(country, city, rng.randint(10000, 99999)), "country": country,
+            "address_type": "physical",
         }],
     }  # fmt: skip
+
+
+@functools.cache
+def _city_centre(country: str, city: str) -> tuple[float, float]:
+    town = gazetteer.town_named(city, country=country)
+    if town is None:  # never: tests/directory/test_generate.py places every city
+        raise LookupError(f"{city} ({country}) is not in the gazetteer")
+    return town.latitude, town.longitude
+
+
+def _postcode(country: str, city: str, draw: int) -> str:
+    """A postcode of the city: its prefix (its place among every city of COUNTRIES) and 3 digits."""
+    prefix = _CITY_PREFIXES[city]
+    return f"{prefix:03d}{draw % 1000:03d}" if country in ("RO", "MD") else f"{prefix:02d}{draw % 1000:03d}"
+
+
+_CITY_PREFIXES = {
+    city: 10 + i for i, city in enumerate(c for _, (_, cities) in sorted(COUNTRIES.items()) for c in cities)
+}
+
+
+def city_postcode(city: str, number: int) -> str:
+    """The synthetic postcode `number` (0-999) of a city of COUNTRIES, as the generator writes it."""
+    country = next(code for code, (_, cities) in COUNTRIES.items() if city in cities)
+    return _postcode(country, city, number)
 
 
 def _phone_number(rng: random.Random, country: str) -> str:

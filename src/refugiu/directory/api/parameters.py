@@ -119,3 +119,47 @@ Lang = Annotated[
         ),
     ),
 ]
+
+
+def _metres(value: Any) -> Any:
+    """HSDS sends proximity as a string: a number of metres, more than 0."""
+    value = _blank_is_absent(value)
+    if value is None or isinstance(value, int | float):
+        return value
+    try:
+        return float(str(value).strip())
+    except ValueError as error:
+        raise ValueError("must be a number of metres, such as 20000") from error
+
+
+MAX_PROXIMITY_M = 1_000_000  # 1,000 km: the box around a postcode stays a box of Europe, not of the globe
+
+Postcode = Annotated[
+    str | None,
+    BeforeValidator(_blank_is_absent),
+    Query(
+        None,
+        max_length=30,
+        description=(
+            "A postcode: its centroid is the mean position of this directory's own public addresses that "
+            "have this postal code and coordinates (spaces and case ignored); no other postcode data is "
+            'used, and a postcode none of them has answers 400 "postcode not known". Records are then '
+            "ordered by distance from it, nearest first (a record's location, or for a location without "
+            "coordinates the centre of its town, which counts as approximate). Service areas hold no shapes "
+            "here, so a postcode is not checked against them. Use with proximity."
+        ),
+    ),
+]
+Proximity = Annotated[
+    float | None,
+    BeforeValidator(_metres),
+    Query(
+        None,
+        gt=0,
+        le=MAX_PROXIMITY_M,
+        description=(
+            f"With postcode: only records within this many metres of the postcode's centroid (at most "
+            f"{MAX_PROXIMITY_M:,}), in a straight line, nearest first."
+        ),
+    ),
+]

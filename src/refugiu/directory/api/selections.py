@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from refugiu.core.batching import in_batches
 from refugiu.directory.api.common import ID_BATCH
 from refugiu.directory.models import Attribute
+from refugiu.directory.places.near import Near, service_at_locations_near
 from refugiu.directory.search import directory_search
 
 SEARCH_ALL = 2**31 - 1  # "no limit" for directory_search when every ranked id is needed
@@ -82,7 +83,52 @@ class Ranked:
         return in_batches(self._ranked_ids(), size)
 
 
-Selection = Ordered | Ranked
+@dataclass
+class Nearest:
+    """Services at locations within reach of a point, nearest first (directory.places.near): narrowed, when
+    the queryset holds other filters, by those; with a search, to the services it finds."""
+
+    queryset: QuerySet | None  # None: no other filter
+    near: Near
+    query: str | None
+
+    def _ids(self) -> list:
+        """The ids, in order, as the database gives them (UUIDs on PostgreSQL, hex on SQLite): made UUIDs
+        only for the page given, since making one of each of some thousands cost more than their SQL."""
+        pairs = service_at_locations_near(self.near)
+        if self.query and self.query.strip():
+            found = directory_search(
+                query=self.query, kind="service", offset=0, limit=SEARCH_ALL, count_cap=None
+            ).hits
+            services = {uuid.UUID(object_id) for _, object_id in found}
+            pairs = [
+                (record_id, service_id) for record_id, service_id in pairs if _as_uuid(service_id) in services
+            ]
+        ids = [record_id for record_id, _ in pairs]
+        if self.queryset is None:
+            return ids
+        plain = self.queryset.prefetch_related(None).select_related(None).order_by()
+        kept: set[uuid.UUID] = set()
+        for start in range(0, len(ids), ID_BATCH):
+            batch = [_as_uuid(record_id) for record_id in ids[start : start + ID_BATCH]]
+            kept.update(plain.filter(id__in=batch).values_list("id", flat=True))
+        return [record_id for record_id in ids if _as_uuid(record_id) in kept]
+
+    def page(self, *, offset: int, limit: int) -> tuple[int, list[uuid.UUID]]:
+        ids = self._ids()
+        return len(ids), [_as_uuid(record_id) for record_id in ids[offset : offset + limit]]
+
+    def batches(self, *, size: int) -> Iterator[list[uuid.UUID]]:
+        for batch in in_batches(self._ids(), size):
+            yield [_as_uuid(record_id) for record_id in batch]
+
+
+def _as_uuid(value) -> uuid.UUID:
+    """An id as the database gives it (a UUID on PostgreSQL, its hex on SQLite)."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+Selection = Ordered | Ranked | Nearest
 
 
 def tagged(queryset: QuerySet, *, term_id, taxonomy_id, keys: tuple[str, ...] = ("id",)) -> QuerySet:

@@ -1,8 +1,10 @@
 """/api/hsds/service_at_locations: where services are given, summaries in a list (full=true: in full),
 each in full on its own; ranked, in a search, by their service."""
 
+from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from ninja.errors import ValidationError
 
 from refugiu.directory.api.common import DEFAULT_PER_PAGE, operation_id, router
 from refugiu.directory.api.languages import Localised
@@ -14,6 +16,8 @@ from refugiu.directory.api.parameters import (
     OrganizationId,
     Page,
     PerPage,
+    Postcode,
+    Proximity,
     Search,
     TaxonomyId,
     TermId,
@@ -27,12 +31,11 @@ from refugiu.directory.api.responses import (
     one,
     record_or_404,
 )
-from refugiu.directory.api.selections import Ordered, Ranked, Selection, tagged
-from refugiu.directory.hsds.serialise.querysets import (
-    service_at_location_full_list,
-    service_at_location_summary_list,
-)
+from refugiu.directory.api.selections import Nearest, Ordered, Ranked, Selection, tagged
+from refugiu.directory.hsds.serialise.querysets import service_at_location_full_list
 from refugiu.directory.hsds.serialise.services import service_at_location_serialise
+from refugiu.directory.hsds.serialise.summaries import service_at_location_summaries
+from refugiu.directory.places.near import Near, PlaceUnknown, postcode_place
 from refugiu.directory.selectors import service_at_location_public_list
 
 
@@ -63,8 +66,11 @@ def service_at_locations_list(
     modified_after: ModifiedAfter = None,
     full: Full = False,
     lang: Lang = None,
+    postcode: Postcode = None,
+    proximity: Proximity = None,
 ):
     localised = Localised.of(request, lang, response)
+    near = _near(postcode, proximity)
     queryset = tagged(
         service_at_location_public_list(),
         term_id=taxonomy_term_id,
@@ -77,21 +83,29 @@ def service_at_locations_list(
         )
     if organization_id:
         queryset = queryset.filter(service__organization_id=organization_id)
-    selected: Selection = (
-        Ranked(
-            queryset,
-            kind="service",
-            query=search,
-            organization_id=organization_id,
-            narrowed=True,
-            key="service_id",
+    narrowed = bool(taxonomy_term_id or taxonomy_id or modified_after or organization_id)
+    selected: Selection
+    if near is not None:
+        selected = Nearest(queryset if narrowed else None, near, search)
+    else:
+        selected = (
+            Ranked(
+                queryset,
+                kind="service",
+                query=search,
+                organization_id=organization_id,
+                narrowed=True,
+                key="service_id",
+            )
+            if search and search.strip()
+            else Ordered(queryset.order_by("service__name", "service_id", "location__name", "id"))
         )
-        if search and search.strip()
-        else Ordered(queryset.order_by("service__name", "service_id", "location__name", "id"))
-    )
-    records = loader(
-        service_at_location_full_list() if full else service_at_location_summary_list(),
-        _service_at_location_item(full),
+    # Summaries from plain rows (hsds.serialise.summaries), as the services' pages: building model
+    # instances for them cost more than their SQL.
+    records = (
+        loader(service_at_location_full_list(), _service_at_location_item(True))
+        if full
+        else service_at_location_summaries
     )
     return localised.answer(
         listing(selected, page=page, per_page=per_page, format=format, records=localised.records(records))
@@ -104,7 +118,9 @@ def service_at_locations_list(
     openapi_extra=documented(hsds_schema("compiled/service_at_location.json"), page=False, languages=True),
     operation_id=operation_id("service_at_location_detail"),
 )
-def service_at_location_detail(request: HttpRequest, response: HttpResponse, id: str, lang: Lang = None):
+    lang: Lang = None,
+    postcode: Postcode = None,
+    proximity: Proximity = None,
+):
     localised = Localised.of(request, lang, response)
-    record = one(record_or_404(service_at_location_full_list(), id), _service_at_location_item(True))
-    return localised.answer(localised.record(record))
+    near = _near(postcode, proximity)

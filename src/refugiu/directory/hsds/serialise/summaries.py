@@ -1,8 +1,12 @@
-"""Summary forms of services and organisations (service_list.json, organization_list.json), from rows.
+"""Summary forms of services, organisations and services at locations (service_list.json,
+organization_list.json, service_at_location_list.json), from rows.
 
 A summary is made from one flat row of JSON values: a service's SERVICE_SUMMARY_COLUMNS, then its
-organisation's ORGANIZATION_SUMMARY_COLUMNS and whether that one's parent is public. The row comes from a
-model instance, or straight from the database (`summary_rows`), for the API's summary pages.
+organisation's ORGANIZATION_SUMMARY_COLUMNS and whether that one's parent is public. A service at a
+location's row starts with its own SERVICE_AT_LOCATION_SUMMARY_COLUMNS and its location's
+LOCATION_SUMMARY_COLUMNS and whether the location's organisation is public, then its service's row. The
+row comes from a model instance, or straight from the database (`summary_rows`), for the API's summary
+pages.
 
 Those pages are the API's hot path: a search answers with one. Building model instances for them
 (select_related, converters, model __init__) and compiling the ORM's query cost several times the SQL
@@ -10,6 +14,7 @@ itself, so they read plain rows with one statement of ours, built once from the 
 """
 
 import datetime as dt
+import decimal
 import functools
 import uuid
 from collections.abc import Sequence
@@ -24,7 +29,9 @@ from refugiu.core.batching import in_batches
 from refugiu.core.fields import field_column
 from refugiu.directory import models as d
 from refugiu.directory.hsds.serialise.fields import (
+    LOCATION_FIELDS,
     ORGANIZATION_FIELDS,
+    SERVICE_AT_LOCATION_FIELDS,
     SERVICE_FIELDS,
     HsdsRecord,
     extended,
@@ -38,6 +45,12 @@ from refugiu.directory.selectors import organization_public_sql, service_public_
 ROW_BATCH = 500  # ids per query of summary rows
 SERVICE_SUMMARY_COLUMNS = (*SERVICE_FIELDS, "language", "translations", "hsds_extra")
 ORGANIZATION_SUMMARY_COLUMNS = (*ORGANIZATION_FIELDS, "language", "translations", "hsds_extra", "country")
+SERVICE_AT_LOCATION_SUMMARY_COLUMNS = (*SERVICE_AT_LOCATION_FIELDS, "hsds_extra")
+LOCATION_SUMMARY_COLUMNS = (
+    *LOCATION_FIELDS, "language", "translations", "hsds_extra", "is_confidential", "front_door_area",
+)  # fmt: skip
+# The name a confidential location goes by when it has no public area (locations.CONFIDENTIAL_NAME).
+CONFIDENTIAL_NAME = "Confidential location"
 
 
 def organization_summarise(*, organization: d.Organization, extras: bool = True) -> HsdsRecord:
@@ -55,6 +68,44 @@ def service_summarise(*, service: d.Service) -> HsdsRecord:
 def service_summaries(ids: Sequence[uuid.UUID | str]) -> list[HsdsRecord]:
     """The summary forms of the public ones of these services, in this order."""
     return [_service_summary(row) for row in summary_rows("service", ids)]
+
+
+def service_at_location_summaries(ids: Sequence[uuid.UUID | str]) -> list[HsdsRecord]:
+    """The summary forms of the public ones of these services at locations, in this order: what
+    services.service_at_location_serialise(summary=True) gives."""
+    return [_service_at_location_summary(row) for row in summary_rows("service_at_location", ids)]
+
+
+def _service_at_location_summary(row: list) -> HsdsRecord:
+    own = len(SERVICE_AT_LOCATION_SUMMARY_COLUMNS)
+    at = own + len(LOCATION_SUMMARY_COLUMNS)
+    confidential = row[own + len(LOCATION_FIELDS) + 3]
+    fields = SERVICE_AT_LOCATION_FIELDS[:3] if confidential else SERVICE_AT_LOCATION_FIELDS
+    data = present(row, 0, fields)
+    data["location"] = _location_summary(row, own, organization_is_public=bool(row[at]))
+    data["service"] = _service_summary(row[at + 1 :])
+    if confidential:
+        return data
+    return extended(data, row[own - 1], one_to_one_only=True)
+
+
+def _location_summary(row: list, start: int, *, organization_is_public: bool) -> HsdsRecord:
+    """locations.location_serialise(summary=True), from a row."""
+    language, translations, extra, confidential, front_door_area = row[
+        start + len(LOCATION_FIELDS) : start + len(LOCATION_SUMMARY_COLUMNS)
+    ]
+    organization_id = row[start + LOCATION_FIELDS.index("organization_id")]
+    if confidential:
+        data: HsdsRecord = {"id": row[start], "location_type": row[start + 1]}
+        if organization_id and organization_is_public:
+            data["organization_id"] = organization_id
+        data["name"] = front_door_area or CONFIDENTIAL_NAME
+        return data
+    data = present(row, start, LOCATION_FIELDS)
+    if not organization_is_public:
+        data.pop("organization_id", None)
+    translated(data, language, translations)
+    return extended(data, extra, one_to_one_only=True)
 
 
 def organization_summaries(ids: Sequence[uuid.UUID | str]) -> list[HsdsRecord]:
@@ -124,10 +175,23 @@ def _readout(model_field, vendor: str) -> tuple[str, Any]:
     if isinstance(target, models.DateTimeField):
         return (_PG_UTC_MOMENT, None) if postgresql else ("{}", _utc_moment)
     if isinstance(target, models.DecimalField) and not postgresql:
-        raise TypeError(f"{model_field}: SQLite gives no Decimal; read this column through the ORM")
+        return "{}", _sqlite_decimal(target)
     if isinstance(target, models.DateField | models.TimeField | models.DecimalField):
         return "{}", json_value
     return "{}", None  # text, numbers, booleans
+
+
+def _sqlite_decimal(field: models.DecimalField) -> Any:
+    """SQLite keeps a decimal as a float: made a Decimal exactly as Django's SQLite backend makes it (its
+    get_decimalfield_converter), then its JSON value."""
+    create_decimal = decimal.Context(prec=15).create_decimal_from_float
+    quantum = decimal.Decimal(1).scaleb(-(field.decimal_places or 0))
+    context = decimal.Context(prec=field.max_digits)
+
+    def read(value: float) -> Any:
+        return json_value(create_decimal(value).quantize(quantum, context=context))
+
+    return read
 
 
 @dataclass(frozen=True)
@@ -162,12 +226,29 @@ def _summary_statement(kind: str, vendor: str) -> _SummaryStatement:
         return quote(field_column(model, name))
 
     organizations = quote(d.Organization._meta.db_table)
-    if kind == "service":
+    service_tables = (
+        f"{quote(d.Service._meta.db_table)} s JOIN {organizations} o "
+        f"ON o.{column(d.Organization, 'id')} = s.{column(d.Service, 'organization')}"
+    )
+    if kind == "service_at_location":
+        select(d.ServiceAtLocation, "x", SERVICE_AT_LOCATION_SUMMARY_COLUMNS)
+        select(d.Location, "l", LOCATION_SUMMARY_COLUMNS)
+        selected.append(f"lo.{column(d.Organization, 'is_published')}")  # NULL without an organisation
+        readers.append(None)
+        location, service = column(d.ServiceAtLocation, "location"), column(d.ServiceAtLocation, "service")
+        organization_id = column(d.Organization, "id")
+        tables = " ".join([
+            f"{quote(d.ServiceAtLocation._meta.db_table)} x",
+            f"JOIN {quote(d.Location._meta.db_table)} l ON l.{column(d.Location, 'id')} = x.{location}",
+            f"LEFT JOIN {organizations} lo ON lo.{organization_id} = l.{column(d.Location, 'organization')}",
+            f"JOIN {quote(d.Service._meta.db_table)} s ON s.{column(d.Service, 'id')} = x.{service}",
+            f"JOIN {organizations} o ON o.{organization_id} = s.{column(d.Service, 'organization')}",
+        ])  # fmt: skip
         select(d.Service, "s", SERVICE_SUMMARY_COLUMNS)
-        tables = (
-            f"{quote(d.Service._meta.db_table)} s JOIN {organizations} o "
-            f"ON o.{column(d.Organization, 'id')} = s.{column(d.Service, 'organization')}"
-        )
+        public, key = service_public_sql("s", "o"), f"x.{column(d.ServiceAtLocation, 'id')}"
+    elif kind == "service":
+        select(d.Service, "s", SERVICE_SUMMARY_COLUMNS)
+        tables = service_tables
         public, key = service_public_sql("s", "o"), f"s.{column(d.Service, 'id')}"
     else:
         tables = f"{organizations} o"
