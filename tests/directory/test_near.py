@@ -389,3 +389,24 @@ def test_institutions_with_only_a_name_and_a_county_are_placed_by_the_town_their
     ]
     # Nothing is written into the records: they still have no location.
     assert not d.Location.objects.exists() and not d.Address.objects.exists()
+
+
+def test_when_nothing_matches_within_the_radius_the_nearest_farther_away_are_shown(client, directory):
+    response, content = page(client, q="judecatoria slatina", near="Iasi")
+    assert response.context["result"].beyond_radius
+    assert "Nothing within 25 km. These are the nearest farther away." in content
+    assert [(hit["name"], hit["place"]) for hit in response.context["hits"]][0][0] == "Judecătoria Slatina"
+    assert response.context["hits"][0]["place"].startswith("in Slatina, about ")
+    # Without a query or a filter there is no "nearest farther away" of everything: the page says none.
+    response, content = page(client, near="Vaslui")
+    assert not response.context["hits"] and not response.context["result"].beyond_radius
+
+
+def test_a_service_at_no_location_of_its_own_is_where_its_organisation_is(client):
+    organization = institution("Asociația Sprijin", town="Iași", county="Iași", service="Consiliere")
+    ServiceFactory(organization=organization, name="Consiliere juridică pentru victime", description="")
+    search_reindex_organizations()
+    response, _ = page(client, q="victime", near="Iasi")
+    assert [(hit["name"], hit["place"]) for hit in response.context["hits"]] == [
+        ("Consiliere juridică pentru victime", "in Iași")
+    ]

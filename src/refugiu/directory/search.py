@@ -290,9 +290,9 @@ def _index_chunk(organization_ids: list) -> int:
         if organization["country"]:
             countries.add(organization["country"].upper())
         org_services = services_of_org.get(org_id, [])
-        org_places = places_of(
-            locations_of_org.get(org_id, [])
-            + [location for s in org_services for location in locations_of_service.get(s["id"], [])],
+        own_places = places_of(locations_of_org.get(org_id, []), organization["country"])
+        org_places = own_places + places_of(
+            [location for s in org_services for location in locations_of_service.get(s["id"], [])],
             organization["country"],
         )
         org_term_counties = county_codes([code for _, code in terms.get(org_id, [])])
@@ -300,7 +300,7 @@ def _index_chunk(organization_ids: list) -> int:
         org_counties |= org_term_counties
         if not org_places and org_counties and not locations_of_org.get(org_id):
             named = placer.named(organization["name"], org_counties)
-            org_places = [named] if named is not None else []
+            org_places = own_places = [named] if named is not None else []
         places.append((org_places, org_counties))
         entries.append(
             (
@@ -325,7 +325,9 @@ def _index_chunk(organization_ids: list) -> int:
             s_countries, s_cities, s_texts = _public_places(locations_of_service.get(service["id"], []))
             if not s_countries and organization["country"]:
                 s_countries.add(organization["country"].upper())
+            # A service at no location of its own is where its organisation is.
             s_places = places_of(locations_of_service.get(service["id"], []), organization["country"])
+            s_places = s_places or own_places
             s_counties = counties_of(s_places, areas.get(service["id"], []))
             s_counties |= county_codes([code for _, code in terms.get(service["id"], [])])
             if not s_counties:
@@ -378,6 +380,8 @@ class SearchResult:
     facet_counts: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     # With `near`: how far each hit is, by (kind, object id); a hit placed nowhere has none.
     places: dict[tuple[str, str], HitPlace] = field(default_factory=dict)
+    # Nothing matched within the radius: these are the nearest matches farther away.
+    beyond_radius: bool = False
 
 
 def _match_sql(words: list[str]) -> tuple[str, list, str, list]:
@@ -446,7 +450,15 @@ def directory_search(
     where_sql = " AND ".join(where)
     if near is not None:
         return _near_search(
-            near, where_sql, params, (filters or {}).get("county", ""), offset, limit, with_facets, count_cap
+            near,
+            where_sql,
+            params,
+            (filters or {}).get("county", ""),
+            offset,
+            limit,
+            with_facets,
+            count_cap,
+            narrowed=len(where) > 1,
         )
     if name_sql:
         order_sql = f"CASE WHEN {name_sql} THEN 0 ELSE 1 END, e.sort_name, e.id"
@@ -510,6 +522,8 @@ def _near_search(
     limit: int,
     with_facets: bool,
     count_cap: int | None,
+    *,
+    narrowed: bool,
 ) -> SearchResult:
     """directory_search's statements for a search near a place: the entries placed within reach (their
     positions found by the box of the index on latitude and longitude, or by the county's facet), and
@@ -537,6 +551,9 @@ def _near_search(
             matched_params,
         )
         every = cursor.fetchall()
+        beyond = False
+        if not every and near.radius_m is not None and narrowed:
+            every, beyond = _nearest_beyond(cursor, where_sql, params, near), True
         total = len(every)
         rows = every[offset : offset + limit]
         facet_counts: dict[str, list[tuple[str, int]]] = {}
@@ -567,6 +584,28 @@ def _near_search(
         hits=hits,
         facet_counts=facet_counts,
         places={hit: places[row[0]] for hit, row in zip(hits, rows, strict=True) if row[0] in places},
+        beyond_radius=beyond,
+    )
+
+
+NEAREST_AMONG = 1000  # matches whose distance is measured when none is within the radius
+
+
+def _nearest_beyond(cursor, where_sql: str, params: list, near: Near) -> list[tuple]:
+    """(entry id, kind, object id) of the matches of a search that found none within its radius, nearest
+    first, those placed only by a county after them (the first NEAREST_AMONG matches by name; those placed
+    nowhere are left out): "victim support near Iași" then still says how far the nearest is."""
+    cursor.execute(
+        f"SELECT e.id, e.kind, e.object_id FROM {SearchEntry._meta.db_table} e WHERE {where_sql} "
+        "ORDER BY e.sort_name, e.id LIMIT %s",
+        [*params, NEAREST_AMONG],
+    )
+    candidates = cursor.fetchall()
+    found = hit_places([row[0] for row in candidates], near.point)
+    placed = [row for row in candidates if row[0] in found]
+    return sorted(
+        placed,
+        key=lambda row: (found[row[0]].distance_m is None, found[row[0]].distance_m or 0.0),
     )
 
 

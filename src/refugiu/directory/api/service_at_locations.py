@@ -118,9 +118,33 @@ def service_at_locations_list(
     openapi_extra=documented(hsds_schema("compiled/service_at_location.json"), page=False, languages=True),
     operation_id=operation_id("service_at_location_detail"),
 )
-    lang: Lang = None,
-    postcode: Postcode = None,
-    proximity: Proximity = None,
-):
+def service_at_location_detail(request: HttpRequest, response: HttpResponse, id: str, lang: Lang = None):
     localised = Localised.of(request, lang, response)
-    near = _near(postcode, proximity)
+    record = one(record_or_404(service_at_location_full_list(), id), _service_at_location_item(True))
+    return localised.answer(localised.record(record))
+
+
+def _near(postcode: str | None, proximity: float | None) -> Near | None:
+    """HSDS's postcode and proximity as a place to measure from; a postcode this directory cannot place,
+    or a proximity without a postcode, answer 400 naming the parameter."""
+    if postcode is None:
+        if proximity is not None:
+            raise ValidationError(
+                [{"loc": ("query", "proximity"), "msg": "needs a postcode to measure from"}]
+            )
+        return None
+    try:
+        place = postcode_place(postcode, home_country=settings.REFUGIU["HOME_COUNTRY"])
+    except PlaceUnknown:
+        raise ValidationError(
+            [
+                {
+                    "loc": ("query", "postcode"),
+                    "msg": (
+                        "postcode not known: no public address in this directory has this postal code and "
+                        "coordinates, and no other postcode data is used"
+                    ),
+                }
+            ]
+        ) from None
+    return Near(place.point, proximity)
