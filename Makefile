@@ -40,6 +40,7 @@ bench: install-test
 	$(BIN)/python -m benchmarks.search_api --services 100000 --repeat 30
 	$(BIN)/python -m benchmarks.search_page --services 20000 --baseline b5bc4e9
 	$(BIN)/python -m benchmarks.proximity --services 100000 --repeat 30
+	$(BIN)/python -m benchmarks.open_now --services 100000 --repeat 20
 	$(BIN)/python -m benchmarks.import_rate --services 20000
 	$(BIN)/python -m benchmarks.case_pages --cases 100000 --sessions-per-case 10 --repeat 50
 	$(BIN)/python -m benchmarks.annual_report --events 1000 --participants 50000

@@ -95,3 +95,48 @@ def test_locations_are_near_their_city_with_a_postcode_of_it():
         assert len(address["postal_code"]) == (6 if address["country"] in ("RO", "MD") else 5)
     cities = {c for _, (_, names) in COUNTRIES.items() for c in names}
     assert {location["addresses"][0]["city"] for location in locations} == cities
+
+
+def test_opening_hours_of_every_kind_and_open_now_among_them():
+    """--scheduled 1: every service has hours; the search's "open now" finds those open at the moment."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from refugiu.directory.schedules import Group, is_open, rule_from
+
+    call_command("generate_directory", services=120, seed=4, scheduled=1.0)
+    assert not d.Service.objects.filter(schedules=None).exists()
+    kinds = {(s.freq, s.byday, s.opens_at, s.closes_at) for s in d.Schedule.objects.all()}
+    assert len(kinds) >= 8
+    assert d.Schedule.objects.filter(timezone__isnull=False).exists()
+    assert d.Schedule.objects.filter(valid_from="2026-12-24", opens_at=None).exists()  # closed for Christmas
+    wednesday = dt.datetime(2026, 3, 4, 11, tzinfo=ZoneInfo("Europe/Bucharest"))
+    found = {
+        object_id for _, object_id in directory_search(kind="service", open_at=wednesday, limit=500).hits
+    }
+    expected = set()
+    for service in d.Service.objects.prefetch_related("schedules"):
+        hours = [
+            Group(
+                tuple(
+                    rule_from(
+                        {
+                            f: getattr(s, f)
+                            for f in (
+                                "freq",
+                                "byday",
+                                "opens_at",
+                                "closes_at",
+                                "timezone",
+                                "valid_from",
+                                "valid_to",
+                            )
+                        }
+                    )
+                    for s in service.schedules.all()
+                )
+            )
+        ]
+        if is_open(hours, wednesday):
+            expected.add(str(service.id))
+    assert found == expected and 0 < len(found) < 120

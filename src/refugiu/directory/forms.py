@@ -47,6 +47,7 @@ class SearchForm(forms.Form):
     target_group = forms.CharField(required=False, max_length=100)
     crime_type = forms.CharField(required=False, max_length=100)
     language = forms.CharField(required=False, max_length=20)
+    open_now = forms.BooleanField(label=_("Open now"), required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
 
 

@@ -626,6 +626,55 @@ class SearchPlace(models.Model):
         return f"{self.entry_id} {self.latitude},{self.longitude}"
 
 
+class Opening(models.Model):
+    """When a public record (an organisation, a service, a service at a location) is open, as rows that
+    SQL tests a moment against (directory.open_now says how). Derived from the schedules by the search
+    index's rebuild, and written and removed with the organisation's search entries: never edited."""
+
+    organization_id = models.UUIDField(db_index=True)
+    # The search entry of an organisation or a service; none for a service at a location.
+    entry = models.ForeignKey(
+        SearchEntry,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    record_id = models.UUIDField()
+    zone = models.SmallIntegerField()
+    shift = models.SmallIntegerField()
+    starts = models.SmallIntegerField()
+    ends = models.SmallIntegerField()
+    weekdays = models.SmallIntegerField()
+    monthdays = models.BigIntegerField()
+    nths = models.SmallIntegerField()
+    first_day = models.IntegerField()
+    last_day = models.IntegerField()
+    every_weeks = models.SmallIntegerField()
+    week_start = models.SmallIntegerField()
+    week_phase = models.IntegerField()
+    every_months = models.SmallIntegerField()
+    month_phase = models.IntegerField()
+
+    class Meta:
+        # The search tests a moment on each matching entry's rows: found by the entry, and read from the
+        # index alone (every column the test reads is in it), which holds the entries' rows only.
+        indexes = [
+            models.Index(
+                fields=[
+                    "entry", "zone", "shift", "starts", "ends", "weekdays", "monthdays", "nths", "first_day",
+                    "last_day", "every_weeks", "week_start", "week_phase", "every_months", "month_phase",
+                ],
+                name="opening_of_entry",
+                condition=models.Q(entry__isnull=False),
+            )
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.record_id} {self.zone}/{self.shift} {self.starts}-{self.ends}"
+
+
 class Suggestion(models.Model):
     """A correction proposed by a member of the public; nothing changes until an editor accepts it."""
 

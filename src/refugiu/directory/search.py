@@ -14,6 +14,7 @@ by name. Nothing is scored per match, so a common term costs a sort, not a scori
 Search queries are never stored or logged.
 """
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,11 +28,13 @@ from refugiu.core import fastjson
 from refugiu.core.bulk import any_of, gc_paused, ids_per_query, next_ids, rows_insert
 from refugiu.core.folding import fold
 from refugiu.core.lookups import AsStored
+from refugiu.directory import open_now, schedules
 from refugiu.directory.models import (
     Address,
     Attribute,
     Language,
     Location,
+    Opening,
     Organization,
     SearchEntry,
     SearchFacet,
@@ -42,6 +45,7 @@ from refugiu.directory.models import (
 )
 from refugiu.directory.places.index import PLACE_COLUMNS, Placer, counties_of, county_codes, entry_place_rows
 from refugiu.directory.places.near import HitPlace, Near, county_only_sql, hit_places, placed_sql
+from refugiu.directory.selectors import public_schedules
 from refugiu.directory.transliteration import extra_spellings, is_ukrainian, ukrainian_latin
 
 COUNT_CAP = 1000
@@ -167,7 +171,12 @@ ANALYZE_AFTER = 5000
 def search_statistics_refresh() -> None:
     """Let the query planner see the index as it now is; call after writing many entries in pieces."""
     with connection.cursor() as cursor:
-        for table in (SearchEntry._meta.db_table, SearchFacet._meta.db_table, SearchPlace._meta.db_table):
+        for table in (
+            SearchEntry._meta.db_table,
+            SearchFacet._meta.db_table,
+            SearchPlace._meta.db_table,
+            Opening._meta.db_table,
+        ):
             cursor.execute(f"ANALYZE {table}")
 
 
@@ -175,10 +184,12 @@ def _delete_entries(organization_ids) -> None:
     entries = SearchEntry._meta.db_table
     facets = SearchFacet._meta.db_table
     places = SearchPlace._meta.db_table
+    openings = Opening._meta.db_table
     with connection.cursor() as cursor:
         if organization_ids is None:
             cursor.execute(f"DELETE FROM {facets}")
             cursor.execute(f"DELETE FROM {places}")
+            cursor.execute(f"DELETE FROM {openings}")
             cursor.execute(f"DELETE FROM {entries}")
             return
         for start in range(0, len(organization_ids), CHUNK_ORGANIZATIONS):
@@ -187,6 +198,7 @@ def _delete_entries(organization_ids) -> None:
             of_entries = f"entry_id IN (SELECT id FROM {entries} WHERE {of_organizations})"
             for derived in (facets, places):
                 cursor.execute(f"DELETE FROM {derived} WHERE {of_entries}", params)
+            cursor.execute(f"DELETE FROM {openings} WHERE {of_organizations}", params)
             cursor.execute(f"DELETE FROM {entries} WHERE {of_organizations}", params)
 
 
@@ -224,7 +236,10 @@ def _index_chunk(organization_ids: list) -> int:
         "id", "organization_id", "name", "alternate_name", "description", "language", "translations",
     )  # fmt: skip
     service_ids = AsStored(s["id"] for s in services)
-    links = _plain(ServiceAtLocation.objects.filter(service_id__any=service_ids), "service_id", "location_id")
+    sal_rows = _plain(
+        ServiceAtLocation.objects.filter(service_id__any=service_ids), "service_id", "location_id", "id"
+    )
+    links = [(service_id, location_id) for service_id, location_id, _ in sal_rows]
     location_ids = {location_id for _, location_id in links}
     locations = {
         row["id"]: {**row, "addresses": []}
@@ -283,6 +298,8 @@ def _index_chunk(organization_ids: list) -> int:
         return [place for location in locations if (place := placed[location["id"]]) is not None]
 
     entries, facets, places = [], [], []
+    hours = _Hours(sal_rows, locations, service_ids)
+    openings: list[list[open_now.Row]] = []  # of each entry
     for organization in organizations:
         org_id = organization["id"]
         org_names = _texts(organization, "name")
@@ -321,6 +338,7 @@ def _index_chunk(organization_ids: list) -> int:
                 org_counties,
             )
         )
+        openings.append(hours.of_organization(locations_of_org.get(org_id, [])))
         for service in org_services:
             s_countries, s_cities, s_texts = _public_places(locations_of_service.get(service["id"], []))
             if not s_countries and organization["country"]:
@@ -352,6 +370,7 @@ def _index_chunk(organization_ids: list) -> int:
                     s_counties,
                 )
             )
+            openings.append(hours.of_service(service["id"]))
     # Plain rows, no model objects (core.bulk); the entries' ids are drawn first, for their facets.
     table = SearchEntry._meta.db_table
     ids = next_ids(table, len(entries))
@@ -366,7 +385,69 @@ def _index_chunk(organization_ids: list) -> int:
         PLACE_COLUMNS,
         [row for i, (p, c) in zip(ids, places, strict=True) for row in entry_place_rows(i, p, c)],
     )
+    if hours.any:
+        organization_of = {service["id"]: service["organization_id"] for service in services}
+        # An entry is (kind, record id, organisation id, …).
+        opening_rows = [
+            (entry[2], i, entry[1], *row)
+            for i, entry, rows in zip(ids, entries, openings, strict=True)
+            for row in rows
+        ]
+        opening_rows += [
+            (organization_of[service_id], None, sal_id, *row) for service_id, sal_id, row in hours.of_places()
+        ]
+        rows_insert(Opening._meta.db_table, OPENING_COLUMNS, opening_rows)
     return len(entries)
+
+
+OPENING_COLUMNS = ("organization_id", "entry_id", "record_id", *open_now.ROW_COLUMNS)
+
+
+class _Hours:
+    """The opening rows of a chunk's records (directory.open_now), from their schedules."""
+
+    def __init__(self, places: list[tuple], locations: dict, service_ids: AsStored):
+        self.places: dict = {}  # service id -> [(service at location id, location id, confidential)]
+        for service_id, location_id, sal_id in places:
+            confidential = bool(locations[location_id]["is_confidential"])
+            self.places.setdefault(service_id, []).append((sal_id, location_id, confidential))
+        sal_ids = AsStored(sal_id for _, _, sal_id in places)
+        scheduled = public_schedules().filter(
+            Q(service_id__any=service_ids)
+            | Q(service_at_location_id__any=sal_ids)
+            | Q(location_id__any=AsStored(locations))
+        )
+        rows = _plain_dicts(
+            scheduled, "service_id", "location_id", "service_at_location_id", *schedules.SCHEDULE_FIELDS
+        )
+        self.rules = schedules.rules_by_owner(rows)
+        self.any = bool(self.rules)
+
+    def of_organization(self, locations: list[dict]) -> list[open_now.Row]:
+        if not self.any:
+            return []
+        places = [(location["id"], bool(location["is_confidential"])) for location in locations]
+        return open_now.record_rows(schedules.organization_groups(self.rules, locations=places))
+
+    def of_service(self, service_id) -> list[open_now.Row]:
+        if not self.any:
+            return []
+        places = self.places.get(service_id, [])
+        groups = schedules.service_groups(self.rules, service_id=service_id, places=places)
+        return open_now.record_rows(groups)
+
+    def of_places(self) -> list[tuple]:
+        """(service id, service at location id, row) of every service at a location."""
+        found = []
+        for service_id, places in self.places.items():
+            for sal_id, location_id, confidential in places:
+                group = schedules.service_at_location_group(
+                    self.rules, service_id=service_id, sal_id=sal_id, location_id=location_id,
+                    confidential=confidential,
+                )  # fmt: skip
+                if group is not None:
+                    found += [(service_id, sal_id, row) for row in open_now.record_rows([group])]
+        return found
 
 
 # --- querying -------------------------------------------------------------------------------------------
@@ -422,11 +503,13 @@ def directory_search(
     with_facets: bool = False,
     count_cap: int | None = COUNT_CAP,
     near: Near | None = None,
+    open_at: dt.datetime | None = None,
 ) -> SearchResult:
     """Ranked public records matching `query` and every filter (facet name → value).
 
     With `near`, the records within its reach instead, nearest first (a record's nearest position), then
-    those placed only by `near.county`, by name; each hit's distance in `SearchResult.places`."""
+    those placed only by `near.county`, by name; each hit's distance in `SearchResult.places`. With `open_at` (aware), only those open at
+    that moment (directory.open_now)."""
     table = SearchEntry._meta.db_table
     facet_table = SearchFacet._meta.db_table
     where, params = ["1=1"], []
@@ -447,6 +530,11 @@ def directory_search(
         if facet in FACETS and value:
             where.append(f"e.id IN (SELECT entry_id FROM {facet_table} WHERE facet = %s AND value = %s)")
             params += [facet, value]
+    if open_at is not None:
+        # Tested on each matching entry's few rows, found by its index: the cost follows the matches.
+        open_sql, open_params = open_now.open_entries_sql("e", open_at)
+        where.append(open_sql)
+        params += open_params
     where_sql = " AND ".join(where)
     if near is not None:
         return _near_search(

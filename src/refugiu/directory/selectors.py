@@ -1,6 +1,8 @@
 """Reads of the public directory. Everything public goes through these, so nothing unpublished or
 confidential can be reached by a public page, the API or an export by accident."""
 
+from typing import Any, NamedTuple
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
@@ -9,6 +11,7 @@ from refugiu.directory.models import (
     Attribute,
     Location,
     Organization,
+    Schedule,
     Service,
     ServiceAtLocation,
     TaxonomyTerm,
@@ -36,6 +39,14 @@ def service_public_sql(service: str, organization: str) -> str:
     return f"{service}.is_published AND {organization_public_sql(organization)}"
 
 
+def public_schedules() -> QuerySet[Schedule]:
+    """Schedules that may be shown: none tied to a confidential location, directly or through a service
+    at it (as the API's forms leave them out)."""
+    return Schedule.objects.exclude(location__is_confidential=True).exclude(
+        service_at_location__location__is_confidential=True
+    )
+
+
 def service_at_location_public_list() -> QuerySet[ServiceAtLocation]:
     return ServiceAtLocation.objects.filter(
         service__is_published=True, service__organization__is_published=True
@@ -44,6 +55,7 @@ def service_at_location_public_list() -> QuerySet[ServiceAtLocation]:
 
 def organization_public_get(*, organization_id) -> Organization:
     """A published organisation with everything its public page shows; 404 when missing or unpublished."""
+    schedules = Prefetch("schedules", queryset=public_schedules())
     try:
         return (
             organization_public_list()
@@ -52,22 +64,23 @@ def organization_public_get(*, organization_id) -> Organization:
                 "contacts",
                 Prefetch(
                     "locations",
-                    queryset=Location.objects.prefetch_related(
-                        "addresses", "phones", "schedules", "languages"
-                    ),
+                    queryset=Location.objects.prefetch_related("addresses", "phones", schedules, "languages"),
                 ),
                 Prefetch(
                     "services",
                     queryset=service_public_list().prefetch_related(
                         "phones",
-                        "schedules",
+                        schedules,
                         "languages",
                         "contacts",
                         "service_areas",
                         Prefetch(
                             "service_at_locations",
                             queryset=ServiceAtLocation.objects.select_related("location").prefetch_related(
-                                Prefetch("location__addresses", queryset=Address.objects.all())
+                                Prefetch("location__addresses", queryset=Address.objects.all()),
+                                "location__phones",
+                                schedules,
+                                Prefetch("location__schedules", queryset=public_schedules()),
                             ),
                         ),
                     ),
@@ -79,18 +92,29 @@ def organization_public_get(*, organization_id) -> Organization:
         raise Http404 from exc
 
 
-def terms_for(link_ids) -> dict:
-    """The display names of the taxonomy terms attached to each of these records, by record id.
+class TermName(NamedTuple):
+    taxonomy: str | None  # our vocabulary's slug; None for an imported taxonomy
+    code: str
+    name: str  # in the visitor's language
+
+
+def terms_for(link_ids) -> dict[Any, list[TermName]]:
+    """The taxonomy terms attached to each of these records, by record id, named in the visitor's language.
 
     Plain rows, no model instances: the search page asks this for 20 records at each request."""
     language = display_language()
-    by_link: dict = {}
+    by_link: dict[Any, list[TermName]] = {}
     rows = Attribute.objects.filter(link_id__in=list(link_ids)).values_list(
-        "link_id", "taxonomy_term__name", "taxonomy_term__language", "taxonomy_term__translations"
+        "link_id",
+        "taxonomy_term__taxonomy_ref__slug",
+        "taxonomy_term__code",
+        "taxonomy_term__name",
+        "taxonomy_term__language",
+        "taxonomy_term__translations",
     )
-    for link_id, name, record_language, translations in rows:
+    for link_id, slug, code, name, record_language, translations in rows:
         by_link.setdefault(link_id, []).append(
-            translated_text(name, record_language, translations, "name", language)
+            TermName(slug, code, translated_text(name, record_language, translations, "name", language))
         )
     return by_link
 

@@ -25,6 +25,9 @@ as the directory's gazetteer places it (directory.places.gazetteer), and a postc
 own prefix (3 digits in Romania and Moldova, whose postcodes have 6; 2 elsewhere) and 3 digits, so a
 postcode's addresses are all in one city. Both are drawn with the same random draws as when locations were
 spread over Europe at random, so every other value (ids, names, texts) is as it was.
+
+30 % of services (or the share asked for) have opening hours of several kinds (`HOURS`), some with
+their country's UTC offset and some closed for Christmas.
 """
 
 import functools
@@ -174,6 +177,21 @@ LANGUAGE_NAMES = {
 }  # fmt: skip
 INSTITUTION_TYPES = ("ngo", "ngo", "ngo", "victim_support", "legal_aid", "shelter", "social_assistance")
 CRIME_TYPES = ("trafficking", "domestic_violence", "sexual_violence", "gender_based_violence", "hate_crime")
+SCHEDULED = 0.3  # the share of services with opening hours, unless asked for more
+# Kinds of hours, by weight: office hours, a lunch break, three days, a helpline round the clock, two late
+# afternoons and a Saturday morning, a clinic on the first and third Wednesday, a night shelter's intake.
+HOURS = (
+    (50, [("MO,TU,WE,TH,FR", "09:00", "17:00")]),
+    (15, [("MO,TU,WE,TH,FR", "08:00", "12:00"), ("MO,TU,WE,TH,FR", "13:00", "16:00")]),
+    (10, [("MO,WE,FR", "10:00", "14:00")]),
+    (8, [("MO,TU,WE,TH,FR,SA,SU", "00:00", "00:00")]),
+    (7, [("TU,TH", "14:00", "20:00"), ("SA", "10:00", "13:00")]),
+    (5, [("1WE,3WE", "10:00", "12:00")]),
+    (5, [("MO,TU,WE,TH,FR,SA,SU", "20:00", "08:00")]),
+)
+# The UTC offset in winter, for the services whose schedules give one.
+UTC_OFFSETS = {"IE": 0, "DE": 1, "AT": 1, "FR": 1, "BE": 1, "IT": 1, "ES": 1, "PL": 1, "HU": 1, "CZ": 1,
+               "MT": 1, "RO": 2, "MD": 2, "BG": 2, "GR": 2, "CY": 2}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -204,8 +222,9 @@ def _text(table: dict, key: str, language: str) -> str:
     return table[key][LANGUAGES.index(language)]
 
 
-def synthetic_organizations(*, services: int, seed: int) -> Iterator[dict]:
-    """HSDS organisations in full form, holding `services` services in all; the same for the same seed."""
+def synthetic_organizations(*, services: int, seed: int, scheduled: float = SCHEDULED) -> Iterator[dict]:
+    """HSDS organisations in full form, holding `services` services in all; the same for the same seed.
+    `scheduled`: the share of services with opening hours (at least SCHEDULED, as always)."""
     rng = random.Random(seed)  # noqa: S311 - reproducible fake data, not security
     vocabulary = _Vocabulary.load()
     countries = sorted(COUNTRIES)
@@ -213,13 +232,16 @@ def synthetic_organizations(*, services: int, seed: int) -> Iterator[dict]:
     while made < services:
         count = min(rng.randint(1, 9), services - made)
         yield _organization(
-            rng, vocabulary, number, rng.choice(countries), first=made, count=count, seed=seed
-        )
+            rng, vocabulary, number, rng.choice(countries), first=made, count=count, seed=seed,
+            scheduled=scheduled,
+        )  # fmt: skip
         made += count
         number += 1
 
 
-def _organization(rng, vocabulary, number: int, country: str, *, first: int, count: int, seed: int) -> dict:
+def _organization(
+    rng, vocabulary, number: int, country: str, *, first: int, count: int, seed: int, scheduled: float
+) -> dict:
     language, cities = COUNTRIES[country]
     city = rng.choice(cities)
     theme = rng.choice(sorted(THEMES))
@@ -247,7 +269,8 @@ def _organization(rng, vocabulary, number: int, country: str, *, first: int, cou
         "locations": locations,
         "attributes": [vocabulary.attribute(rng, "institution_type", rng.choice(INSTITUTION_TYPES))],
         "services": [
-            _service(rng, vocabulary, first + i, language, theme, locations, seed=seed) for i in range(count)
+            _service(rng, vocabulary, first + i, language, theme, locations, seed=seed, scheduled=scheduled)
+            for i in range(count)
         ],
     }
     if language != "en":
@@ -312,10 +335,12 @@ def _phone_number(rng: random.Random, country: str) -> str:
 
 
 def _service(
-    rng, vocabulary, number: int, language: str, theme: str, locations: list[dict], *, seed: int
-) -> dict:
+    rng, vocabulary, number: int, language: str, theme: str, locations: list[dict], *, seed: int,
+    scheduled: float = 0.0,
+) -> dict:  # fmt: skip
     kind = rng.choice(sorted(SERVICE_KINDS))
     location = rng.choice(locations)
+    country = _country_of(location)
     city = location["addresses"][0]["city"]
     local = _text(SERVICE_KINDS, kind, language)
     english = [f"{MARKER} {_text(SERVICE_KINDS, kind, 'en')} in {city}.", SENTENCES["en"]]
@@ -356,9 +381,12 @@ def _service(
         service["phones"] = [
             {"id": _uuid(rng), "number": _phone_number(rng, _country_of(location)), "type": "voice"}
         ]
-    if rng.random() < 0.3:
-        service["schedules"] = [{"id": _uuid(rng), "freq": "WEEKLY", "byday": "MO,TU,WE,TH,FR",
-                                 "opens_at": "09:00:00", "closes_at": "17:00:00"}]  # fmt: skip
+    roll = rng.random()
+    if roll < SCHEDULED or roll < scheduled:
+        # The first id from the shared stream, as before there was a choice of hours: the same seed keeps
+        # giving the same ids. The hours come from a stream of the service's own.
+        first_id = _uuid(rng) if roll < SCHEDULED else None
+        service["schedules"] = _schedules(random.Random(f"{seed}/{number}"), country, first_id)  # noqa: S311
     if rng.random() < 0.3:
         service["attributes"].append(vocabulary.attribute(rng, "crime_type", rng.choice(CRIME_TYPES)))
     return service
@@ -368,7 +396,28 @@ def _country_of(location: dict) -> str:
     return location["addresses"][0]["country"]
 
 
-def directory_generate(*, services: int, seed: int = 0) -> ImportSummary:
+def _schedules(rng: random.Random, country: str, first_id: str | None) -> list[dict[str, Any]]:
+    """A service's opening hours, HSDS schedules: one of HOURS; a fifth give their country's UTC offset;
+    a tenth close for Christmas 2026."""
+    kinds = [hours for _weight, hours in HOURS]
+    hours = rng.choices(kinds, weights=[weight for weight, _hours in HOURS])[0]
+    offset = UTC_OFFSETS[country] if rng.random() < 0.2 else None
+    schedules: list[dict[str, Any]] = []
+    for byday, opens, closes in hours:
+        freq = "MONTHLY" if byday[0].isdigit() else "WEEKLY"
+        schedule: dict[str, Any] = {"id": first_id or _uuid(rng), "freq": freq, "byday": byday,
+                                    "opens_at": f"{opens}:00", "closes_at": f"{closes}:00"}  # fmt: skip
+        if offset is not None:
+            schedule["timezone"] = offset
+        schedules.append(schedule)
+        first_id = None
+    if rng.random() < 0.1:
+        schedules.append({"id": _uuid(rng), "valid_from": "2026-12-24", "valid_to": "2026-12-26",
+                          "description": "Closed for Christmas."})  # fmt: skip
+    return schedules
+
+
+def directory_generate(*, services: int, seed: int = 0, scheduled: float = SCHEDULED) -> ImportSummary:
     """Create (or, with the same seed, update) a synthetic directory of `services` services, all or nothing.
 
     Imported a batch of organisations at a time, so memory stays flat at any size, in one transaction.
@@ -376,7 +425,7 @@ def directory_generate(*, services: int, seed: int = 0) -> ImportSummary:
     total = ImportSummary()
     batch: list[dict] = []
     with transaction.atomic():
-        for organization in synthetic_organizations(services=services, seed=seed):
+        for organization in synthetic_organizations(services=services, seed=seed, scheduled=scheduled):
             batch.append(organization)
             if len(batch) == BATCH_ORGANIZATIONS:
                 _add(total, hsds_import_organizations(batch))

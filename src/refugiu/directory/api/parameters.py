@@ -54,6 +54,16 @@ Format = Annotated[
 
 
 Search = Annotated[str | None, Query(None, description="Full-text search, ranked as on the web search.")]
+OpenNow = Annotated[
+    bool,
+    Query(
+        description=(
+            "Only records open now by their schedules (an extension of HSDS: a service is open when one of "
+            "its places is, each by its own schedules, else the service's, else its location's; a schedule "
+            "without a time zone is in the directory's own)."
+        )
+    ),
+]
 Full = Annotated[bool, Query(description="Give each record in full form, as its own endpoint does.")]
 
 

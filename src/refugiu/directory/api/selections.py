@@ -1,6 +1,7 @@
 """Which records a list endpoint gives, in which order: ranked as the web search ranks them (`Ranked`),
 or in a queryset's order (`Ordered`), paged or in batches alike."""
 
+import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from refugiu.core.batching import in_batches
 from refugiu.directory.api.common import ID_BATCH
 from refugiu.directory.models import Attribute
 from refugiu.directory.places.near import Near, service_at_locations_near
+from refugiu.directory.open_now import open_records, open_services
 from refugiu.directory.search import directory_search
 
 SEARCH_ALL = 2**31 - 1  # "no limit" for directory_search when every ranked id is needed
@@ -47,6 +49,7 @@ class Ranked:
     organization_id: uuid.UUID | None
     narrowed: bool
     key: str = "id"
+    open_at: dt.datetime | None = None  # only the records open then (the index's rows of each)
 
     def _search(self, *, offset: int, limit: int):
         return directory_search(
@@ -57,6 +60,7 @@ class Ranked:
             offset=offset,
             limit=limit,
             count_cap=None,
+            open_at=self.open_at,
         )
 
     def _ranked_ids(self) -> list[uuid.UUID]:
@@ -159,12 +163,14 @@ def selection(
     taxonomy_id,
     modified_after,
     organization_id=None,
+    open_at: dt.datetime | None = None,
 ) -> Selection:
     """The filtered records of a list endpoint: ranked as the web search ranks them, or by name.
 
     `public` makes the queryset of the public records, only when needed: a search without filters the
     index does not hold is answered by the index alone (it holds only public records), and building the
-    queryset cost a tenth of such a request.
+    queryset cost a tenth of such a request. `open_at`: only the records open at that moment (the search
+    index's opening rows, directory.open_now).
     """
     narrowed = bool(term_id or taxonomy_id or modified_after)
 
@@ -183,5 +189,10 @@ def selection(
             query=search,
             organization_id=organization_id,
             narrowed=narrowed,
+            open_at=open_at,
         )
-    return Ordered(filtered().order_by("name", "id"))
+    queryset = filtered()
+    if open_at is not None:
+        opened = open_services(open_at) if kind == "service" else open_records(open_at)
+        queryset = queryset.filter(id__in=opened)
+    return Ordered(queryset.order_by("name", "id"))

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from ninja.errors import ValidationError
 
+from refugiu.directory import schedules
 from refugiu.directory.api.common import DEFAULT_PER_PAGE, operation_id, router
 from refugiu.directory.api.languages import Localised
 from refugiu.directory.api.parameters import (
@@ -13,6 +14,7 @@ from refugiu.directory.api.parameters import (
     Full,
     Lang,
     ModifiedAfter,
+    OpenNow,
     OrganizationId,
     Page,
     PerPage,
@@ -36,6 +38,7 @@ from refugiu.directory.hsds.serialise.querysets import service_at_location_full_
 from refugiu.directory.hsds.serialise.services import service_at_location_serialise
 from refugiu.directory.hsds.serialise.summaries import service_at_location_summaries
 from refugiu.directory.places.near import Near, PlaceUnknown, postcode_place
+from refugiu.directory.open_now import open_records
 from refugiu.directory.selectors import service_at_location_public_list
 
 
@@ -68,6 +71,7 @@ def service_at_locations_list(
     lang: Lang = None,
     postcode: Postcode = None,
     proximity: Proximity = None,
+    open_now: OpenNow = False,
 ):
     localised = Localised.of(request, lang, response)
     near = _near(postcode, proximity)
@@ -83,6 +87,8 @@ def service_at_locations_list(
         )
     if organization_id:
         queryset = queryset.filter(service__organization_id=organization_id)
+    if open_now:  # each place by its own schedules, else its service's, else its location's
+        queryset = queryset.filter(id__in=open_records(schedules.now()))
     narrowed = bool(taxonomy_term_id or taxonomy_id or modified_after or organization_id)
     selected: Selection
     if near is not None:

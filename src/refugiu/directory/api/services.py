@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from refugiu.directory import schedules
 from refugiu.directory.api.common import DEFAULT_PER_PAGE, operation_id, router
 from refugiu.directory.api.languages import Localised
 from refugiu.directory.api.parameters import (
@@ -11,6 +12,7 @@ from refugiu.directory.api.parameters import (
     Full,
     Lang,
     ModifiedAfter,
+    OpenNow,
     OrganizationId,
     Page,
     PerPage,
@@ -51,6 +53,7 @@ def services_list(
     modified_after: ModifiedAfter = None,
     full: Full = False,
     lang: Lang = None,
+    open_now: OpenNow = False,
 ):
     localised = Localised.of(request, lang, response)
     selected = selection(
@@ -61,6 +64,7 @@ def services_list(
         taxonomy_id=taxonomy_id,
         modified_after=modified_after,
         organization_id=organization_id,
+        open_at=schedules.now() if open_now else None,
     )
     records = loader(service_full_list(), _service_in_full) if full else service_summaries
     return localised.answer(

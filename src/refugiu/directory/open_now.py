@@ -1,0 +1,213 @@
+"""The "open now" filter in SQL: each public record's openings as rows that a moment can be tested against,
+at any size, without reading a schedule in Python.
+
+`directory.schedules` is the reference: what a schedule means, and whether a record is open at a moment.
+This module turns the same rules into rows of `Opening` (written by the search index's rebuild, with the
+entries, so they follow every import and edit) and gives the SQL condition that a row holds a moment. A
+record is open at a moment when one of its rows holds it, which is exactly when `schedules.is_open` says
+True (tests/directory/test_open_now.py holds the two to the same answers, for random schedules and
+moments).
+
+A row says: on a day that its rule falls on, the record is open from minute `starts` to minute `ends` of a
+clock, which is the site's zone (`zone` 0: settings.TIME_ZONE, summer time included, for schedules that
+name no zone) or UTC (`zone` 1: schedules with a fixed UTC offset, moved onto UTC). `shift` says which
+day's calendar the rule is checked against: the clock's date plus `shift` (an opening that runs past
+midnight, or one moved onto UTC, holds moments of the next or the previous day). The day is checked by
+bit masks (weekday; day of the month, counted from either end; which of its weekday in the month, from
+either end), by a range of dates (validity, dtstart, until and count, less the dates of the group's
+exceptions), and by the interval (every n-th week or month, counted from dtstart). The condition for a
+moment is an OR of six such checks (the site's clock with shifts 0 and -1, UTC's with -2 to 1), each a few
+integer comparisons: the search tests it on the rows of each entry it matches, found by the entry's index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.db.models.expressions import RawSQL
+
+from refugiu.directory.models import Opening, SearchEntry
+from refugiu.directory.schedules import (
+    MINUTES_A_DAY,
+    Group,
+    Kind,
+    Rule,
+    month_index,
+    nth_of_month,
+    site_zone,
+    week_index,
+)
+
+ZONE_SITE, ZONE_UTC = 0, 1
+SHIFTS = {ZONE_SITE: (0, -1), ZONE_UTC: (-2, -1, 0, 1)}
+ANY_WEEKDAY = (1 << 7) - 1
+# Any day of the month, any such weekday of the month, no first day: 0, which SQLite stores in no bytes at all
+# (the rows of a large directory then fit its cache better). Monthday bits 0-30: days 1-31, bits 31-61: days
+# -1 (the last) to -31; nth bits 0-4: the 1st to 5th such weekday of the month, bits 5-9: the last to the
+# 5th from last.
+ANY_MONTHDAY = ANY_NTH = NO_FIRST_DAY = 0
+ROW_COLUMNS = (
+    "zone", "shift", "starts", "ends", "weekdays", "monthdays", "nths", "first_day", "last_day",
+    "every_weeks", "week_start", "week_phase", "every_months", "month_phase",
+)  # fmt: skip
+
+Row = tuple[int, ...]
+
+
+def _monthday_bit(day: int) -> int:
+    return 1 << (day - 1) if day > 0 else 1 << (30 - day)
+
+
+def _nth_bit(nth: int) -> int:
+    return 1 << (nth - 1) if nth > 0 else 1 << (4 - nth)
+
+
+def _weekday_mask(days: Iterable[int]) -> int:
+    mask = 0
+    for day in days:
+        mask |= 1 << day
+    return mask
+
+
+def _pieces(opens: int, closes: int, offset: int) -> list[tuple[int, int, int]]:
+    """(shift, starts, ends) of an opening from `opens` to `closes` minutes of its own day, on a clock
+    `offset` minutes behind it: the parts of it on the clock's days before, of and after."""
+    pieces = []
+    for shift in (-2, -1, 0, 1):
+        starts = max(0, shift * MINUTES_A_DAY + opens - offset)
+        ends = min(MINUTES_A_DAY, shift * MINUTES_A_DAY + closes - offset)
+        if starts < ends:
+            pieces.append((shift, starts, ends))
+    return pieces
+
+
+def _calendars(rule: Rule) -> list[tuple[int, int, int]]:
+    """(weekdays, monthdays, nths) masks whose union is the days the rule falls on (dates aside)."""
+    if rule.kind is not Kind.MONTHLY:
+        weekdays = _weekday_mask(rule.weekdays) if rule.kind is Kind.WEEKLY else ANY_WEEKDAY
+        return [(weekdays, ANY_MONTHDAY, ANY_NTH)]
+    monthdays = ANY_MONTHDAY
+    if rule.monthdays:
+        monthdays = 0
+        for day in rule.monthdays:
+            monthdays |= _monthday_bit(day)
+    calendars = []
+    if rule.weekdays:
+        calendars.append((_weekday_mask(rule.weekdays), monthdays, ANY_NTH))
+    nths: dict[int, int] = {}
+    for nth, weekday in rule.nths:
+        nths[weekday] = nths.get(weekday, 0) | _nth_bit(nth)
+    calendars += [(1 << weekday, monthdays, bits) for weekday, bits in sorted(nths.items())]
+    if not calendars:
+        calendars.append((ANY_WEEKDAY, monthdays, ANY_NTH))
+    return calendars
+
+
+def _ranges(rule: Rule, exceptions: Sequence[Rule]) -> list[tuple[dt.date, dt.date]]:
+    """The rule's dates less those of its group's exceptions (a recurring rule's only)."""
+    ranges = [(rule.first, rule.last)]
+    if rule.kind is Kind.DATES:
+        return ranges
+    for exception in exceptions:
+        kept = []
+        for first, last in ranges:
+            if exception.last < first or last < exception.first:
+                kept.append((first, last))
+                continue
+            if first < exception.first:
+                kept.append((first, exception.first - dt.timedelta(days=1)))
+            if exception.last < last:
+                kept.append((exception.last + dt.timedelta(days=1), last))
+        ranges = kept
+    return ranges
+
+
+def group_rows(group: Group) -> set[Row]:
+    rows: set[Row] = set()
+    for rule in group.rules:
+        if not rule.computable or rule.opens is None or rule.closes is None:
+            continue  # not readable, or a closure (its dates are taken from the others' ranges)
+        zone, offset = (ZONE_SITE, 0) if rule.utc_offset is None else (ZONE_UTC, rule.utc_offset)
+        weeks: tuple[int, int, int] = (1, 0, 0)
+        months: tuple[int, int] = (1, 0)
+        if rule.interval > 1 and rule.anchor is not None:
+            if rule.kind is Kind.WEEKLY:
+                phase = week_index(rule.anchor, rule.week_start) % rule.interval
+                weeks = (rule.interval, rule.week_start, phase)
+            elif rule.kind is Kind.MONTHLY:
+                months = (rule.interval, month_index(rule.anchor) % rule.interval)
+        for first, last in _ranges(rule, group.exceptions):
+            for shift, starts, ends in _pieces(rule.opens, rule.closes, offset):
+                for weekdays, monthdays, nths in _calendars(rule):
+                    first_day = NO_FIRST_DAY if first == dt.date.min else first.toordinal()
+                    rows.add(
+                        (zone, shift, starts, ends, weekdays, monthdays, nths, first_day, last.toordinal(),
+                         *weeks, *months)
+                    )  # fmt: skip
+    return rows
+
+
+def record_rows(groups: Iterable[Group]) -> list[Row]:
+    """The rows of a record open when one of these groups is, each once, in a stable order."""
+    rows: set[Row] = set()
+    for group in groups:
+        rows |= group_rows(group)
+    return sorted(rows)
+
+
+_BRANCH = (
+    "({o}.zone = {zone} AND {o}.shift = {shift} AND {o}.starts <= %s AND {o}.ends > %s"
+    " AND ({o}.weekdays & %s) <> 0 AND ({o}.monthdays = 0 OR ({o}.monthdays & %s) <> 0)"
+    " AND ({o}.nths = 0 OR ({o}.nths & %s) <> 0)"
+    " AND {o}.first_day <= %s AND {o}.last_day >= %s"
+    " AND ((%s - 1 - {o}.week_start) / 7 - {o}.week_phase) %% {o}.every_weeks = 0"
+    " AND (%s - {o}.month_phase) %% {o}.every_months = 0)"
+)
+
+
+def open_at_sql(alias: str, at: dt.datetime) -> tuple[str, list[int]]:
+    """SQL that the `Opening` row `alias` holds the moment `at` (aware), and its parameters."""
+    branches, params = [], []
+    for zone, clock in ((ZONE_SITE, at.astimezone(site_zone())), (ZONE_UTC, at.astimezone(dt.UTC))):
+        minute = clock.hour * 60 + clock.minute
+        for shift in SHIFTS[zone]:
+            day = clock.date() + dt.timedelta(days=shift)
+            length_bit = _monthday_bit(day.day) | _monthday_bit(day.day - _month_length(day) - 1)
+            nth, from_end = nth_of_month(day)
+            branches.append(_BRANCH.format(o=alias, zone=zone, shift=shift))
+            params += [
+                minute, minute, 1 << day.weekday(), length_bit, _nth_bit(nth) | _nth_bit(from_end),
+                day.toordinal(), day.toordinal(), day.toordinal(), month_index(day),
+            ]  # fmt: skip
+    return "(" + " OR ".join(branches) + ")", params
+
+
+def _month_length(day: dt.date) -> int:
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return (following - dt.timedelta(days=1)).day
+
+
+def open_records(at: dt.datetime) -> RawSQL:
+    """The ids of the records (services, organisations, services at locations) open at `at`, for
+    `id__in=`: read once from every row, for lists that are not searched."""
+    condition, params = open_at_sql("o", at)
+    return RawSQL(f"SELECT o.record_id FROM {Opening._meta.db_table} o WHERE {condition}", params)
+
+
+def open_entries_sql(entry: str, at: dt.datetime) -> tuple[str, list[int]]:
+    """SQL that the search entry `entry` (an alias) is open at `at`: its own rows, found and read by the
+    index of entries' rows."""
+    condition, params = open_at_sql("o", at)
+    table = Opening._meta.db_table
+    return f"EXISTS (SELECT 1 FROM {table} o WHERE o.entry_id = {entry}.id AND {condition})", params
+
+
+def open_services(at: dt.datetime) -> RawSQL:
+    """The ids of the services open at `at`, for `id__in=`, through their search entries (each tested on
+    its own rows, as the search does)."""
+    condition, params = open_entries_sql("e", at)
+    return RawSQL(
+        f"SELECT e.object_id FROM {SearchEntry._meta.db_table} e WHERE e.kind = 'service' AND {condition}",
+        params,
+    )
