@@ -8,6 +8,7 @@ text, and `schedule.attending_type` describes one schedule). A service at a virt
 (`location_type` "virtual") is given online by HSDS's own definition, so that says "online" too.
 """
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -105,6 +106,11 @@ def phone_views(phones: Iterable[Any]) -> list[PhoneView]:
 
 def language_name(code: str, name: str = "") -> str:
     """A spoken language by its name in the visitor's language, where Django knows it; else as recorded."""
+    return _language_name(code, name, translation.get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _language_name(code: str, name: str, visitor_language: str | None) -> str:
     key = (code or "").strip().lower()
     if key:
         try:

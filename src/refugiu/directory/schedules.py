@@ -209,6 +209,13 @@ def _monthdays(value: Any) -> frozenset[int]:
 
 def rule_from(row: Mapping[str, Any]) -> Rule:
     """A schedule's rule, from its fields (SCHEDULE_FIELDS: a model's values, or a database's plain row)."""
+    return _read(tuple(row.get(name) for name in SCHEDULE_FIELDS))
+
+
+@functools.lru_cache(maxsize=4096)
+def _read(values: tuple[Any, ...]) -> Rule:
+    """The same schedule is read once: many records keep the same hours."""
+    row = dict(zip(SCHEDULE_FIELDS, values, strict=True))
     description = _text(row.get("description"))
     try:
         return _rule(row, description)
