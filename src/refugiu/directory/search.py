@@ -508,8 +508,8 @@ def directory_search(
     """Ranked public records matching `query` and every filter (facet name → value).
 
     With `near`, the records within its reach instead, nearest first (a record's nearest position), then
-    those placed only by `near.county`, by name; each hit's distance in `SearchResult.places`. With `open_at` (aware), only those open at
-    that moment (directory.open_now)."""
+    those placed only by `near.county`, by name; each hit's distance in `SearchResult.places`. With
+    `open_at` (aware), only those open at that moment (directory.open_now)."""
     table = SearchEntry._meta.db_table
     facet_table = SearchFacet._meta.db_table
     where, params = ["1=1"], []

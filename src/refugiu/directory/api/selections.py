@@ -11,8 +11,8 @@ from django.db.models import Q, QuerySet
 from refugiu.core.batching import in_batches
 from refugiu.directory.api.common import ID_BATCH
 from refugiu.directory.models import Attribute
-from refugiu.directory.places.near import Near, service_at_locations_near
 from refugiu.directory.open_now import open_records, open_services
+from refugiu.directory.places.near import Near, service_at_locations_near
 from refugiu.directory.search import directory_search
 
 SEARCH_ALL = 2**31 - 1  # "no limit" for directory_search when every ranked id is needed

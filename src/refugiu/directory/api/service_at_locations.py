@@ -37,8 +37,8 @@ from refugiu.directory.api.selections import Nearest, Ordered, Ranked, Selection
 from refugiu.directory.hsds.serialise.querysets import service_at_location_full_list
 from refugiu.directory.hsds.serialise.services import service_at_location_serialise
 from refugiu.directory.hsds.serialise.summaries import service_at_location_summaries
-from refugiu.directory.places.near import Near, PlaceUnknown, postcode_place
 from refugiu.directory.open_now import open_records
+from refugiu.directory.places.near import Near, PlaceUnknown, postcode_place
 from refugiu.directory.selectors import service_at_location_public_list
 
 
