@@ -370,8 +370,10 @@ def test_bad_records_are_refused_naming_record_field_and_reason():
     )
     bad = service(url="www.example.org")
     assert "url: must be a web address" in refused([organization(services=[bad])])
-    org = organization(name="x" * 301)
-    assert refused([org]) == f"organization {org['id']}: name: must be at most 300 characters long"
+    org = organization(country="Romania")  # our extension: a code, as addresses' country
+    assert refused([org]) == (
+        f"organization {org['id']}: country: must be a two-letter country code (ISO 3166-1 alpha-2)"
+    )
     org = organization(services=[service(), {"id": "nope", "name": "x", "status": "active"}])
     assert refused([org]) == f"service #2 in services of organization {org['id']}: id: must be a UUID"
     org = organization(locations=[{"id": new_id(), "location_type": "physical", "latitude": "45.1"}])

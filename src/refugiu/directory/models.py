@@ -4,18 +4,26 @@ Field names follow HSDS so that the API, import and export map one to one. What 
 not edit (funding, programs, cost options, required documents, accessibility, identifiers, metadata) is
 kept as received in `hsds_extra`, so an import followed by an export loses nothing.
 
+Text is kept whole: HSDS sets no length on any field, so neither do our columns (`max_length=None`: an
+unlimited varchar on both engines, a one-line input in forms and the admin). Only values that cannot be
+longer keep a length: code lists (status, types, frequencies), country codes, e-mail addresses (254
+characters, RFC 5321) and our own slugs. A real court's switchboard with its extensions was 70 characters.
+
 Multilingual text: a record's text is in its own language (`language`, usually the local one);
 `translations` holds the other languages as {"uk": {"name": …, "description": …}}, for the fields its
 kind has in `translations.TRANSLATED_FIELDS` (names, descriptions, a service's eligibility and how to
 apply, a location's directions). Display falls back to the record's own text, field by field.
 """
 
+import sys
 import uuid
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
@@ -25,6 +33,31 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from refugiu.directory.translations import TRANSLATED_FIELDS, is_language_code, language_name
+
+
+class WebAddressValidator(URLValidator):
+    """Django's check of a web address, without its cap of 2,048 characters: HSDS sets none."""
+
+    max_length = sys.maxsize
+
+
+class WebAddressFormField(forms.URLField):
+    default_validators = [WebAddressValidator()]
+
+
+class WebAddressField(models.URLField):
+    """A web address of any length (HSDS sets none), in the database, the model's validation and its
+    forms. URLField cannot say so itself: it sets 200 when given no length, and leaves `max_length=None`
+    out of its migrations, which then read 200 again; and its validator stops at 2,048 characters."""
+
+    default_validators = [WebAddressValidator()]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", None)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return super().formfield(**{"form_class": WebAddressFormField, **kwargs})
 
 
 class HsdsModel(models.Model):
@@ -71,7 +104,7 @@ def translations_problems(translations: object, fields: tuple[str, ...]) -> list
 
 
 class Translatable(models.Model):
-    language = models.CharField(_("language of the record"), max_length=8, blank=True)
+    language = models.CharField(_("language of the record"), max_length=None, blank=True)
     translations = models.JSONField(_("translations"), default=dict, blank=True)
 
     # The fields kept in several languages (translations.TRANSLATED_FIELDS, by HSDS entity).
@@ -185,10 +218,10 @@ class ShownTexts:
 
 
 class Taxonomy(HsdsModel):
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=None)
     description = models.TextField(_("description"))
-    uri = models.URLField(_("URI"), blank=True)
-    version = models.CharField(_("version"), max_length=50, blank=True)
+    uri = WebAddressField(_("URI"), blank=True)
+    version = models.CharField(_("version"), max_length=None, blank=True)
     # Our own vocabularies carry a stable slug; imported ones may not.
     slug = models.SlugField(max_length=50, unique=True, null=True, blank=True)
 
@@ -212,14 +245,14 @@ class TaxonomyTerm(HsdsModel, Translatable):
         related_name="terms",
         db_column="taxonomy_id",
     )
-    taxonomy = models.CharField(_("taxonomy name"), max_length=200, blank=True)
-    code = models.CharField(_("code"), max_length=100, blank=True)
-    name = models.CharField(_("name"), max_length=300)
+    taxonomy = models.CharField(_("taxonomy name"), max_length=None, blank=True)
+    code = models.CharField(_("code"), max_length=None, blank=True)
+    name = models.CharField(_("name"), max_length=None)
     description = models.TextField(_("description"))
     parent = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
     )
-    term_uri = models.URLField(_("term URI"), blank=True)
+    term_uri = WebAddressField(_("term URI"), blank=True)
 
     class Meta:
         verbose_name = _("taxonomy term")
@@ -234,17 +267,17 @@ class TaxonomyTerm(HsdsModel, Translatable):
 class Organization(HsdsModel, Translatable):
     translated_fields = TRANSLATED_FIELDS["organization"]
 
-    name = models.CharField(_("name"), max_length=300)
-    alternate_name = models.CharField(_("alternate name"), max_length=300, blank=True)
+    name = models.CharField(_("name"), max_length=None)
+    alternate_name = models.CharField(_("alternate name"), max_length=None, blank=True)
     description = models.TextField(_("description"), blank=True)
     email = models.EmailField(_("email"), blank=True)
-    website = models.URLField(_("website"), blank=True)
-    tax_status = models.CharField(max_length=200, blank=True)
-    tax_id = models.CharField(max_length=200, blank=True)
+    website = WebAddressField(_("website"), blank=True)
+    tax_status = models.CharField(max_length=None, blank=True)
+    tax_id = models.CharField(max_length=None, blank=True)
     year_incorporated = models.PositiveIntegerField(null=True, blank=True)
-    legal_status = models.CharField(max_length=200, blank=True)
-    logo = models.URLField(blank=True)
-    uri = models.URLField(blank=True)
+    legal_status = models.CharField(max_length=None, blank=True)
+    logo = WebAddressField(blank=True)
+    uri = WebAddressField(blank=True)
     parent_organization = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
     )
@@ -277,10 +310,10 @@ class Service(HsdsModel, Translatable):
         TEMPORARILY_CLOSED = "temporarily closed", _("temporarily closed")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="services")
-    name = models.CharField(_("name"), max_length=300)
-    alternate_name = models.CharField(_("alternate name"), max_length=300, blank=True)
+    name = models.CharField(_("name"), max_length=None)
+    alternate_name = models.CharField(_("alternate name"), max_length=None, blank=True)
     description = models.TextField(_("description"), blank=True)
-    url = models.URLField(_("website"), blank=True)
+    url = WebAddressField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     interpretation_services = models.TextField(_("interpretation"), blank=True)
@@ -324,15 +357,15 @@ class Location(HsdsModel, Translatable):
         Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="locations"
     )
     location_type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.PHYSICAL)
-    url = models.URLField(blank=True)
-    name = models.CharField(_("name"), max_length=300, blank=True)
-    alternate_name = models.CharField(max_length=300, blank=True)
+    url = WebAddressField(blank=True)
+    name = models.CharField(_("name"), max_length=None, blank=True)
+    alternate_name = models.CharField(max_length=None, blank=True)
     description = models.TextField(_("description"), blank=True)
     transportation = models.TextField(_("how to get there"), blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    external_identifier = models.CharField(max_length=200, blank=True)
-    external_identifier_type = models.CharField(max_length=200, blank=True)
+    external_identifier = models.CharField(max_length=None, blank=True)
+    external_identifier_type = models.CharField(max_length=None, blank=True)
     # A shelter's address must never reach a public page, the API, an export or the search index.
     is_confidential = models.BooleanField(
         _("confidential address"),
@@ -343,11 +376,11 @@ class Location(HsdsModel, Translatable):
     )
     front_door_area = models.CharField(
         _("public area"),
-        max_length=200,
+        max_length=None,
         blank=True,
         help_text=_("What may be said publicly of where it is, e.g. a city."),
     )
-    front_door_phone = models.CharField(_("front-door phone"), max_length=50, blank=True)
+    front_door_phone = models.CharField(_("front-door phone"), max_length=None, blank=True)
     front_door_email = models.EmailField(_("front-door email"), blank=True)
 
     class Meta:
@@ -374,13 +407,13 @@ class ServiceAtLocation(HsdsModel):
 
 class Address(HsdsModel):
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="addresses")
-    attention = models.CharField(max_length=200, blank=True)
-    address_1 = models.CharField(_("address"), max_length=300)
-    address_2 = models.CharField(_("address (continued)"), max_length=300, blank=True)
-    city = models.CharField(_("city"), max_length=200)
-    region = models.CharField(_("region"), max_length=200, blank=True)
-    state_province = models.CharField(_("county or region"), max_length=200)
-    postal_code = models.CharField(_("postal code"), max_length=30)
+    attention = models.CharField(max_length=None, blank=True)
+    address_1 = models.CharField(_("address"), max_length=None)
+    address_2 = models.CharField(_("address (continued)"), max_length=None, blank=True)
+    city = models.CharField(_("city"), max_length=None)
+    region = models.CharField(_("region"), max_length=None, blank=True)
+    state_province = models.CharField(_("county or region"), max_length=None)
+    postal_code = models.CharField(_("postal code"), max_length=None)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2"))
     address_type = models.CharField(
         max_length=10, choices=Location.Type.choices, default=Location.Type.PHYSICAL
@@ -415,9 +448,9 @@ class LinkedToParent(HsdsModel):
 
 
 class Contact(LinkedToParent):
-    name = models.CharField(_("name"), max_length=200, blank=True)
-    title = models.CharField(_("title"), max_length=200, blank=True)
-    department = models.CharField(_("department"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=None, blank=True)
+    title = models.CharField(_("title"), max_length=None, blank=True)
+    department = models.CharField(_("department"), max_length=None, blank=True)
     email = models.EmailField(_("email"), blank=True)
 
     class Meta:
@@ -432,9 +465,9 @@ class Phone(LinkedToParent):
     contact = models.ForeignKey(
         Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="phones"
     )
-    number = models.CharField(_("number"), max_length=50)
+    number = models.CharField(_("number"), max_length=None)
     extension = models.PositiveIntegerField(null=True, blank=True)
-    type = models.CharField(_("type"), max_length=20, blank=True)
+    type = models.CharField(_("type"), max_length=None, blank=True)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -455,15 +488,15 @@ class Schedule(LinkedToParent):
     wkst = models.CharField(max_length=2, blank=True)
     freq = models.CharField(max_length=10, blank=True)
     interval = models.PositiveIntegerField(null=True, blank=True)
-    byday = models.CharField(max_length=100, blank=True)
-    byweekno = models.CharField(max_length=100, blank=True)
-    bymonthday = models.CharField(max_length=100, blank=True)
-    byyearday = models.CharField(max_length=100, blank=True)
+    byday = models.CharField(max_length=None, blank=True)
+    byweekno = models.CharField(max_length=None, blank=True)
+    bymonthday = models.CharField(max_length=None, blank=True)
+    byyearday = models.CharField(max_length=None, blank=True)
     description = models.TextField(_("description"), blank=True)
     opens_at = models.TimeField(_("opens at"), null=True, blank=True)
     closes_at = models.TimeField(_("closes at"), null=True, blank=True)
-    schedule_link = models.URLField(blank=True)
-    attending_type = models.CharField(max_length=100, blank=True)
+    schedule_link = WebAddressField(blank=True)
+    attending_type = models.CharField(max_length=None, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -484,8 +517,8 @@ class Language(HsdsModel):
     phone = models.ForeignKey(
         Phone, on_delete=models.CASCADE, null=True, blank=True, related_name="languages"
     )
-    name = models.CharField(_("name"), max_length=100, blank=True)
-    code = models.CharField(_("code"), max_length=20, blank=True, help_text=_("ISO 639-1 or ISO 639-3"))
+    name = models.CharField(_("name"), max_length=None, blank=True)
+    code = models.CharField(_("code"), max_length=None, blank=True, help_text=_("ISO 639-1 or ISO 639-3"))
     note = models.TextField(blank=True)
 
     class Meta:
@@ -500,11 +533,11 @@ class ServiceArea(HsdsModel):
     service = models.ForeignKey(
         Service, on_delete=models.CASCADE, null=True, blank=True, related_name="service_areas"
     )
-    name = models.CharField(_("name"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=None, blank=True)
     description = models.TextField(blank=True)
     extent = models.TextField(blank=True)
-    extent_type = models.CharField(max_length=50, blank=True)
-    uri = models.CharField(max_length=500, blank=True)
+    extent_type = models.CharField(max_length=None, blank=True)
+    uri = models.CharField(max_length=None, blank=True)
 
     class Meta:
         verbose_name = _("service area")
@@ -518,7 +551,7 @@ class Attribute(HsdsModel):
     """A taxonomy term attached to any record, the HSDS way: by entity name and id."""
 
     link_id = models.UUIDField(db_index=True)
-    link_type = models.CharField(max_length=100, blank=True)
+    link_type = models.CharField(max_length=None, blank=True)
     link_entity = models.CharField(max_length=50)
     taxonomy_term = models.ForeignKey(TaxonomyTerm, on_delete=models.CASCADE, related_name="attributes")
     value = models.TextField(blank=True)

@@ -1,4 +1,5 @@
-"""Import of Open Referral HSDS 3.0 data into the directory, all or nothing.
+"""Import of Open Referral HSDS 3.0 data into the directory: all or nothing, or the valid records only;
+and the check of a file without writing anything.
 
 What it reads (`hsds_import_path`): a JSON file holding one organisation in full form, a list of them or
 an API page of them ({"contents": [...]}); NDJSON, one organisation per line; a tabular data package (a
@@ -13,10 +14,22 @@ Why it works the way it does:
   form and of our tables. HSDS repeats a record wherever it applies (one phone under the organisation,
   its contact, its location and its service); the copies become one row linked to each place, as
   phones.csv has it. Copies that disagree are an error, not a guess.
-- Our own validation, not a JSON Schema engine: a message must name the record, the field and the reason
-  in words an editor understands, and the limits that matter are our columns' (lengths, integer ranges).
-  A required field must be present; only a description, postal code or state/province may be empty
-  (European data often has none), and an empty optional field is the same as an absent one.
+- Our own validation, not a JSON Schema engine: a message must name the record, the field, its place in
+  the file and the reason in words an editor understands, and say how to fix it (`problems`). What the
+  HSDS 3 schema accepts, we accept and store whole: our columns have no length the schema lacks (only
+  code lists, the two-letter country code and e-mail addresses, which cannot be longer, have one). A
+  required field must be present; a name or a phone's number must not be empty, a code list value must
+  be one of its values, other required text may be empty (European data often has no postal code), and
+  an empty optional field is the same as an absent one.
+- Every problem in one run. Reading never stops at a bad value: it is left out and reported, and the
+  reading goes on, so a file with problems in many records lists them all (`hsds_check_path`, and the
+  error of a refused import). Only a file that cannot be read at all (not JSON, over a limit, a damaged
+  zip) stops at once.
+- A unit is a top-level record with everything nested in it (in a tabular package, a row). With
+  `skip_invalid` the units with a problem are set aside whole, and with them every record that belongs
+  to or refers to one of their records (an organisation's services in other rows, say), each with a
+  reason naming that record; the rest is imported, and `ImportSummary.rejected` says what was not.
+  A list in a record that lost a rejected member is then not complete, so nothing is removed under it.
 - Upsert by id with INSERT … ON CONFLICT, in batches, so large files import in seconds. A list in a
   record is complete: what the database holds under the record that its list ("services", "phones",
   "attributes", …; in a tabular package, the table) no longer has is removed, so the result equals the
@@ -34,6 +47,7 @@ Why it works the way it does:
   database (HSDS's own examples have several) cannot be a foreign key, so it is kept there too, and
   reported. An attribute nested in a record is linked to it (link_id, and link_entity = its entity).
 - All or nothing: one transaction, which also rebuilds the search index of the organisations touched.
+  `hsds_check_path` does everything up to the writing, reading the database only to resolve references.
 """
 
 import json
@@ -48,6 +62,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models.fields.related import RelatedField
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from refugiu.core import fastjson
 from refugiu.core.batching import in_batches
@@ -55,6 +70,8 @@ from refugiu.core.bulk import any_of, gc_paused, ids_per_query, rows_insert
 from refugiu.core.fields import concrete_column, field_column, field_of
 from refugiu.core.limits import file_limit, file_too_big, record_limit, record_too_long
 from refugiu.directory import models as d
+from refugiu.directory.hsds import problems as say
+from refugiu.directory.hsds.problems import Invalid, Problem
 from refugiu.directory.hsds.records import (
     ENTITIES,
     LABEL_PLURAL,
@@ -65,6 +82,7 @@ from refugiu.directory.hsds.records import (
     HsdsImportError,
     Id,
     ImportRows,
+    Place,
     Row,
     entity_columns,
     json_type_name,
@@ -72,7 +90,10 @@ from refugiu.directory.hsds.records import (
 from refugiu.directory.hsds.tabular import PackageError, tabular_package_collect
 from refugiu.directory.search import ANALYZE_AFTER, search_reindex_organizations, search_statistics_refresh
 
-__all__ = ["HsdsImportError", "ImportSummary", "hsds_import_organizations", "hsds_import_path"]
+__all__ = [
+    "HsdsImportError", "ImportCheck", "ImportSummary", "Problem", "Rejected", "hsds_check_path",
+    "hsds_import_organizations", "hsds_import_path",
+]  # fmt: skip
 
 BATCH = 500  # rows per INSERT on SQLite (PostgreSQL COPYs a table at once)
 # Fields whose values reach the driver as they are.
@@ -104,8 +125,27 @@ COUNTED = (
 
 
 @dataclass
+class Rejected:
+    """A unit `skip_invalid` set aside: a top-level record (with what is nested in it) or a row.
+
+    `problems` are those found in it; a unit without any of its own went with another (`because`).
+    `with_it` names the records nested in it, each with the record it belongs to.
+    """
+
+    label: str
+    path: str
+    problems: list[Problem]
+    because: str = ""
+    with_it: list[tuple[str, str]] = field(default_factory=list)  # (record, the record it went with)
+    data: Any = None  # the record as in the file (None unless the import kept it)
+    file: str = ""  # tabular: the CSV file of the row
+    text: str = ""  # a line of NDJSON that is no JSON
+
+
+@dataclass
 class ImportSummary:
-    """What an import did, by kind of record, and what it noticed but did not refuse (`warnings`)."""
+    """What an import did, by kind of record, and what it noticed but did not refuse (`warnings`).
+    With `skip_invalid`: what it set aside (`rejected`) and why (`problems`)."""
 
     organizations: Counts = field(default_factory=Counts)
     services: Counts = field(default_factory=Counts)
@@ -123,6 +163,8 @@ class ImportSummary:
     warnings: list[str] = field(default_factory=list)
     organization_ids: list[uuid.UUID] = field(default_factory=list)  # touched, and reindexed
     reindex_seconds: float = 0.0  # of the import's time, what rebuilding their search entries took
+    problems: list[Problem] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
 
     def counts(self) -> dict[str, Counts]:
         return {plural: getattr(self, plural) for plural in COUNTED}
@@ -136,27 +178,55 @@ class ImportSummary:
         return "\n".join(lines + [f"warning: {warning}" for warning in self.warnings])
 
 
+@dataclass
+class ImportCheck:
+    """What `hsds_check_path` found: the records by kind (copies of one record counted once), the top-level
+    records or rows read (`units`), every problem, in the order of the file, and the warnings."""
+
+    records: dict[str, int]
+    units: int
+    problems: list[Problem]
+    warnings: list[str]
+
+    @property
+    def bad_units(self) -> int:
+        return len({problem.unit for problem in self.problems})
+
+
 # --- reading files --------------------------------------------------------------------------------------
 
 
-def _json_load(text: str, where: str) -> Any:
-    """`fastjson.loads`; NaN and Infinity, which the json module reads, are not JSON, and no database
-    would store them as JSON."""
+def _json_load(text: str) -> Any:
+    """`fastjson.loads`, or `Invalid`; NaN and Infinity, which the json module reads, are not JSON, and no
+    database would store them as JSON. A JSONDecodeError is the caller's."""
 
     def refuse(constant: str):
-        raise HsdsImportError(where, "", f"is not JSON ({constant} is not a JSON value)")
+        raise Invalid(
+            _("is not JSON (%(constant)s is not a JSON value)") % {"constant": constant},
+            _("Write null instead, or leave the field out: JSON has no NaN or Infinity."),
+        )
 
     try:
         return fastjson.loads(text, parse_constant=refuse)
     except RecursionError:
-        raise HsdsImportError(where, "", "is nested too deeply to be HSDS") from None
+        raise say.too_deep() from None
+
+
+def _refused(where: str, invalid: Invalid, key: str = "") -> HsdsImportError:
+    """A file that cannot be read at all."""
+    return HsdsImportError(where, key, invalid.reason, fix=invalid.fix)
 
 
 def _file_read(path: Path) -> bytes:
     """The bytes of a file an import reads whole, refused (HsdsImportError) past the limit for one file,
     before it is read when its size says so, or as soon as it has given more."""
     if not path.is_file():
-        raise HsdsImportError(path.name, "", "is not a file")
+        raise HsdsImportError(
+            path.name,
+            "",
+            "is not a file",
+            fix=_("Give the path of an HSDS file, a package's folder or a .zip."),
+        )
     limit = file_limit()
     size = path.stat().st_size
     if size <= limit:
@@ -165,82 +235,167 @@ def _file_read(path: Path) -> bytes:
         if len(content) <= limit:
             return content
         size = len(content)  # it grew while being read
-    raise HsdsImportError(path.name, "", str(file_too_big(size)))
+    raise _refused(path.name, say.too_long(file_too_big(size)))
 
 
-def _json_records(path: Path) -> list[tuple[str, Any]]:
-    """(position, record) of a JSON or NDJSON file, or HsdsImportError naming what is wrong with it."""
+@dataclass(slots=True)
+class _Entry:
+    """A top-level record of a JSON or NDJSON file: where it is, and the record (or why it is none)."""
+
+    path: str  # its JSON path: "$[2]", "$.contents[2]", "$", "line 7: $"
+    position: str  # how to name it before its id is known: "#3", "on line 7"
+    record: Any = None
+    invalid: Invalid | None = None  # a line that is not JSON
+    text: str = ""  # that line
+
+
+def _json_records(path: Path) -> list[_Entry]:
+    """The top-level records of a JSON or NDJSON file, or HsdsImportError naming what is wrong with it."""
     try:
         text = _file_read(path).decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise HsdsImportError(path.name, "", "is not UTF-8 text") from None
+        raise HsdsImportError(
+            path.name, "", "is not UTF-8 text", fix=_("Save the file again as UTF-8 text.")
+        ) from None
     if not text.strip():
-        raise HsdsImportError(path.name, "", "is empty")
+        raise HsdsImportError(
+            path.name, "", "is empty", fix=_("Check that this is the file you meant: it holds nothing.")
+        )
     try:
-        data = _json_load(text, path.name)
+        data = _json_load(text)
+    except Invalid as exc:
+        raise _refused(path.name, exc) from None
     except json.JSONDecodeError as exc:
         if exc.msg != "Extra data":
             raise HsdsImportError(
-                path.name, "", f"is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+                path.name,
+                "",
+                f"is not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
+                fix=_(
+                    "Correct the JSON at that place (a missing comma, quote or bracket is the usual cause); "
+                    "python3 -m json.tool FILE shows where it breaks."
+                ),
             ) from None
         return list(_ndjson_records(path.name, text))
+    base = "$"
     if isinstance(data, dict) and "contents" in data and "id" not in data:
-        data = data["contents"]
+        data, base = data["contents"], "$.contents"
         if not isinstance(data, list):
-            raise HsdsImportError(path.name, "contents", f"must be a list, not {json_type_name(data)}")
+            raise _refused(path.name, say.not_list("contents", data), "contents")
     if isinstance(data, dict):
-        return [("#1", data)]
+        return [_Entry("$", "#1", data)]
     if isinstance(data, list):
-        return [(f"#{number}", item) for number, item in enumerate(data, 1)]
+        return [_Entry(f"{base}[{index}]", f"#{index + 1}", item) for index, item in enumerate(data)]
     raise HsdsImportError(
         path.name,
         "",
         "must hold an organization (a JSON object), a list of them or a page of them "
         f'({{"contents": [...]}}), not {json_type_name(data)}',
+        fix=_('Put the records in a list, [{"id": …, "name": …}, …], or write one record per line (NDJSON).'),
     )
 
 
-def _ndjson_records(name: str, text: str) -> Iterator[tuple[str, Any]]:
+def _ndjson_records(name: str, text: str) -> Iterator[_Entry]:
+    """The records of NDJSON text, one a line; a line that is not one is an entry with its problem."""
     longest = record_limit()
     for number, line in enumerate(text.splitlines(), 1):
+        entry = _Entry(f"line {number}: $", f"on line {number}")
         if len(line) > longest:
-            raise HsdsImportError(f"{name} line {number}", "", str(record_too_long()))
-        if not line.strip():
+            entry.invalid = say.too_long(record_too_long())  # not kept: it is over the limit
+        elif not line.strip():
             continue
-        try:
-            yield f"on line {number}", _json_load(line, f"{name} line {number}")
-        except json.JSONDecodeError as exc:
-            raise HsdsImportError(f"{name} line {number}", "", f"is not JSON ({exc.msg})") from None
-
-
-def hsds_import_path(path: Path, *, reindex: bool = True) -> ImportSummary:
-    """Import an HSDS file or tabular package (see the module's docstring), all or nothing."""
-    path = Path(path)
-    if not path.exists():
-        raise HsdsImportError(str(path), "", "no such file or folder")
-    with gc_paused():
-        collector = ImportRows()
-        if path.is_dir() or zipfile.is_zipfile(path):
-            try:
-                tabular_package_collect(path=path, rows=collector)
-            except PackageError as exc:
-                raise HsdsImportError(exc.where, exc.field, exc.reason) from exc
         else:
-            for position, record in _json_records(path):
-                try:
-                    collector.top_level(record, position=position)
-                except RecursionError:
-                    raise HsdsImportError(path.name, "", "is nested too deeply to be HSDS") from None
-        return _write(collector, reindex=reindex)
+            try:
+                entry.record = _json_load(line)
+            except Invalid as exc:
+                entry.invalid, entry.text = exc, line
+            except json.JSONDecodeError as exc:
+                entry.invalid, entry.text = say.not_json_line(exc.msg), line
+        yield entry
+
+
+def _collect(path: Path, *, keep_data: bool = False) -> ImportRows:
+    """Read the file or package at `path` into rows, noting every problem; HsdsImportError if it cannot be
+    read at all. `keep_data`: keep each top-level record as the file has it, for the rejected ones."""
+    if not path.exists():
+        raise HsdsImportError(
+            str(path), "", "no such file or folder", fix=_("Check the path: nothing is there.")
+        )
+    collector = ImportRows(keep_data=keep_data)
+    if path.is_dir() or zipfile.is_zipfile(path):
+        try:
+            tabular_package_collect(path=path, rows=collector)
+        except PackageError as exc:
+            raise HsdsImportError(exc.where, exc.field, exc.reason, fix=exc.fix) from exc
+        return collector
+    for entry in _json_records(path):
+        if entry.invalid is not None:
+            label = f"{path.name} {entry.path.split(':')[0]}"
+            unit = collector.begin(label=label, path=entry.path, text=entry.text)
+            collector.unit_problem(unit, entry.invalid)
+            continue
+        _top_level(collector, entry.record, path=entry.path, position=entry.position)
+    return collector
+
+
+def _top_level(collector: ImportRows, record: Any, *, path: str, position: str) -> None:
+    """One unit: a top-level record, with what is nested in it."""
+    unit = collector.begin(label=f"organization {position}", path=path, data=record)
+    try:
+        collector.top_level(record, place=Place(path=path, label=position))
+    except RecursionError:
+        collector.unit_problem(unit, say.too_deep())
+
+
+def hsds_check_path(path: Path) -> ImportCheck:
+    """Check an HSDS file or tabular package as an import would, and write nothing: every problem in one
+    run. References are resolved against the file and the database, as an import does."""
+    path = Path(path)
+    with gc_paused():
+        collector = _collect(path)
+        _resolve(collector)
+    return ImportCheck(
+        records={ENTITIES[name].plural: len(by_id) for name, by_id in collector.rows.items()},
+        units=len(collector.units),
+        problems=_in_file_order(collector.problems),
+        warnings=_warnings(collector),
+    )
+
+
+def hsds_import_path(path: Path, *, reindex: bool = True, skip_invalid: bool = False) -> ImportSummary:
+    """Import an HSDS file or tabular package (see the module's docstring): all or nothing, raising
+    HsdsImportError with every problem found; or with `skip_invalid`, every valid record, setting aside
+    the others (`ImportSummary.rejected`, each with the record as the file has it)."""
+    path = Path(path)
+    with gc_paused():
+        collector = _collect(path, keep_data=skip_invalid)
+        return _write(collector, reindex=reindex, skip_invalid=skip_invalid)
 
 
 def hsds_import_organizations(organizations: Sequence[dict], *, reindex: bool = True) -> ImportSummary:
     """Import organisations in HSDS full form (as the API and the JSON export give them), all or nothing."""
     with gc_paused():
         collector = ImportRows()
-        for number, organization in enumerate(organizations, 1):
-            collector.record("organization", organization, fallback=f"organization #{number}")
+        for index, organization in enumerate(organizations):
+            unit = collector.begin(label=f"organization #{index + 1}", path=f"$[{index}]")
+            place = Place(path=f"$[{index}]", label=f"#{index + 1}")
+            try:
+                collector.record("organization", organization, place=place)
+            except RecursionError:
+                collector.unit_problem(unit, say.too_deep())
         return _write(collector, reindex=reindex)
+
+
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    """Problems by the top-level record (or row) they are in, in the order found within it."""
+    return sorted(problems, key=lambda problem: problem.unit)
+
+
+def _warnings(collector: ImportRows) -> list[str]:
+    warnings = list(collector.warnings)
+    if collector.warnings_left_out:
+        warnings.append(f"… and {collector.warnings_left_out} more warnings")
+    return warnings
 
 
 # --- writing --------------------------------------------------------------------------------------------
@@ -302,10 +457,15 @@ def _existing(
     return found
 
 
-def _write(collector: ImportRows, *, reindex: bool) -> ImportSummary:
+def _write(collector: ImportRows, *, reindex: bool, skip_invalid: bool = False) -> ImportSummary:
     summary = ImportSummary()
     with transaction.atomic():
         _resolve(collector)
+        if collector.problems:
+            problems = _in_file_order(collector.problems)
+            if not skip_invalid:
+                raise HsdsImportError(problems=problems)
+            summary.problems, summary.rejected = problems, _reject(collector)
         touched: set[Id] = set(collector.rows["organization"])
         existed = {}
         for name in WRITE_ORDER:
@@ -328,14 +488,13 @@ def _write(collector: ImportRows, *, reindex: bool) -> ImportSummary:
             if written >= ANALYZE_AFTER:
                 search_statistics_refresh()
             summary.reindex_seconds = time.perf_counter() - started
-    summary.warnings = collector.warnings
-    if collector.warnings_left_out:
-        summary.warnings.append(f"… and {collector.warnings_left_out} more warnings")
+    summary.warnings = _warnings(collector)
     return summary
 
 
 def _resolve(collector: ImportRows) -> None:
-    """Check every reference against the file and the database, before anything is written."""
+    """Check every reference against the file and the database, before anything is written; a reference
+    our table cannot do without, to a record that is nowhere, is a problem."""
     rows = collector.rows
     _protect_confidential_locations(collector)
     # Our own vocabularies are referred to, not overwritten.
@@ -362,9 +521,8 @@ def _resolve(collector: ImportRows) -> None:
                     and target_id not in in_database.get(column.target, ())
                 ):
                     if column.required:
-                        raise HsdsImportError(
-                            row.label, key, f"no {column.target} with this id in the file or the directory"
-                        )
+                        collector.row_problem(row, key, say.unknown_reference(name, column.target))
+                        continue
                     del row.links[key]
                     row.extra[key] = str(target_id)
                     if target_id not in gone:
@@ -372,8 +530,8 @@ def _resolve(collector: ImportRows) -> None:
                             f"{row.label}: {key}: no {column.target} {target_id} here; kept as data"
                         )
             for key, column in links.items():
-                if column.required and key not in row.links:
-                    raise HsdsImportError(row.label, key, "is required")
+                if column.required and key not in row.links and not (row.failed and key in row.failed):
+                    collector.row_problem(row, key, say.missing_link(name, key, column.target))
             if name in NEEDS_A_PARENT and not row.links:
                 del rows[name][row.id]
                 gone.add(row.id)
@@ -418,6 +576,88 @@ def _resolve_attributes(collector: ImportRows) -> None:
             collector.warn(f"{row.label}: link_id: no record {row.values.get('link_id', '')} here: skipped")
         else:
             row.values["link_entity"] = entity
+
+
+def _reject(collector: ImportRows) -> list[Rejected]:
+    """Set aside the units with a problem, and with them what belongs to or refers to one of their records.
+
+    A row goes when every unit that gives it goes (a record HSDS repeats in two top-level records stays
+    while one of them does). Whatever links to a row that went, or is an attribute of one, takes its own
+    units with it, named by the record it went with; until nothing more goes. A record that stays but lost
+    a member of one of its lists no longer has that list complete: nothing is removed under it.
+    """
+    rows = collector.rows
+    out: dict[int, str] = dict.fromkeys(collector.bad_units, "")  # unit → why, when not for its own problem
+    gone: dict[str, dict[Id, Row]] = {name: {} for name in ENTITIES}
+    gone_any: dict[Id, Row] = {}
+    changed = True
+    while changed:
+        for name, by_id in rows.items():
+            for row in [row for row in by_id.values() if collector.units_of(row) <= out.keys()]:
+                del by_id[row.id]
+                gone[name][row.id] = gone_any[row.id] = row
+        changed = False
+        for name, by_id in rows.items():
+            links = entity_columns(name)[1]
+            for row in by_id.values():
+                went = next(
+                    (w for key, i in row.links.items() if (w := gone[links[key].target].get(i)) is not None),
+                    None,
+                )
+                if went is None and name == "attribute":
+                    went = gone_any.get(row.values.get("link_id", ""))
+                if went is None:
+                    continue
+                for unit in collector.units_of(row) - out.keys():
+                    out[unit] = _("rejected with %(record)s, which it belongs to or refers to") % {
+                        "record": went.label
+                    }
+                    changed = True
+    _incomplete_lists(collector, gone)
+    with_it: dict[int, list[tuple[str, str]]] = {}
+    for by_id in gone.values():
+        for row in by_id.values():
+            info = collector.units[row.unit]
+            if row.label != info.label:
+                owner = row.place.owner.label if row.place.owner is not None else info.label
+                with_it.setdefault(row.unit, []).append((row.label, owner))
+    rejected = []
+    for unit in sorted(out):
+        info = collector.units[unit]
+        rejected.append(
+            Rejected(
+                label=info.label,
+                path=info.path,
+                problems=collector.bad_units.get(unit, []),
+                because=out[unit],
+                with_it=with_it.get(unit, []),
+                data=info.data,
+                file=info.file,
+                text=info.text,
+            )
+        )
+    return rejected
+
+
+def _incomplete_lists(collector: ImportRows, gone: dict[str, dict[Id, Row]]) -> None:
+    """A record that stays, some of whose sub-records went: its lists of those are not complete."""
+    rows = collector.rows
+    everything: dict[Id, Row] | None = None
+    for name, by_id in gone.items():
+        links = entity_columns(name)[1]
+        for row in by_id.values():
+            parents = [rows[links[key].target].get(i) for key, i in row.links.items()]
+            if name == "attribute":
+                if everything is None:
+                    everything = {i: r for rows_of in rows.values() for i, r in rows_of.items()}
+                parents.append(everything.get(row.values.get("link_id", "")))
+            for parent in parents:
+                if parent is not None:
+                    parent.given -= {
+                        key
+                        for key, (child, link) in ENTITIES[parent.entity].children.items()
+                        if child == name and (link in row.links or not link)
+                    }
 
 
 def _upsert(name: str, rows: Iterable[Row], *, counts: Counts, touched: set[Id]) -> set[Id]:

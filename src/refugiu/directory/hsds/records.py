@@ -1,6 +1,12 @@
 """HSDS records as the importer reads them: which HSDS objects map onto which of our models, how each
 field's value is checked, and the rows an import gathers from whichever form the data came in (nested
 JSON here, tabular packages in `tabular`). Writing the rows is the importer's (`importer`).
+
+Nothing here stops at the first problem: a value a field cannot take is left out of its row and
+reported (`ImportRows.problems`, each a `problems.Problem` naming the record, the field, its place in the
+file, what is wrong and how to fix it), and reading goes on, so that one run lists every problem. Each
+top-level record (in a tabular package, each row) is a *unit*: the importer refuses the file, or with
+--skip-invalid sets aside the units that have a problem (`ImportRows.bad_units`) with what belongs to them.
 """
 
 import datetime as dt
@@ -15,32 +21,36 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import EmailValidator
 from django.db import models
 from django.db.models.fields.related import RelatedField
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
+from django.utils.translation import gettext as _
 
 from refugiu.core.fields import concrete_column
 from refugiu.core.limits import field_limit, field_too_long
 from refugiu.directory import models as d
+from refugiu.directory.hsds import problems as say
+from refugiu.directory.hsds.problems import HsdsImportError, Invalid, Problem, json_type_name
 from refugiu.directory.translations import is_language_code
 
+__all__ = [
+    "ENTITIES", "LABEL_PLURAL", "MODEL_ENTITY", "NEEDS_A_PARENT", "NOT_FROM_FILES", "WRITE_ORDER",
+    "HsdsImportError", "Id", "ImportRows", "Place", "Problem", "Row", "Unit", "entity_columns",
+    "json_type_name",
+]  # fmt: skip
+
 MAX_WARNINGS = 50
-# Required by HSDS, but often unknown in European data: present and empty is accepted.
-MAY_BE_EMPTY = frozenset({"description", "postal_code", "state_province"})
+# Required by HSDS and meaningless empty: the directory lists records by their name, and a phone is its
+# number. Any other required text may be present and empty, as the schema allows (European data often
+# has no postal code or state/province); a required code list value (status, location_type, …) must be
+# one of its values.
+MUST_NOT_BE_EMPTY = frozenset({"name", "number"})
 # Our columns that no file sets: they belong to editors or to us.
 NOT_FROM_FILES = frozenset(
     ("id", "hsds_extra", "is_published", "last_verified_on", "last_verified_by", "slug")
 )
-
-
-class HsdsImportError(Exception):
-    """Why a file was refused: which record, which field, what is wrong. Nothing of the file was written."""
-
-    def __init__(self, record: str, field: str, reason: str):
-        self.record, self.field, self.reason = record, field, reason
-        super().__init__(": ".join(part for part in (record, field, reason) if part))
 
 
 @dataclass(frozen=True)
@@ -178,58 +188,53 @@ def _keys(entity_name: str) -> dict[str, tuple[str, Any]]:
 
 
 _email = EmailValidator()
-_url = URLValidator(schemes=["http", "https"])
-_TEXT_REASONS = {
-    "email": "must be an email address",
-    "url": "must be a web address starting with http:// or https://",
-}
-
-
-def json_type_name(value: Any) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
-    return names.get(type(value), "a number")
+_url = d.WebAddressValidator(schemes=["http", "https"])  # no length: the import's limit on a field applies
 
 
 def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _coerce(label: Any, column: Column, value: Any, *, from_text: bool) -> Any:
-    """The Python value of a field, or HsdsImportError. `from_text`: every value arrives as a CSV string."""
+def _coerce(column: Column, value: Any, *, from_text: bool) -> Any:
+    """The Python value of a field, or `Invalid`. `from_text`: every value arrives as a CSV string."""
     kind = column.kind
     if kind == "str" and value.__class__ is str and not column.choices:  # most fields: checked first, fast
         if column.max_length and len(value) > column.max_length:
-            raise HsdsImportError(
-                str(label), column.name, f"must be at most {column.max_length} characters long"
-            )
+            raise _longer_than(column.max_length)
         return value
-
-    def refuse(reason: str) -> HsdsImportError:
-        return HsdsImportError(str(label), column.name, reason)
-
     if kind == "translations":
-        return _translations(label, column, value, from_text=from_text)
+        return _translations(column, value, from_text=from_text)
     if not isinstance(value, str) and (kind in _TEXT_KINDS or kind in ("date", "time", "datetime", "uuid")):
-        raise refuse(f"must be a string, not {json_type_name(value)}")
+        raise say.not_text(value)
     if kind in _TEXT_KINDS:
         if column.choices and value not in column.choices:
-            raise refuse("must be one of " + ", ".join(column.choices))
-        if column.max_length and len(value) > column.max_length:
-            raise refuse(f"must be at most {column.max_length} characters long")
+            raise say.not_one_of(value, column.choices)
         if kind == "country":
             if len(value) != 2 or not value.isascii() or not value.isalpha():
-                raise refuse("must be a two-letter country code (ISO 3166-1 alpha-2)")
+                raise say.not_country()
             return value.upper()
-        if kind in _TEXT_REASONS:
+        if kind == "email":
+            if column.max_length and len(value) > column.max_length:
+                raise say.email_too_long(column.max_length)
             try:
-                (_email if kind == "email" else _url)(value)
-            except ValidationError as exc:
-                raise refuse(_TEXT_REASONS[kind]) from exc
+                _email(value)
+            except ValidationError:
+                raise say.not_email() from None
+        elif kind == "url":
+            try:
+                _url(value)
+            except ValidationError:
+                raise say.not_url() from None
+        if column.max_length and len(value) > column.max_length:
+            raise _longer_than(column.max_length)
         return value
     if kind == "uuid":
-        return _uuid(label, column.name, value)
+        parsed = _uuid(value)
+        if parsed is None:
+            raise say.not_uuid(column.name)
+        return parsed
     if kind in ("date", "time", "datetime"):
-        return _moment(refuse, kind, value)
+        return _moment(kind, value)
     if kind == "bool":
         if isinstance(value, bool):
             return value
@@ -238,29 +243,32 @@ def _coerce(label: Any, column: Column, value: Any, *, from_text: bool) -> Any:
             return True
         if text in ("false", "0", "no"):
             return False
-        raise refuse("must be true or false")
-    return _number(refuse, column, value, from_text=from_text)
+        raise say.not_boolean(from_text=from_text)
+    return _number(column, value, from_text=from_text)
 
 
-def _moment(refuse, kind: str, value: str) -> dt.date | dt.time | dt.datetime:
-    formats = {
-        "date": "a date (YYYY-MM-DD)",
-        "time": "a time (HH:MM:SS)",
-        "datetime": "a date and time (ISO 8601)",
-    }
+def _longer_than(limit: int) -> Invalid:
+    """Only a column whose values are codes has a length (status, country, …): a value past it is no code."""
+    return Invalid(
+        _("must be at most %(limit)s characters long") % {"limit": limit},
+        _("Check the value: it is a code of at most %(limit)s characters.") % {"limit": limit},
+    )
+
+
+def _moment(kind: str, value: str) -> dt.date | dt.time | dt.datetime:
     parser = {"date": parse_date, "time": parse_time, "datetime": parse_datetime}[kind]
     try:
         parsed = parser(value.strip())
     except ValueError:
         parsed = None
     if parsed is None:
-        raise refuse(f"must be {formats[kind]}")
+        raise say.not_moment(kind)
     if isinstance(parsed, dt.datetime) and timezone.is_naive(parsed):  # kind "datetime"
         parsed = timezone.make_aware(parsed, dt.UTC)
     return parsed
 
 
-def _number(refuse, column: Column, value: Any, *, from_text: bool) -> int | float | Decimal:
+def _number(column: Column, value: Any, *, from_text: bool) -> int | float | Decimal:
     kind = column.kind
     number: Decimal | None = None
     if isinstance(value, str) and from_text:
@@ -273,20 +281,20 @@ def _number(refuse, column: Column, value: Any, *, from_text: bool) -> int | flo
     elif isinstance(value, float) and math.isfinite(value):
         number = Decimal(repr(value))
     if number is None or not number.is_finite():
-        raise refuse("must be a whole number" if kind == "int" else "must be a number")
+        raise say.not_whole_number() if kind == "int" else say.not_number()
     if kind == "float":
         return float(number)
     if kind == "int":
         if number != number.to_integral_value():
-            raise refuse("must be a whole number")
+            raise say.not_whole_number()
         if not 0 <= number <= (column.maximum or 0):
-            raise refuse(f"must be between 0 and {column.maximum}")
+            raise say.out_of_range(0, column.maximum)
         return int(number)
     max_digits, places = column.digits
     quantized = number.quantize(Decimal(1).scaleb(-places))
     limit = 10 ** (max_digits - places)
     if abs(quantized) >= limit:
-        raise refuse(f"must be between -{limit} and {limit}")
+        raise say.out_of_range(-limit, limit)
     return quantized
 
 
@@ -297,14 +305,11 @@ Id = str
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def _uuid(label: Any, key: str, value: Any) -> Id:
-    """`value` as an Id; `label` (a Row or a string) names the record if it is not a UUID."""
+def _uuid(value: Any) -> Id | None:
+    """`value` as an Id, or None if it is not a UUID."""
     if isinstance(value, uuid.UUID):
         return str(value)
-    parsed = _parse_uuid(value.strip()) if isinstance(value, str) else None
-    if parsed is None:
-        raise HsdsImportError(str(label), key, "must be a UUID")
-    return parsed
+    return _parse_uuid(value.strip()) if isinstance(value, str) else None
 
 
 @functools.lru_cache(maxsize=4096)  # the same few terms and parents recur across a large file
@@ -318,21 +323,20 @@ def _parse_uuid(text: str) -> Id | None:
         return None
 
 
-def _translations(label: Any, column: Column, value: Any, *, from_text: bool) -> dict:
+def _translations(column: Column, value: Any, *, from_text: bool) -> dict:
     """Our extension: {"en": {"name": …, "description": …}}, the record's text in other languages."""
     if from_text and isinstance(value, str):
         try:
             value = json.loads(value)
         except json.JSONDecodeError:
             value = None
-    shape = 'must be an object of language code → {"name": …, "description": …}'
     if not isinstance(value, dict):
-        raise HsdsImportError(str(label), column.name, shape)
+        raise say.not_translations()
     for language, texts in value.items():
         if not language or len(language) > 8:
-            raise HsdsImportError(str(label), column.name, f"{language!r} is not a language code")
+            raise say.not_language_code(language)
         if not isinstance(texts, dict) or not all(isinstance(text, str) for text in texts.values()):
-            raise HsdsImportError(str(label), f"{column.name}.{language}", shape)
+            raise say.not_translations(f"{column.name}.{language}")
     return value
 
 
@@ -347,6 +351,68 @@ def _too_long(value: Any, limit: int) -> bool:
     return False
 
 
+# --- where records are ----------------------------------------------------------------------------------
+
+
+class Place:
+    """Where a record is in the file, made into text only for a message (the text of every nested
+    record's place was a tenth of reading a large file).
+
+    A top-level record's place is given as text: its JSON path ("$[2]", "line 7: $") and its position
+    for naming it while its id is unknown ("#3"); a tabular row's, its file and row ("services.csv row 3"),
+    which is both. A nested record's place is the key it is under in its parent's row (and its index in
+    that list), so its path is its parent's path followed by ".phones[1]".
+    """
+
+    __slots__ = ("index", "key", "label_text", "owner", "path_text", "tabular")
+
+    def __init__(
+        self,
+        owner: "Row | None" = None,
+        key: str = "",
+        index: int | None = None,
+        *,
+        path: str = "",
+        label: str = "",
+        tabular: bool = False,
+    ) -> None:
+        self.owner, self.key, self.index = owner, key, index
+        self.path_text, self.label_text, self.tabular = path, label, tabular
+
+    def path(self) -> str:
+        if self.owner is None:
+            return self.path_text
+        return f"{self.owner.place.path()}.{self.key}" + ("" if self.index is None else f"[{self.index}]")
+
+    def field_path(self, key: str) -> str:
+        if self.tabular:
+            return _("%(where)s, column %(column)s") % {"where": self.path_text, "column": key}
+        return f"{self.path()}.{key}"
+
+    def label(self, entity: str) -> str:
+        """How a message names a record found here whose id is missing or not a UUID."""
+        if self.owner is None:
+            return self.label_text if self.tabular else f"{entity} {self.label_text}".strip()
+        if self.index is None:
+            return f"{self.key} of {self.owner.label}"
+        return f"{entity} #{self.index + 1} in {self.key} of {self.owner.label}"
+
+
+TOP = Place(path="$", label="")  # a record given alone (hsds_import_organizations, tests)
+
+
+@dataclass(slots=True)
+class Unit:
+    """A top-level record of a JSON file, or a row of a tabular package: what --skip-invalid sets aside
+    whole. `data` is the record as the file has it (kept only when the rejected ones are to be written)."""
+
+    label: str
+    path: str
+    data: Any = None
+    file: str = ""  # tabular: the CSV file the row is in
+    text: str = ""  # a line of NDJSON that is no JSON, as it is
+
+
 # --- rows -----------------------------------------------------------------------------------------------
 
 
@@ -357,22 +423,32 @@ class Row:
     entity: str
     id: Id
     where: str  # tabular: the file and row it came from
+    place: Place = TOP
+    unit: int = -1
     values: dict[str, Any] = field(default_factory=dict)
     links: dict[str, Id] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     given: set[str] = field(default_factory=set)  # the lists of sub-records the file gives for it
+    failed: set[str] | None = None  # the keys whose value was refused
+    anonymous: str = ""  # how to name it when its id is missing or not a UUID (a stand-in id is used)
 
     @property
     def label(self) -> str:
         """How messages name the record (made only when needed: an import has hundreds of thousands)."""
+        if self.anonymous:
+            return self.anonymous
         return f"{self.entity} {self.id}" + (f" ({self.where})" if self.where else "")
 
     def __str__(self) -> str:
         return self.label
 
-    def merge(self, other: "Row") -> None:
-        """Fold in another copy of the same record: it may add links and fields, never change them."""
+    def merge(self, other: "Row") -> list[str]:
+        """Fold in another copy of the same record: it may add links and fields, never change them.
+        Returns the keys whose values differ (the first copy's value is kept)."""
         self.given |= other.given
+        if other.failed:
+            self.failed = (self.failed or set()) | other.failed
+        differ = []
         for mine, theirs in (
             (self.values, other.values),
             (self.links, other.links),
@@ -380,33 +456,28 @@ class Row:
         ):
             for key, value in theirs.items():
                 if key in mine and mine[key] != value:
-                    raise HsdsImportError(
-                        self.label, key, "the record appears more than once, with different values"
-                    )
-                mine[key] = value  # fmt: skip
-
-
-class _Place:
-    """Where a nested record is, to name it before its id is known. Made into text only for a message:
-    the text of every nested record's place was a tenth of reading a large file."""
-
-    __slots__ = ("before", "key", "parent")
-
-    def __init__(self, before: str, key: str, parent: Row) -> None:
-        self.before, self.key, self.parent = before, key, parent
-
-    def __str__(self) -> str:
-        return f"{self.before}{self.key} of {self.parent.label}"
+                    differ.append(key)
+                else:
+                    mine[key] = value  # fmt: skip
+        return differ
 
 
 class ImportRows:
-    """The rows of one import, by entity and id, gathered from whichever form the data came in."""
+    """The rows of one import, by entity and id, gathered from whichever form the data came in, and every
+    problem found on the way (`problems`), by unit (`bad_units`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_data: bool = False) -> None:
         self.rows: dict[str, dict[Id, Row]] = {name: {} for name in ENTITIES}
         self.warnings: list[str] = []
         self.warnings_left_out = 0
         self.longest_field = field_limit()
+        self.problems: list[Problem] = []
+        self.bad_units: dict[int, list[Problem]] = {}
+        self.units: list[Unit] = []
+        self.unit = -1  # the unit being read
+        self.keep_data = keep_data  # keep each unit's data, to write the rejected ones
+        # Rows that more than one unit gives (HSDS repeats a record wherever it applies): every unit.
+        self.shared: dict[tuple[str, Id], set[int]] = {}
 
     def warn(self, message: str) -> None:
         if len(self.warnings) < MAX_WARNINGS:
@@ -414,11 +485,70 @@ class ImportRows:
         else:
             self.warnings_left_out += 1
 
-    def top_level(self, data: Any, *, position: str) -> None:
+    # --- units and problems
+
+    def begin(self, *, label: str, path: str, data: Any = None, file: str = "", text: str = "") -> int:
+        """Start reading a new unit (a top-level record, a row); returns its number."""
+        keep = self.keep_data
+        self.units.append(Unit(label, path, data if keep else None, file, text if keep else ""))
+        self.unit = len(self.units) - 1
+        return self.unit
+
+    def add(self, problem: Problem, units: Iterable[int] = ()) -> None:
+        """Note a problem, against its own unit and any other it makes unusable."""
+        self.problems.append(problem)
+        for unit in {problem.unit, *units}:
+            if unit >= 0:
+                self.bad_units.setdefault(unit, []).append(problem)
+
+    def row_problem(self, row: Row, key: str, invalid: Invalid, *, also: Iterable[int] = ()) -> None:
+        """A problem with `key` of a record (`invalid.field`, when given, is a more precise key)."""
+        key = invalid.field or key
+        if key:
+            row.failed = (row.failed or set()) | {key.split(".")[0]}
+        self.add(
+            Problem(
+                record=row.label,
+                field=key,
+                path=row.place.field_path(key) if key else row.place.path(),
+                reason=invalid.reason,
+                fix=invalid.fix,
+                record_id="" if row.anonymous else row.id,
+                unit=row.unit,
+            ),
+            also,
+        )
+
+    def unit_problem(
+        self, unit: int, invalid: Invalid, *, record: str = "", key: str = "", also: Iterable[int] = ()
+    ) -> None:
+        """A problem with a unit that gave no record (a line that is not JSON, a bad CSV row), or with a
+        row that is not one of ours (`also`: the unit of the record it belongs to)."""
+        info = self.units[unit]
+        tabular = bool(info.file)
+        self.add(
+            Problem(
+                record=record or info.label,
+                field=key,
+                path=Place(path=info.path, tabular=tabular).field_path(key) if key and tabular else info.path,
+                reason=invalid.reason,
+                fix=invalid.fix,
+                unit=unit,
+            ),
+            also,
+        )
+
+    def units_of(self, row: Row) -> set[int]:
+        return self.shared.get((row.entity, row.id)) or {row.unit}
+
+    # --- reading records
+
+    def top_level(self, data: Any, *, place: Place = TOP) -> None:
+        """Read a top-level record: a service in full form, else an organisation."""
         if isinstance(data, dict) and (isinstance(data.get("organization"), dict) or "status" in data):
-            self.record("service", data, fallback=f"service {position}")
+            self.record("service", data, place=place)
         else:
-            self.record("organization", data, fallback=f"organization {position}")
+            self.record("organization", data, place=place)
 
     def give_tables(self, tables: Iterable[str]) -> None:
         """Tabular: a table in the package is the complete list of its records under every parent."""
@@ -432,59 +562,94 @@ class ImportRows:
         entity_name: str,
         data: Any,
         *,
-        fallback: "str | _Place",
+        place: Place = TOP,
         forced: dict[str, Any] | None = None,
         where: str = "",
         from_text: bool = False,
-    ) -> Id:
-        """Validate one record (and, recursively, what is nested in it) into rows; returns its id.
+    ) -> Id | None:
+        """Validate one record (and, recursively, what is nested in it) into rows; returns its id (a
+        stand-in when it has none), or None when it is no record at all. Every problem is noted, none
+        stops the reading.
 
-        `fallback` names the record until its id is known; `forced` are the links its nesting implies;
+        `place` says where the record is in the file; `forced` are the links its nesting implies;
         `where` (tabular) says which file and row it came from.
         """
         entity = ENTITIES[entity_name]
         if not isinstance(data, dict):
-            raise HsdsImportError(str(fallback), "", f"must be an object, not {json_type_name(data)}")
-        if _is_blank(data.get("id")):
-            raise HsdsImportError(str(fallback), "id", "is required")
-        record_id = _uuid(fallback, "id", data["id"])
-        row = Row(entity_name, record_id, where)
+            self._anonymous_problem(entity_name, place, "", say.not_object(data))
+            return None
+        raw_id = data.get("id")
+        record_id = None if _is_blank(raw_id) else _uuid(raw_id)
+        anonymous = ""
+        if record_id is None:
+            # Read the rest all the same, under a stand-in id, so that its other problems are found too.
+            anonymous = place.label(entity_name)
+            self._anonymous_problem(
+                entity_name, place, "id", say.required("id") if _is_blank(raw_id) else say.not_uuid("id")
+            )
+            record_id = str(uuid.uuid4())
+        row = Row(entity_name, record_id, where, place, self.unit, anonymous=anonymous)
+        if place.owner is None and self.unit >= 0:  # a unit's record: the unit is named after it
+            self.units[self.unit].label = row.label
         keys = _keys(entity_name)
+        longest = self.longest_field
         for key, value in data.items():
             how, spec = keys.get(key, _EXTRA)
             if how == "extra" or (from_text and how in ("children", "nested")):
                 if not (from_text and value == ""):  # an empty cell is no value
-                    self._check_length(row, key, value)
-                    row.extra[key] = value
+                    if _too_long(value, longest):
+                        self.row_problem(row, key, say.too_long(field_too_long()))
+                    else:
+                        row.extra[key] = value
             elif how in ("value", "link"):
                 if value is None or (value.__class__ is str and not value.strip()):
                     continue
-                if how == "value":
-                    self._check_length(row, key, value)
-                    row.values[key] = _coerce(row, spec, value, from_text=from_text)
+                if _too_long(value, longest):
+                    self.row_problem(row, key, say.too_long(field_too_long()))
+                elif how == "value":
+                    try:
+                        row.values[key] = _coerce(spec, value, from_text=from_text)
+                    except Invalid as exc:
+                        self.row_problem(row, key, exc)
+                elif (target := _uuid(value)) is not None:
+                    row.links[key] = target
                 else:
-                    row.links[key] = _uuid(row, key, value)
+                    self.row_problem(row, key, say.not_uuid(key))
             elif how == "children":
                 self._children(entity, row, key, value)
             elif how == "nested" and value is not None:
-                target, link = spec
-                self._force(row, link, self.record(target, value, fallback=_Place("", key, row)))
+                target_entity, link = spec
+                nested_id = self.record(target_entity, value, place=Place(row, key))
+                if nested_id is None:  # already reported: its link is not required again
+                    row.failed = (row.failed or set()) | {link}
+                else:
+                    self._force(row, link, nested_id)
         if row.values.get("translations"):
             self._translation_languages(row)
         for key, value in (forced or {}).items():
             self._force(row, key, value)
         for key in entity.required:
-            if data.get(key) is None:
-                raise HsdsImportError(row.label, key, "is required")
-            if key not in row.values and key not in row.links and key not in MAY_BE_EMPTY:
-                raise HsdsImportError(row.label, key, "must not be empty")
+            if row.failed and key in row.failed:
+                continue
+            value = data.get(key)
+            if value is None:
+                self.row_problem(row, key, say.required(key))
+            elif key not in row.values and key not in row.links:  # present, and blank
+                column = keys[key][1]
+                if column.choices:
+                    self.row_problem(row, key, say.not_one_of(value, column.choices))
+                elif key in MUST_NOT_BE_EMPTY:
+                    self.row_problem(row, key, say.empty(key))
         known = self.rows[entity_name].get(record_id)
         if known is None:
             self.rows[entity_name][record_id] = row
         elif from_text:
-            raise HsdsImportError(row.label, "id", f"appears twice (also {known.label})")
+            self.row_problem(row, "id", say.twice_in_table(known.label), also=(known.unit,))
         else:
-            known.merge(row)
+            for key in known.merge(row):
+                self.row_problem(row, key, say.copies_differ(known.place.field_path(key)), also=(known.unit,))
+            if known.unit != row.unit:
+                self.shared.setdefault((entity_name, record_id), {known.unit}).add(row.unit)
         return record_id
 
     def _translation_languages(self, row: Row) -> None:
@@ -510,26 +675,35 @@ class ImportRows:
                 'is in: give it (a two-letter ISO 639-1 code, such as "ro") so that the two can be told apart'
             )
 
-    def _check_length(self, row: Row, key: str, value: Any) -> None:
-        """No text of a field (a string, or one inside a list or an object) past the field limit."""
-        if _too_long(value, self.longest_field):
-            raise HsdsImportError(row.label, key, str(field_too_long()))
+    def _anonymous_problem(self, entity_name: str, place: Place, key: str, invalid: Invalid) -> None:
+        """A problem of a record that has no usable id: it is named by its place."""
+        self.add(
+            Problem(
+                record=place.label(entity_name),
+                field=key,
+                path=place.field_path(key) if key else place.path(),
+                reason=invalid.reason,
+                fix=invalid.fix,
+                unit=self.unit,
+            )
+        )
 
     def _children(self, entity: Entity, row: Row, key: str, value: Any) -> None:
         if value is None:
             return
         if not isinstance(value, list):
-            raise HsdsImportError(row.label, key, f"must be a list, not {json_type_name(value)}")
+            self.row_problem(row, key, say.not_list(key, value))
+            return
         row.given.add(key)
         child, link = entity.children[key]
         forced = {link: row.id} if link else {"link_id": row.id, "link_entity": entity.name}
-        for position, item in enumerate(value, 1):
-            self.record(child, item, fallback=_Place(f"{child} #{position} in ", key, row), forced=forced)
+        for position, item in enumerate(value):
+            self.record(child, item, place=Place(row, key, position), forced=forced)
 
-    @staticmethod
-    def _force(row: Row, key: str, value: Any) -> None:
+    def _force(self, row: Row, key: str, value: Any) -> None:
         """Set a link the nesting implies; a record that says otherwise is refused (link_entity is ours)."""
         target = row.values if key in entity_columns(row.entity)[0] else row.links
         if key != "link_entity" and target.get(key, value) != value:
-            raise HsdsImportError(row.label, key, "does not match the record it is nested in")
+            self.row_problem(row, key, say.not_as_nested(key))
+            return
         target[key] = value

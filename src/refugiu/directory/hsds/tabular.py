@@ -11,6 +11,10 @@ standard HSDS file names are read instead and the summary says so. Resource path
 the package only: an absolute path, "..", or a URL is refused, so a package cannot make us read anything
 else on the machine.
 
+A row that cannot be read as a record (more or fewer cells than the header, a cell over the limit for
+one field) is reported with the row's other problems, and the rest of the package is read all the same
+(`Table.bad`); what stops the reading is a package that cannot be read at all (`PackageError`).
+
 Nor can it make us read more than the limits allow (`core.limits`): a zip's members are counted and their
 declared sizes checked before anything is unpacked; every file is then read as a stream, unpacked and
 counted in chunks, and parsed a bounded row at a time, so that a zip bomb is refused at the first byte
@@ -30,6 +34,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO
 from uuid import UUID
 
+from django.utils.translation import gettext as _
+
 from refugiu.core.limits import (
     BoundedLines,
     Budget,
@@ -43,6 +49,8 @@ from refugiu.core.limits import (
     zip_member_stream,
     zip_open,
 )
+from refugiu.directory.hsds import problems as say
+from refugiu.directory.hsds.problems import Invalid
 
 if TYPE_CHECKING:
     from refugiu.directory.hsds.records import ImportRows, Row
@@ -91,11 +99,15 @@ EXTRA_NUMBERS = {("cost_option", "amount")}  # the only non-text columns of thos
 
 
 class PackageError(Exception):
-    """The package cannot be read: `where` is the file (and row) concerned."""
+    """The package cannot be read: `where` is the file (and row) concerned, `fix` how to put it right."""
 
-    def __init__(self, where: str, reason: str, field: str = ""):
-        self.where, self.reason, self.field = where, reason, field
+    def __init__(self, where: str, reason: str, field: str = "", *, fix: str = ""):
+        self.where, self.reason, self.field, self.fix = where, reason, field, fix
         super().__init__(": ".join(part for part in (where, field, reason) if part))
+
+
+def _over_limit(where: str, error: LimitExceeded) -> PackageError:
+    return PackageError(where, str(error), fix=say.too_long(error).fix)
 
 
 @dataclass
@@ -103,6 +115,8 @@ class Table:
     name: str  # the HSDS resource name, e.g. "service"
     file: str  # the file inside the package, for messages
     rows: list[tuple[int, dict[str, str]]]  # (spreadsheet row number, its cells by column)
+    # rows that are no record: (row number, its cells, what is wrong, the column concerned)
+    bad: list[tuple[int, list[str], Invalid, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -143,7 +157,11 @@ class _Zip:
         try:
             return zip_member_stream(self.archive, self.archive.getinfo(member), self.budget)
         except (NotImplementedError, RuntimeError) as exc:  # an encrypted member, an unknown compression
-            raise PackageError(name, f"cannot be read ({exc})") from None
+            raise PackageError(
+                name,
+                f"cannot be read ({exc})",
+                fix=_("Make the zip again without a password, with ordinary (deflate) compression."),
+            ) from None
 
 
 def tabular_package_read(*, path: Path) -> TabularPackage:
@@ -155,9 +173,13 @@ def tabular_package_read(*, path: Path) -> TabularPackage:
         with path.open("rb") as file, zip_open(file, limits) as archive:
             return _read(_Zip(archive, Budget(limits)))
     except LimitExceeded as exc:
-        raise PackageError(exc.member or path.name, str(exc)) from None
+        raise _over_limit(exc.member or path.name, exc) from None
     except zipfile.BadZipFile as exc:
-        raise PackageError(path.name, "not a readable zip file") from exc
+        raise PackageError(
+            path.name,
+            "not a readable zip file",
+            fix=_("Make the zip again, or import the folder it was made from."),
+        ) from exc
 
 
 def _read(source: _Folder | _Zip) -> TabularPackage:
@@ -169,14 +191,20 @@ def _read(source: _Folder | _Zip) -> TabularPackage:
             if stream is None:
                 if paths is not STANDARD_PATHS:
                     raise PackageError(
-                        file, f"named in {DESCRIPTOR} (resource {name!r}) but not in the package"
+                        file,
+                        f"named in {DESCRIPTOR} (resource {name!r}) but not in the package",
+                        fix=_("Add the file to the package, or remove its resource from %(descriptor)s.")
+                        % {"descriptor": DESCRIPTOR},
                     )
                 continue
             with stream:
-                package.tables[name] = Table(name=name, file=file, rows=_csv_rows(file, stream))
+                rows, bad = _csv_rows(file, stream)
+                package.tables[name] = Table(name=name, file=file, rows=rows, bad=bad)
     if not package.tables:
         raise PackageError(
-            DESCRIPTOR, "the package holds none of the HSDS tables (organizations.csv, services.csv, …)"
+            DESCRIPTOR,
+            "the package holds none of the HSDS tables (organizations.csv, services.csv, …)",
+            fix=_("Put the CSV files of the records in the package (organizations.csv, services.csv, …)."),
         )
     return package
 
@@ -187,11 +215,15 @@ def _reading(file: str) -> Iterator[None]:
     try:
         yield
     except LimitExceeded as exc:
-        raise PackageError(file, str(exc)) from None
+        raise _over_limit(file, exc) from None
     except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
         # zipfile gives no more of a member than its header says, then checks its CRC: a header that
         # understates what follows ends here.
-        raise PackageError(file, f"is damaged, or not what its zip header says ({exc})") from None
+        raise PackageError(
+            file,
+            f"is damaged, or not what its zip header says ({exc})",
+            fix=_("Make the zip again from the original files: this one is damaged or was altered."),
+        ) from None
 
 
 def _resource_paths(source: _Folder | _Zip, warnings: list[str]) -> dict[str, str]:
@@ -203,7 +235,12 @@ def _resource_paths(source: _Folder | _Zip, warnings: list[str]) -> dict[str, st
         with stream:
             raw = stream.read(record_limit() + 1)  # a description of files, not data: one record's worth
     if len(raw) > record_limit():
-        raise PackageError(DESCRIPTOR, f"is longer than the limit of {record_limit():,} bytes")
+        raise PackageError(
+            DESCRIPTOR,
+            f"is longer than the limit of {record_limit():,} bytes",
+            fix=_("Keep only the description of the package's files in %(descriptor)s.")
+            % {"descriptor": DESCRIPTOR},
+        )
     try:
         descriptor = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -212,18 +249,29 @@ def _resource_paths(source: _Folder | _Zip, warnings: list[str]) -> dict[str, st
         )
         return STANDARD_PATHS
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    naming = _(
+        'Give %(descriptor)s a "resources" list naming each CSV file, as HSDS\'s own datapackage.json does: '
+        '{"name": "organization", "path": "organizations.csv"}.'
+    ) % {"descriptor": DESCRIPTOR}
     if not isinstance(resources, list):
-        raise PackageError(DESCRIPTOR, "has no list of resources")
+        raise PackageError(DESCRIPTOR, "has no list of resources", fix=naming)
     paths: dict[str, str] = {}
     for position, resource in enumerate(resources, 1):
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
-            raise PackageError(DESCRIPTOR, f"resource #{position} has no name")
+            raise PackageError(DESCRIPTOR, f"resource #{position} has no name", fix=naming)
         name, file = resource["name"], resource.get("path")
         if name not in STANDARD_PATHS:
             warnings.append(f"table {name!r} is not part of HSDS 3.0: ignored")
             continue
         if not isinstance(file, str) or not _is_safe_relative(file):
-            raise PackageError(DESCRIPTOR, f"resource {name!r}: path must be a file name inside the package")
+            raise PackageError(
+                DESCRIPTOR,
+                f"resource {name!r}: path must be a file name inside the package",
+                fix=_(
+                    "Write the file's name as it is inside the package, e.g. services.csv: no web address, "
+                    "no / at the start, no .."
+                ),
+            )
         paths[name] = file
     return paths
 
@@ -239,9 +287,12 @@ def _is_safe_relative(file: str) -> bool:
     )
 
 
-def _csv_rows(file: str, stream: BinaryIO) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a CSV file, read a row at a time: no row may be longer than the record limit, no cell
-    longer than the field limit (`core.limits`)."""
+def _csv_rows(
+    file: str, stream: BinaryIO
+) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, list[str], Invalid, str]]]:
+    """The rows of a CSV file, read a row at a time, and the rows that are no record (see `Table.bad`): no
+    row may be longer than the record limit (that stops the reading: the rest of the file cannot be
+    trusted), no cell longer than the field limit (that row is set aside)."""
     longest_field, longest_row = field_limit(), record_limit()
     # The csv module's own bound on a field is process-wide: it is raised to our bound on a row, which
     # every field is within, and never lowered (nothing else here reads CSV; see core.limits).
@@ -255,30 +306,46 @@ def _csv_rows(file: str, stream: BinaryIO) -> list[tuple[int, dict[str, str]]]:
         done = 1
         lines.record_done()
         if len(set(header)) != len(header):
-            raise PackageError(file, "has the same column twice in its header")
+            raise PackageError(
+                file,
+                "has the same column twice in its header",
+                fix=_("Keep each column once in the header row (the first row)."),
+            )
         rows = []
+        bad: list[tuple[int, list[str], Invalid, str]] = []
         for cells in reader:
             lines.record_done()
             done += 1
             if not any(cells):
                 continue
             if len(cells) != len(header):
-                raise PackageError(file, f"row {done} has {len(cells)} cells, the header has {len(header)}")
-            if max(map(len, cells)) > longest_field:
+                bad.append((done, cells, say.csv_cells(len(cells), len(header)), ""))
+            elif max(map(len, cells)) > longest_field:
                 column = next(c for c, cell in zip(header, cells, strict=True) if len(cell) > longest_field)
-                raise PackageError(f"{file} row {done}", str(field_too_long()), column)
-            rows.append((done, dict(zip(header, cells, strict=True))))
+                bad.append((done, cells, say.too_long(field_too_long()), column))
+            else:
+                rows.append((done, dict(zip(header, cells, strict=True))))
     except TextTooLong as exc:
-        raise PackageError(f"{file} row {done + 1}", str(exc)) from None
+        raise _over_limit(f"{file} row {done + 1}", exc) from None
     except UnicodeDecodeError as exc:
-        raise PackageError(file, "is not UTF-8 text") from exc
+        raise PackageError(
+            file, "is not UTF-8 text", fix=_("Save the file again as UTF-8 text (CSV UTF-8).")
+        ) from exc
     except csv.Error as exc:
-        raise PackageError(file, f"is not valid CSV ({exc})") from exc
-    return rows
+        raise PackageError(
+            file,
+            f"is not valid CSV ({exc})",
+            fix=_("Save the table again as CSV, with commas between cells and double quotes around text."),
+        ) from exc
+    return rows, bad
 
 
 def tabular_package_collect(*, path: Path, rows: "ImportRows") -> None:
-    """Read the package at `path` into the importer's `rows` (see the module docstring)."""
+    """Read the package at `path` into the importer's `rows` (see the module docstring). Each row of a
+    table is a unit of its own (`ImportRows.begin`); a row of a table we have no model for belongs with
+    its record, which a problem in it sets aside too."""
+    from refugiu.directory.hsds.records import Place
+
     package = tabular_package_read(path=path)
     for warning in package.warnings:
         rows.warn(warning)
@@ -288,7 +355,10 @@ def tabular_package_collect(*, path: Path, rows: "ImportRows") -> None:
             continue
         for number, cells in table.rows:
             where = f"{table.file} row {number}"
-            rows.record(name, cells, fallback=where, where=where, from_text=True)
+            rows.begin(label=where, path=where, data=cells, file=table.file)
+            place = Place(path=where, label=where, tabular=True)
+            rows.record(name, cells, place=place, where=where, from_text=True)
+        _bad_rows(rows, table)
     rows.give_tables(package.tables)
     everything = {row.id: row for by_id in rows.rows.values() for row in by_id.values()}
     for name, (key, parent_links) in EXTRA_TABLES.items():
@@ -297,39 +367,62 @@ def tabular_package_collect(*, path: Path, rows: "ImportRows") -> None:
             continue
         for number, cells in table.rows:
             where = f"{table.file} row {number}"
-            parent = _extra_parent(rows, name, parent_links, cells, where, everything)
-            if parent is None:
-                rows.warn(
-                    f"{name} {cells.get('id', '')} ({where}): its record is not in the package: not kept"
-                )
+            unit = rows.begin(label=where, path=where, data=cells, file=table.file)
+            label = f"{name} {cells.get('id', '')} ({where})"
+            try:
+                parent = _extra_parent(rows, parent_links, cells, everything)
+            except Invalid as exc:
+                rows.unit_problem(unit, exc, record=label, key=exc.field)
                 continue
-            item = {c: _extra_value(name, c, value, where) for c, value in cells.items() if value != ""}
+            if parent is None:
+                rows.warn(f"{label}: its record is not in the package: not kept")
+                continue
+            item = {}
+            for column, value in cells.items():
+                if value == "":
+                    continue
+                try:
+                    item[column] = _extra_value(name, column, value)
+                except Invalid as exc:
+                    rows.unit_problem(unit, exc, record=label, key=column, also=(parent[0].unit,))
             del item[parent[1]]
             parent[0].extra.setdefault(key, []).append(item)
+        _bad_rows(rows, table)
     for name in package.tables.keys() - set(RECORD_TABLES) - set(EXTRA_TABLES):
         rows.warn(f"{package.tables[name].file}: describes the package, not a record: not kept")
 
 
-def _extra_parent(rows, name, parent_links, cells, where, everything) -> "tuple[Row, str] | None":
-    """The record a row of an extra table belongs to, and the column that says so."""
+def _bad_rows(rows: "ImportRows", table: Table) -> None:
+    """The rows of a table that are no record: each a unit with its problem."""
+    for number, cells, invalid, column in table.bad:
+        where = f"{table.file} row {number}"
+        unit = rows.begin(label=where, path=where, data=cells, file=table.file)
+        rows.unit_problem(unit, invalid, key=column)
+
+
+def _extra_parent(rows, parent_links, cells, everything) -> "tuple[Row, str] | None":
+    """The record a row of an extra table belongs to, and the column that says so (or `Invalid`)."""
     for link in parent_links:
         if not cells.get(link):
             continue
         try:
             parent_id = str(UUID(cells[link].strip()))  # the importer's Id
         except ValueError:
-            raise PackageError(f"{name} ({where})", "must be a UUID", link) from None
+            problem = say.not_uuid(link)
+            raise Invalid(problem.reason, problem.fix, field=link) from None
         parent = everything.get(parent_id) if link == "resource_id" else rows.rows[link[:-3]].get(parent_id)
         if parent is not None:
             return parent, link
     return None
 
 
-def _extra_value(name: str, column: str, value: str, where: str) -> str | int | float:
+def _extra_value(name: str, column: str, value: str) -> str | int | float:
     if (name, column) not in EXTRA_NUMBERS:
         return value
     try:
         number = Decimal(value)
     except InvalidOperation:
-        raise PackageError(f"{name} ({where})", "must be a number", column) from None
+        raise say.not_number() from None
+    if not number.is_finite():
+        raise say.not_number()
     return int(number) if number == number.to_integral_value() else float(number)
