@@ -13,6 +13,7 @@ What is accepted is described in `directory.hsds.importer`; the exit codes in EX
 import argparse
 import json
 import os
+import textwrap
 import time
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ class Command(BaseCommand):
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.formatter_class = _HelpFormatter
+        parser.description = textwrap.fill(self.help, width=100)
         parser.epilog = EXIT_CODES
         return parser
 
