@@ -42,6 +42,7 @@ bench: install-test
 	$(BIN)/python -m benchmarks.proximity --services 100000 --repeat 30
 	$(BIN)/python -m benchmarks.open_now --services 100000 --repeat 20
 	$(BIN)/python -m benchmarks.import_rate --services 20000
+	$(BIN)/python -m benchmarks.import_check --services 20000 --rounds 5
 	$(BIN)/python -m benchmarks.case_pages --cases 100000 --sessions-per-case 10 --repeat 50
 	$(BIN)/python -m benchmarks.annual_report --events 1000 --participants 50000
 	$(BIN)/python -m benchmarks.scale_out --services 20000 --seconds 60 --clients 50
