@@ -523,9 +523,13 @@ def test_a_rejected_row_does_not_remove_what_the_directory_already_holds(tmp_pat
 # --- the command itself -----------------------------------------------------------------------------------
 
 
-def test_rejected_goes_with_skip_invalid_only(tmp_path):
+def test_rejected_goes_with_skip_invalid_only_and_is_not_the_input(tmp_path):
     code, _, err = hsds_import(tmp_path / "x.json", "--rejected", tmp_path / "r.json")
     assert code == 2 and "--rejected goes with --skip-invalid" in err
+    path = write_json(tmp_path, [organization(email="nope")])
+    code, _, err = hsds_import(path, "--skip-invalid", "--rejected", path)
+    assert code == 2 and "--rejected must not be the file being imported" in err
+    assert json.loads(path.read_text(encoding="utf-8"))[0]["email"] == "nope"
 
 
 def test_exit_codes_of_a_real_run(tmp_path):

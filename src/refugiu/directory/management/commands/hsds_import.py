@@ -173,6 +173,8 @@ class Command(BaseCommand):
 
     def _import_valid(self, path: Path, rejected_file: Path) -> None:
         started = time.perf_counter()
+        if rejected_file.resolve() == path.resolve():
+            raise CommandError("--rejected must not be the file being imported", returncode=USAGE)
         try:
             rejected_file.parent.mkdir(parents=True, exist_ok=True)
             # Made before the import, readable by its owner only (a shelter's address may be in it): a
