@@ -8,12 +8,13 @@ text, and `schedule.attending_type` describes one schedule). A service at a virt
 (`location_type` "virtual") is given online by HSDS's own definition, so that says "online" too.
 """
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import translation
 from django.utils.html import format_html
@@ -21,6 +22,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries.fields import Country
+
+from refugiu.directory import schedules
+
+if TYPE_CHECKING:
+    from refugiu.directory.models import Location
 
 ACCESS_MODE = "access_mode"  # the taxonomy's slug
 TARGET_GROUP = "target_group"
@@ -180,3 +186,20 @@ def access_words(terms: Iterable[tuple[str, str]], *, virtual: bool) -> list[str
     if virtual and all(code != ONLINE for code, _name in terms):
         names.append(_("Online"))
     return list(dict.fromkeys(names))
+
+
+def location_place(location: "Location", today: dt.date, *, hours: bool = True) -> dict[str, Any]:
+    """A location as `_location_public.html` shows it: its hours in words and its phones (a confidential
+    location shows neither: its front door only)."""
+    public = not location.is_confidential
+    return {
+        "location": location,
+        "hours": schedules.hours_lines(map(schedules.schedule_row, location.schedules.all()), today)
+        if public and hours
+        else [],
+        "phones": phone_views(location.phones.all()) if public else [],
+        "accessibility": accessibility_words(location.hsds_extra) if public else [],
+        "front_door_phone": phone_view(
+            number=location.front_door_phone, extension=None, type="voice", description=""
+        ),
+    }

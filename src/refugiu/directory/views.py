@@ -584,7 +584,7 @@ def _organization_context(organization: Organization) -> dict:
         "services": [
             _service_item(service, terms.get(service.id, []), rules, at, today) for service in services
         ],
-        "locations": [_location_place(location, today) for location in locations],
+        "locations": [details.location_place(location, today) for location in locations],
         "stale_after_days": settings.REFUGIU["STALE_AFTER_DAYS"],
     }
 
@@ -594,23 +594,6 @@ def _add_rules(rules: dict, owner: schedules.Owner, found) -> None:
         read = [schedules.rule_from(schedules.schedule_row(schedule)) for schedule in found]
         if read:
             rules[owner] = read
-
-
-def _location_place(location: Location, today: dt.date, *, hours: bool = True) -> dict:
-    """A location as `_location_public.html` shows it: its hours in words and its phones (a confidential
-    location shows neither: its front door only)."""
-    public = not location.is_confidential
-    return {
-        "location": location,
-        "hours": schedules.hours_lines(map(schedules.schedule_row, location.schedules.all()), today)
-        if public and hours
-        else [],
-        "phones": details.phone_views(location.phones.all()) if public else [],
-        "accessibility": details.accessibility_words(location.hsds_extra) if public else [],
-        "front_door_phone": details.phone_view(
-            number=location.front_door_phone, extension=None, type="voice", description=""
-        ),
-    }
 
 
 def _service_item(
@@ -637,7 +620,7 @@ def _service_item(
         # Each place with the hours of the service there, where they are its own.
         "places": [
             {
-                **_location_place(sal.location, today, hours=not sal.schedules.all()),
+                **details.location_place(sal.location, today, hours=not sal.schedules.all()),
                 "service_hours": schedules.hours_lines(
                     map(schedules.schedule_row, sal.schedules.all()), today
                 ),

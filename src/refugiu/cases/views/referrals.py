@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -32,6 +33,7 @@ from refugiu.cases.views.shared import (
 )
 from refugiu.core.forms import form_field
 from refugiu.core.pdf import html_to_pdf
+from refugiu.directory.details import location_place
 from refugiu.directory.models import Organization, SearchEntry, Service
 from refugiu.directory.search import directory_search
 from refugiu.directory.selectors import organization_public_list, service_public_list
@@ -222,9 +224,10 @@ def organization_contact(organization: Organization | None) -> dict[str, Any]:
     return {
         "organization_phones": list(organization.phones.all()),
         "organization_contacts": list(organization.contacts.all()),
-        "organization_locations": list(
-            organization.locations.prefetch_related("addresses", "phones", "schedules")
-        ),
+        "organization_places": [
+            location_place(location, timezone.localdate())
+            for location in organization.locations.prefetch_related("addresses", "phones", "schedules")
+        ],
         "organization_has_services": service_public_list().filter(organization=organization).exists(),
     }
 
