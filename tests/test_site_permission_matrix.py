@@ -31,6 +31,7 @@ MATRICES = {
     "programmes_staff": "tests.programmes.test_permission_matrix",
     "programmes_statistics": "tests.programmes.test_permission_matrix",
     "reports": "tests.reports.test_permission_matrix",
+    "finance": "tests.finance.test_permission_matrix",
     "directory": __name__,
     "organisation": __name__,
     "staff": __name__,

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "refugiu.directory",
     "refugiu.cases",
     "refugiu.programmes",
+    "refugiu.finance",
     "refugiu.reports",
     "refugiu.demo",  # the demo and synthetic data, on top of every domain
 ]

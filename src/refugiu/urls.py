@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/programmes/", include(programmes_urls.staff_urls)),
     path("staff/programmes/statistics/", include(programmes_urls.statistics_urls)),
     path("staff/reports/", include("refugiu.reports.urls")),
+    path("staff/finance/", include("refugiu.finance.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),

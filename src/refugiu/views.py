@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from refugiu.accounts.models import user_has_permission
 from refugiu.accounts.roles import Permission
+from refugiu.finance import access as finance_access
 
 
 @login_required
@@ -25,6 +26,7 @@ def staff_home(request):
             "can_use_cases": user_has_permission(request.user, Permission.CASES_ACCESS),
             "can_read_audit": user_has_permission(request.user, Permission.AUDIT_VIEW),
             "can_edit_programmes": user_has_permission(request.user, Permission.PROGRAMMES_EDIT),
+            "uses_finance": any(user_has_permission(request.user, p) for p in finance_access.ANY_FINANCE),
             "reports": {
                 name: user_has_permission(request.user, permission)
                 for name, permission in (

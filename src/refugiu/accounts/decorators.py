@@ -17,20 +17,24 @@ View = Callable[..., HttpResponseBase]
 
 
 def permission_required_404(
-    permission: Permission, *, on_refused: Callable[[HttpRequest, dict[str, Any]], None] | None = None
+    permission: Permission | tuple[Permission, ...],
+    *,
+    on_refused: Callable[[HttpRequest, dict[str, Any]], None] | None = None,
 ) -> Callable[[View], View]:
     """Outermost decorator of a staff view: an anonymous visitor is sent to sign in; anyone signed in without
-    `permission` gets 404 for any method, before the view (or a method check answering 405) says more.
+    `permission` (or, given a tuple, without any of them) gets 404 for any method, before the view (or a
+    method check answering 405) says more.
 
     `on_refused(request, kwargs)`, if given, runs before that 404 (to audit the refusal of a record the
     URL names)."""
 
-    permission = Permission(permission)  # a misspelt name fails when the module loads, not at a request
+    # A misspelt name fails when the module loads, not at a request.
+    wanted = tuple(Permission(p) for p in (permission if isinstance(permission, tuple) else (permission,)))
 
     def decorator(view: View) -> View:
         @wraps(view)
         def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not user_has_permission(request.user, permission):
+            if not any(user_has_permission(request.user, p) for p in wanted):
                 if on_refused is not None:
                     on_refused(request, kwargs)
                 raise Http404

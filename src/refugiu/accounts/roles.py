@@ -24,6 +24,11 @@ class Role(models.TextChoices):
     # Someone of an organisation listed in the directory, who keeps its entry: not our staff, sees no case
     # data. Which organisations they speak for is the directory's (OrganizationRepresentative).
     ORGANIZATION_REPRESENTATIVE = "organization_representative", _("Representative of a listed organisation")
+    # Grant finance (finance.access narrows each to its scope).
+    FINANCIAL_MANAGER = "financial_manager", _("Financial manager")
+    PROJECT_COORDINATOR = "project_coordinator", _("Project coordinator (finance)")
+    TIMESHEET_STAFF = "timesheet_staff", _("Staff keeping a timesheet")
+    AUDITOR = "auditor", _("Auditor of a grant")
 
 
 class Permission(StrEnum):
@@ -48,6 +53,12 @@ class Permission(StrEnum):
     REPORTS_FUNDER = "reports.funder"
     REPORTS_STATISTICS = "reports.statistics"
     REPORTS_DASHBOARD = "reports.dashboard"
+    # Grant finance: everything; the grants one coordinates (read, approve the team's timesheets); one's own
+    # timesheet; one grant read-only until a date (finance.models.AuditorAccess).
+    FINANCE_MANAGE = "finance.manage"
+    FINANCE_COORDINATE = "finance.coordinate"
+    FINANCE_TIMESHEET = "finance.timesheet"
+    FINANCE_AUDIT = "finance.audit"
 
 
 P = Permission
@@ -74,6 +85,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     # they change waits for an editor. No staff directory view, no case, no report: so no second factor is
     # required of them (they may enrol one).
     Role.ORGANIZATION_REPRESENTATIVE: frozenset({P.DIRECTORY_PROPOSE_CHANGES}),
+    Role.FINANCIAL_MANAGER: frozenset({P.FINANCE_MANAGE, P.FINANCE_TIMESHEET}),
+    Role.PROJECT_COORDINATOR: frozenset({P.FINANCE_COORDINATE, P.FINANCE_TIMESHEET}),
+    Role.TIMESHEET_STAFF: frozenset({P.FINANCE_TIMESHEET}),
+    Role.AUDITOR: frozenset({P.FINANCE_AUDIT}),
 }
 del P
 
@@ -82,7 +97,13 @@ del P
 ROLES_SEEING_CASE_DATA = frozenset({Role.COORDINATOR, Role.CASEWORKER, Role.DATA_PROTECTION_OFFICER})
 # Roles whose holders must sign in with a second factor: those above, and the administrator, who can
 # change roles, users and settings (and so could otherwise reach case data with a password alone).
-ROLES_NEEDING_SECOND_FACTOR = ROLES_SEEING_CASE_DATA | {Role.ADMINISTRATOR}
+# Those who see what staff members earn (personnel costs, payslips among an expense's documents) too.
+ROLES_NEEDING_SECOND_FACTOR = ROLES_SEEING_CASE_DATA | {
+    Role.ADMINISTRATOR,
+    Role.FINANCIAL_MANAGER,
+    Role.PROJECT_COORDINATOR,
+    Role.AUDITOR,
+}
 
 
 def permissions_of(roles: Iterable[str]) -> frozenset[Permission]:

@@ -1,0 +1,12 @@
+"""Grant finance's staff pages, under /staff/finance/ (namespace "finance")."""
+
+from django.urls import path
+
+from refugiu.finance.views import grants
+
+app_name = "finance"
+
+urlpatterns = [
+    path("", grants.index, name="index"),
+    path("grants/<int:grant_id>/", grants.grant_detail, name="grant"),
+]

@@ -1,0 +1,1 @@
+"""Grant finance's staff pages, a module per topic."""

@@ -1,0 +1,91 @@
+"""Fake grants, beneficiaries, periods and staff for the finance tests. Never real data."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from factory.django import DjangoModelFactory
+
+from refugiu.accounts.roles import Role
+from refugiu.finance.models import (
+    CostTemplate,
+    Employment,
+    Grant,
+    GrantPartner,
+    ReportingPeriod,
+    WorkPackage,
+)
+from refugiu.finance.vocabularies import PartnerRole, PeriodKind
+from refugiu.programmes.models import Project
+from tests.factories import UserFactory
+
+EU_2014 = "eu-2014-2020-action-grant"
+EU_2021 = "eu-2021-2027-cmga-actual-costs"
+
+
+def template(code: str = EU_2014) -> CostTemplate:
+    """One of the two templates the migrations load."""
+    return CostTemplate.objects.get(code=code)
+
+
+class ProjectFactory(DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    title = factory.Sequence(lambda n: f"Example project {n}")
+    acronym = factory.Sequence(lambda n: f"EXP{n}")
+
+
+class GrantFactory(DjangoModelFactory):
+    class Meta:
+        model = Grant
+        skip_postgeneration_save = True
+
+    project = factory.SubFactory(ProjectFactory)
+    template = factory.LazyFunction(template)
+    agreement_number = factory.Sequence(lambda n: f"TEST-{n:06d}")
+    start = dt.date(2019, 1, 1)
+    end = dt.date(2020, 12, 31)
+
+
+class PartnerFactory(DjangoModelFactory):
+    class Meta:
+        model = GrantPartner
+
+    grant = factory.SubFactory(GrantFactory)
+    name = factory.Sequence(lambda n: f"Partner organisation {n}")
+    country = "BG"
+    role = PartnerRole.BENEFICIARY
+
+
+def grant_with_partners(*, template_code: str = EU_2014, partners: int = 1, **fields) -> Grant:
+    """A grant, us as its coordinator, `partners` more beneficiaries, two work packages and two reporting
+    periods (interim for the first year, final for the second)."""
+    grant = GrantFactory(template=template(template_code), **fields)
+    PartnerFactory(grant=grant, name="Us (test)", country="RO", role=PartnerRole.COORDINATOR, is_us=True)
+    for _ in range(partners):
+        PartnerFactory(grant=grant)
+    WorkPackage.objects.create(grant=grant, number=1, title="Management")
+    WorkPackage.objects.create(grant=grant, number=2, title="Training")
+    middle = grant.start.replace(year=grant.start.year + 1) - dt.timedelta(days=1)
+    ReportingPeriod.objects.create(
+        grant=grant, number=1, kind=PeriodKind.INTERIM, start=grant.start, end=middle
+    )
+    ReportingPeriod.objects.create(
+        grant=grant, number=2, kind=PeriodKind.FINAL, start=middle + dt.timedelta(days=1), end=grant.end
+    )
+    return grant
+
+
+def finance_person(role: str, **kwargs):
+    return UserFactory(roles=[role], **kwargs)
+
+
+def employed(user, *, supervisor, annual_cost: str = "24080.00", fte: str = "1", start=dt.date(2018, 1, 1)):
+    """An employment of `user` (24,080 a year: 14.00 an hour at 1,720 hours)."""
+    return Employment.objects.create(
+        user=user, supervisor=supervisor, annual_cost=Decimal(annual_cost), fte=Decimal(fte), start=start
+    )
+
+
+__all__ = ["Role"]
