@@ -108,7 +108,7 @@ PUBLIC_SOURCES = (
     "directory/models/suggestions.py",
     "directory/models/taxonomy.py",
     "directory/models/translatable.py",
-    "directory/schedules.py",
+    "directory/schedules/words.py",
     "directory/views.py",
     "organisation/models.py",
     "organisation/views.py",
