@@ -18,7 +18,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from refugiu.directory import models as d
-from refugiu.directory.hsds.importer import HsdsImportError, hsds_import_organizations, hsds_import_path
+from refugiu.directory.hsds.importer import hsds_import_organizations, hsds_import_path
+from refugiu.directory.hsds.problems import HsdsImportError
 from refugiu.directory.search import directory_search
 from tests.conftest import HSDS_DIR, needs_shared_hsds
 

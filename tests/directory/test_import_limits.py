@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from refugiu.directory import models as d
-from refugiu.directory.hsds.importer import HsdsImportError, hsds_import_path
+from refugiu.directory.hsds.importer import hsds_import_path
+from refugiu.directory.hsds.problems import HsdsImportError
 from tests.zipbombs import STORED, Member, MiB, gigabyte_of, zip_write
 
 pytestmark = pytest.mark.django_db

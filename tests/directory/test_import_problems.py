@@ -25,8 +25,8 @@ from django.test.utils import CaptureQueriesContext
 
 from refugiu.accounts.roles import Role
 from refugiu.directory import models as d
+from refugiu.directory.hsds.entities import ENTITIES, entity_columns
 from refugiu.directory.hsds.importer import hsds_check_path
-from refugiu.directory.hsds.records import ENTITIES, entity_columns
 from tests.conftest import HSDS_DIR, needs_shared_hsds
 from tests.factories import UserFactory
 

@@ -1,6 +1,6 @@
 """Writing many plain rows at once, the fast way on each engine.
 
-The rows hold values as the driver takes them (see the importer's `_preparation`): what the ORM's
+The rows hold values as the driver takes them (see the HSDS import's `_preparation`): what the ORM's
 bulk_create would send, without building a model instance or compiling SQL for each.
 
 - SQLite: multi-row INSERTs, as many rows a statement as it takes parameters. Not executemany, though

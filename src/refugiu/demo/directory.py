@@ -11,7 +11,8 @@ of the Romanian Police and the 48 directorates one by one.
 import json
 from pathlib import Path
 
-from refugiu.directory.hsds.importer import ImportSummary, hsds_import_organizations
+from refugiu.directory.hsds.importer import hsds_import_organizations
+from refugiu.directory.hsds.summary import ImportSummary
 
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_FILE = DATA / "demo_directory.json"

@@ -39,7 +39,8 @@ from typing import Any
 
 from django.db import transaction
 
-from refugiu.directory.hsds.importer import ImportSummary, hsds_import_organizations
+from refugiu.directory.hsds.importer import hsds_import_organizations
+from refugiu.directory.hsds.summary import ImportSummary
 from refugiu.directory.models import TaxonomyTerm
 from refugiu.directory.places import gazetteer
 from refugiu.directory.search import search_statistics_refresh

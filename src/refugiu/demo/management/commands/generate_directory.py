@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from refugiu.demo.synthetic.directory import SCHEDULED, directory_generate, synthetic_organizations
-from refugiu.directory.hsds.importer import HsdsImportError
+from refugiu.directory.hsds.problems import HsdsImportError
 
 
 class Command(BaseCommand):

@@ -22,14 +22,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from refugiu.directory.hsds.importer import (
-    HsdsImportError,
-    ImportSummary,
-    Problem,
-    Rejected,
-    hsds_check_path,
-    hsds_import_path,
-)
+from refugiu.directory.hsds.importer import hsds_check_path, hsds_import_path
+from refugiu.directory.hsds.problems import HsdsImportError, Problem
+from refugiu.directory.hsds.summary import ImportSummary, Rejected
 
 OK, PROBLEMS, USAGE, SOME_REJECTED = 0, 1, 2, 3
 EXIT_CODES = f"""exit codes:
