@@ -39,7 +39,8 @@ The package, a module per part (every name callers use is exported here):
   `next_opening`), and the moment "now" means (`now`: callers ask `schedules.now()` of the package, which
   is where tests set it);
 - `owners`: whose schedules give a public record its groups;
-- `words`: all of it in words.
+- `words`: all of it in words;
+- `weekly`: simple weekly hours (a representative's form) as schedules, and schedules read back as them.
 """
 
 from refugiu.directory.schedules.open_at import Group, Status, is_open, next_opening, now, status
@@ -68,6 +69,7 @@ from refugiu.directory.schedules.rules import (
     site_zone,
     week_index,
 )
+from refugiu.directory.schedules.weekly import MAX_RANGES, WeeklyHours, weekly_from_rows, weekly_rows
 from refugiu.directory.schedules.words import HoursLine, hours_lines, rule_words, status_words
 
 __all__ = [
@@ -77,6 +79,7 @@ __all__ = [
     "HORIZON_DAYS",
     "MAX_INTERVAL",
     "MAX_OFFSET_MINUTES",
+    "MAX_RANGES",
     "MINUTES_A_DAY",
     "SCHEDULE_FIELDS",
     "Group",
@@ -85,6 +88,7 @@ __all__ = [
     "Owner",
     "Rule",
     "Status",
+    "WeeklyHours",
     "hours_lines",
     "is_open",
     "month_index",
@@ -103,4 +107,6 @@ __all__ = [
     "status",
     "status_words",
     "week_index",
+    "weekly_from_rows",
+    "weekly_rows",
 ]
