@@ -80,6 +80,8 @@ EXPECTED = {
     "directory:own_organization_edit": (("representative",), 200),
     "directory:own_service_new": (("representative",), 200),
     "directory:own_service_edit": (("representative",), 200),
+    "directory:own_organization_translate": (("representative",), 200),
+    "directory:own_service_translate": (("representative",), 200),
     "directory:own_change_withdraw": (("representative",), 405),
     "organisation:about": ("public", 200),
     "organisation:security_txt": ("public", 200),

@@ -117,6 +117,8 @@ def service_form(service=None, **changes):
             "fees_description",
         )
     }
+    # Its phones and hours, none (tests/directory/test_representative_translations_hours.py has them).
+    data.update({"phones-TOTAL_FORMS": "0", "phones-INITIAL_FORMS": "0"})
     data.update(changes)
     return data
 

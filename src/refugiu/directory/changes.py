@@ -2,29 +2,47 @@
 is compared with, the fields changed by someone else since (stale), and a field-by-field diff for the
 editor who reviews it. Nothing here writes (directory.services.changes does).
 
-Values are plain JSON: strings for text fields, a list of {"number", "extension"} for phones. The
-organisation's address is its one public street address, when it has at most one; an organisation with
-several keeps them as they are (its editors change them in the admin).
+Values are plain JSON: strings for text fields, a list of {"number", "extension"} for phones, a list of
+HSDS schedules' fields for a service's own opening hours (schedules.weekly gives the shape a representative's
+form produces), and "translation.<language>.<field>" for the text in another language, one field each (so a
+change made by someone else since is seen field by field there too). The organisation's address is its one
+public street address, when it has at most one; an organisation with several keeps them as they are (its
+editors change them in the admin).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from refugiu.directory.models import Address, Location, Organization, Phone, ProposedChange, Service
+from refugiu.directory.models import (
+    Address,
+    Location,
+    Organization,
+    Phone,
+    ProposedChange,
+    Schedule,
+    Service,
+)
+from refugiu.directory.schedules import SCHEDULE_FIELDS, hours_lines, weekly_from_rows
+from refugiu.directory.translations import TRANSLATED_FIELDS, is_language_code, language_label
 
 ORGANIZATION_FIELDS = ("name", "alternate_name", "description", "email", "website")
 # Address fields, kept in a change under "address.<field>".
 ADDRESS_FIELDS = ("address_1", "city", "state_province", "postal_code", "country")
 ADDRESS_PREFIX = "address."
 PHONES = "phones"
+# A service's own opening hours: its schedules (not its locations', nor those of a service at a location).
+HOURS = "hours"
 SERVICE_FIELDS = (
     "name",
     "description",
@@ -34,13 +52,45 @@ SERVICE_FIELDS = (
     "application_process",
     "fees_description",
 )
+# The text in another language: "translation.uk.description".
+TRANSLATION_PREFIX = "translation."
+ORGANIZATION_TRANSLATED = TRANSLATED_FIELDS["organization"]
+SERVICE_TRANSLATED = TRANSLATED_FIELDS["service"]
 
-# The order fields are shown in, by kind of change (a change's JSON keeps none on PostgreSQL).
+# The order fields are shown in, by kind of change (a change's JSON keeps none on PostgreSQL); the
+# translations follow, by language, then field.
 ORGANIZATION_ORDER = (*ORGANIZATION_FIELDS, PHONES, *(ADDRESS_PREFIX + name for name in ADDRESS_FIELDS))
+SERVICE_ORDER = (*SERVICE_FIELDS, PHONES, HOURS)
 
 
-def field_order(kind: str) -> tuple[str, ...]:
-    return ORGANIZATION_ORDER if kind == ProposedChange.Kind.ORGANIZATION else SERVICE_FIELDS
+def translated_fields(kind: str) -> tuple[str, ...]:
+    return ORGANIZATION_TRANSLATED if kind == ProposedChange.Kind.ORGANIZATION else SERVICE_TRANSLATED
+
+
+def translation_key(language: str, name: str) -> str:
+    return f"{TRANSLATION_PREFIX}{language}.{name}"
+
+
+def translation_parts(key: str) -> tuple[str, str] | None:
+    """(language, field) of a "translation.<language>.<field>" key; None for any other."""
+    if not key.startswith(TRANSLATION_PREFIX):
+        return None
+    language, _dot, name = key.removeprefix(TRANSLATION_PREFIX).partition(".")
+    return (language, name) if is_language_code(language) and name else None
+
+
+def languages_of(values: dict[str, Any]) -> set[str]:
+    """The languages of the translations among `values`' keys."""
+    return {parts[0] for key in values if (parts := translation_parts(key))}
+
+
+def field_position(kind: str, name: str) -> tuple[int, str, int]:
+    order = ORGANIZATION_ORDER if kind == ProposedChange.Kind.ORGANIZATION else SERVICE_ORDER
+    parts = translation_parts(name)
+    if parts is None:
+        return (0, "", order.index(name) if name in order else len(order))
+    fields = translated_fields(kind)
+    return (1, parts[0], fields.index(parts[1]) if parts[1] in fields else len(fields))
 
 
 # Text longer than this, or over several lines, is shown as a word-by-word diff.
@@ -57,6 +107,11 @@ def field_label(kind: str, name: str) -> str:
     """The label of a field of a change, in the reader's language."""
     if name == PHONES:
         return str(_("Phones"))
+    if name == HOURS:
+        return str(_("Opening hours"))
+    if parts := translation_parts(name):
+        language, own = parts
+        return f"{field_label(kind, own)} — {language_label(language)}"
     if name.startswith(ADDRESS_PREFIX):
         return verbose_name(Address, name.removeprefix(ADDRESS_PREFIX))
     return verbose_name(Organization if kind == ProposedChange.Kind.ORGANIZATION else Service, name)
@@ -74,6 +129,47 @@ def own_phones(organization: Organization) -> list[Phone]:
     )
 
 
+def service_phones(service: Service) -> list[Phone]:
+    """The service's own phones (not a location's, a service at a location's or a contact's)."""
+    return list(
+        Phone.objects.filter(service=service, location=None, service_at_location=None, contact=None).order_by(
+            "number", "pk"
+        )
+    )
+
+
+def service_schedules(service: Service) -> list[Schedule]:
+    """The service's own schedules: its hours wherever a place of it has none of its own."""
+    return list(
+        Schedule.objects.filter(service=service, location=None, service_at_location=None).order_by("pk")
+    )
+
+
+def schedule_value(schedule: Schedule) -> dict[str, Any]:
+    """A schedule's fields that the rules read, as JSON (the ones it has): times "09:00", dates ISO."""
+    value: dict[str, Any] = {}
+    for name in SCHEDULE_FIELDS:
+        field = getattr(schedule, name)
+        if field is None or field == "":
+            continue
+        if isinstance(field, dt.time):
+            field = field.strftime("%H:%M" if not field.second else "%H:%M:%S")
+        elif isinstance(field, dt.date):
+            field = field.isoformat()
+        value[name] = field
+    return value
+
+
+def hours_editable(service: Service | None) -> bool:
+    """Whether a representative's simple form can say the service's hours: they are its own (no place of
+    it has its own), and say no more than weekly ranges and closed dates (schedules.weekly)."""
+    if service is None:
+        return True
+    if Schedule.objects.filter(service_at_location__service=service).exists():
+        return False
+    return weekly_from_rows(service_values(service)[HOURS], timezone.localdate()) is not None
+
+
 def phone_value(number: str, extension: int | None) -> dict[str, Any]:
     return {"number": number.strip(), "extension": extension}
 
@@ -89,7 +185,9 @@ def normal(value: Any) -> Any:
     if isinstance(value, str):
         return value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if isinstance(value, list):
-        return phones_sorted(value)
+        if all(isinstance(item, dict) and "number" in item for item in value):
+            return phones_sorted(value)
+        return sorted(value, key=lambda item: json.dumps(item, sort_keys=True, default=str))
     return value
 
 
@@ -117,7 +215,28 @@ def editable_address(organization: Organization) -> tuple[bool, Location | None,
     return True, locations[0], (addresses[0] if addresses else None)
 
 
-def organization_values(organization: Organization) -> dict[str, Any]:
+def translation_values(
+    record: Organization | Service,
+    fields: tuple[str, ...],
+    languages: set[str] | frozenset[str] = frozenset(),
+) -> dict[str, str]:
+    """The record's text in other languages, for those it has and for `languages` (empty where it has
+    none); never in its own language."""
+    translations = record.translations if isinstance(record.translations, dict) else {}
+    values: dict[str, str] = {}
+    for language in sorted(set(translations) | set(languages)):
+        if not is_language_code(language) or language == record.language:
+            continue
+        texts = translations.get(language)
+        texts = texts if isinstance(texts, dict) else {}
+        for name in fields:
+            values[translation_key(language, name)] = texts.get(name) or ""
+    return values
+
+
+def organization_values(
+    organization: Organization, languages: set[str] | frozenset[str] = frozenset()
+) -> dict[str, Any]:
     values: dict[str, Any] = {name: getattr(organization, name) or "" for name in ORGANIZATION_FIELDS}
     values[PHONES] = phones_sorted(
         [phone_value(phone.number, phone.extension) for phone in own_phones(organization)]
@@ -126,22 +245,32 @@ def organization_values(organization: Organization) -> dict[str, Any]:
     if editable:
         for name in ADDRESS_FIELDS:
             values[ADDRESS_PREFIX + name] = (getattr(address, name) or "") if address is not None else ""
+    values.update(translation_values(organization, ORGANIZATION_TRANSLATED, languages))
     return values
 
 
-def service_values(service: Service | None) -> dict[str, Any]:
+def service_values(
+    service: Service | None, languages: set[str] | frozenset[str] = frozenset()
+) -> dict[str, Any]:
     if service is None:
-        return {name: "" for name in SERVICE_FIELDS}
-    return {name: getattr(service, name) or "" for name in SERVICE_FIELDS}
+        return {**{name: "" for name in SERVICE_FIELDS}, PHONES: [], HOURS: []}
+    values: dict[str, Any] = {name: getattr(service, name) or "" for name in SERVICE_FIELDS}
+    values[PHONES] = phones_sorted(
+        [phone_value(phone.number, phone.extension) for phone in service_phones(service)]
+    )
+    values[HOURS] = normal([schedule_value(schedule) for schedule in service_schedules(service)])
+    values.update(translation_values(service, SERVICE_TRANSLATED, languages))
+    return values
 
 
 def live_values(change: ProposedChange) -> dict[str, Any] | None:
     """The values the change's record has now; None when the service it changes was removed."""
+    languages = languages_of(change.proposed)
     if change.kind == ProposedChange.Kind.ORGANIZATION:
-        return organization_values(change.organization)
+        return organization_values(change.organization, languages)
     if change.kind == ProposedChange.Kind.NEW_SERVICE:
         return service_values(change.service) if change.service_id else {}
-    return service_values(change.service) if change.service_id else None
+    return service_values(change.service, languages) if change.service_id else None
 
 
 def changed_values(live: dict[str, Any], wanted: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -174,7 +303,10 @@ def stale_fields(change: ProposedChange, live: dict[str, Any] | None = None) -> 
 
 
 def display_value(value: Any) -> str:
-    """A value as text for the reader: phones one a line, with their extension."""
+    """A value as text for the reader: phones one a line, with their extension; hours in words, one
+    schedule a line."""
+    if isinstance(value, list) and value and not all("number" in item for item in value):
+        return "\n".join(line.words or line.description for line in hours_lines(value, today=dt.date.min))
     if isinstance(value, list):
         lines = []
         for phone in value:
@@ -242,8 +374,7 @@ def change_diff(change: ProposedChange, live: dict[str, Any] | None = None) -> l
         live = live_values(change)
     stale = set(stale_fields(change, live)) if change.status == ProposedChange.Status.PENDING else set()
     rows = []
-    order = field_order(change.kind)
-    for name, value in sorted(change.proposed.items(), key=lambda item: order.index(item[0])):
+    for name, value in sorted(change.proposed.items(), key=lambda item: field_position(change.kind, item[0])):
         old, new = display_value(change.base.get(name, "")), display_value(value)
         row = FieldDiff(name=name, label=field_label(change.kind, name), old=old, new=new)
         if name in stale and live is not None:

@@ -72,6 +72,16 @@ urlpatterns = [
         name="own_service_edit",
     ),
     path(
+        "staff/my-organisations/<uuid:organization_id>/translations/",
+        representatives.own_organization_translate,
+        name="own_organization_translate",
+    ),
+    path(
+        "staff/my-organisations/<uuid:organization_id>/services/<uuid:service_id>/translations/",
+        representatives.own_service_translate,
+        name="own_service_translate",
+    ),
+    path(
         "staff/my-organisations/<uuid:organization_id>/changes/<int:change_id>/withdraw/",
         representatives.own_change_withdraw,
         name="own_change_withdraw",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,18 +23,32 @@ from refugiu.directory.access import require_change_reviewer, require_representa
 from refugiu.directory.changes import (
     ADDRESS_FIELDS,
     ADDRESS_PREFIX,
+    HOURS,
     ORGANIZATION_FIELDS,
     PHONES,
     SERVICE_FIELDS,
     changed_values,
     editable_address,
+    languages_of,
     live_values,
     organization_values,
     own_phones,
+    schedule_value,
+    service_phones,
+    service_schedules,
     service_values,
     stale_fields,
+    translation_parts,
 )
-from refugiu.directory.models import Address, Location, Organization, Phone, ProposedChange, Service
+from refugiu.directory.models import (
+    Address,
+    Location,
+    Organization,
+    Phone,
+    ProposedChange,
+    Schedule,
+    Service,
+)
 from refugiu.directory.services import organization_saved
 
 if TYPE_CHECKING:
@@ -100,14 +114,14 @@ def _propose(
 def organization_change_propose(
     *, actor: User, request: HttpRequest | None = None, organization: Organization, values: dict[str, Any]
 ) -> ProposedChange | None:
-    """Propose new values for the organisation's own fields, phones and address (directory.changes); None
-    when they are the live ones already."""
+    """Propose new values for the organisation's own fields, phones, address and text in other languages
+    (directory.changes); None when they are the live ones already."""
     return _propose(
         actor=actor,
         request=request,
         organization=organization,
         kind=ProposedChange.Kind.ORGANIZATION,
-        live=organization_values(organization),
+        live=organization_values(organization, languages_of(values)),
         values=values,
     )
 
@@ -115,13 +129,14 @@ def organization_change_propose(
 def service_change_propose(
     *, actor: User, request: HttpRequest | None = None, service: Service, values: dict[str, Any]
 ) -> ProposedChange | None:
-    """Propose new values for one of the organisation's services; None when nothing would change."""
+    """Propose new values for one of the organisation's services (its fields, phones, own opening hours
+    and text in other languages); None when nothing would change."""
     return _propose(
         actor=actor,
         request=request,
         organization=service.organization,
         kind=ProposedChange.Kind.SERVICE,
-        live=service_values(service),
+        live=service_values(service, languages_of(values)),
         values=values,
         service=service,
     )
@@ -130,8 +145,9 @@ def service_change_propose(
 def service_new_propose(
     *, actor: User, request: HttpRequest | None = None, organization: Organization, values: dict[str, Any]
 ) -> ProposedChange:
-    """Propose a new service of the organisation (it needs a name)."""
-    values = {name: value for name, value in values.items() if name in SERVICE_FIELDS and value}
+    """Propose a new service of the organisation (it needs a name), with its phones and hours if given."""
+    wanted = (*SERVICE_FIELDS, PHONES, HOURS)
+    values = {name: value for name, value in values.items() if name in wanted and value}
     if not values.get("name"):
         require_representative(actor, organization)
         raise ChangeError("no_name", _("A new service needs a name."))
@@ -220,7 +236,9 @@ def change_approve(
             change.service = _apply_service(organization, service, change.proposed, actor=actor, today=today)
         organization.last_verified_on = today
         organization.last_verified_by = actor
-        organization.save(update_fields=[*ORGANIZATION_FIELDS, "last_verified_on", "last_verified_by"])
+        organization.save(
+            update_fields=[*ORGANIZATION_FIELDS, "translations", "last_verified_on", "last_verified_by"]
+        )
         change.status = ProposedChange.Status.APPROVED
         change.reviewed_by = actor
         change.reviewed_at = timezone.now()
@@ -269,8 +287,9 @@ def _apply_organization(organization: Organization, values: dict[str, Any]) -> N
     for name in ORGANIZATION_FIELDS:
         if name in values:
             setattr(organization, name, values[name])
+    _apply_translations(organization, values)
     if PHONES in values:
-        _apply_phones(organization, values[PHONES])
+        _apply_phones(own_phones(organization), values[PHONES], organization=organization)
     address = {
         name.removeprefix(ADDRESS_PREFIX): value
         for name, value in values.items()
@@ -280,18 +299,59 @@ def _apply_organization(organization: Organization, values: dict[str, Any]) -> N
         _apply_address(organization, address)
 
 
-def _apply_phones(organization: Organization, wanted: list[dict[str, Any]]) -> None:
-    """The organisation's own phones become `wanted`; a phone kept keeps its type, description and
-    languages."""
+def _apply_translations(record: Organization | Service, values: dict[str, Any]) -> None:
+    """The record's text in other languages takes the values of "translation.<language>.<field>"; an empty
+    one removes that field's translation (and a language left with none goes). The caller saves."""
+    translations = dict(record.translations) if isinstance(record.translations, dict) else {}
+    for key, value in values.items():
+        parts = translation_parts(key)
+        if parts is None:
+            continue
+        language, name = parts
+        texts = dict(translations.get(language) or {})
+        if value:
+            texts[name] = value
+        else:
+            texts.pop(name, None)
+        if texts:
+            translations[language] = texts
+        else:
+            translations.pop(language, None)
+    record.translations = translations
+
+
+def _apply_phones(existing: list[Phone], wanted: list[dict[str, Any]], **owner: Any) -> None:
+    """The record's own phones (`existing`) become `wanted`; a phone kept keeps its type, description and
+    languages; a new one hangs from `owner` (organization=… or service=…)."""
     remaining = [(phone["number"], phone.get("extension")) for phone in wanted]
-    for phone in own_phones(organization):
+    for phone in existing:
         key = (phone.number, phone.extension)
         if key in remaining:
             remaining.remove(key)
         else:
             phone.delete()
     for number, extension in remaining:
-        Phone.objects.create(organization=organization, number=number, extension=extension)
+        Phone.objects.create(number=number, extension=extension, **owner)
+
+
+def _apply_hours(service: Service, wanted: list[dict[str, Any]]) -> None:
+    """The service's own schedules become `wanted` (HSDS schedule fields, as directory.changes keeps
+    them); a schedule kept as it is keeps its id, link and attending type. The search index's opening
+    rows follow with the reindex after the commit (directory.services.organization_saved)."""
+    remaining = list(wanted)
+    for schedule in service_schedules(service):
+        value = schedule_value(schedule)
+        if value in remaining:
+            remaining.remove(value)
+        else:
+            schedule.delete()
+    for value in remaining:
+        schedule = Schedule(service=service)
+        for name, text in value.items():
+            field = Schedule._meta.get_field(name)
+            assert isinstance(field, models.Field)
+            setattr(schedule, name, field.to_python(text))
+        schedule.save()
 
 
 def _apply_address(organization: Organization, values: dict[str, str]) -> None:
@@ -337,8 +397,13 @@ def _apply_service(
     for name in SERVICE_FIELDS:
         if name in values:
             setattr(service, name, values[name])
+    _apply_translations(service, values)
     service.last_verified_on = today
     service.last_verified_by = actor
     service.last_modified = timezone.now()
     service.save()
+    if PHONES in values:
+        _apply_phones(service_phones(service), values[PHONES], service=service)
+    if HOURS in values:
+        _apply_hours(service, values[HOURS])
     return service

@@ -6,6 +6,7 @@ organisation's pages answer 404 (directory.access)."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,21 +24,29 @@ from refugiu.directory.access import (
     represented_service_get,
 )
 from refugiu.directory.change_forms import (
+    HoursForm,
+    LanguagePickForm,
     OrganizationChangeForm,
     PhoneFormSet,
     ServiceChangeForm,
+    TranslationForm,
+    hours_initial,
     phone_initial,
     phones_of,
 )
 from refugiu.directory.changes import (
     ADDRESS_PREFIX,
+    HOURS,
+    ORGANIZATION_TRANSLATED,
     PHONES,
+    SERVICE_TRANSLATED,
     change_diff,
     field_label,
+    hours_editable,
     organization_values,
     service_values,
 )
-from refugiu.directory.models import Organization, ProposedChange
+from refugiu.directory.models import Organization, ProposedChange, Service
 from refugiu.directory.services.changes import (
     ChangeError,
     change_withdraw,
@@ -45,6 +54,7 @@ from refugiu.directory.services.changes import (
     service_change_propose,
     service_new_propose,
 )
+from refugiu.directory.translations import site_languages
 
 PROPOSE = Permission.DIRECTORY_PROPOSE_CHANGES
 DECIDED_SHOWN = 20
@@ -125,51 +135,130 @@ def own_organization_edit(request: SignedInRequest, organization_id: uuid.UUID) 
     )
 
 
-@permission_required_404(PROPOSE)
-def own_service_edit(
-    request: SignedInRequest, organization_id: uuid.UUID, service_id: uuid.UUID
+def _service_form_page(
+    request: SignedInRequest, organization: Organization, service: Service | None
 ) -> HttpResponse:
-    organization = represented_organization_get(request=request, organization_id=organization_id)
-    service = represented_service_get(organization=organization, service_id=service_id)
+    """A service's fields, its own phones and, when a simple form can say them, its own opening hours:
+    changed (`service`) or new (None)."""
+    live = service_values(service)
+    with_hours = hours_editable(service)
+    initial_hours = hours_initial(live[HOURS]) if with_hours else None
+    with_hours = initial_hours is not None
     if request.method == "POST":
         form = ServiceChangeForm(request.POST)
-        if form.is_valid():
-            change = service_change_propose(
-                actor=request.user, request=request, service=service, values=form.values()
-            )
-            _sent(request, change)
-            return _home(organization)
-    else:
-        form = ServiceChangeForm(initial=service_values(service))
-    return render(
-        request,
-        "directory/own/service_form.html",
-        {"organization": organization, "service": service, "form": form},
-    )
-
-
-@permission_required_404(PROPOSE)
-def own_service_new(request: SignedInRequest, organization_id: uuid.UUID) -> HttpResponse:
-    organization = represented_organization_get(request=request, organization_id=organization_id)
-    if request.method == "POST":
-        form = ServiceChangeForm(request.POST)
-        if form.is_valid():
+        phones = PhoneFormSet(request.POST, prefix="phones")
+        hours = HoursForm(request.POST, prefix="hours") if with_hours else None
+        if form.is_valid() and phones.is_valid() and (hours is None or hours.is_valid()):
+            wanted = {**form.values(), PHONES: phones_of(phones)}
+            if hours is not None:
+                wanted[HOURS] = hours.value(live[HOURS])
+            change: ProposedChange | None
             try:
-                change = service_new_propose(
-                    actor=request.user, request=request, organization=organization, values=form.values()
-                )
+                if service is None:
+                    change = service_new_propose(
+                        actor=request.user, request=request, organization=organization, values=wanted
+                    )
+                else:
+                    change = service_change_propose(
+                        actor=request.user, request=request, service=service, values=wanted
+                    )
             except ChangeError as error:
                 form.add_error(None, error.message)
             else:
                 _sent(request, change)
                 return _home(organization)
     else:
-        form = ServiceChangeForm()
+        form = ServiceChangeForm(initial=live if service is not None else None)
+        phones = PhoneFormSet(initial=phone_initial(live), prefix="phones")
+        hours = HoursForm(initial=initial_hours, prefix="hours") if with_hours else None
     return render(
         request,
         "directory/own/service_form.html",
-        {"organization": organization, "service": None, "form": form},
+        {"organization": organization, "service": service, "form": form, "phones": phones, "hours": hours},
     )
+
+
+@permission_required_404(PROPOSE)
+def own_service_edit(
+    request: SignedInRequest, organization_id: uuid.UUID, service_id: uuid.UUID
+) -> HttpResponse:
+    organization = represented_organization_get(request=request, organization_id=organization_id)
+    service = represented_service_get(organization=organization, service_id=service_id)
+    return _service_form_page(request, organization, service)
+
+
+@permission_required_404(PROPOSE)
+def own_service_new(request: SignedInRequest, organization_id: uuid.UUID) -> HttpResponse:
+    organization = represented_organization_get(request=request, organization_id=organization_id)
+    return _service_form_page(request, organization, None)
+
+
+def _translation_page(
+    request: SignedInRequest, organization: Organization, service: Service | None
+) -> HttpResponse:
+    """The record's text in one other language (chosen with ?language=, by a plain GET form), proposed as
+    "translation.<language>.<field>" values."""
+    record: Organization | Service = service if service is not None else organization
+    fields = SERVICE_TRANSLATED if service is not None else ORGANIZATION_TRANSLATED
+    model = Service if service is not None else Organization
+    own = record.language
+
+    def translation_form(*args: Any, **kwargs: Any) -> TranslationForm:
+        return TranslationForm(*args, model=model, fields=fields, own_language=own, **kwargs)
+
+    if request.method == "POST":
+        form = translation_form(request.POST)
+        if form.is_valid():
+            values = form.values()
+            if service is None:
+                change = organization_change_propose(
+                    actor=request.user, request=request, organization=organization, values=values
+                )
+            else:
+                change = service_change_propose(
+                    actor=request.user, request=request, service=service, values=values
+                )
+            _sent(request, change)
+            return _home(organization)
+        language = form.data.get("language", "")
+    else:
+        pick = LanguagePickForm(request.GET or None, own_language=own)
+        default = next((code for code in site_languages() if code != own), "en")
+        language = pick.cleaned_data["language"] if pick.is_valid() else default
+        texts = (record.translations or {}).get(language) or {}
+        form = translation_form(
+            initial={"language": language, **{name: texts.get(name, "") for name in fields}}
+        )
+    pick = LanguagePickForm(initial={"language": language}, own_language=own)
+    live = service_values(service) if service is not None else organization_values(organization)
+    originals = [(form[name], live.get(name, "")) for name in fields]
+    return render(
+        request,
+        "directory/own/translation_form.html",
+        {
+            "organization": organization,
+            "service": service,
+            "form": form,
+            "pick": pick,
+            "originals": originals,
+            "own_language": own,
+        },
+    )
+
+
+@permission_required_404(PROPOSE)
+def own_organization_translate(request: SignedInRequest, organization_id: uuid.UUID) -> HttpResponse:
+    organization = represented_organization_get(request=request, organization_id=organization_id)
+    return _translation_page(request, organization, None)
+
+
+@permission_required_404(PROPOSE)
+def own_service_translate(
+    request: SignedInRequest, organization_id: uuid.UUID, service_id: uuid.UUID
+) -> HttpResponse:
+    organization = represented_organization_get(request=request, organization_id=organization_id)
+    service = represented_service_get(organization=organization, service_id=service_id)
+    return _translation_page(request, organization, service)
 
 
 @permission_required_404(PROPOSE)
