@@ -14,7 +14,7 @@ from refugiu.directory import schedules
 from refugiu.directory.models import Organization, Phone, ProposedChange, Schedule, Service
 from refugiu.directory.schedules import WeeklyHours, rule_from, weekly_from_rows, weekly_rows
 from refugiu.directory.services import organization_saved
-from tests.directory.test_representatives import representative_of, service_form, sign_in
+from tests.directory.test_representatives import organization_form, representative_of, service_form, sign_in
 from tests.factories import (
     LocationFactory,
     OrganizationFactory,
@@ -220,6 +220,36 @@ def test_a_translation_a_phone_and_hours_reach_the_page_the_api_and_open_now(
         assert ("Consiliere juridică</a>" in found) is is_open, moment
         ids = {r["id"] for r in client.get("/api/hsds/services", {"open_now": "true"}).json()["contents"]}
         assert (str(service.id) in ids) is is_open, moment
+
+
+def test_the_organisations_own_hours_are_those_of_its_one_public_place(
+    client, editor, organization, clock, django_capture_on_commit_callbacks
+):
+    representative_of(organization)
+    sign_in(client, "keeper@example.org")
+    edit = reverse("directory:own_organization_edit", args=[organization.id])
+    assert 'name="hours-MO_opens_1"' in client.get(edit).content.decode()
+    client.post(edit, {**organization_form(organization), **hours_data({"MO": [("08:00", "16:00")]})})
+    change = ProposedChange.objects.get()
+    assert change.proposed == {
+        "hours": [{"freq": "WEEKLY", "byday": "MO", "opens_at": "08:00", "closes_at": "16:00"}]
+    }
+    sign_in(client, editor.username)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(client, change)
+    # It had no place: one is made for its hours.
+    location = organization.locations.get()
+    assert [(s.byday, s.opens_at) for s in location.schedules.all()] == [("MO", dt.time(8))]
+    page = client.get(reverse("directory:organization", args=[organization.id])).content.decode()
+    assert "Monday, 8 a.m.–4 p.m." in page
+    for moment, is_open in ((MONDAY_10, True), (SATURDAY_11, False)):
+        clock(moment)
+        found = client.get(reverse("directory:search"), {"q": "sprijin", "open_now": "on"}).content.decode()
+        assert ("Asociația Sprijin Iași</a>" in found) is is_open, moment
+    # With a second public place, the hours (like the address) are the editors' to change.
+    LocationFactory(organization=organization, name="Branch")
+    sign_in(client, "keeper@example.org")
+    assert 'name="hours-MO_opens_1"' not in client.get(edit).content.decode()
 
 
 def test_the_live_hours_in_other_words_are_no_change_and_a_form_that_cannot_say_them_is_not_offered(

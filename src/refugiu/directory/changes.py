@@ -41,7 +41,8 @@ ORGANIZATION_FIELDS = ("name", "alternate_name", "description", "email", "websit
 ADDRESS_FIELDS = ("address_1", "city", "state_province", "postal_code", "country")
 ADDRESS_PREFIX = "address."
 PHONES = "phones"
-# A service's own opening hours: its schedules (not its locations', nor those of a service at a location).
+# Opening hours: a service's own schedules (not its locations', nor those of a service at a location); an
+# organisation's, those of its one public location (the one of its editable address).
 HOURS = "hours"
 SERVICE_FIELDS = (
     "name",
@@ -59,7 +60,12 @@ SERVICE_TRANSLATED = TRANSLATED_FIELDS["service"]
 
 # The order fields are shown in, by kind of change (a change's JSON keeps none on PostgreSQL); the
 # translations follow, by language, then field.
-ORGANIZATION_ORDER = (*ORGANIZATION_FIELDS, PHONES, *(ADDRESS_PREFIX + name for name in ADDRESS_FIELDS))
+ORGANIZATION_ORDER = (
+    *ORGANIZATION_FIELDS,
+    PHONES,
+    HOURS,
+    *(ADDRESS_PREFIX + name for name in ADDRESS_FIELDS),
+)
 SERVICE_ORDER = (*SERVICE_FIELDS, PHONES, HOURS)
 
 
@@ -160,14 +166,22 @@ def schedule_value(schedule: Schedule) -> dict[str, Any]:
     return value
 
 
-def hours_editable(service: Service | None) -> bool:
-    """Whether a representative's simple form can say the service's hours: they are its own (no place of
-    it has its own), and say no more than weekly ranges and closed dates (schedules.weekly)."""
-    if service is None:
-        return True
-    if Schedule.objects.filter(service_at_location__service=service).exists():
+def location_schedules(location: Location) -> list[Schedule]:
+    """A location's own schedules (not those of a service at it)."""
+    return list(
+        Schedule.objects.filter(location=location, service=None, service_at_location=None).order_by("pk")
+    )
+
+
+def hours_editable(values: dict[str, Any], service: Service | None = None) -> bool:
+    """Whether a representative's simple form can say the hours among a record's live `values`: they are
+    there (an organisation's, when its address is editable), say no more than weekly ranges and closed
+    dates (schedules.weekly), and, for a service, are its own (no place of it has its own)."""
+    if HOURS not in values:
         return False
-    return weekly_from_rows(service_values(service)[HOURS], timezone.localdate()) is not None
+    if service is not None and Schedule.objects.filter(service_at_location__service=service).exists():
+        return False
+    return weekly_from_rows(values[HOURS], timezone.localdate()) is not None
 
 
 def phone_value(number: str, extension: int | None) -> dict[str, Any]:
@@ -241,10 +255,12 @@ def organization_values(
     values[PHONES] = phones_sorted(
         [phone_value(phone.number, phone.extension) for phone in own_phones(organization)]
     )
-    editable, _location, address = editable_address(organization)
+    editable, location, address = editable_address(organization)
     if editable:
         for name in ADDRESS_FIELDS:
             values[ADDRESS_PREFIX + name] = (getattr(address, name) or "") if address is not None else ""
+        schedules = location_schedules(location) if location is not None else []
+        values[HOURS] = normal([schedule_value(schedule) for schedule in schedules])
     values.update(translation_values(organization, ORGANIZATION_TRANSLATED, languages))
     return values
 

@@ -31,6 +31,7 @@ from refugiu.directory.changes import (
     editable_address,
     languages_of,
     live_values,
+    location_schedules,
     organization_values,
     own_phones,
     schedule_value,
@@ -297,6 +298,8 @@ def _apply_organization(organization: Organization, values: dict[str, Any]) -> N
     }
     if address:
         _apply_address(organization, address)
+    if HOURS in values:
+        _apply_location_hours(organization, values[HOURS])
 
 
 def _apply_translations(record: Organization | Service, values: dict[str, Any]) -> None:
@@ -334,19 +337,20 @@ def _apply_phones(existing: list[Phone], wanted: list[dict[str, Any]], **owner: 
         Phone.objects.create(number=number, extension=extension, **owner)
 
 
-def _apply_hours(service: Service, wanted: list[dict[str, Any]]) -> None:
-    """The service's own schedules become `wanted` (HSDS schedule fields, as directory.changes keeps
-    them); a schedule kept as it is keeps its id, link and attending type. The search index's opening
-    rows follow with the reindex after the commit (directory.services.organization_saved)."""
+def _apply_hours(existing: list[Schedule], wanted: list[dict[str, Any]], **owner: Any) -> None:
+    """A record's own schedules (`existing`) become `wanted` (HSDS schedule fields, as directory.changes
+    keeps them); a schedule kept as it is keeps its id, link and attending type; a new one hangs from
+    `owner` (service=… or location=…). The search index's opening rows follow with the reindex after the
+    commit (directory.services.organization_saved)."""
     remaining = list(wanted)
-    for schedule in service_schedules(service):
+    for schedule in existing:
         value = schedule_value(schedule)
         if value in remaining:
             remaining.remove(value)
         else:
             schedule.delete()
     for value in remaining:
-        schedule = Schedule(service=service)
+        schedule = Schedule(**owner)
         for name, text in value.items():
             field = Schedule._meta.get_field(name)
             assert isinstance(field, models.Field)
@@ -384,6 +388,26 @@ def _apply_address(organization: Organization, values: dict[str, str]) -> None:
     address.save()
 
 
+def _apply_location_hours(organization: Organization, wanted: list[dict[str, Any]]) -> None:
+    """The organisation's hours: those of its one public location (made for them if it has none)."""
+    editable, location, _address = editable_address(organization)
+    if not editable:
+        raise ChangeError(
+            "address",
+            _(
+                "The organisation has several addresses now: change them in the admin, and reject this "
+                "change."
+            ),
+        )
+    if location is None:
+        if not wanted:
+            return
+        location = Location.objects.create(
+            organization=organization, location_type=Location.Type.PHYSICAL, language=organization.language
+        )
+    _apply_hours(location_schedules(location), wanted, location=location)
+
+
 def _apply_service(
     organization: Organization,
     service: Service | None,
@@ -405,5 +429,5 @@ def _apply_service(
     if PHONES in values:
         _apply_phones(service_phones(service), values[PHONES], service=service)
     if HOURS in values:
-        _apply_hours(service, values[HOURS])
+        _apply_hours(service_schedules(service), values[HOURS], service=service)
     return service

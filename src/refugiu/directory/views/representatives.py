@@ -41,6 +41,7 @@ from refugiu.directory.changes import (
     PHONES,
     SERVICE_TRANSLATED,
     change_diff,
+    display_value,
     field_label,
     hours_editable,
     organization_values,
@@ -94,7 +95,9 @@ def own_organization(request: SignedInRequest, organization_id: uuid.UUID) -> Ht
         ]
     ]
     kind = ProposedChange.Kind.ORGANIZATION
-    shown = [(field_label(kind, name), value) for name, value in values.items() if name != PHONES]
+    shown = [
+        (field_label(kind, name), display_value(value)) for name, value in values.items() if name != PHONES
+    ]
     return render(
         request,
         "directory/own/organization.html",
@@ -115,11 +118,15 @@ def own_organization_edit(request: SignedInRequest, organization_id: uuid.UUID) 
     organization = represented_organization_get(request=request, organization_id=organization_id)
     values = organization_values(organization)
     with_address = any(name.startswith(ADDRESS_PREFIX) for name in values)
+    initial_hours = hours_initial(values[HOURS]) if hours_editable(values) else None
     if request.method == "POST":
         form = OrganizationChangeForm(request.POST, with_address=with_address)
         phones = PhoneFormSet(request.POST, prefix="phones")
-        if form.is_valid() and phones.is_valid():
+        hours = HoursForm(request.POST, prefix="hours") if initial_hours is not None else None
+        if form.is_valid() and phones.is_valid() and (hours is None or hours.is_valid()):
             wanted = {**form.values(), PHONES: phones_of(phones)}
+            if hours is not None:
+                wanted[HOURS] = hours.value(values[HOURS])
             change = organization_change_propose(
                 actor=request.user, request=request, organization=organization, values=wanted
             )
@@ -128,10 +135,11 @@ def own_organization_edit(request: SignedInRequest, organization_id: uuid.UUID) 
     else:
         form = OrganizationChangeForm(initial=values, with_address=with_address)
         phones = PhoneFormSet(initial=phone_initial(values), prefix="phones")
+        hours = HoursForm(initial=initial_hours, prefix="hours") if initial_hours is not None else None
     return render(
         request,
         "directory/own/organization_form.html",
-        {"organization": organization, "form": form, "phones": phones},
+        {"organization": organization, "form": form, "phones": phones, "hours": hours},
     )
 
 
@@ -141,8 +149,7 @@ def _service_form_page(
     """A service's fields, its own phones and, when a simple form can say them, its own opening hours:
     changed (`service`) or new (None)."""
     live = service_values(service)
-    with_hours = hours_editable(service)
-    initial_hours = hours_initial(live[HOURS]) if with_hours else None
+    initial_hours = hours_initial(live[HOURS]) if hours_editable(live, service) else None
     with_hours = initial_hours is not None
     if request.method == "POST":
         form = ServiceChangeForm(request.POST)
