@@ -6,3 +6,9 @@ class FinanceConfig(AppConfig):
     name = "refugiu.finance"
     label = "finance"
     verbose_name = _("Grant finance")
+
+    def ready(self) -> None:
+        from refugiu.core.encrypted_files import encrypted_file_column_register
+
+        # Supporting documents are written encrypted (services.documents): backups and key rotation see them.
+        encrypted_file_column_register("finance.expensedocument", "stored_name")

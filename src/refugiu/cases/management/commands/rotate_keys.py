@@ -24,15 +24,17 @@ from typing import Any
 
 from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet
+from django.apps import apps
 from django.core.management.base import CommandError, CommandParser
 from django.db import connection, models, transaction
 
 from refugiu.accounts.adapter import authenticator_secrets_convert
-from refugiu.cases.documents import file_replace, storage_dir
-from refugiu.cases.models import BeneficiaryIdentity, Document
+from refugiu.cases.models import BeneficiaryIdentity
 from refugiu.cases.services import identity_tokens_refresh
 from refugiu.core import crypto
+from refugiu.core.encrypted_files import ENCRYPTED_FILE_COLUMNS
 from refugiu.core.fields import EncryptedField, concrete_column, encrypted_columns
+from refugiu.core.private_files import file_replace, storage_dir
 from refugiu.core.startup import StartCheckedCommand
 
 ENV_INSTRUCTIONS = f"""The keys come from {crypto.ENV_VAR}; this command cannot change it. To rotate:
@@ -106,13 +108,16 @@ def reencrypt_second_factors() -> int:
 
 def reencrypt_files() -> tuple[int, int]:
     done = missing = 0
-    for stored_name in Document.objects.order_by("pk").values_list("stored_name", flat=True).iterator():
-        path = storage_dir() / stored_name
-        if not path.exists():
-            missing += 1
-            continue
-        file_replace(path, crypto.rotate_bytes(path.read_bytes()))
-        done += 1
+    # Every registered column naming an encrypted file (case documents, finance's supporting documents).
+    for label, column in sorted(ENCRYPTED_FILE_COLUMNS.items()):
+        model = apps.get_model(label)
+        for stored_name in model._default_manager.order_by("pk").values_list(column, flat=True).iterator():
+            path = storage_dir() / stored_name
+            if not path.exists():
+                missing += 1
+                continue
+            file_replace(path, crypto.rotate_bytes(path.read_bytes()))
+            done += 1
     return done, missing
 
 
