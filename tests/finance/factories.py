@@ -89,3 +89,41 @@ def employed(user, *, supervisor, annual_cost: str = "24080.00", fte: str = "1",
 
 
 __all__ = ["Role"]
+
+
+def finance_world(*, template_code: str = EU_2021, partners: int = 1, **fields) -> dict:
+    """A grant with its people: a financial manager, a coordinator of the grant, another coordinator, an
+    auditor of the grant, one whose access ran out, someone keeping a timesheet and a caseworker."""
+    from refugiu.finance.models import AuditorAccess
+    from tests.cases.factories import staff
+
+    grant = grant_with_partners(template_code=template_code, partners=partners, **fields)
+    people = {
+        "manager": staff(Role.FINANCIAL_MANAGER),
+        "coordinator": staff(Role.PROJECT_COORDINATOR),
+        "other_coordinator": staff(Role.PROJECT_COORDINATOR),
+        "auditor": staff(Role.AUDITOR),
+        "expired_auditor": staff(Role.AUDITOR),
+        "timesheet": staff(Role.TIMESHEET_STAFF),
+        "caseworker": staff(Role.CASEWORKER),
+    }
+    grant.coordinators.add(people["coordinator"])
+    AuditorAccess.objects.create(
+        grant=grant, auditor=people["auditor"], until=dt.date(2999, 1, 1), granted_by=people["manager"]
+    )
+    AuditorAccess.objects.create(
+        grant=grant,
+        auditor=people["expired_auditor"],
+        until=dt.date(2020, 1, 1),
+        granted_by=people["manager"],
+    )
+    return {"grant": grant, "people": people, **people}
+
+
+def sign_in(client, user) -> None:
+    """Sign `user` in afresh; reloaded first, since signing someone out bumps a counter on their row that a
+    stale instance would still hold (accounts.models)."""
+    from tests.url_patterns import sign_in_as
+
+    user.refresh_from_db()
+    sign_in_as(client, user)

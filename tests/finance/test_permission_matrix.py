@@ -39,6 +39,8 @@ MANAGER = frozenset({"financial_manager"})
 EXPECTED: dict[str, frozenset[str]] = {
     "finance:index": ANY,
     "finance:grant": READERS,
+    "finance:budget": READERS,
+    "finance:budget_edit": MANAGER,
 }
 
 
