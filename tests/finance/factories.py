@@ -88,6 +88,37 @@ def employed(user, *, supervisor, annual_cost: str = "24080.00", fte: str = "1",
     )
 
 
+def expense_example(grant: Grant, manager, **fields):
+    """An expense of 120.00 EUR (20.00 of it VAT, not eligible) paid on 15 March of the grant's first year
+    by its first beneficiary, recorded through the service."""
+    from refugiu.finance.budget import leaf_categories
+    from refugiu.finance.services.expenses import ExpenseFields, expense_record
+
+    values = {
+        "date": grant.start.replace(month=3, day=15),
+        "partner": grant.partners.first(),
+        "category": [c for c in leaf_categories(grant) if c.code in ("B", "C.1")][0],
+        "work_package": grant.work_packages.first(),
+        "supplier": "Example Travel Ltd",
+        "description": "Train tickets to the kick-off meeting",
+        "reference": "INV-001",
+        "currency": "EUR",
+        "amount": Decimal("120.00"),
+        "vat_amount": Decimal("20.00"),
+        "vat_eligible": False,
+    } | fields
+    return expense_record(actor=manager, grant=grant, data=ExpenseFields(**values))
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def document_example(expense, manager, *, data: bytes = PDF, kind: str = "invoice"):
+    from refugiu.finance.services.documents import expense_document_add
+
+    return expense_document_add(actor=manager, expense=expense, kind=kind, title="Invoice INV-001", data=data)
+
+
 __all__ = ["Role"]
 
 

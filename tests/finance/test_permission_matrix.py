@@ -13,7 +13,7 @@ from refugiu.accounts.roles import Role
 from refugiu.finance.models import AuditorAccess
 from tests.cases.factories import DepartmentFactory, caseworker, coordinator, staff
 from tests.factories import UserFactory
-from tests.finance.factories import employed, grant_with_partners
+from tests.finance.factories import document_example, employed, expense_example, grant_with_partners
 from tests.url_patterns import get_to_end, named_urls, sign_in_as
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +41,17 @@ EXPECTED: dict[str, frozenset[str]] = {
     "finance:grant": READERS,
     "finance:budget": READERS,
     "finance:budget_edit": MANAGER,
+    "finance:rates": MANAGER,
+    "finance:rates_import": MANAGER,
+    "finance:expenses": READERS,
+    "finance:expense_new": MANAGER,
+    "finance:expenses_convert": MANAGER,
+    "finance:expense": READERS,
+    "finance:expense_edit": MANAGER,
+    "finance:expense_decide": MANAGER,
+    "finance:expense_adjust": MANAGER,
+    "finance:expense_document_new": MANAGER,
+    "finance:expense_document": READERS,
 }
 
 
@@ -77,7 +88,9 @@ def world():
         granted_by=people["financial_manager"],
     )
     employed(people["timesheet_staff"], supervisor=people["project_coordinator"])
-    kwargs = {"grant_id": grant.pk}
+    expense = expense_example(grant, people["financial_manager"])
+    document = document_example(expense, people["financial_manager"])
+    kwargs = {"grant_id": grant.pk, "expense_id": expense.pk, "document_id": document.pk}
     return {"people": people, "kwargs": kwargs, "grant": grant}
 
 

@@ -57,6 +57,14 @@ def require_manager(actor: Actor) -> None:
         raise FinanceAccessDenied
 
 
+def manager_required(actor: Actor) -> User:
+    """The financial manager `actor` is, for a service that records who acted; FinanceAccessDenied
+    otherwise."""
+    if actor is None or not actor.is_authenticated or not may_manage(actor):
+        raise FinanceAccessDenied
+    return actor
+
+
 def grants_visible(user: Actor, *, today: datetime.date | None = None) -> QuerySet[Grant]:
     """The grants `user` may read."""
     if user is None or not user.is_authenticated:

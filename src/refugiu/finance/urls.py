@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from refugiu.finance.views import budget, grants
+from refugiu.finance.views import budget, expenses, grants, rates
 
 app_name = "finance"
 
@@ -11,4 +11,31 @@ urlpatterns = [
     path("grants/<int:grant_id>/", grants.grant_detail, name="grant"),
     path("grants/<int:grant_id>/budget/", budget.budget, name="budget"),
     path("grants/<int:grant_id>/budget/edit/", budget.budget_edit, name="budget_edit"),
+    path("rates/", rates.rates, name="rates"),
+    path("rates/import/", rates.rates_upload, name="rates_import"),
+    path("grants/<int:grant_id>/expenses/", expenses.expense_list, name="expenses"),
+    path("grants/<int:grant_id>/expenses/new/", expenses.expense_new, name="expense_new"),
+    path("grants/<int:grant_id>/expenses/convert/", expenses.expenses_convert_view, name="expenses_convert"),
+    path("grants/<int:grant_id>/expenses/<int:expense_id>/", expenses.expense_detail, name="expense"),
+    path("grants/<int:grant_id>/expenses/<int:expense_id>/edit/", expenses.expense_edit, name="expense_edit"),
+    path(
+        "grants/<int:grant_id>/expenses/<int:expense_id>/decide/",
+        expenses.expense_decide,
+        name="expense_decide",
+    ),
+    path(
+        "grants/<int:grant_id>/expenses/<int:expense_id>/adjust/",
+        expenses.expense_adjust,
+        name="expense_adjust",
+    ),
+    path(
+        "grants/<int:grant_id>/expenses/<int:expense_id>/documents/new/",
+        expenses.expense_document_new,
+        name="expense_document_new",
+    ),
+    path(
+        "grants/<int:grant_id>/expenses/<int:expense_id>/documents/<int:document_id>/",
+        expenses.expense_document,
+        name="expense_document",
+    ),
 ]
