@@ -111,7 +111,7 @@ def budget_lines_set(
     with transaction.atomic():
         existing = {
             (line.partner_id, line.category_id, line.work_package_id): line
-            for line in BudgetLine.objects.select_for_update().filter(grant=grant)
+            for line in BudgetLine.objects.select_for_update(of=("self",)).filter(grant=grant).order_by("pk")
         }
         for cell, value in wanted.items():
             line = existing.get(cell)

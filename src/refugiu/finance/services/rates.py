@@ -426,9 +426,10 @@ def _period_convert(
     changed = []
     with transaction.atomic():
         expenses = (
-            Expense.objects.select_for_update()
+            Expense.objects.select_for_update(of=("self",))
             .filter(period=period)
             .select_related("grant__template", "period")
+            .order_by("pk")
         )
         for expense in expenses:
             if expense_conversion_apply(expense, book=book):
