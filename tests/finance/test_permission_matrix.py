@@ -7,10 +7,11 @@ within it is the second (`tests/finance/test_access.py`).
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from refugiu.accounts.roles import Role
-from refugiu.finance.models import AuditorAccess
+from refugiu.finance.models import AuditorAccess, StatementRun
 from tests.cases.factories import DepartmentFactory, caseworker, coordinator, staff
 from tests.factories import UserFactory
 from tests.finance.factories import document_example, employed, expense_example, grant_with_partners
@@ -52,6 +53,14 @@ EXPECTED: dict[str, frozenset[str]] = {
     "finance:expense_adjust": MANAGER,
     "finance:expense_document_new": MANAGER,
     "finance:expense_document": READERS,
+    "finance:statement": READERS,
+    "finance:statement_download": READERS,
+    "finance:statement_request": READERS,
+    "finance:statement_submit": MANAGER,
+    "finance:statement_run": READERS,
+    "finance:statement_run_download": READERS,
+    "finance:monitoring": READERS,
+    "finance:ledger": frozenset({"financial_manager", "auditor"}),
 }
 
 
@@ -90,7 +99,23 @@ def world():
     employed(people["timesheet_staff"], supervisor=people["project_coordinator"])
     expense = expense_example(grant, people["financial_manager"])
     document = document_example(expense, people["financial_manager"])
-    kwargs = {"grant_id": grant.pk, "expense_id": expense.pk, "document_id": document.pk}
+    run = StatementRun.objects.create(
+        grant=grant,
+        period=grant.periods.get(number=1),
+        format="xlsx",
+        status=StatementRun.Status.DONE,
+        filename="statement.xlsx",
+        requested_by=people["financial_manager"],
+    )
+    run.file.save("statement.xlsx", ContentFile(b"PK"), save=True)
+    kwargs = {
+        "grant_id": grant.pk,
+        "expense_id": expense.pk,
+        "document_id": document.pk,
+        "number": 1,
+        "format": "xlsx",
+        "run_id": run.pk,
+    }
     return {"people": people, "kwargs": kwargs, "grant": grant}
 
 

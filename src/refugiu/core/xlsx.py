@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# What a cell may hold. None is written as an empty cell.
-Value = str | int | float | None
+# What a cell may hold. None is written as an empty cell; a Decimal (money) is written as a number.
+Value = str | int | float | Decimal | None
 
 # Sheet names are at most 31 characters and may not hold any of these.
 SHEET_TITLE_FORBIDDEN = frozenset("[]:*?/\\")
@@ -54,7 +55,8 @@ class Sheet:
 
         cells = []
         for value in values:
-            cell = WriteOnlyCell(self._worksheet, value="" if value is None else value)
+            written: Any = "" if value is None else value  # openpyxl writes a Decimal as a number
+            cell = WriteOnlyCell(self._worksheet, value=written)
             if isinstance(value, str):
                 cell.data_type = "s"  # text stays text, whatever it starts with (never a formula)
             if bold:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from refugiu.finance.views import budget, expenses, grants, rates
+from refugiu.finance.views import budget, expenses, grants, monitoring, rates, statements
 
 app_name = "finance"
 
@@ -38,4 +38,30 @@ urlpatterns = [
         expenses.expense_document,
         name="expense_document",
     ),
+    path("grants/<int:grant_id>/periods/<int:number>/statement/", statements.statement, name="statement"),
+    path(
+        "grants/<int:grant_id>/periods/<int:number>/statement.<str:format>",
+        statements.statement_download,
+        name="statement_download",
+    ),
+    path(
+        "grants/<int:grant_id>/periods/<int:number>/statement/request/",
+        statements.statement_request,
+        name="statement_request",
+    ),
+    path(
+        "grants/<int:grant_id>/periods/<int:number>/statement/submit/",
+        statements.statement_submit_view,
+        name="statement_submit",
+    ),
+    path(
+        "grants/<int:grant_id>/statement-files/<int:run_id>/", statements.statement_run, name="statement_run"
+    ),
+    path(
+        "grants/<int:grant_id>/statement-files/<int:run_id>/download/",
+        statements.statement_run_download,
+        name="statement_run_download",
+    ),
+    path("grants/<int:grant_id>/monitoring/", monitoring.monitoring, name="monitoring"),
+    path("grants/<int:grant_id>/ledger.csv", monitoring.ledger, name="ledger"),
 ]

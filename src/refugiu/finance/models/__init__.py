@@ -13,6 +13,7 @@ from refugiu.finance.models.grants import (
 )
 from refugiu.finance.models.expenses import ExchangeRate, Expense, ExpenseDocument
 from refugiu.finance.models.timesheets import Employment, TimeEntry, TimesheetMonth
+from refugiu.finance.models.statements import StatementRun
 
 __all__ = [
     "AuditorAccess",
@@ -26,6 +27,7 @@ __all__ = [
     "Grant",
     "GrantPartner",
     "ReportingPeriod",
+    "StatementRun",
     "TimeEntry",
     "TimesheetMonth",
     "WorkPackage",
