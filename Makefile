@@ -45,6 +45,7 @@ bench: install-test
 	$(BIN)/python -m benchmarks.import_check --services 20000 --rounds 5
 	$(BIN)/python -m benchmarks.case_pages --cases 100000 --sessions-per-case 10 --repeat 50
 	$(BIN)/python -m benchmarks.annual_report --events 1000 --participants 50000
+	$(BIN)/python -m benchmarks.finance_statement --partners 6 --years 3 --expenses 20000 --staff 60 --repeat 10
 	$(BIN)/python -m benchmarks.scale_out --services 20000 --seconds 60 --clients 50
 	$(BIN)/python -m benchmarks.backup_restore --cases 10000
 	$(BIN)/python -m benchmarks.start_time --rounds 3 --baseline 9b8b392
