@@ -9,7 +9,8 @@ of the top-level lines. Every amount is already rounded (`money.cents`), so line
 
 What counts: approved, eligible expenses by their euro amount, in the period they are reported in; approved
 project time × rate (`finance.timesheets.personnel_cost_lines`) on the template's timesheet category of the
-beneficiary that is us, by the days worked. Indirect costs are computed per beneficiary: the template's rate ×
+beneficiary that is us, by the days worked (a month's line counts in the period of its last project day:
+reporting periods end at a month's end). Indirect costs are computed per beneficiary: the template's rate ×
 the direct costs of the categories counting in its base, each column on its own base, rounded; the
 consolidated statement is the sum of the beneficiaries' statements, line by line, indirect costs included.
 
