@@ -7,7 +7,8 @@ turned into day-equivalents by the template's `hours_per_day`. Only project time
 
 Time is summed in the database per month, staff member and work package; a month's cost is rounded to the
 cent (`money.cents`) and is a line of its own (the ledger shows it; a statement sums such lines). The rate is
-that of the employment in force on the month's first project day. Four queries, however much time.
+that of the employment in force during the month (the latest to start, when one ends and another begins in
+it). Four queries, however much time.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import Max, Q, Sum
 
 from refugiu.finance.models import CostCategory, Employment, Grant, GrantPartner, ReportingPeriod, TimeEntry
-from refugiu.finance.money import cents
+from refugiu.finance.money import ZERO, cents
 from refugiu.finance.vocabularies import SheetStatus, TimeBasis, TimeKind
 
 
@@ -56,11 +57,16 @@ def personnel_cost_lines(
     *,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
+    detail: bool = True,
 ) -> list[PersonnelCostLine]:
     """The personnel cost lines of `grant` for the days of `period` (or from `start` to `end`, each open
     when None), booked on the beneficiary that is us and on the template's timesheet category. No lines when
     the grant has no such beneficiary or the template no such category. A month without an employment
-    covering it gives a line of 0 with `has_rate` false (a statement lists it as a problem)."""
+    covering it gives a line of 0 with `has_rate` false (a statement lists it as a problem).
+
+    Without `detail` the lines leave out the timesheet's id and approval (`sheet_id` 0, `approved_at` and
+    `approved_by_id` None): the same lines and amounts, read faster, for statements and monitoring. A month
+    has one current (not superseded) sheet, so its lines are the same whether grouped by sheet or by month."""
     if period is not None:
         start, end = period.start, period.end
     partner_id = GrantPartner.objects.filter(grant=grant, is_us=True).values_list("pk", flat=True).first()
@@ -76,54 +82,96 @@ def personnel_cost_lines(
         entries = entries.filter(date__gte=start)
     if end is not None:
         entries = entries.filter(date__lte=end)
-    rows = list(
-        entries.values(
-            "sheet_id",
-            "sheet__user_id",
-            "sheet__month",
-            "sheet__approved_at",
-            "sheet__approved_by_id",
-            "work_package_id",
-        )
-        .annotate(hours_sum=Sum("hours"), first_day=Min("date"), last_day=Max("date"))
-        .order_by("sheet__month", "sheet__user_id", "work_package_id")
+    keys = ["sheet__user_id", "sheet__month", "work_package_id"]
+    if not detail:
+        rows = entries.values_list(*keys).annotate(Sum("hours")).order_by()
+        return [
+            PersonnelCostLine(
+                partner_id,
+                category_id,
+                package,
+                amount,
+                user,
+                month,
+                month_end(month),
+                0,
+                hours,
+                None,
+                None,
+                has,
+            )
+            for user, month, package, hours, amount, has in _costed(grant, list(rows))
+        ]
+    keys += ["sheet_id", "sheet__approved_at", "sheet__approved_by_id"]
+    detailed = list(entries.values_list(*keys).annotate(Sum("hours"), Max("date")).order_by(*keys[:3]))
+    costed = _costed(
+        grant, [(user, month, package, hours) for user, month, package, _s, _a, _b, hours, _d in detailed]
     )
+    return [
+        PersonnelCostLine(
+            partner_id,
+            category_id,
+            package,
+            amount,
+            user,
+            month,
+            last_day,
+            sheet,
+            hours,
+            approved_at,
+            approver,
+            has,
+        )
+        for (user, month, package, hours, amount, has), (
+            _u,
+            _m,
+            _p,
+            sheet,
+            approved_at,
+            approver,
+            _h,
+            last_day,
+        ) in zip(costed, detailed, strict=True)
+    ]
+
+
+def _costed(
+    grant: Grant, rows: list[tuple[int, datetime.date, int | None, Decimal]]
+) -> list[tuple[int, datetime.date, int | None, Decimal, Decimal, bool]]:
+    """(staff member, month, work package, hours) rows with their cost, rounded, and whether a rate was
+    found: one query for the employments, the rate looked up once per person and month."""
     if not rows:
         return []
-    users = {row["sheet__user_id"] for row in rows}
-    first, last = min(row["first_day"] for row in rows), max(row["last_day"] for row in rows)
-    employments: dict[int, list[Employment]] = {}
-    for employment in Employment.objects.filter(user_id__in=users, start__lte=last).filter(
-        Q(end__isnull=True) | Q(end__gte=first)
+    users = {row[0] for row in rows}
+    first, last = min(row[1] for row in rows), month_end(max(row[1] for row in rows))
+    employments: dict[int, list[tuple[Employment, Decimal]]] = {}
+    for employment in (
+        Employment.objects.filter(user_id__in=users, start__lte=last)
+        .filter(Q(end__isnull=True) | Q(end__gte=first))
+        .order_by("-start")
     ):
-        employments.setdefault(employment.user_id, []).append(employment)
-    lines = []
-    for row in rows:
-        day = row["first_day"]
-        found = next(
-            (
-                e
-                for e in employments.get(row["sheet__user_id"], [])
-                if e.start <= day and (e.end is None or e.end >= day)
-            ),
-            None,
+        employments.setdefault(employment.user_id, []).append((employment, hour_cost(grant, employment)))
+    rates: dict[tuple[int, datetime.date], Decimal | None] = {}
+    costed = []
+    for user, month, package, hours in rows:
+        key = (user, month)
+        if key not in rates:
+            rates[key] = _rate_of_month(employments.get(user, []), month)
+        rate = rates[key]
+        costed.append(
+            (user, month, package, hours, cents(hours * rate) if rate is not None else ZERO, rate is not None)
         )
-        hours = Decimal(row["hours_sum"])
-        amount = cents(hours * hour_cost(grant, found)) if found else cents(0)
-        lines.append(
-            PersonnelCostLine(
-                partner_id=partner_id,
-                category_id=category_id,
-                work_package_id=row["work_package_id"],
-                amount=amount,
-                user_id=row["sheet__user_id"],
-                month=row["sheet__month"],
-                last_day=row["last_day"],
-                sheet_id=row["sheet_id"],
-                hours=hours,
-                approved_at=row["sheet__approved_at"],
-                approved_by_id=row["sheet__approved_by_id"],
-                has_rate=found is not None,
-            )
-        )
-    return lines
+    return costed
+
+
+def month_end(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+
+
+def _rate_of_month(employments: list[tuple[Employment, Decimal]], month: datetime.date) -> Decimal | None:
+    """The hour's cost of the employment in force during `month` (the latest to start, when two are)."""
+    end = month_end(month)
+    for employment, cost in employments:  # latest start first
+        if employment.start <= end and (employment.end is None or employment.end >= month):
+            return cost
+    return None

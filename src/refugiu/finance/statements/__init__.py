@@ -220,7 +220,7 @@ def figures_gather(grant: Grant, period: ReportingPeriod | None) -> Figures:
             )
         )
     end = period.end if period is not None else None
-    for line in personnel_cost_lines(grant, None, start=grant.start, end=end):
+    for line in personnel_cost_lines(grant, None, start=grant.start, end=end, detail=False):
         key = (line.partner_id, line.category_id)
         to_date[key] += line.amount
         if period is None or line.last_day >= period.start:
@@ -229,8 +229,8 @@ def figures_gather(grant: Grant, period: ReportingPeriod | None) -> Figures:
             problems.append(
                 (
                     line.partner_id,
-                    _("No employment covers the approved time of %(month)s (timesheet %(sheet)s).")
-                    % {"month": line.month.strftime("%Y-%m"), "sheet": line.sheet_id},
+                    _("No employment covers the approved time of %(month)s (staff member %(user)s).")
+                    % {"month": line.month.strftime("%Y-%m"), "user": line.user_id},
                 )
             )
     return Figures(budget=budget, period=this, to_date=to_date, problems=problems)
