@@ -80,7 +80,9 @@ def test_property_lines_add_up_and_indirect_is_rate_times_base(code):
     )
     @given(
         costs=costs_strategy(code),
-        budget=st.lists(st.tuples(st.integers(0, 2), st.sampled_from(LEAVES[code]), budgets), max_size=8),
+        budget=st.dictionaries(
+            st.tuples(st.integers(0, 2), st.sampled_from(LEAVES[code])), budgets, max_size=8
+        ),
     )
     def check(costs, budget):
         with transaction.atomic():
@@ -92,7 +94,7 @@ def test_property_lines_add_up_and_indirect_is_rate_times_base(code):
             expense(
                 grant, partners[who], leaf, amount, day=periods[number].start + dt.timedelta(days=3), by=by
             )
-        for who, leaf, amount in budget:
+        for (who, leaf), amount in budget.items():  # one line per beneficiary and category
             BudgetLine.objects.create(
                 grant=grant, partner=partners[who], category=category(grant, leaf), amount=amount
             )
@@ -399,3 +401,14 @@ def test_background_statement(client, example_grant, monkeypatch, django_capture
     assert run.status == StatementRun.Status.DONE, run.message
     download = client.get(reverse("finance:statement_run_download", args=[example_grant.pk, run.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content)[:2] == b"PK"
+
+
+def test_costs_on_a_parent_category_are_listed_not_lost():
+    grant = grant_with_partners(template_code=EU_2021, partners=0)
+    us = grant.partners.get()
+    expense(grant, us, "C", "12.00")  # a parent: F1's services book on leaves only
+    built = statement_build(grant, grant.periods.get(number=1))
+    assert built.total.period == 0
+    assert built.problems == [
+        "12.00 booked on C Purchase costs cannot be placed in the statement: book it on a subcategory."
+    ]

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -354,16 +355,43 @@ def lines_add(statements: list[PartnerStatement]) -> tuple[list[Line], Line, Lin
     return lines, added(first.total.name, "total"), added(first.direct.name, "direct")
 
 
+def _misbooked(tree: list[CategoryNode], figures: Figures) -> list[tuple[int, str]]:
+    """Costs booked on a category that has subcategories, or on the indirect costs (computed, never
+    booked): a statement cannot place them, so it lists them rather than leave them out silently."""
+    names: dict[int, str] = {}
+    bookable: set[int] = set()
+
+    def walk(nodes: list[CategoryNode]) -> None:
+        for node in nodes:
+            names[node.category.pk] = f"{node.category.code} {node.category.name}"
+            if not node.children and not node.category.is_indirect:
+                bookable.add(node.category.pk)
+            walk(node.children)
+
+    walk(tree)
+    return [
+        (
+            partner_id,
+            _(
+                "%(amount)s booked on %(category)s cannot be placed in the statement: "
+                "book it on a subcategory."
+            )
+            % {"amount": amount, "category": names.get(category_id, category_id)},
+        )
+        for (partner_id, category_id), amount in sorted(figures.to_date.items())
+        if category_id not in bookable and amount
+    ]
+
+
 def statement_build(
     grant: Grant, period: ReportingPeriod | None, partner: GrantPartner | None = None
 ) -> Statement:
     """The statement of `grant` for `period` (None: every cost to date, as monitoring uses it), of `partner`
     or, when None, consolidated over every beneficiary. About ten queries, whatever the grant's size."""
-    from django.utils import timezone
-
     tree = category_tree(grant)
     partners = list(GrantPartner.objects.filter(grant=grant).order_by("order", "pk"))
     figures = figures_gather(grant, period)
+    figures.problems.extend(_misbooked(tree, figures))
     by_partner = []
     for each in partners:
         built = partner_lines(grant, tree, each.pk, figures)
