@@ -177,3 +177,37 @@ def test_the_far_corners_of_the_clocks(schedule, moment, expected):
         for row in open_now.record_rows(hours)
     )
     assert Opening.objects.filter(record_id__in=open_now.open_records(instant)).exists() is expected
+
+
+@pytest.mark.parametrize(
+    "moment", ["2026-03-04T11:00+02:00", "2026-03-08T03:00+02:00", "2026-12-25T10:00+02:00"]
+)
+def test_everything_open_now_is_counted_as_the_open_entries_are(moment):
+    """Without a term, the facets' counts and the API's unsearched services read the open entries once
+    (open_now.open_entries_read_once_sql, open_services), where a search tests each match's own rows: both
+    give what the hits say, with or without another filter."""
+    from collections import Counter
+
+    from django.core.management import call_command
+
+    from refugiu.directory.models import SearchEntry, SearchFacet, Service
+    from refugiu.directory.search import directory_search
+
+    call_command("generate_directory", services=120, seed=4, scheduled=1.0)
+    instant = dt.datetime.fromisoformat(moment)
+    everything = {"limit": 10**6, "count_cap": None, "with_facets": True}
+    busiest_country = directory_search(**everything).facet_counts["country"][0][0]
+    for filters in ({}, {"country": busiest_country}):
+        found = directory_search(filters=filters, open_at=instant, **everything)
+        assert 0 < found.total == len(found.hits) < directory_search(filters=filters, **everything).total
+        entries = [
+            SearchEntry.objects.get(kind=kind, object_id=object_id).pk for kind, object_id in found.hits
+        ]
+        counted = Counter(SearchFacet.objects.filter(entry_id__in=entries).values_list("facet", "value"))
+        assert {
+            (facet, value): count for facet, values in found.facet_counts.items() for value, count in values
+        } == counted
+    services = {object_id for kind, object_id in directory_search(open_at=instant, **everything).hits}
+    services &= {str(pk) for pk in Service.objects.values_list("pk", flat=True)}
+    opened = Service.objects.filter(open_now.open_services(instant)).values_list("pk", flat=True)
+    assert {str(pk) for pk in opened} == services

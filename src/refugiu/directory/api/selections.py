@@ -193,6 +193,8 @@ def selection(
         )
     queryset = filtered()
     if open_at is not None:
-        opened = open_services(open_at) if kind == "service" else open_records(open_at)
-        queryset = queryset.filter(id__in=opened)
+        if kind == "service":
+            queryset = queryset.filter(open_services(open_at))
+        else:
+            queryset = queryset.filter(id__in=open_records(open_at))
     return Ordered(queryset.order_by("name", "id"))

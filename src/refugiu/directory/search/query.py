@@ -68,11 +68,21 @@ def directory_search(
         if facet in FACETS and value:
             where.append(f"e.id IN (SELECT entry_id FROM {facet_table} WHERE facet = %s AND value = %s)")
             params += [facet, value]
+    # --- open now (directory.open_now) ---------------------------------------------------------------
+    # The facets' counts test every match: without a term, every entry. They then read the open entries
+    # once (`every_open`) besides the other conditions, instead of seeking each entry's rows.
+    every_open: tuple[str, list[int]] | None = None
+    facet_where, facet_params = list(where), list(params)
     if open_at is not None:
         # Tested on each matching entry's few rows, found by its index: the cost follows the matches.
         open_sql, open_params = open_now.open_entries_sql("e", open_at)
         where.append(open_sql)
         params += open_params
+        if words:
+            facet_where, facet_params = where, params
+        else:
+            every_open = open_now.open_entries_read_once_sql("f.entry_id", open_at)
+    # --- end of open now ------------------------------------------------------------------------------
     where_sql = " AND ".join(where)
     if near is not None:
         return _near_search(
@@ -121,13 +131,19 @@ def directory_search(
             # With no condition (the search page as first opened) every facet row counts: each belongs to
             # an entry, as the rebuild writes and removes them together. Testing each row's entry against
             # the set of all entries cost 270 ms instead of 28 on SQLite at 20,000 services.
-            of_matches = (
-                f"WHERE f.entry_id IN (SELECT e.id FROM {table} e WHERE {where_sql}) " if where[1:] else ""
+            conditions = (
+                [f"f.entry_id IN (SELECT e.id FROM {table} e WHERE {' AND '.join(facet_where)})"]
+                if facet_where[1:]
+                else []
             )
+            if every_open is not None:
+                conditions.append(every_open[0])
+                facet_params = [*facet_params, *every_open[1]]
+            of_matches = f"WHERE {' AND '.join(conditions)} " if conditions else ""
             cursor.execute(
                 f"SELECT f.facet, f.value, count(*) FROM {facet_table} f {of_matches}"
                 "GROUP BY f.facet, f.value ORDER BY f.facet, count(*) DESC, f.value",
-                params,
+                facet_params,
             )
             for facet, value, count in cursor.fetchall():
                 facet_counts.setdefault(facet, []).append((value, count))
