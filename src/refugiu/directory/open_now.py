@@ -225,7 +225,11 @@ def open_entries_sql(entry: str, at: dt.datetime) -> tuple[str, list[int]]:
     index of entries' rows."""
     condition, params = open_at_sql("o", at)
     table = Opening._meta.db_table
-    return f"EXISTS (SELECT 1 FROM {table} o WHERE o.entry_id = {entry}.id AND {condition})", params
+    # PostgreSQL: OFFSET 0 keeps the test a filter of each match, read as the search reads them. As a semi
+    # join it was planned by sorting every match first (in parallel workers) and then testing them in that
+    # order: the 1 % term's search at 100,000 services took 16.6 ms instead of 3.7 (4.2 without "open now").
+    fenced = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    return f"EXISTS (SELECT 1 FROM {table} o WHERE o.entry_id = {entry}.id AND {condition}{fenced})", params
 
 
 def open_services(at: dt.datetime) -> RawSQL:
