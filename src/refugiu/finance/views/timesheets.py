@@ -53,7 +53,7 @@ def _person(user: Any) -> str:
     return str(user.get_full_name() or user.get_username())
 
 
-# --- the month grid --------------------------------------------------------------------------------------
+# --- the month grid ---
 
 
 def project_choices(month: datetime.date, entries: list[TimeEntry]) -> list[tuple[str, str]]:
@@ -212,7 +212,12 @@ def initial_of(entries: list[TimeEntry]) -> tuple[dict[str, Any], int]:
         else:
             key = f"d{day}_{'other' if entry.kind == TimeKind.OTHER_WORK else 'absence'}"
             initial[key] = initial.get(key, ZERO) + entry.hours
-    return initial, max(used.values(), default=1)
+    # As people write them: 7.5 and 8, not 7.50 and 8.00.
+    shown = {
+        key: f"{value.normalize():f}" if isinstance(value, Decimal) else value
+        for key, value in initial.items()
+    }
+    return shown, max(used.values(), default=1)
 
 
 def summary(entries: list[TimeEntry]) -> dict[str, Any]:
@@ -340,7 +345,7 @@ def timesheet_month(request: SignedInRequest, year: int, month: int) -> HttpResp
     return render(request, "finance/timesheet_month.html", context, status=200)
 
 
-# --- a month's page, approval, return, correction -----------------------------------------------------------
+# --- a month's page, approval, return, correction ---
 
 
 def _detail(
@@ -448,7 +453,7 @@ def timesheet_correct(request: SignedInRequest, sheet_id: int) -> HttpResponse:
     )
 
 
-# --- the supervisor's queue and the financial manager's month ---------------------------------------------
+# --- the supervisor's queue and the financial manager's month ---
 
 
 @permission_required_404(access.TIMESHEET_APPROVERS)
