@@ -4,6 +4,7 @@ across people. Every write goes through `finance.services.timesheets`."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections import defaultdict
 from decimal import Decimal
@@ -298,7 +299,8 @@ def timesheet_month(request: SignedInRequest, year: int, month: int) -> HttpResp
     if editable:
         choices = project_choices(first, entries)
         if request.method == "POST":
-            lines = min(max(int(request.POST.get("lines", lines) or 1), 1), MOST_PROJECT_LINES)
+            with contextlib.suppress(ValueError):
+                lines = min(max(int(request.POST.get("lines", lines)), 1), MOST_PROJECT_LINES)
             form = MonthForm(request.POST, month=first, lines=lines, choices=choices)
             if form.is_valid():
                 try:
@@ -340,7 +342,9 @@ def timesheet_month(request: SignedInRequest, year: int, month: int) -> HttpResp
         "may_correct": sheet is not None
         and sheet.status in (SheetStatus.SIGNED, SheetStatus.APPROVED)
         and services.may_correct(request.user, sheet),
-        "employed": Employment.objects.filter(user=request.user, start__lte=month_end(first)).exists(),
+        "employed": Employment.objects.filter(user=request.user, start__lte=month_end(first))
+        .exclude(end__lt=first)
+        .exists(),
     }
     return render(request, "finance/timesheet_month.html", context, status=200)
 
