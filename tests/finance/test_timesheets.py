@@ -506,6 +506,25 @@ def test_personnel_costs_are_approved_time_times_rate_rounded_once_a_line(world)
     assert rules.personnel_costs([grant], start=dt.date(2019, 3, 5))[0].units == Decimal("2")
 
 
+def test_personnel_costs_in_four_queries_whatever_the_people(world, django_assert_num_queries):
+    grant = world["grant"]
+    for number in range(3):
+        person = staff(Role.TIMESHEET_STAFF)
+        employed(person, supervisor=world["supervisor"], annual_cost=f"{24080 + 1000 * number}.00")
+        for month in (MARCH, dt.date(2019, 4, 1)):
+            sheet = fill(
+                person,
+                [project(month.replace(day=day), "3", grant, world["wp1"]) for day in (2, 3, 4)],
+                month,
+            )
+            services.timesheet_sign(actor=person, sheet=sheet)
+            services.timesheet_approve(actor=world["manager"], sheet=sheet)
+    with django_assert_num_queries(4):
+        lines = rules.personnel_costs([grant])
+    assert len(lines) == 6 and all(line.units == Decimal("9") for line in lines)
+    assert lines[0].amount == Decimal("126.00")  # 9 h × 14.00
+
+
 def test_personnel_costs_by_the_day(world):
     person = world["person"]
     grant = grant_with_partners(template_code=EU_2021)
