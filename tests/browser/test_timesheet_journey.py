@@ -10,7 +10,6 @@ from faker import Faker
 from playwright.sync_api import expect
 
 from refugiu.accounts.roles import Role
-from refugiu.finance.cost_templates import bundled_template_files, template_load, template_read
 from refugiu.finance.models import TimesheetMonth
 from refugiu.finance.vocabularies import SheetStatus
 from tests.accounts.mfa import DEFAULT_PASSWORD
@@ -24,9 +23,6 @@ PHONE = {"width": 360, "height": 740}
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
 def test_a_month_filled_and_signed_on_a_phone(live_server, browser, javascript):
-    # A transactional test's database was emptied by the one before: the migrations' templates come back.
-    for path in bundled_template_files():
-        template_load(template_read(path))
     faker = Faker()
     supervisor = staff(Role.PROJECT_COORDINATOR, display_name=faker.name())
     person = staff(Role.TIMESHEET_STAFF, display_name=faker.name())
