@@ -18,6 +18,7 @@ from refugiu.accounts.roles import Role
 from refugiu.core.models import AuditEntry
 from refugiu.finance import timesheets as rules
 from refugiu.finance.models import Employment, GrantPartner, TimeEntry, TimesheetMonth
+from refugiu.finance.money import money_sum
 from refugiu.finance.services import timesheets as services
 from refugiu.finance.services.errors import FinanceError, PeriodClosed
 from refugiu.finance.services.timesheets import EntryInput
@@ -492,18 +493,16 @@ def test_personnel_costs_are_approved_time_times_rate_rounded_once_a_line(world)
         person, [*(project(day, "1", grant, wp1) for day in days), project(days[0], "2", grant, wp2)]
     )
     services.timesheet_sign(actor=person, sheet=sheet)
-    assert rules.personnel_costs([grant]) == []  # signed is not approved
+    assert rules.personnel_cost_lines(grant, None) == []  # signed is not approved
     services.timesheet_approve(actor=world["supervisor"], sheet=sheet)
-    lines = rules.personnel_costs([grant])
+    lines = rules.personnel_cost_lines(grant, None)
     ours = GrantPartner.objects.get(grant=grant, is_us=True)
-    assert [(line.work_package_id, line.units, line.amount, line.partner_id) for line in lines] == [
+    assert [(line.work_package_id, line.hours, line.amount, line.partner_id) for line in lines] == [
         (wp1.pk, Decimal("3"), Decimal("43.60"), ours.pk),
         (wp2.pk, Decimal("2"), Decimal("29.07"), ours.pk),
     ]
-    assert rules.personnel_total(lines, grant_id=grant.pk) == Decimal("72.67")
-    assert rules.personnel_total(lines, work_package_id=wp2.pk) == Decimal("29.07")
-    assert rules.personnel_total(lines, partner_id=ours.pk) == Decimal("72.67")
-    assert rules.personnel_costs([grant], start=dt.date(2019, 3, 5))[0].units == Decimal("2")
+    assert money_sum([line.amount for line in lines]) == Decimal("72.67")  # the grant's: its lines' sum
+    assert rules.personnel_cost_lines(grant, None, start=dt.date(2019, 3, 5))[0].hours == Decimal("2")
 
 
 def test_personnel_costs_in_four_queries_whatever_the_people(world, django_assert_num_queries):
@@ -520,8 +519,8 @@ def test_personnel_costs_in_four_queries_whatever_the_people(world, django_asser
             services.timesheet_sign(actor=person, sheet=sheet)
             services.timesheet_approve(actor=world["manager"], sheet=sheet)
     with django_assert_num_queries(4):
-        lines = rules.personnel_costs([grant])
-    assert len(lines) == 6 and all(line.units == Decimal("9") for line in lines)
+        lines = rules.personnel_cost_lines(grant, None, detail=False)
+    assert len(lines) == 6 and all(line.hours == Decimal("9") for line in lines)
     assert lines[0].amount == Decimal("126.00")  # 9 h × 14.00
 
 
@@ -532,8 +531,8 @@ def test_personnel_costs_by_the_day(world):
     sheet = fill(person, [project(dt.date(2019, 3, 4), "8", grant), project(dt.date(2019, 3, 5), "4", grant)])
     services.timesheet_sign(actor=person, sheet=sheet)
     services.timesheet_approve(actor=world["manager"], sheet=sheet)
-    [line] = rules.personnel_costs([grant])
-    assert (line.units, line.amount) == (Decimal("1.5"), Decimal("300.00"))
+    [line] = rules.personnel_cost_lines(grant, None)
+    assert (line.hours, line.amount) == (Decimal("12"), Decimal("300.00"))  # 1.5 days × 200.00
 
 
 # --- the property ---
