@@ -7,6 +7,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from refugiu.accounts.roles import Role
+from refugiu.finance.cost_templates import bundled_template_files, template_load, template_read
 from refugiu.finance.models import (
     CostTemplate,
     Employment,
@@ -24,8 +25,14 @@ EU_2021 = "eu-2021-2027-cmga-actual-costs"
 
 
 def template(code: str = EU_2014) -> CostTemplate:
-    """One of the two templates the migrations load."""
-    return CostTemplate.objects.get(code=code)
+    """One of the two templates the migrations load, loaded again when a transactional test (a browser's)
+    emptied the database before."""
+    found = CostTemplate.objects.filter(code=code).first()
+    if found is None:
+        for path in bundled_template_files():
+            template_load(template_read(path))
+        found = CostTemplate.objects.get(code=code)
+    return found
 
 
 class ProjectFactory(DjangoModelFactory):

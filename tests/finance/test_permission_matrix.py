@@ -6,12 +6,16 @@ for every method, as if the page did not exist, and nothing changes); which gran
 within it is the second (`tests/finance/test_access.py`).
 """
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from refugiu.accounts.roles import Role
-from refugiu.finance.models import AuditorAccess, StatementRun
+from refugiu.finance.models import AuditorAccess, StatementRun, TimeEntry, TimesheetMonth
+from refugiu.finance.vocabularies import SheetStatus, TimeKind
 from tests.cases.factories import DepartmentFactory, caseworker, coordinator, staff
 from tests.factories import UserFactory
 from tests.finance.factories import document_example, employed, expense_example, grant_with_partners
@@ -37,6 +41,9 @@ OTHERS = (
 ANY = frozenset(FINANCE_ROLES)
 READERS = frozenset({"financial_manager", "project_coordinator", "auditor"})
 MANAGER = frozenset({"financial_manager"})
+# Who keeps a timesheet (FINANCE_TIMESHEET); who approves (coordinators of their people, managers).
+KEEPERS = frozenset({"financial_manager", "project_coordinator", "timesheet_staff"})
+APPROVERS = frozenset({"financial_manager", "project_coordinator"})
 EXPECTED: dict[str, frozenset[str]] = {
     "finance:index": ANY,
     "finance:grant": READERS,
@@ -61,6 +68,16 @@ EXPECTED: dict[str, frozenset[str]] = {
     "finance:statement_run_download": READERS,
     "finance:monitoring": READERS,
     "finance:ledger": frozenset({"financial_manager", "auditor"}),
+    "finance:timesheet_mine": KEEPERS,
+    "finance:timesheet_month": KEEPERS,
+    "finance:timesheet_queue": APPROVERS,
+    "finance:timesheet_overview": MANAGER,
+    # The world's signed month of timesheet_staff: its owner, their supervisor and a manager open it; the
+    # supervisor and a manager decide on it; its owner and a manager correct it.
+    "finance:timesheet_detail": KEEPERS,
+    "finance:timesheet_approve": APPROVERS,
+    "finance:timesheet_return": APPROVERS,
+    "finance:timesheet_correct": frozenset({"financial_manager", "timesheet_staff"}),
 }
 
 
@@ -108,6 +125,12 @@ def world():
         requested_by=people["financial_manager"],
     )
     run.file.save("statement.xlsx", ContentFile(b"PK"), save=True)
+    sheet = TimesheetMonth.objects.create(
+        user=people["timesheet_staff"], month=dt.date(2019, 3, 1), status=SheetStatus.SIGNED
+    )
+    TimeEntry.objects.create(
+        sheet=sheet, date=dt.date(2019, 3, 4), kind=TimeKind.PROJECT, grant=grant, hours=Decimal("6")
+    )
     kwargs = {
         "grant_id": grant.pk,
         "expense_id": expense.pk,
@@ -115,6 +138,9 @@ def world():
         "number": 1,
         "format": "xlsx",
         "run_id": run.pk,
+        "sheet_id": sheet.pk,
+        "year": 2019,
+        "month": 3,
     }
     return {"people": people, "kwargs": kwargs, "grant": grant}
 

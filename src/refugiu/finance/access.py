@@ -42,6 +42,11 @@ ANY_FINANCE = (
 )
 # Who may open a grant's pages (read): all but those who only keep a timesheet.
 GRANT_READERS = (Permission.FINANCE_MANAGE, Permission.FINANCE_COORDINATE, Permission.FINANCE_AUDIT)
+# Timesheets: who keeps one (their own months); who approves (a queue of their people's signed months);
+# who may open a month at all (each month narrowed further by `timesheet_get`).
+TIMESHEET_KEEPERS = (Permission.FINANCE_TIMESHEET,)
+TIMESHEET_APPROVERS = (Permission.FINANCE_MANAGE, Permission.FINANCE_COORDINATE)
+TIMESHEET_READERS = (Permission.FINANCE_MANAGE, Permission.FINANCE_COORDINATE, Permission.FINANCE_TIMESHEET)
 
 
 class FinanceAccessDenied(PermissionDenied):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from refugiu.finance.views import budget, expenses, grants, monitoring, rates, statements
+from refugiu.finance.views import budget, expenses, grants, monitoring, rates, statements, timesheets
 
 app_name = "finance"
 
@@ -64,4 +64,12 @@ urlpatterns = [
     ),
     path("grants/<int:grant_id>/monitoring/", monitoring.monitoring, name="monitoring"),
     path("grants/<int:grant_id>/ledger.csv", monitoring.ledger, name="ledger"),
+    path("timesheets/", timesheets.timesheet_mine, name="timesheet_mine"),
+    path("timesheets/<int:year>/<int:month>/", timesheets.timesheet_month, name="timesheet_month"),
+    path("timesheets/queue/", timesheets.timesheet_queue, name="timesheet_queue"),
+    path("timesheets/overview/", timesheets.timesheet_overview, name="timesheet_overview"),
+    path("timesheets/sheets/<int:sheet_id>/", timesheets.timesheet_detail, name="timesheet_detail"),
+    path("timesheets/sheets/<int:sheet_id>/approve/", timesheets.timesheet_approve, name="timesheet_approve"),
+    path("timesheets/sheets/<int:sheet_id>/return/", timesheets.timesheet_return, name="timesheet_return"),
+    path("timesheets/sheets/<int:sheet_id>/correct/", timesheets.timesheet_correct, name="timesheet_correct"),
 ]

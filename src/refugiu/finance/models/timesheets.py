@@ -43,6 +43,18 @@ class Employment(models.Model):
         on_delete=models.PROTECT,
         related_name="supervised_employments",
     )
+    day_hours = models.DecimalField(
+        _("contracted hours a day"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Only when the contract says so; empty: 8 hours × the full-time equivalent. A day's project and "
+            "other work, with its absence, must fit in it."
+        ),
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(Decimal("24"))],
+    )
 
     class Meta:
         ordering = ["user", "start"]

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from refugiu.accounts.decorators import SignedInRequest, permission_required_404
+from refugiu.accounts.models import user_has_permission
 from refugiu.finance import access
 
 
@@ -17,6 +18,7 @@ def index(request: SignedInRequest) -> HttpResponse:
             "grants": access.grants_visible(request.user).select_related("project", "template"),
             "keeps_timesheet": access.may_keep_timesheet(request.user),
             "manages": access.may_manage(request.user),
+            "approves": any(user_has_permission(request.user, p) for p in access.TIMESHEET_APPROVERS),
         },
     )
 
