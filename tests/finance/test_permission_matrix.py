@@ -61,6 +61,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     "finance:statement_run_download": READERS,
     "finance:monitoring": READERS,
     "finance:ledger": frozenset({"financial_manager", "auditor"}),
+    "finance:auditors": MANAGER,
+    "finance:auditor_withdraw": MANAGER,
 }
 
 
@@ -90,7 +92,7 @@ def world():
     }
     grant = grant_with_partners()
     grant.coordinators.add(people["project_coordinator"])
-    AuditorAccess.objects.create(
+    audit_access = AuditorAccess.objects.create(
         grant=grant,
         auditor=people["auditor"],
         until=grant.end.replace(year=2999),
@@ -115,6 +117,7 @@ def world():
         "number": 1,
         "format": "xlsx",
         "run_id": run.pk,
+        "access_id": audit_access.pk,
     }
     return {"people": people, "kwargs": kwargs, "grant": grant}
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from refugiu.finance.views import budget, expenses, grants, monitoring, rates, statements
+from refugiu.finance.views import auditors, budget, expenses, grants, monitoring, rates, statements
 
 app_name = "finance"
 
@@ -64,4 +64,10 @@ urlpatterns = [
     ),
     path("grants/<int:grant_id>/monitoring/", monitoring.monitoring, name="monitoring"),
     path("grants/<int:grant_id>/ledger.csv", monitoring.ledger, name="ledger"),
+    path("grants/<int:grant_id>/auditors/", auditors.auditors, name="auditors"),
+    path(
+        "grants/<int:grant_id>/auditors/<int:access_id>/withdraw/",
+        auditors.auditor_withdraw,
+        name="auditor_withdraw",
+    ),
 ]
