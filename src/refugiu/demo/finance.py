@@ -14,6 +14,11 @@ budget per beneficiary, category and work package, the employments and a year of
 demo's finance staff, approved up to October, November signed and waiting for approval, December a draft,
 and the costs of 2019 (the venues and travels of the project's events of the report, supplies, printing),
 each with an example PDF invoice made at load time, stored encrypted like every supporting document.
+
+The budget, the expenses (their approval and eligibility) and their documents are written through
+finance's services, by the demo's financial manager, as a person would (audited, checked, converted to
+euro); the grants' structure, employments and timesheets are written directly (a demo's setting up, like
+the admin's; no timesheet service yet).
 """
 
 from __future__ import annotations
@@ -21,18 +26,14 @@ from __future__ import annotations
 import calendar
 import datetime
 import random
-import secrets
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 from django_countries import countries
 
 from refugiu.accounts.models import User
-from refugiu.core.crypto import encrypt_bytes
-from refugiu.core.encrypted_files import encrypted_files_dir
 from refugiu.demo.example_pdf import example_pdf
 from refugiu.demo.programmes import demo_programmes_data
 from refugiu.finance.models import (
@@ -42,7 +43,6 @@ from refugiu.finance.models import (
     CostTemplate,
     Employment,
     Expense,
-    ExpenseDocument,
     Grant,
     GrantPartner,
     ReportingPeriod,
@@ -51,10 +51,17 @@ from refugiu.finance.models import (
     WorkPackage,
 )
 from refugiu.finance.money import cents
+from refugiu.finance.services.documents import expense_document_add
+from refugiu.finance.services.expenses import (
+    ExpenseFields,
+    expense_approve,
+    expense_eligibility_set,
+    expense_record,
+)
+from refugiu.finance.services.grants import budget_lines_set
 from refugiu.finance.vocabularies import (
     CategoryKind,
     DocumentKind,
-    ExpenseStatus,
     PartnerRole,
     PeriodKind,
     SheetStatus,
@@ -288,7 +295,11 @@ def _grant_load(
             ),
         ]
     )
-    BudgetLine.objects.bulk_create(_budget(grant, partners, packages, leaves, months, rng))
+    budget_lines_set(
+        actor=users[MANAGER], grant=grant, amounts=_budget(partners, packages, leaves, months, rng)
+    )
+    # Each line says what it is, beside the grant's "Example figures".
+    BudgetLine.objects.filter(grant=grant).update(note=EXAMPLE_NOTE)
     return grant
 
 
@@ -307,15 +318,15 @@ MONTHLY = {"A": 2600, "B": 450, "C": 40, "D": 60, "E": 300, "F": 420}
 
 
 def _budget(
-    grant: Grant,
     partners: list[GrantPartner],
     packages: list[WorkPackage],
     leaves: list[CostCategory],
     months: int,
     rng: random.Random,
-) -> list[BudgetLine]:
+) -> dict[tuple[int, int, int | None], Decimal]:
+    """The example budget: (beneficiary, category, work package) → amount, in whole hundreds of euro."""
     by_number = {package.number: package for package in packages}
-    lines = []
+    lines: dict[tuple[int, int, int | None], Decimal] = {}
     for partner in partners:
         share = 1.0 if partner.is_us else rng.uniform(0.35, 0.6)
         for category in leaves:
@@ -325,16 +336,7 @@ def _budget(
             total = MONTHLY[category.code] * months * share * rng.uniform(0.85, 1.15)
             for number in plan:
                 amount = Decimal(round(total / len(plan) / 100) * 100)
-                lines.append(
-                    BudgetLine(
-                        grant=grant,
-                        partner=partner,
-                        category=category,
-                        work_package=by_number[number],
-                        amount=amount,
-                        note=EXAMPLE_NOTE,
-                    )
-                )
+                lines[(partner.pk, category.pk, by_number[number].pk)] = amount
     return lines
 
 
@@ -539,47 +541,45 @@ def _expenses_load(grant: Grant, leaves: list[CostCategory], manager: User, rng:
         )
     )
     planned.sort(key=lambda item: item[5])
-    periods = list(grant.periods.all())
-    folder = encrypted_files_dir()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     for index, (partner, code, package, supplier, description, day, whole, ineligible) in enumerate(planned):
         amount = Decimal(whole) + Decimal(rng.randint(0, 99)) / 100
         vat = cents(amount * VAT_RATE / (1 + VAT_RATE)) if supplier != "travel" else Decimal("0.00")
-        period = next(p for p in periods if p.start <= day <= p.end)
-        # The last two wait for the financial manager's approval.
-        waiting = index >= len(planned) - 2
-        approved_at = timezone.make_aware(
-            datetime.datetime.combine(day + datetime.timedelta(days=12), datetime.time(15))
-        )
-        expense = Expense.objects.create(
+        expense = expense_record(
+            actor=manager,
             grant=grant,
-            partner=partner,
-            period=period,
-            category=categories[code],
-            work_package=packages[package],
-            date=day,
-            supplier=SUPPLIERS[supplier],
-            description=f"{description} (example)",
-            reference=f"EX-{grant.pk}-{index + 1:03d}",
-            currency="EUR",
-            amount=amount,
-            vat_amount=vat,
-            vat_eligible=True,  # an association that cannot recover VAT (an example)
-            amount_eur=amount,
-            eligible=not ineligible,
-            ineligible_reason=ineligible,
-            status=ExpenseStatus.RECORDED if waiting else ExpenseStatus.APPROVED,
-            approved_by=None if waiting else manager,
-            approved_at=None if waiting else approved_at,
-            created_by=manager,
+            data=ExpenseFields(
+                date=day,
+                partner=partner,
+                category=categories[code],
+                work_package=packages[package],
+                supplier=SUPPLIERS[supplier],
+                description=f"{description} (example)",
+                reference=f"EX-{grant.pk}-{index + 1:03d}",
+                currency="EUR",
+                amount=amount,
+                vat_amount=vat,
+                vat_eligible=True,  # an association that cannot recover VAT (an example)
+            ),
         )
         kind = DocumentKind.BOARDING_PASS if supplier == "travel" else DocumentKind.INVOICE
-        _document(expense, kind, manager, folder)
+        expense_document_add(
+            actor=manager,
+            expense=expense,
+            kind=kind,
+            title=f"{DocumentKind(kind).label} {expense.reference} (example)",
+            data=_document(expense, kind),
+        )
+        if ineligible:
+            expense_eligibility_set(actor=manager, expense=expense, eligible=False, reason=ineligible)
+        # The last two wait for the financial manager's approval.
+        if index < len(planned) - 2:
+            expense_approve(actor=manager, expense=expense)
 
 
-def _document(expense: Expense, kind: str, manager: User, folder: Path) -> ExpenseDocument:
+def _document(expense: Expense, kind: str) -> bytes:
+    """An example PDF of the expense: an invoice or a boarding pass that says it is made up."""
     label = DocumentKind(kind).label
-    data = example_pdf(
+    return example_pdf(
         f"{str(label).capitalize()} {expense.reference}",
         [
             f"Supplier: {expense.supplier}",
@@ -588,20 +588,6 @@ def _document(expense: Expense, kind: str, manager: User, folder: Path) -> Expen
             f"Amount: {expense.amount} {expense.currency} (of which VAT {expense.vat_amount})",
             f"Grant: {expense.grant.agreement_number} (example figures)",
         ],
-    )
-    stored_name = secrets.token_hex(24)
-    path = folder / stored_name
-    path.write_bytes(encrypt_bytes(data))
-    path.chmod(0o600)
-    return ExpenseDocument.objects.create(
-        expense=expense,
-        kind=kind,
-        title=f"{label} {expense.reference} (example)",
-        content_type="application/pdf",
-        extension="pdf",
-        size=len(data),
-        stored_name=stored_name,
-        uploaded_by=manager,
     )
 
 
