@@ -196,6 +196,20 @@ def test_demo_accounts_reach_their_pages_and_every_page_says_example_figures(dem
             assert auditor.get(reverse("finance:grant", args=[grant.pk])).status_code == 404
     assert auditor.get(reverse("finance:auditors", args=[audited.pk])).status_code == 404
 
+    # Every page of a grant says its figures are examples, whoever reads it.
+    expense = Expense.objects.filter(grant=audited).first()
+    pages = [
+        reverse("finance:budget", args=[audited.pk]),
+        reverse("finance:expenses", args=[audited.pk]),
+        reverse("finance:expense", args=[audited.pk, expense.pk]),
+        reverse("finance:monitoring", args=[audited.pk]),
+        reverse("finance:statement", args=[audited.pk, 1]),
+    ]
+    for browser in (client, auditor):
+        for url in pages:
+            response = browser.get(url)
+            assert response.status_code == 200 and "Example figures" in response.content.decode(), url
+
 
 def test_the_demo_auditors_access_is_kept_ahead(demo):
     access = AuditorAccess.objects.get(auditor__username="auditor@example.org")
