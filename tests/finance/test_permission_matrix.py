@@ -78,6 +78,8 @@ EXPECTED: dict[str, frozenset[str]] = {
     "finance:timesheet_approve": APPROVERS,
     "finance:timesheet_return": APPROVERS,
     "finance:timesheet_correct": frozenset({"financial_manager", "timesheet_staff"}),
+    "finance:auditors": MANAGER,
+    "finance:auditor_withdraw": MANAGER,
 }
 
 
@@ -107,7 +109,7 @@ def world():
     }
     grant = grant_with_partners()
     grant.coordinators.add(people["project_coordinator"])
-    AuditorAccess.objects.create(
+    audit_access = AuditorAccess.objects.create(
         grant=grant,
         auditor=people["auditor"],
         until=grant.end.replace(year=2999),
@@ -141,6 +143,7 @@ def world():
         "sheet_id": sheet.pk,
         "year": 2019,
         "month": 3,
+        "access_id": audit_access.pk,
     }
     return {"people": people, "kwargs": kwargs, "grant": grant}
 

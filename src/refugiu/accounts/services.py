@@ -5,8 +5,9 @@ the server; a visitor who is not signed in is refused like anyone without the pe
 that user may do, acts in one transaction and writes its audit record in it ("accounts.*", the security
 trail the DPO reads). A refusal is audited too, then raises `AccountError`
 with a stable `code` and a message for the person at the screen. The admin (accounts.admin), the
-`createadmin` and `demo` commands and the directory's invitation of an organisation's representative
-(`representative_account_ensure`) call these; nothing else writes roles.
+`createadmin` and `demo` commands, the directory's invitation of an organisation's representative
+(`representative_account_ensure`) and finance's invitation of a grant's auditor (`auditor_account_ensure`)
+call these; nothing else writes roles.
 
 The rule they keep: nobody opens a door for themselves. An account cannot give itself a role that sees
 case data or manages accounts (roles.ROLES_NEEDING_SECOND_FACTOR), cannot make itself a superuser and
@@ -411,6 +412,95 @@ def representative_account_ensure(
             target=user,
             request=request,
             detail={"role": Role.ORGANIZATION_REPRESENTATIVE, "department": None},
+        )
+    user.__dict__.pop("_role_cache", None)
+    return user, existing is None
+
+
+# Auditors of a grant -------------------------------------------------------------------------------------
+
+
+def _is_auditor_only(user: User) -> bool:
+    """An account that is an auditor's and nothing else: active, not staff, no other role."""
+    return user.is_active and not user.is_staff and not user.is_superuser and user.roles <= {Role.AUDITOR}
+
+
+def auditor_account_check(
+    *, actor: User | AnonymousUser | None, request: HttpRequest | None = None, email: str
+) -> User | None:
+    """The account `email` names, if any, when `actor` may make it an auditor's; otherwise raise
+    AccountError, the refusal audited ("accounts.user.change_refused"). Like representative_account_check:
+    a financial manager (who gives auditors access to a grant) or an administrator may make an account
+    that holds the auditor's role only, never touch another kind of account."""
+    email = email.strip().lower()
+    allowed = actor is None or any(
+        user_has_permission(actor, permission)
+        for permission in (Permission.FINANCE_MANAGE, Permission.ACCOUNTS_MANAGE)
+    )
+    existing = list(
+        User.objects.filter(models.Q(username__iexact=email) | models.Q(email__iexact=email)).order_by("pk")
+    )
+    refusal: tuple[str, str] | None = None
+    if not allowed:
+        refusal = ("forbidden", _("Only financial managers and administrators can invite auditors."))
+    elif len(existing) > 1 or (existing and not _is_auditor_only(existing[0])):
+        refusal = (
+            "not_an_auditor",
+            _(
+                "This address belongs to an account that is not only an auditor's, or to a deactivated "
+                "one: ask an administrator."
+            ),
+        )
+    if refusal is not None:
+        audit_record(
+            actor=actor,
+            action="accounts.user.change_refused",
+            target=existing[0] if existing else None,
+            request=request,
+            detail={"role": Role.AUDITOR, "refused": refusal[0]},
+        )
+        raise AccountError(*refusal)
+    return existing[0] if existing else None
+
+
+def auditor_account_ensure(
+    *,
+    actor: User | AnonymousUser | None,
+    request: HttpRequest | None = None,
+    email: str,
+    display_name: str = "",
+) -> tuple[User, bool]:
+    """The account of an auditor who signs in with `email`, made if there is none; returns it and whether it
+    was made. As representative_account_ensure: username and e-mail the address, not staff, no usable
+    password (chosen through the invitation's password-reset link), the auditor's role only. The role needs
+    a second factor: the middleware has them enrol one at their first sign-in. What they may read is
+    finance's `AuditorAccess` (one grant, until a date), not the account. Audited "accounts.user.created"
+    and "accounts.role.granted", naming the account by its record only."""
+    email = email.strip().lower()
+    existing = auditor_account_check(actor=actor, request=request, email=email)
+    if existing is not None and Role.AUDITOR in existing.roles:
+        return existing, False
+    with transaction.atomic():
+        if existing is not None:
+            user = existing
+        else:
+            user = User(username=email, email=email, display_name=display_name.strip())
+            user.set_unusable_password()
+            user.save()
+            audit_record(
+                actor=actor,
+                action="accounts.user.created",
+                target=user,
+                request=request,
+                detail={"role": Role.AUDITOR, "invited": True},
+            )
+        RoleAssignment.objects.create(user=user, role=Role.AUDITOR)
+        audit_record(
+            actor=actor,
+            action="accounts.role.granted",
+            target=user,
+            request=request,
+            detail={"role": Role.AUDITOR, "department": None},
         )
     user.__dict__.pop("_role_cache", None)
     return user, existing is None

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from refugiu.finance.views import budget, expenses, grants, monitoring, rates, statements, timesheets
+from refugiu.finance.views import auditors, budget, expenses, grants, monitoring, rates, statements, timesheets
 
 app_name = "finance"
 
@@ -72,4 +72,10 @@ urlpatterns = [
     path("timesheets/sheets/<int:sheet_id>/approve/", timesheets.timesheet_approve, name="timesheet_approve"),
     path("timesheets/sheets/<int:sheet_id>/return/", timesheets.timesheet_return, name="timesheet_return"),
     path("timesheets/sheets/<int:sheet_id>/correct/", timesheets.timesheet_correct, name="timesheet_correct"),
+    path("grants/<int:grant_id>/auditors/", auditors.auditors, name="auditors"),
+    path(
+        "grants/<int:grant_id>/auditors/<int:access_id>/withdraw/",
+        auditors.auditor_withdraw,
+        name="auditor_withdraw",
+    ),
 ]

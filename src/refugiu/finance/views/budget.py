@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from refugiu.accounts.decorators import SignedInRequest, permission_required_404
 from refugiu.accounts.roles import Permission
@@ -29,6 +29,7 @@ def cell_name(partner_id: int, category_id: int, wp_id: int | None) -> str:
 
 
 @permission_required_404(access.GRANT_READERS)
+@require_safe
 def budget(request: SignedInRequest, grant_id: int) -> HttpResponse:
     grant = access.grant_get(request.user, grant_id, request=request)
     return render(

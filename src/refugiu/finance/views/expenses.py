@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from refugiu.accounts.decorators import SignedInRequest, permission_required_404
 from refugiu.accounts.roles import Permission
@@ -107,6 +107,7 @@ def expense_get(request: HttpRequest, grant: Grant, expense_id: int) -> Expense:
 
 
 @permission_required_404(access.GRANT_READERS)
+@require_safe
 def expense_list(request: SignedInRequest, grant_id: int) -> HttpResponse:
     grant = access.grant_get(request.user, grant_id, request=request)
     expenses = Expense.objects.filter(grant=grant).select_related(
@@ -176,6 +177,7 @@ def _detail(
 
 
 @permission_required_404(access.GRANT_READERS)
+@require_safe
 def expense_detail(request: SignedInRequest, grant_id: int, expense_id: int) -> HttpResponse:
     grant = access.grant_get(request.user, grant_id, request=request)
     return _detail(request, grant, expense_get(request, grant, expense_id))

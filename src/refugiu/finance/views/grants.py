@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from refugiu.accounts.decorators import SignedInRequest, permission_required_404
 from refugiu.accounts.models import user_has_permission
@@ -9,6 +10,7 @@ from refugiu.finance import access
 
 
 @permission_required_404(access.ANY_FINANCE)
+@require_safe
 def index(request: SignedInRequest) -> HttpResponse:
     """What someone's finance roles give them: the grants they may read, their own timesheet."""
     return render(
@@ -24,6 +26,7 @@ def index(request: SignedInRequest) -> HttpResponse:
 
 
 @permission_required_404(access.GRANT_READERS)
+@require_safe
 def grant_detail(request: SignedInRequest, grant_id: int) -> HttpResponse:
     grant = access.grant_get(request.user, grant_id, request=request)
     return render(

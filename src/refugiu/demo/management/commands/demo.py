@@ -3,9 +3,9 @@
 Safe to run again: it migrates, loads demo data only into an empty database, keeps existing accounts,
 their passwords and their authenticator secrets, and prints the demo logins each time.
 
-Accounts that can see case files or manage accounts (the administrator) must sign in with a second factor,
-so the demo enrols an authenticator app for each of them (allauth's own TOTP activation, with recovery
-codes) and prints its secret: add it to any authenticator app to sign in.
+Accounts that can see case files or grant finance, or manage accounts (the administrator), must sign in
+with a second factor, so the demo enrols an authenticator app for each of them (allauth's own TOTP
+activation, with recovery codes) and prints its secret: add it to any authenticator app to sign in.
 """
 
 import secrets
@@ -20,6 +20,7 @@ from refugiu.accounts.roles import ROLES_NEEDING_SECOND_FACTOR, Role
 from refugiu.accounts.services import authenticator_app_ensure, role_grant
 from refugiu.core.startup import start_check_command
 from refugiu.demo.cases_stories import ASYLUM, TRAFFICKING
+from refugiu.demo.finance import auditor_access_keep_ahead, finance_demo_load
 from refugiu.demo.programmes import example_training_keep_ahead
 
 # username, role, the assistance departments the role is tied to, what the account is for.
@@ -36,7 +37,18 @@ DEMO_ACCOUNTS = [
     ("trainer", Role.PROGRAMME_STAFF, (), "Programme staff"),
     ("dpo", Role.DATA_PROTECTION_OFFICER, (), "Data protection officer"),
     ("researcher", Role.RESEARCHER, (), "Researcher"),
-    # Signs in with an e-mail address, as every representative of a listed organisation does.
+    # Grant finance, on the example grants of the seed's projects (demo.finance).
+    ("finance", Role.FINANCIAL_MANAGER, (), "Financial manager (grant finance, and its admin)"),
+    (
+        "projectlead",
+        Role.PROJECT_COORDINATOR,
+        (),
+        "Project coordinator (finance): the example grants, approves the team's timesheets",
+    ),
+    ("timesheet", Role.TIMESHEET_STAFF, (), "Staff keeping a timesheet (full time)"),
+    ("timesheet2", Role.TIMESHEET_STAFF, (), "Staff keeping a timesheet (half time)"),
+    # Signs in with an e-mail address, as every auditor and every representative of a listed organisation do.
+    ("auditor@example.org", Role.AUDITOR, (), "Auditor of one example grant (read only, until a date)"),
     (
         "betania@example.org",
         Role.ORGANIZATION_REPRESENTATIVE,
@@ -54,7 +66,13 @@ DISPLAY_NAMES = {
     "caseworker": "Demo social worker (asylum)",
     "coordinator2": "Demo coordinator (asylum)",
     "betania@example.org": "Demo representative of Betania Association",
+    "projectlead": "Demo project coordinator",
+    "timesheet": "Demo staff member (timesheet)",
+    "timesheet2": "Demo staff member, half time (timesheet)",
+    "auditor@example.org": "Demo auditor",
 }
+# Staff, so that the Django admin opens to them (each sees there what their role allows).
+ADMIN_ROLES = (Role.ADMINISTRATOR, Role.DIRECTORY_EDITOR, Role.PROGRAMME_STAFF, Role.FINANCIAL_MANAGER)
 
 
 class Command(BaseCommand):
@@ -83,6 +101,10 @@ class Command(BaseCommand):
         if example_training_keep_ahead():
             self.stdout.write("The example training, whose registration had closed, was moved weeks ahead.")
         logins = demo_accounts_ensure()
+        if finance_demo_load():
+            self.stdout.write("Example grant finance loaded (illustrative figures, not real finances).")
+        elif auditor_access_keep_ahead():
+            self.stdout.write("The demo auditor's access was moved ahead.")
         self.stdout.write("\nDemo accounts (username / password / role):")
         for username, _role, _departments, label in DEMO_ACCOUNTS:
             password, secret, url = logins[username]
@@ -91,9 +113,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {'':<12} authenticator secret {secret}")
                 self.stdout.write(f"  {'':<12} {url}")
         self.stdout.write(
-            "\nAccounts with an authenticator secret see case files or manage accounts, so they sign\n"
-            "in with a second factor: add the secret (or the otpauth:// link, as a QR code) to any\n"
-            "authenticator app and enter the code it shows after the password.\n"
+            "\nAccounts with an authenticator secret see case files or grant finance, or manage accounts,\n"
+            "so they sign in with a second factor: add the secret (or the otpauth:// link, as a QR code)\n"
+            "to any authenticator app and enter the code it shows after the password.\n"
             "Recovery codes: /accounts/2fa/recovery-codes/."
         )
         self.stdout.write(f"(kept in {settings.DATA_DIR / 'demo-accounts.txt'})\n")
@@ -165,10 +187,10 @@ def demo_accounts_ensure() -> dict[str, tuple[str, str, str]]:
             user = user or User(
                 username=username,
                 display_name=DISPLAY_NAMES.get(username, f"Demo {label.lower()}"),
-                email=username if username in REPRESENTED else "",
+                email=username if "@" in username else "",
             )
             user.set_password(known[username])
-            user.is_staff = role in (Role.ADMINISTRATOR, Role.DIRECTORY_EDITOR, Role.PROGRAMME_STAFF)
+            user.is_staff = role in ADMIN_ROLES
             user.is_superuser = role == Role.ADMINISTRATOR
             user.save()
         tied = [departments.get(key) for key in department_keys if departments.get(key) is not None]
