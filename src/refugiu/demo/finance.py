@@ -26,7 +26,6 @@ from __future__ import annotations
 import calendar
 import datetime
 import random
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -35,19 +34,17 @@ from django_countries import countries
 
 from refugiu.accounts.models import User
 from refugiu.demo.example_pdf import example_pdf
+from refugiu.demo.finance_time import MANAGER, PROJECT_COORDINATOR, STAFF, timesheets_load
 from refugiu.demo.programmes import demo_programmes_data
 from refugiu.finance.models import (
     AuditorAccess,
     BudgetLine,
     CostCategory,
     CostTemplate,
-    Employment,
     Expense,
     Grant,
     GrantPartner,
     ReportingPeriod,
-    TimeEntry,
-    TimesheetMonth,
     WorkPackage,
 )
 from refugiu.finance.money import cents
@@ -64,8 +61,6 @@ from refugiu.finance.vocabularies import (
     DocumentKind,
     PartnerRole,
     PeriodKind,
-    SheetStatus,
-    TimeKind,
 )
 from refugiu.programmes.models import Event, Project
 
@@ -89,79 +84,11 @@ WORK_PACKAGES = [
     "Dissemination and awareness",
 ]
 # The demo accounts of grant finance (demo.management.commands.demo.DEMO_ACCOUNTS), by what they do here.
-MANAGER = "finance"
-PROJECT_COORDINATOR = "projectlead"
 AUDITOR = "auditor@example.org"
 AUDITED_GRANT = "EXAMPLE-JUST-2019-02"
 AUDIT_DAYS = 90  # the demo auditor's access runs this long from the day the demo starts
 
 
-@dataclass(frozen=True)
-class DemoStaff:
-    """A demo account's example employment: what a year of it costs, how much of a full time, who approves
-    its timesheets, and its share of each grant's work (by agreement number)."""
-
-    username: str
-    fte: Decimal
-    annual_cost: Decimal
-    supervisor: str
-    grants: dict[str, int]
-    leave: tuple[tuple[int, int, int], ...]  # (month, first day, last day) of annual leave in 2019
-
-
-STAFF = [
-    DemoStaff(
-        "timesheet",
-        Decimal("1"),
-        Decimal("21500.00"),
-        PROJECT_COORDINATOR,
-        {"EXAMPLE-JUST-2019-02": 3, "EXAMPLE-JUST-2019-01": 2, "EXAMPLE-JUST-2019-03": 2},
-        ((4, 22, 26), (8, 5, 16), (12, 23, 31)),
-    ),
-    DemoStaff(
-        "timesheet2",
-        Decimal("0.5"),
-        Decimal("9800.00"),
-        PROJECT_COORDINATOR,
-        {"EXAMPLE-ISFP-2019-01": 3, "EXAMPLE-REC-2019-01": 2},
-        ((7, 15, 26), (12, 27, 31)),
-    ),
-    DemoStaff(
-        PROJECT_COORDINATOR,
-        Decimal("1"),
-        Decimal("27600.00"),
-        MANAGER,
-        {
-            "EXAMPLE-JUST-2019-01": 2,
-            "EXAMPLE-JUST-2019-02": 2,
-            "EXAMPLE-ISFP-2019-01": 2,
-            "EXAMPLE-JUST-2019-03": 1,
-            "EXAMPLE-REC-2019-01": 1,
-        },
-        ((5, 13, 17), (8, 19, 30), (12, 23, 31)),
-    ),
-]
-# Romania's public holidays of 2019 (Labour Code, art. 139): no work recorded on them.
-HOLIDAYS_2019 = {
-    datetime.date(2019, month, day)
-    for month, day in (
-        (1, 1),
-        (1, 2),
-        (1, 24),
-        (4, 26),
-        (4, 28),
-        (4, 29),
-        (5, 1),
-        (6, 1),
-        (6, 16),
-        (6, 17),
-        (8, 15),
-        (11, 30),
-        (12, 1),
-        (12, 25),
-        (12, 26),
-    )
-}
 # Invented suppliers, one per kind of cost.
 SUPPLIERS = {
     "venue": "Example Conference Centre SRL (fictitious)",
@@ -215,7 +142,7 @@ def finance_demo_load() -> bool:
             for key, project in projects.items()
             if project is not None
         ]
-        _timesheets_load(grants, users, rng)
+        timesheets_load(grants, users, rng)
         for grant in grants:
             _expenses_load(grant, leaves, users[MANAGER], rng)
         auditor_access_keep_ahead()
@@ -338,119 +265,6 @@ def _budget(
                 amount = Decimal(round(total / len(plan) / 100) * 100)
                 lines[(partner.pk, category.pk, by_number[number].pk)] = amount
     return lines
-
-
-# --- Time ---------------------------------------------------------------------------------------------------
-
-
-def _timesheets_load(grants: list[Grant], users: dict[str, User], rng: random.Random) -> None:
-    by_number = {grant.agreement_number: grant for grant in grants}
-    packages: dict[int, list[WorkPackage]] = {}
-    for package in WorkPackage.objects.filter(grant__in=grants):
-        packages.setdefault(package.grant_id, []).append(package)
-    entries: list[TimeEntry] = []
-    for staff in STAFF:
-        user, supervisor = users.get(staff.username), users.get(staff.supervisor)
-        if user is None or supervisor is None:
-            continue
-        Employment.objects.create(
-            user=user,
-            start=datetime.date(2018, 1, 1),
-            fte=staff.fte,
-            annual_cost=staff.annual_cost,
-            supervisor=supervisor,
-        )
-        leave = {
-            datetime.date(YEAR, month, day)
-            for month, first, last in staff.leave
-            for day in range(first, last + 1)
-        }
-        for month in range(1, 13):
-            sheet = TimesheetMonth.objects.create(user=user, month=datetime.date(YEAR, month, 1))
-            entries += _month_entries(sheet, staff, by_number, packages, leave, rng)
-            _month_status(sheet, supervisor)
-    TimeEntry.objects.bulk_create(entries, batch_size=500)
-
-
-def _month_entries(
-    sheet: TimesheetMonth,
-    staff: DemoStaff,
-    grants: dict[str, Grant],
-    packages: dict[int, list[WorkPackage]],
-    leave: set[datetime.date],
-    rng: random.Random,
-) -> list[TimeEntry]:
-    """A month of working days: 8 hours a day × the full-time equivalent, on the grants running that day
-    (one or two of them, by the person's shares), the rest other work; leave and public holidays as
-    absence (a public holiday on a working day is recorded, so the month adds up)."""
-    day_hours = Decimal(8) * staff.fte
-    entries = []
-    day = sheet.month
-    while day.month == sheet.month.month:
-        if day.weekday() < 5:
-            if day in HOLIDAYS_2019 or day in leave:
-                note = "public holiday" if day in HOLIDAYS_2019 else "annual leave"
-                entries.append(
-                    TimeEntry(sheet=sheet, date=day, kind=TimeKind.ABSENCE, hours=day_hours, note=note)
-                )
-            else:
-                entries += _working_day(sheet, day, day_hours, staff, grants, packages, rng)
-        day += datetime.timedelta(days=1)
-    return entries
-
-
-def _working_day(
-    sheet: TimesheetMonth,
-    day: datetime.date,
-    day_hours: Decimal,
-    staff: DemoStaff,
-    grants: dict[str, Grant],
-    packages: dict[int, list[WorkPackage]],
-    rng: random.Random,
-) -> list[TimeEntry]:
-    running = [
-        (grants[number], weight)
-        for number, weight in staff.grants.items()
-        if number in grants and grants[number].start <= day <= grants[number].end
-    ]
-    entries = []
-    left = day_hours
-    if running:
-        chosen = rng.choices([g for g, _w in running], weights=[w for _g, w in running], k=2)
-        # Mostly project work: 4 to 6 of 8 hours (half that for half time), on one grant or two.
-        project_hours = (Decimal(rng.choice((4, 5, 5, 6, 6))) * staff.fte).quantize(Decimal("0.25"))
-        splits = [project_hours] if chosen[0] == chosen[1] else [project_hours / 2, project_hours / 2]
-        for grant, hours in zip(chosen, splits, strict=False):
-            hours = hours.quantize(Decimal("0.25"))
-            entries.append(
-                TimeEntry(
-                    sheet=sheet,
-                    date=day,
-                    kind=TimeKind.PROJECT,
-                    grant=grant,
-                    work_package=rng.choice(packages[grant.pk]),
-                    hours=hours,
-                )
-            )
-            left -= hours
-    if left > 0:
-        entries.append(TimeEntry(sheet=sheet, date=day, kind=TimeKind.OTHER_WORK, hours=left))
-    return entries
-
-
-def _month_status(sheet: TimesheetMonth, supervisor: User) -> None:
-    """Approved up to October; November signed, waiting for the supervisor; December still a draft."""
-    month = sheet.month.month
-    if month == 12:
-        return
-    next_month = _add_months(sheet.month, 1)
-    sheet.signed_at = timezone.make_aware(datetime.datetime.combine(next_month, datetime.time(10)))
-    sheet.status = SheetStatus.SIGNED
-    if month <= 10:
-        sheet.status = SheetStatus.APPROVED
-        sheet.approved_by = supervisor
-        sheet.approved_at = sheet.signed_at + datetime.timedelta(days=3)
-    sheet.save(update_fields=["status", "signed_at", "approved_by", "approved_at"])
 
 
 # --- Costs --------------------------------------------------------------------------------------------------
