@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from refugiu.finance.views import auditors, budget, expenses, grants, monitoring, rates, statements, timesheets
+from refugiu.finance.views import (
+    auditors,
+    budget,
+    expenses,
+    grants,
+    monitoring,
+    rates,
+    statements,
+    timesheets,
+)
 
 app_name = "finance"
 
