@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, target
@@ -602,3 +603,19 @@ def test_no_accepted_time_exceeds_the_ceilings(world, fte, start_month, data):
         )
         target(float(charged / rules.year_ceiling([employment], 2019, grant.template)))
         transaction.set_rollback(True)
+
+
+def test_the_queue_and_the_month_overview_load_the_style_that_scrolls_their_tables(client, world):
+    """Both pages put their table in a .table-scroll box; without the timesheets' stylesheet nothing made it
+    scroll, and a long name widened the page past a 360-pixel phone (found by the browser journey)."""
+    person, grant = world["person"], world["grant"]
+    services.timesheet_sign(actor=person, sheet=fill(person, [project(dt.date(2019, 3, 4), "4", grant)]))
+    for user, url in (
+        (world["supervisor"], "/staff/finance/timesheets/queue/"),
+        (world["manager"], "/staff/finance/timesheets/overview/?month=2019-03"),
+    ):
+        sign_in_as(client, user)
+        page = client.get(url).content.decode()
+        assert 'class="table-scroll"' in page and "refugiu/finance-timesheets.css" in page, url
+    with open(finders.find("refugiu/finance-timesheets.css"), encoding="utf-8") as css:
+        assert ".table-scroll { overflow-x: auto;" in css.read()
