@@ -15,6 +15,7 @@ from refugiu.finance.models import (
     TimesheetMonth,
 )
 from refugiu.finance.periods import period_of
+from refugiu.finance.timesheets import personnel_costs_write
 from refugiu.finance.vocabularies import ExpenseStatus, SheetStatus, TimeKind
 from tests.factories import UserFactory
 
@@ -85,7 +86,7 @@ def approved_time(
             approved_by=approver if status == SheetStatus.APPROVED else None,
             approved_at=timezone.now() if status == SheetStatus.APPROVED else None,
         )
-    return TimeEntry.objects.create(
+    entry = TimeEntry.objects.create(
         sheet=sheet,
         date=day,
         kind=TimeKind.PROJECT,
@@ -93,3 +94,5 @@ def approved_time(
         work_package=work_package,
         hours=Decimal(hours),
     )
+    personnel_costs_write([sheet.pk])  # as approval does (none unless the month is approved)
+    return entry

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from refugiu.accounts.roles import Role
 from refugiu.core.models import AuditEntry
 from refugiu.finance import timesheets as rules
-from refugiu.finance.models import Employment, GrantPartner, TimeEntry, TimesheetMonth
+from refugiu.finance.models import Employment, GrantPartner, PersonnelCost, TimeEntry, TimesheetMonth
 from refugiu.finance.money import money_sum
 from refugiu.finance.services import timesheets as services
 from refugiu.finance.services.errors import FinanceError, PeriodClosed
@@ -506,7 +506,7 @@ def test_personnel_costs_are_approved_time_times_rate_rounded_once_a_line(world)
     assert rules.personnel_cost_lines(grant, None, start=dt.date(2019, 3, 5))[0].hours == Decimal("2")
 
 
-def test_personnel_costs_in_four_queries_whatever_the_people(world, django_assert_num_queries):
+def test_personnel_costs_in_three_queries_whatever_the_people(world, django_assert_num_queries):
     grant = world["grant"]
     for number in range(3):
         person = staff(Role.TIMESHEET_STAFF)
@@ -519,10 +519,77 @@ def test_personnel_costs_in_four_queries_whatever_the_people(world, django_asser
             )
             services.timesheet_sign(actor=person, sheet=sheet)
             services.timesheet_approve(actor=world["manager"], sheet=sheet)
-    with django_assert_num_queries(4):
+    # Our beneficiary, the timesheet category, the months' costs written at approval.
+    with django_assert_num_queries(3):
         lines = rules.personnel_cost_lines(grant, None, detail=False)
     assert len(lines) == 6 and all(line.hours == Decimal("9") for line in lines)
     assert lines[0].amount == Decimal("126.00")  # 9 h × 14.00
+    with django_assert_num_queries(3):
+        detailed = rules.personnel_cost_lines(grant, None)
+    assert [line.amount for line in detailed] == [line.amount for line in lines]
+    assert all(line.sheet_id and line.approved_at for line in detailed)
+
+
+def _costs(grant):
+    return [(line.hours, line.amount) for line in rules.personnel_cost_lines(grant, None)]
+
+
+def test_personnel_costs_follow_approval_correction_and_what_prices_them(world):
+    """The months' costs are written at approval, gone with a correction, back at the new approval, and
+    repriced when the employment (as the admin saves it), the grant's template or the template changes."""
+    person, grant, manager = world["person"], world["grant"], world["manager"]
+    sheet = fill(person, [project(dt.date(2019, 3, 4), "3", grant, world["wp1"])])
+    services.timesheet_sign(actor=person, sheet=sheet)
+    assert _costs(grant) == []
+    services.timesheet_approve(actor=manager, sheet=sheet)
+    assert _costs(grant) == [(Decimal("3"), Decimal("42.00"))]  # 3 h × 14.00
+    correction = services.timesheet_correct(actor=person, sheet=sheet, reason="One hour too many")
+    assert _costs(grant) == [] and not PersonnelCost.objects.filter(sheet=sheet).exists()
+    fill(person, [project(dt.date(2019, 3, 4), "2", grant, world["wp1"])])
+    services.timesheet_sign(actor=person, sheet=correction)
+    services.timesheet_approve(actor=manager, sheet=correction)
+    assert _costs(grant) == [(Decimal("2"), Decimal("28.00"))]
+    employment = Employment.objects.get(user=person)
+    employment.annual_cost = Decimal("25000.00")  # 14.534883… an hour
+    employment.save()
+    assert _costs(grant) == [(Decimal("2"), Decimal("29.07"))]
+    employment.end = dt.date(2019, 2, 28)  # no employment covers March any more
+    employment.save()
+    [line] = rules.personnel_cost_lines(grant, None)
+    assert (line.amount, line.has_rate) == (Decimal("0.00"), False)
+    employment.delete()
+    employed(person, supervisor=world["supervisor"], annual_cost="43000.00")
+    assert _costs(grant) == [(Decimal("2"), Decimal("50.00"))]  # 43,000 ÷ 1,720 h
+    grant.template = template(EU_2021)
+    grant.save()
+    # 43,000 ÷ 215 days = 200.00 a day of 8 hours; and the new template's timesheet category.
+    [line] = rules.personnel_cost_lines(grant, None)
+    assert (
+        line.amount == Decimal("50.00")
+        and line.category_id == template(EU_2021).categories.get(from_timesheets=True).pk
+    )
+    eu = template(EU_2021)
+    eu.productive_time = Decimal("200")
+    eu.save()
+    assert _costs(grant) == [(Decimal("2"), Decimal("53.75"))]  # 43,000 ÷ 200 ÷ 8 × 2
+
+
+def test_personnel_costs_of_a_month_cut_by_a_period_come_from_its_days(world):
+    person, grant = world["person"], world["grant"]
+    days = [dt.date(2019, 3, 4), dt.date(2019, 3, 20)]
+    sheet = fill(person, [project(day, "2", grant, world["wp1"]) for day in days])
+    services.timesheet_sign(actor=person, sheet=sheet)
+    services.timesheet_approve(actor=world["manager"], sheet=sheet)
+    whole = rules.personnel_cost_lines(grant, None, start=dt.date(2019, 3, 1), end=dt.date(2019, 3, 31))
+    first = rules.personnel_cost_lines(grant, None, end=dt.date(2019, 3, 10))
+    last = rules.personnel_cost_lines(grant, None, start=dt.date(2019, 3, 11), end=dt.date(2019, 4, 30))
+    inside = rules.personnel_cost_lines(grant, None, start=dt.date(2019, 3, 3), end=dt.date(2019, 3, 5))
+    assert [line.hours for line in whole] == [Decimal("4")]
+    assert [(line.hours, line.amount) for line in first] == [(Decimal("2"), Decimal("28.00"))]
+    assert [(line.hours, line.last_day) for line in last] == [(Decimal("2"), dt.date(2019, 3, 20))]
+    assert [line.hours for line in inside] == [Decimal("2")]
+    sums = rules.personnel_cost_sums(grant, start=dt.date(2019, 3, 11), end=None, since=None)
+    assert sums is not None and sums[1].to_date == Decimal("28.00")
 
 
 def test_personnel_costs_by_the_day(world):

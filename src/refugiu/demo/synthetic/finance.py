@@ -50,6 +50,7 @@ from refugiu.finance.models import (
     WorkPackage,
 )
 from refugiu.finance.money import cents
+from refugiu.finance.timesheets import personnel_costs_write
 from refugiu.finance.vocabularies import (
     CategoryKind,
     ExpenseStatus,
@@ -287,6 +288,7 @@ def _timesheets(rng, grant, people, packages, start, end) -> tuple[int, int]:
             count += len(entries)
             entries = []
     TimeEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+    personnel_costs_write(sheet.pk for sheet in sheets)  # as approval does
     return len(sheets), count + len(entries)
 
 

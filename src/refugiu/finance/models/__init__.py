@@ -12,7 +12,7 @@ from refugiu.finance.models.grants import (
     WorkPackage,
 )
 from refugiu.finance.models.expenses import ExchangeRate, Expense, ExpenseDocument
-from refugiu.finance.models.timesheets import Employment, TimeEntry, TimesheetMonth
+from refugiu.finance.models.timesheets import Employment, PersonnelCost, TimeEntry, TimesheetMonth
 from refugiu.finance.models.statements import StatementRun
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "ExpenseDocument",
     "Grant",
     "GrantPartner",
+    "PersonnelCost",
     "ReportingPeriod",
     "StatementRun",
     "TimeEntry",

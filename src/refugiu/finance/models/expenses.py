@@ -119,6 +119,12 @@ class Expense(models.Model):
         verbose_name_plural = _("expenses")
         indexes = [
             models.Index(fields=["grant", "period", "partner"], name="finance_expense_statement"),
+            # Covers the sums of a statement and of budget vs actual (approved, eligible, by beneficiary and
+            # category): SQLite reads the index alone instead of every expense's row.
+            models.Index(
+                fields=["grant", "status", "eligible", "partner", "category", "amount_eur"],
+                name="finance_expense_sums",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(vat_amount__gte=0), name="finance_expense_vat_not_negative"),

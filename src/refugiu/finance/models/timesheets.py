@@ -187,3 +187,43 @@ class TimeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.kind} {self.hours}"
+
+
+class PersonnelCost(models.Model):
+    """The personnel cost of one approved month's project time on one grant and work package: its hours
+    and their cost, rounded once (`money.cents`) as `finance.timesheets` prices them. Derived, never typed:
+    written when the month is approved, gone when it is superseded, rewritten when what prices it changes
+    (an employment, the grant's template or the template's productive time); `finance.timesheets` keeps
+    it. Statements and monitoring sum these few thousand rows instead of every approved hour."""
+
+    sheet = models.ForeignKey(
+        TimesheetMonth, verbose_name=_("timesheet"), on_delete=models.CASCADE, related_name="costs"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("month"))
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="personnel_costs"
+    )
+    work_package = models.ForeignKey(
+        WorkPackage,
+        verbose_name=_("work package"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2)
+    last_day = models.DateField(_("last day worked"))
+    amount = models.DecimalField(_("amount"), max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES)
+    has_rate = models.BooleanField(_("an employment prices it"), default=True)
+
+    class Meta:
+        ordering = ["grant", "user", "month"]
+        verbose_name = _("personnel cost of a month")
+        verbose_name_plural = _("personnel costs of months")
+        indexes = [models.Index(fields=["grant", "month"], name="finance_personnelcost_grant")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.month:%Y-%m} {self.grant_id}"

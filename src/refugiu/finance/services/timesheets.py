@@ -3,7 +3,9 @@
 A person fills and signs their own months (`FINANCE_TIMESHEET`); the supervisor with `FINANCE_COORDINATE` or a
 financial manager approves or returns a signed month, never their own (`access.may_approve_timesheet`); a
 signed or approved month is locked and is changed only by a correction: a new version that supersedes it,
-with the reason, refused while any of its time lies in a closed reporting period. The rules a month must
+with the reason, refused while any of its time lies in a closed reporting period. Approving a month writes
+its personnel costs (`timesheets.personnel_costs_write`) and superseding it removes them, in the same
+transaction. The rules a month must
 keep are `finance.timesheets`. Each write locks the person's employments first, so two months of one person
 are never checked against the year's ceiling at the same time, and is audited ("finance.timesheet.<verb>",
 the month, version and counts, never a rate or a salary).
@@ -26,7 +28,7 @@ from refugiu.core.audit import audit_record
 from refugiu.finance import access
 from refugiu.finance.models import Employment, Grant, TimeEntry, TimesheetMonth, WorkPackage
 from refugiu.finance.services.errors import FinanceError, PeriodClosed
-from refugiu.finance.timesheets import closed_time, month_start, sheet_problems
+from refugiu.finance.timesheets import closed_time, month_start, personnel_costs_write, sheet_problems
 from refugiu.finance.vocabularies import SheetStatus, TimeKind
 
 if TYPE_CHECKING:
@@ -202,6 +204,7 @@ def timesheet_approve(
         sheet.approved_by = actor  # type: ignore[assignment]
         sheet.approved_at = timezone.now()
         sheet.save(update_fields=["status", "approved_by", "approved_at"])
+        personnel_costs_write([sheet.pk])
         audit_record(
             actor=actor,
             action="finance.timesheet.approved",
@@ -267,6 +270,7 @@ def timesheet_correct(
         was = old.status
         old.status = SheetStatus.SUPERSEDED
         old.save(update_fields=["status"])
+        personnel_costs_write([old.pk])  # its personnel costs go with it
         new = TimesheetMonth.objects.create(
             user_id=old.user_id,
             month=old.month,

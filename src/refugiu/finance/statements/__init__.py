@@ -8,11 +8,12 @@ before it) and what remains. Leaves carry the costs; a parent is the sum of its 
 of the top-level lines. Every amount is already rounded (`money.cents`), so lines always add up to totals.
 
 What counts: approved, eligible expenses by their euro amount, in the period they are reported in; approved
-project time × rate (`finance.timesheets.personnel_cost_lines`) on the template's timesheet category of the
-beneficiary that is us, by the days worked (a month's line counts in the period of its last project day:
-reporting periods end at a month's end). Indirect costs are computed per beneficiary: the template's rate ×
-the direct costs of the categories counting in its base, each column on its own base, rounded; the
-consolidated statement is the sum of the beneficiaries' statements, line by line, indirect costs included.
+project time × rate (`finance.timesheets.personnel_cost_lines`, added up in the database by
+`personnel_cost_sums`) on the template's timesheet category of the beneficiary that is us, by the days worked
+(a month's line counts in the period of its last project day: reporting periods end at a month's end).
+Indirect costs are computed per beneficiary: the template's rate × the direct costs of the categories counting
+in its base, each column on its own base, rounded; the consolidated statement is the sum of the beneficiaries'
+statements, line by line, indirect costs included.
 
 An approved expense without a euro amount (no exchange rate yet) is not guessed: it is left out and listed in
 `problems`, as is approved time of a month no employment covers.
@@ -41,7 +42,7 @@ from refugiu.finance.models import (
     ReportingPeriod,
 )
 from refugiu.finance.money import ZERO, cents, money_sum
-from refugiu.finance.timesheets import personnel_cost_lines
+from refugiu.finance.timesheets import personnel_cost_sums
 from refugiu.finance.vocabularies import ExpenseStatus
 
 Key = tuple[int, int]  # (beneficiary id, category id)
@@ -221,17 +222,18 @@ def figures_gather(grant: Grant, period: ReportingPeriod | None) -> Figures:
             )
         )
     end = period.end if period is not None else None
-    for line in personnel_cost_lines(grant, None, start=grant.start, end=end, detail=False):
-        key = (line.partner_id, line.category_id)
-        to_date[key] += line.amount
-        if period is None or line.last_day >= period.start:
-            this[key] += line.amount
-        if not line.has_rate and (period is None or line.last_day >= period.start):
+    since = period.start if period is not None else None
+    personnel = personnel_cost_sums(grant, start=grant.start, end=end, since=since)
+    if personnel is not None:
+        key, personnel_sums = personnel
+        to_date[key] += personnel_sums.to_date
+        this[key] += personnel_sums.since
+        for user_id, month in personnel_sums.unpriced:
             problems.append(
                 (
-                    line.partner_id,
+                    key[0],
                     _("No employment covers the approved time of %(month)s (staff member %(user)s).")
-                    % {"month": line.month.strftime("%Y-%m"), "user": line.user_id},
+                    % {"month": month.strftime("%Y-%m"), "user": user_id},
                 )
             )
     return Figures(budget=budget, period=this, to_date=to_date, problems=problems)
