@@ -95,6 +95,33 @@ def test_a_grant_with_work_packages_needs_one_and_only_leaves_are_booked(world):
     assert len(refused.value.messages) == 2
 
 
+def test_our_staff_costs_are_not_expenses_but_a_partners_are(client, world):
+    """The timesheet category (A.1 here) of the beneficiary that is us takes no expense: our staff costs
+    are the approved time × rate and would be counted twice. Another beneficiary declares its own."""
+    grant = world["grant"]
+    us, partner = grant.partners.get(is_us=True), grant.partners.get(is_us=False)
+    staff_costs = grant.template.categories.get(from_timesheets=True)
+    sign_in(client, world["manager"])
+    url = reverse("finance:expense_new", args=[grant.pk])
+    response = client.post(url, _form(grant, partner=us.pk, category=staff_costs.pk, vat_amount="0"))
+    assert response.status_code == 400
+    assert "Our staff costs come from the approved timesheets" in response.text
+    assert not Expense.objects.exists()
+    response = client.post(url, _form(grant, partner=partner.pk, category=staff_costs.pk, vat_amount="0"))
+    assert response.status_code == 302
+    expense = Expense.objects.get()
+    assert (expense.partner, expense.category) == (partner, staff_costs)
+    with pytest.raises(FinanceError, match="approved timesheets"):
+        services.expense_update(
+            actor=world["manager"],
+            expense=expense,
+            data=services.ExpenseFields(
+                **{name: getattr(expense, name) for name in services.FIELD_NAMES if name not in ("partner",)},
+                partner=us,
+            ),
+        )
+
+
 def test_readers_see_the_list_and_the_expense_and_refused_roles_get_404(client, world):
     grant, manager = world["grant"], world["manager"]
     expense = expense_example(grant, manager)

@@ -1,7 +1,9 @@
 """Expenses: recorded and edited by a financial manager while waiting for approval and while their reporting
 period is open, approved or rejected, marked ineligible with a reason; a closed period's expense is corrected
 by an adjustment, a new expense that `adjusts` it, booked in the first open period. Every save converts the
-expense to euro (`services.rates`) when the rates are known."""
+expense to euro (`services.rates`) when the rates are known. The template's timesheet category takes no
+expense of the beneficiary that is us (`GrantPartner.is_us`): our staff costs are the approved time × rate
+(`finance.timesheets`), the other beneficiaries' are declared as expenses."""
 
 from __future__ import annotations
 
@@ -63,6 +65,17 @@ def _check(grant: Grant, data: ExpenseFields, *, adjustment: bool) -> list[str]:
                 "Book the expense on a category of this grant's template without subcategories, not on "
                 "indirect costs."
             )
+        )
+    if data.partner.is_us and data.category.from_timesheets and not (adjustment and data.amount < 0):
+        # Our personnel costs on this category are the approved time × rate: an expense would count them
+        # twice. Other beneficiaries declare theirs as expenses; a negative adjustment may take back one
+        # booked before this rule.
+        problems.append(
+            _(
+                "Our staff costs come from the approved timesheets: %(category)s cannot also take an expense "
+                "of our organisation. Book it for another beneficiary, or on another category."
+            )
+            % {"category": f"{data.category.code} {data.category.name}"}
         )
     has_work_packages = grant.work_packages.exists()
     if data.work_package is not None and data.work_package.grant_id != grant.pk:
