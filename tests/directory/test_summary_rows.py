@@ -179,3 +179,39 @@ def test_service_at_location_summaries_are_the_model_summaries_of_the_public_one
     assert len(expected) == 3 * len(locations)  # three public services
     assert {record["location"]["name"] for record in expected} >= {"Iași", "Confidential location"}
     assert any(record["location"].get("latitude") == 45 for record in expected)
+
+
+def test_positions_read_from_sqlite_floats_are_what_djangos_converter_makes_of_them():
+    """A decimal kept by SQLite as a float: the reader's shortcut (the float's 15 significant digits,
+    when they need no more rounding) gives what Django's converter, then json_value, give, and raises
+    where quantize does (too many digits for the field)."""
+    import decimal
+    import random
+
+    from django.db import models
+
+    from refugiu.directory.hsds.serialise.fields import json_value
+    from refugiu.directory.hsds.serialise.summaries import _sqlite_decimal
+
+    field = models.DecimalField(max_digits=9, decimal_places=6)
+    read = _sqlite_decimal(field)
+    create_decimal = decimal.Context(prec=15).create_decimal_from_float
+    quantum, context = Decimal("0.000001"), decimal.Context(prec=9)
+
+    def outcome(reader, value):
+        try:
+            result = reader(value)
+        except decimal.InvalidOperation:
+            return "invalid"
+        return type(result), result
+
+    def converted(value):
+        return json_value(create_decimal(value).quantize(quantum, context=context))
+
+    draw = random.Random(15)
+    values = [0.0, -0.0, 45.0, -180.0, 1e-05, 5e-07, 0.0000005, 999.9999995, 999.999999, 1000.0, 1234.5]
+    values += [round(draw.uniform(-180, 180), draw.randint(0, 9)) for _ in range(20_000)]
+    values += [draw.uniform(-2000, 2000) for _ in range(20_000)]
+    values += [draw.randint(-5000, 5000) / 2 ** draw.randint(0, 30) for _ in range(10_000)]
+    for value in values:
+        assert outcome(read, value) == outcome(converted, value), value

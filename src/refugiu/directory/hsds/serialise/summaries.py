@@ -185,10 +185,22 @@ def _sqlite_decimal(field: models.DecimalField) -> Any:
     """SQLite keeps a decimal as a float: made a Decimal exactly as Django's SQLite backend makes it (its
     get_decimalfield_converter), then its JSON value."""
     create_decimal = decimal.Context(prec=15).create_decimal_from_float
-    quantum = decimal.Decimal(1).scaleb(-(field.decimal_places or 0))
+    places = field.decimal_places or 0
+    quantum = decimal.Decimal(1).scaleb(-places)
     context = decimal.Context(prec=field.max_digits)
 
     def read(value: float) -> Any:
+        # The float to 15 significant digits, rounded half to even from its exact value as create_decimal
+        # rounds it. When those digits need no more rounding to the field's places, and fit its digits,
+        # quantize would only add zeros: the JSON value is the text's (half the cost of the Decimals).
+        text = format(value, ".15g")
+        whole, _, fraction = text.partition(".")
+        if (
+            "e" not in text
+            and len(fraction) <= places
+            and len(whole.lstrip("-").lstrip("0")) + places <= (field.max_digits or 0)
+        ):
+            return float(text) if fraction else int(whole)
         return json_value(create_decimal(value).quantize(quantum, context=context))
 
     return read
