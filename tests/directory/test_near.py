@@ -3,16 +3,21 @@ the county filter, and the HSDS API's postcode and proximity; on records shaped 
 Romanian institutions (a town and a county, no coordinates, no street) as well as on addresses with their
 own coordinates, and never through a shelter's confidential address."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.urls import reverse
 
 from refugiu.directory import models as d
+from refugiu.directory import schedules
 from refugiu.directory.places.near import Near, Point, service_at_locations_near
 from refugiu.directory.search import directory_search, search_reindex_organizations
 from tests.factories import (
     AddressFactory,
     LocationFactory,
     OrganizationFactory,
+    ScheduleFactory,
     ServiceAreaFactory,
     ServiceAtLocationFactory,
     ServiceFactory,
@@ -294,6 +299,23 @@ def test_the_api_combines_proximity_with_its_other_filters(client, directory):
     assert response.json()["total_items"] == 1
     lines = client.get(API, {"postcode": "700057", "proximity": "20000", "format": "ndjson"})
     assert len(b"".join(lines.streaming_content).splitlines()) == 3
+
+
+def test_the_api_keeps_only_the_places_open_now_within_reach(client, directory, monkeypatch):
+    """open_now with a postcode and proximity: within reach and open, not every place within reach."""
+    ngo = directory["ngo"]
+    ScheduleFactory(
+        service=ngo.services.get(), byday="MO,TU,WE,TH,FR", opens_at=dt.time(9), closes_at=dt.time(17)
+    )
+    search_reindex_organizations()
+    params = {"postcode": "700057", "proximity": "20000", "open_now": "true"}
+    assert client.get(API, {**params, "open_now": "false"}).json()["total_items"] == 3
+    wednesday_11 = dt.datetime(2026, 3, 4, 11, 0, tzinfo=ZoneInfo("Europe/Bucharest"))
+    monkeypatch.setattr(schedules, "now", lambda: wednesday_11)
+    places = client.get(API, params).json()["contents"]
+    assert [place["service"]["organization"]["id"] for place in places] == [str(ngo.id)]
+    monkeypatch.setattr(schedules, "now", lambda: wednesday_11 + dt.timedelta(days=3))  # Saturday
+    assert client.get(API, params).json()["total_items"] == 0
 
 
 @pytest.mark.parametrize(

@@ -75,7 +75,7 @@ def service_at_locations_list(
 ):
     localised = Localised.of(request, lang, response)
     near = _near(postcode, proximity)
-    narrowed = bool(taxonomy_term_id or taxonomy_id or modified_after or organization_id)
+    narrowed = bool(taxonomy_term_id or taxonomy_id or modified_after or organization_id or open_now)
     selected: Selection
     if near is not None and not narrowed:
         # Nothing but the distance: no queryset to build (its filters cost about 0.2 ms).
