@@ -318,17 +318,91 @@ def administrator_create(
     return user
 
 
-# Representatives of listed organisations ----------------------------------------------------------------
+# Accounts of outsiders invited to one role (representatives of listed organisations, auditors of a grant) --
 
 
-def _is_representative_only(user: User) -> bool:
-    """An account that is a representative's and nothing else: active, not staff, no other role."""
-    return (
-        user.is_active
-        and not user.is_staff
-        and not user.is_superuser
-        and user.roles <= {Role.ORGANIZATION_REPRESENTATIVE}
+def _holds_only(user: User, role: Role) -> bool:
+    """An account that holds `role` and nothing else: active, not staff, no other role."""
+    return user.is_active and not user.is_staff and not user.is_superuser and user.roles <= {role}
+
+
+def _invited_account_check(
+    *,
+    actor: User | AnonymousUser | None,
+    request: HttpRequest | None,
+    email: str,
+    role: Role,
+    inviters: tuple[Permission, ...],
+    forbidden: str,
+    taken: tuple[str, str],
+) -> User | None:
+    """The account `email` names, if any, when `actor` (holding one of `inviters`, or a command: None) may
+    make it an account of `role` alone; otherwise raise AccountError — `forbidden` for an actor without the
+    permission, `taken` (code, message) for an address of an account holding more, several accounts or a
+    deactivated one — the refusal audited ("accounts.user.change_refused")."""
+    email = email.strip().lower()
+    allowed = actor is None or any(user_has_permission(actor, permission) for permission in inviters)
+    existing = list(
+        User.objects.filter(models.Q(username__iexact=email) | models.Q(email__iexact=email)).order_by("pk")
     )
+    refusal: tuple[str, str] | None = None
+    if not allowed:
+        refusal = ("forbidden", forbidden)
+    elif len(existing) > 1 or (existing and not _holds_only(existing[0], role)):
+        refusal = taken
+    if refusal is not None:
+        audit_record(
+            actor=actor,
+            action="accounts.user.change_refused",
+            target=existing[0] if existing else None,
+            request=request,
+            detail={"role": role, "refused": refusal[0]},
+        )
+        raise AccountError(*refusal)
+    return existing[0] if existing else None
+
+
+def _invited_account_ensure(
+    *,
+    actor: User | AnonymousUser | None,
+    request: HttpRequest | None,
+    email: str,
+    display_name: str,
+    role: Role,
+    existing: User | None,
+) -> tuple[User, bool]:
+    """Make (or complete) the account of `role` alone that `email` names, once `_invited_account_check`
+    has allowed it and found `existing`: username and e-mail the address (lower case), not staff, no usable
+    password (the person chooses one through the link of their invitation, allauth's password reset), the
+    role given. Audited "accounts.user.created" and "accounts.role.granted", naming the account by its
+    record only: its username is an e-mail address. Returns it and whether it was made."""
+    email = email.strip().lower()
+    if existing is not None and role in existing.roles:
+        return existing, False
+    with transaction.atomic():
+        if existing is not None:
+            user = existing
+        else:
+            user = User(username=email, email=email, display_name=display_name.strip())
+            user.set_unusable_password()
+            user.save()
+            audit_record(
+                actor=actor,
+                action="accounts.user.created",
+                target=user,
+                request=request,
+                detail={"role": role, "invited": True},
+            )
+        RoleAssignment.objects.create(user=user, role=role)
+        audit_record(
+            actor=actor,
+            action="accounts.role.granted",
+            target=user,
+            request=request,
+            detail={"role": role, "department": None},
+        )
+    user.__dict__.pop("_role_cache", None)
+    return user, existing is None
 
 
 def representative_account_check(
@@ -338,35 +412,21 @@ def representative_account_check(
     AccountError, the refusal audited ("accounts.user.change_refused"). Called by
     representative_account_ensure, and before it outside a transaction by whoever wants the refusal kept
     in the audit log when their transaction rolls back."""
-    email = email.strip().lower()
-    allowed = actor is None or any(
-        user_has_permission(actor, permission)
-        for permission in (Permission.DIRECTORY_REPRESENTATIVES_MANAGE, Permission.ACCOUNTS_MANAGE)
-    )
-    existing = list(
-        User.objects.filter(models.Q(username__iexact=email) | models.Q(email__iexact=email)).order_by("pk")
-    )
-    refusal: tuple[str, str] | None = None
-    if not allowed:
-        refusal = ("forbidden", _("Only directory editors and administrators can invite representatives."))
-    elif len(existing) > 1 or (existing and not _is_representative_only(existing[0])):
-        refusal = (
+    return _invited_account_check(
+        actor=actor,
+        request=request,
+        email=email,
+        role=Role.ORGANIZATION_REPRESENTATIVE,
+        inviters=(Permission.DIRECTORY_REPRESENTATIVES_MANAGE, Permission.ACCOUNTS_MANAGE),
+        forbidden=_("Only directory editors and administrators can invite representatives."),
+        taken=(
             "not_a_representative",
             _(
                 "This address belongs to an account that is not only a representative's, or to a "
                 "deactivated one: ask an administrator."
             ),
-        )
-    if refusal is not None:
-        audit_record(
-            actor=actor,
-            action="accounts.user.change_refused",
-            target=existing[0] if existing else None,
-            request=request,
-            detail={"role": Role.ORGANIZATION_REPRESENTATIVE, "refused": refusal[0]},
-        )
-        raise AccountError(*refusal)
-    return existing[0] if existing else None
+        ),
+    )
 
 
 def representative_account_ensure(
@@ -379,50 +439,20 @@ def representative_account_ensure(
     """The account of a listed organisation's representative who signs in with `email`, made if there is
     none; returns it and whether it was made.
 
-    A new account's username and e-mail are the address (lower case), it is not staff, has no usable
-    password (the person chooses one through the link of their invitation, allauth's password reset) and
-    holds the representative's role only, which sees no case data: so a directory editor
+    It holds the representative's role only, which sees no case data: so a directory editor
     (Permission.DIRECTORY_REPRESENTATIVES_MANAGE) may make it, as an administrator may. Neither may touch
     any other account through here: an address that names an account holding anything more (a staff
     role, the staff or superuser flag) or a deactivated one is refused (representative_account_check). An
-    existing account without a role is given the role. Audited "accounts.user.created" and
-    "accounts.role.granted", naming the account by its record only: its username is an e-mail address."""
-    email = email.strip().lower()
+    existing account without a role is given the role (`_invited_account_ensure`)."""
     existing = representative_account_check(actor=actor, request=request, email=email)
-    if existing is not None and Role.ORGANIZATION_REPRESENTATIVE in existing.roles:
-        return existing, False
-    with transaction.atomic():
-        if existing is not None:
-            user = existing
-        else:
-            user = User(username=email, email=email, display_name=display_name.strip())
-            user.set_unusable_password()
-            user.save()
-            audit_record(
-                actor=actor,
-                action="accounts.user.created",
-                target=user,
-                request=request,
-                detail={"role": Role.ORGANIZATION_REPRESENTATIVE, "invited": True},
-            )
-        RoleAssignment.objects.create(user=user, role=Role.ORGANIZATION_REPRESENTATIVE)
-        audit_record(
-            actor=actor,
-            action="accounts.role.granted",
-            target=user,
-            request=request,
-            detail={"role": Role.ORGANIZATION_REPRESENTATIVE, "department": None},
-        )
-    user.__dict__.pop("_role_cache", None)
-    return user, existing is None
-
-
-# Auditors of a grant -------------------------------------------------------------------------------------
-
-
-def _is_auditor_only(user: User) -> bool:
-    """An account that is an auditor's and nothing else: active, not staff, no other role."""
-    return user.is_active and not user.is_staff and not user.is_superuser and user.roles <= {Role.AUDITOR}
+    return _invited_account_ensure(
+        actor=actor,
+        request=request,
+        email=email,
+        display_name=display_name,
+        role=Role.ORGANIZATION_REPRESENTATIVE,
+        existing=existing,
+    )
 
 
 def auditor_account_check(
@@ -432,35 +462,21 @@ def auditor_account_check(
     AccountError, the refusal audited ("accounts.user.change_refused"). Like representative_account_check:
     a financial manager (who gives auditors access to a grant) or an administrator may make an account
     that holds the auditor's role only, never touch another kind of account."""
-    email = email.strip().lower()
-    allowed = actor is None or any(
-        user_has_permission(actor, permission)
-        for permission in (Permission.FINANCE_MANAGE, Permission.ACCOUNTS_MANAGE)
-    )
-    existing = list(
-        User.objects.filter(models.Q(username__iexact=email) | models.Q(email__iexact=email)).order_by("pk")
-    )
-    refusal: tuple[str, str] | None = None
-    if not allowed:
-        refusal = ("forbidden", _("Only financial managers and administrators can invite auditors."))
-    elif len(existing) > 1 or (existing and not _is_auditor_only(existing[0])):
-        refusal = (
+    return _invited_account_check(
+        actor=actor,
+        request=request,
+        email=email,
+        role=Role.AUDITOR,
+        inviters=(Permission.FINANCE_MANAGE, Permission.ACCOUNTS_MANAGE),
+        forbidden=_("Only financial managers and administrators can invite auditors."),
+        taken=(
             "not_an_auditor",
             _(
                 "This address belongs to an account that is not only an auditor's, or to a deactivated "
                 "one: ask an administrator."
             ),
-        )
-    if refusal is not None:
-        audit_record(
-            actor=actor,
-            action="accounts.user.change_refused",
-            target=existing[0] if existing else None,
-            request=request,
-            detail={"role": Role.AUDITOR, "refused": refusal[0]},
-        )
-        raise AccountError(*refusal)
-    return existing[0] if existing else None
+        ),
+    )
 
 
 def auditor_account_ensure(
@@ -471,36 +487,15 @@ def auditor_account_ensure(
     display_name: str = "",
 ) -> tuple[User, bool]:
     """The account of an auditor who signs in with `email`, made if there is none; returns it and whether it
-    was made. As representative_account_ensure: username and e-mail the address, not staff, no usable
-    password (chosen through the invitation's password-reset link), the auditor's role only. The role needs
-    a second factor: the middleware has them enrol one at their first sign-in. What they may read is
-    finance's `AuditorAccess` (one grant, until a date), not the account. Audited "accounts.user.created"
-    and "accounts.role.granted", naming the account by its record only."""
-    email = email.strip().lower()
+    was made: the auditor's role only (`_invited_account_ensure`). The role needs a second factor: the
+    middleware has them enrol one at their first sign-in. What they may read is finance's `AuditorAccess`
+    (one grant, until a date), not the account."""
     existing = auditor_account_check(actor=actor, request=request, email=email)
-    if existing is not None and Role.AUDITOR in existing.roles:
-        return existing, False
-    with transaction.atomic():
-        if existing is not None:
-            user = existing
-        else:
-            user = User(username=email, email=email, display_name=display_name.strip())
-            user.set_unusable_password()
-            user.save()
-            audit_record(
-                actor=actor,
-                action="accounts.user.created",
-                target=user,
-                request=request,
-                detail={"role": Role.AUDITOR, "invited": True},
-            )
-        RoleAssignment.objects.create(user=user, role=Role.AUDITOR)
-        audit_record(
-            actor=actor,
-            action="accounts.role.granted",
-            target=user,
-            request=request,
-            detail={"role": Role.AUDITOR, "department": None},
-        )
-    user.__dict__.pop("_role_cache", None)
-    return user, existing is None
+    return _invited_account_ensure(
+        actor=actor,
+        request=request,
+        email=email,
+        display_name=display_name,
+        role=Role.AUDITOR,
+        existing=existing,
+    )

@@ -16,12 +16,12 @@ beneficiary, how to find those of a record (`audit_scope_register`). A record of
 under the `case_id` and `beneficiary_id` attributes it has, if any.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 
@@ -136,3 +136,44 @@ def _scope_of(target: models.Model) -> tuple[int | None, int | None]:
     if scope is not None:
         return scope(target)
     return getattr(target, "case_id", None), getattr(target, "beneficiary_id", None)
+
+
+# --- Writes of Django's admin ------------------------------------------------------------------------------
+
+
+def audited_save(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    record: models.Model,
+    adding: bool,
+    changed: Iterable[str] = (),
+    request: HttpRequest | None = None,
+    save: Callable[[], None] | None = None,
+) -> None:
+    """Save a record an admin form filled in, and audit it in the same transaction: "<app>.<model>.created",
+    or ".changed" naming the fields the form changed (`changed`), never their values. `save` replaces
+    `record.save()` where a domain saves only some columns. The caller checked that `actor` may."""
+    with transaction.atomic():
+        (save or record.save)()
+        audit_record(
+            actor=actor,
+            action=f"{record._meta.label_lower}.{'created' if adding else 'changed'}",
+            target=record,
+            request=request,
+            detail={} if adding else {"fields": sorted(changed)},
+        )
+
+
+def audited_delete(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    record: models.Model,
+    request: HttpRequest | None = None,
+) -> None:
+    """Delete a record, audited "<app>.<model>.deleted" in the same transaction (what it protects refuses, as
+    the database does: ProtectedError). The caller checked that `actor` may."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor, action=f"{record._meta.label_lower}.deleted", target=record, request=request
+        )
+        record.delete()

@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext as _
 
-from refugiu.core.audit import audit_record
+from refugiu.core.audit import audited_delete, audited_save
 from refugiu.finance.access import require_manager
 from refugiu.finance.models import Employment, Grant, GrantPartner, ReportingPeriod, WorkPackage
 from refugiu.finance.services.errors import PeriodClosed
@@ -42,10 +42,6 @@ def _check(actor: User, record: models.Model) -> None:
             )
 
 
-def _action(record: models.Model, verb: str) -> str:
-    return f"finance.{record._meta.model_name}.{verb}"
-
-
 def record_save(
     *,
     actor: User,
@@ -56,20 +52,10 @@ def record_save(
 ) -> None:
     """Save a record the admin's form has filled in; `changed` names the fields the form changed."""
     _check(actor, record)
-    with transaction.atomic():
-        record.save()
-        audit_record(
-            actor=actor,
-            action=_action(record, "created" if adding else "changed"),
-            target=record,
-            request=request,
-            detail={} if adding else {"fields": sorted(changed)},
-        )
+    audited_save(actor=actor, record=record, adding=adding, changed=changed, request=request)
 
 
 def record_delete(*, actor: User, record: models.Model, request: HttpRequest | None = None) -> None:
     """Delete a record (what it protects refuses, as the database does: ProtectedError)."""
     _check(actor, record)
-    with transaction.atomic():
-        audit_record(actor=actor, action=_action(record, "deleted"), target=record, request=request)
-        record.delete()
+    audited_delete(actor=actor, record=record, request=request)

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db import models, transaction
+from django.db import models
 
-from refugiu.core.audit import audit_record
+from refugiu.core.audit import audited_delete, audited_save
 from refugiu.programmes import access
 from refugiu.programmes.models import Attendance, Evaluation, Event, Participant
 
@@ -40,10 +40,6 @@ def _check(actor: User, record: models.Model) -> None:
         raise ValueError(f"{record._meta.label} is not written through programmes.services.records")
 
 
-def _action(record: models.Model, verb: str) -> str:
-    return f"programmes.{record._meta.model_name}.{verb}"
-
-
 def record_save(
     *,
     actor: User,
@@ -54,23 +50,17 @@ def record_save(
 ) -> None:
     """Save a record the admin's form has filled in; `changed` names the fields the form changed."""
     _check(actor, record)
-    with transaction.atomic():
-        if isinstance(record, Event) and not adding:
-            record.save(update_fields=EVENT_FIELDS_SAVED)
-        else:
-            record.save()
-        audit_record(
-            actor=actor,
-            action=_action(record, "created" if adding else "changed"),
-            target=record,
-            request=request,
-            detail={} if adding else {"fields": sorted(changed)},
-        )
+    save = None
+    if isinstance(record, Event) and not adding:
+        event = record
+
+        def save() -> None:
+            event.save(update_fields=EVENT_FIELDS_SAVED)
+
+    audited_save(actor=actor, record=record, adding=adding, changed=changed, request=request, save=save)
 
 
 def record_delete(*, actor: User, record: models.Model, request: HttpRequest | None = None) -> None:
     """Delete a record (what it protects refuses, as the database does: ProtectedError)."""
     _check(actor, record)
-    with transaction.atomic():
-        audit_record(actor=actor, action=_action(record, "deleted"), target=record, request=request)
-        record.delete()
+    audited_delete(actor=actor, record=record, request=request)
