@@ -16,13 +16,13 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from refugiu.accounts.decorators import signed_in_user
+from refugiu.accounts.admin_writes import ServiceWritingAdmin
 from refugiu.accounts.models import User
 from refugiu.accounts.roles import Role
 from refugiu.finance import access
@@ -64,41 +64,11 @@ class ReadOnlyAccess(FinanceManagerAccess):
     has_delete_permission = has_change_permission
 
 
-class FinanceAdmin(FinanceManagerAccess, admin.ModelAdmin[Any]):
+class FinanceAdmin(FinanceManagerAccess, ServiceWritingAdmin):
     """Saves and deletes through the services, which check the user again and audit each record."""
 
-    def save_model(
-        self, request: HttpRequest, obj: models.Model, form: forms.ModelForm[Any], change: bool
-    ) -> None:
-        records.record_save(
-            actor=signed_in_user(request),
-            request=request,
-            record=obj,
-            adding=not change,
-            changed=form.changed_data,
-        )
-
-    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
-        records.record_delete(actor=signed_in_user(request), request=request, record=obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        actor = signed_in_user(request)
-        with transaction.atomic():
-            for record in queryset:
-                records.record_delete(actor=actor, request=request, record=record)
-
-    def save_formset(
-        self, request: HttpRequest, form: forms.ModelForm[Any], formset: Any, change: bool
-    ) -> None:
-        actor = signed_in_user(request)
-        formset.save(commit=False)
-        for record in formset.deleted_objects:
-            records.record_delete(actor=actor, request=request, record=record)
-        for record, fields in formset.changed_objects:
-            records.record_save(actor=actor, request=request, record=record, adding=False, changed=fields)
-        for record in formset.new_objects:
-            records.record_save(actor=actor, request=request, record=record, adding=True)
-        formset.save_m2m()
+    record_save = staticmethod(records.record_save)
+    record_delete = staticmethod(records.record_delete)
 
 
 # Cost templates: read only -------------------------------------------------------------------------------

@@ -14,13 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django import forms
 from django.contrib import admin
-from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db import models
 from django.http import HttpRequest
 
-from refugiu.accounts.decorators import signed_in_user
+from refugiu.accounts.admin_writes import ServiceWritingAdmin
 from refugiu.programmes import access, services
 from refugiu.programmes import models as p
 
@@ -44,39 +42,11 @@ class ProgrammeStaffAccess:
     has_delete_permission = has_change_permission
 
 
-class ProgrammeStaffAdmin(ProgrammeStaffAccess, admin.ModelAdmin):
+class ProgrammeStaffAdmin(ProgrammeStaffAccess, ServiceWritingAdmin):
     """Saves and deletes through the services, which check the user again and audit each record."""
 
-    def save_model(
-        self, request: HttpRequest, obj: models.Model, form: forms.ModelForm, change: bool
-    ) -> None:
-        services.record_save(
-            actor=signed_in_user(request),
-            request=request,
-            record=obj,
-            adding=not change,
-            changed=form.changed_data,
-        )
-
-    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
-        services.record_delete(actor=signed_in_user(request), request=request, record=obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        actor = signed_in_user(request)
-        with transaction.atomic():
-            for record in queryset:
-                services.record_delete(actor=actor, request=request, record=record)
-
-    def save_formset(self, request: HttpRequest, form: forms.ModelForm, formset: Any, change: bool) -> None:
-        actor = signed_in_user(request)
-        formset.save(commit=False)
-        for record in formset.deleted_objects:
-            services.record_delete(actor=actor, request=request, record=record)
-        for record, fields in formset.changed_objects:
-            services.record_save(actor=actor, request=request, record=record, adding=False, changed=fields)
-        for record in formset.new_objects:
-            services.record_save(actor=actor, request=request, record=record, adding=True)
-        formset.save_m2m()
+    record_save = staticmethod(services.record_save)
+    record_delete = staticmethod(services.record_delete)
 
 
 class StaffInline(ProgrammeStaffAccess, admin.TabularInline):
