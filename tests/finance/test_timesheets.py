@@ -686,3 +686,35 @@ def test_the_queue_and_the_month_overview_load_the_style_that_scrolls_their_tabl
         assert 'class="table-scroll"' in page and "refugiu/finance-timesheets.css" in page, url
     with open(finders.find("refugiu/finance-timesheets.css"), encoding="utf-8") as css:
         assert ".table-scroll { overflow-x: auto;" in css.read()
+
+
+def test_the_queue_reads_the_supervised_employments_once(client, world):
+    """The approval queue asks once which of the signed months the coordinator supervises, not once a
+    month: the same queries for one person waiting as for four; only the supervised ones are listed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    supervisor, grant, wp1 = world["supervisor"], world["grant"], world["wp1"]
+
+    def sign_month(person):
+        sheet = fill(person, [project(dt.date(2019, 3, 4), "4", grant, wp1)])
+        services.timesheet_sign(actor=person, sheet=sheet)
+
+    sign_month(world["person"])
+    sign_in_as(client, supervisor)
+    with CaptureQueriesContext(connection) as one:
+        first = client.get("/staff/finance/timesheets/queue/").content.decode()
+    others = [staff(Role.TIMESHEET_STAFF) for _ in range(3)]
+    for other in others:
+        employed(other, supervisor=supervisor)
+        sign_month(other)
+    stranger = staff(Role.TIMESHEET_STAFF, last_name="Unsupervised")
+    employed(stranger, supervisor=world["manager"])
+    sign_month(stranger)
+    with CaptureQueriesContext(connection) as four:
+        queue = client.get("/staff/finance/timesheets/queue/").content.decode()
+    assert len(four) == len(one), (len(one), len(four))
+    assert "Timesheet" in first
+    for other in others:
+        assert other.last_name in queue
+    assert "Unsupervised" not in queue

@@ -112,25 +112,38 @@ def may_keep_timesheet(user: Actor) -> bool:
     return user_has_permission(user, Permission.FINANCE_TIMESHEET)
 
 
-def supervisor_of(sheet: TimesheetMonth) -> list[int]:
-    """The ids of who supervises the sheet's owner during its month."""
-    month_end = (sheet.month.replace(day=28) + datetime.timedelta(days=4)).replace(
-        day=1
-    ) - datetime.timedelta(days=1)
-    return list(
-        Employment.objects.filter(user_id=sheet.user_id, start__lte=month_end)
-        .filter(Q(end__isnull=True) | Q(end__gte=sheet.month))
-        .values_list("supervisor_id", flat=True)
-    )
-
-
 def may_approve_timesheet(user: Actor, sheet: TimesheetMonth) -> bool:
     """A financial manager, or a coordinator who supervises the sheet's owner; never one's own."""
-    if user is None or not user.is_authenticated or sheet.user_id == user.pk:
-        return False
+    return bool(timesheets_approvable_by(user, [sheet]))
+
+
+def timesheets_approvable_by(user: Actor, sheets: list[TimesheetMonth]) -> list[TimesheetMonth]:
+    """Those of `sheets` `user` may approve (`may_approve_timesheet`), with one query for all of them: the
+    employments `user` supervises among the sheets' owners."""
+    if user is None or not user.is_authenticated:
+        return []
+    others = [sheet for sheet in sheets if sheet.user_id != user.pk]
     if may_manage(user):
-        return True
-    return user_has_permission(user, Permission.FINANCE_COORDINATE) and user.pk in supervisor_of(sheet)
+        return others
+    if not others or not user_has_permission(user, Permission.FINANCE_COORDINATE):
+        return []
+    supervised = list(
+        Employment.objects.filter(supervisor=user, user_id__in={sheet.user_id for sheet in others}).only(
+            "user_id", "start", "end"
+        )
+    )
+
+    def covers(employment: Employment, sheet: TimesheetMonth) -> bool:
+        month_end = (sheet.month.replace(day=28) + datetime.timedelta(days=4)).replace(
+            day=1
+        ) - datetime.timedelta(days=1)
+        return (
+            employment.user_id == sheet.user_id
+            and employment.start <= month_end
+            and (employment.end is None or employment.end >= sheet.month)
+        )
+
+    return [sheet for sheet in others if any(covers(employment, sheet) for employment in supervised)]
 
 
 def timesheets_visible(user: Actor) -> QuerySet[TimesheetMonth]:

@@ -471,7 +471,7 @@ def timesheet_queue(request: SignedInRequest) -> HttpResponse:
         .select_related("user")
         .order_by("month", "user__last_name", "user__first_name")
     )
-    waiting = [sheet for sheet in signed if access.may_approve_timesheet(request.user, sheet)]
+    waiting = access.timesheets_approvable_by(request.user, list(signed))
     return render(
         request,
         "finance/timesheet_queue.html",
