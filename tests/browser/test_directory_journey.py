@@ -29,7 +29,8 @@ def test_find_open_print_and_leave(page, live_server, seed_directory, tmp_path):
     assert record["id"] in page.url and record["email"] == "office@prorefugiu.org"
     assert "Pro Refugiu" in record["name"]
 
-    page.get_by_role("link", name="Printable referral sheet").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Printable referral sheet").click()
     assert "56 Calea Crângași Street" in page.content()
     pdf = tmp_path / "sheet.pdf"
     page.emulate_media(media="print")
@@ -49,7 +50,8 @@ def test_search_works_without_javascript(browser, live_server, seed_directory):
     page = context.new_page()
     page.goto(live_server.url + "/?q=wurttemberg")
     assert "Verein für Internationale Jugendarbeit" in page.content()
-    page.get_by_role("link", name="Germany").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Germany").first.click()
     assert "country=DE" in page.url
     page.get_by_role("link", name="Quick exit").click()
     page.wait_for_url("**/about/?left")

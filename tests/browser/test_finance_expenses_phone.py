@@ -39,7 +39,8 @@ def test_budget_and_expense_on_a_phone(live_server, browser, tmp_path):
     page.goto(f"{base}/budget/edit/")
     _fits(page)
     page.get_by_label("Us (test) C.1 WP1").fill("1500.00")
-    page.get_by_role("button", name="Save the budget").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the budget").click()
     assert page.url.endswith("/budget/")
     assert BudgetLine.objects.get(grant=grant).amount == 1500
     assert "105.00" in page.content()  # 7 % indirect
@@ -53,12 +54,14 @@ def test_budget_and_expense_on_a_phone(live_server, browser, tmp_path):
     page.get_by_label("Supplier").fill("Example Airline")
     page.get_by_label("Currency").fill("USD")
     page.get_by_label("Amount paid, VAT included").fill("224.00")
-    page.get_by_role("button", name="Save").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
     assert "This field is required" in page.content()  # the work package and the description
     assert page.get_by_label("Supplier").input_value() == "Example Airline"
     page.get_by_label("Work package").select_option(label="WP1 Management")
     page.get_by_label("Description").fill("Flight to the partners' meeting")
-    page.get_by_role("button", name="Save").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
     expense = Expense.objects.get()
     assert page.url.endswith(f"/expenses/{expense.pk}/")
     assert "rates for USD are missing for reporting period 1" in page.content()
@@ -69,7 +72,8 @@ def test_budget_and_expense_on_a_phone(live_server, browser, tmp_path):
     page.get_by_label("What it is").select_option("invoice")
     page.get_by_label("Title").fill("Airline invoice")
     page.get_by_label("File").set_input_files(str(invoice))
-    page.get_by_role("button", name="Upload").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload").click()
     assert ExpenseDocument.objects.get().expense == expense
     assert "Airline invoice" in page.content()
 

@@ -153,7 +153,8 @@ def test_a_month_approved_an_expense_and_the_statement_submitted(live_server, br
     page.get_by_label("Description").fill("Train tickets to the partners' meeting")
     page.get_by_label("Invoice or document number").fill("INV-2019-17")
     page.get_by_label("Amount paid, VAT included").fill(str(EXPENSE))
-    page.get_by_role("button", name="Save").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
     expense = Expense.objects.get(grant=grant)
     assert page.url.endswith(f"/expenses/{expense.pk}/")
     fits(page)
@@ -165,7 +166,8 @@ def test_a_month_approved_an_expense_and_the_statement_submitted(live_server, br
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_role("link", name="Train tickets invoice")).to_be_visible()
     assert ExpenseDocument.objects.get().expense == expense
-    page.get_by_role("button", name="Approve", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Approve", exact=True).click()
     expense.refresh_from_db()
     assert expense.status == ExpenseStatus.APPROVED and expense.amount_eur == EXPENSE
 

@@ -72,7 +72,8 @@ def test_registration_check_in_and_certificate_on_a_phone(live_server, phone, se
     days = staff.locator("fieldset", has_text="Days")
     days.get_by_label("Date").nth(0).fill(first.isoformat())
     days.get_by_label("Date").nth(1).fill((first + datetime.timedelta(days=1)).isoformat())
-    staff.get_by_role("button", name=re.compile("^(Save|Create)")).click()
+    with staff.expect_navigation():
+        staff.get_by_role("button", name=re.compile("^(Save|Create)")).click()
     event = Event.objects.get()
     expect(staff.get_by_role("heading", level=1)).to_contain_text("Training on the rights of victims")
 
@@ -110,7 +111,8 @@ def test_registration_check_in_and_certificate_on_a_phone(live_server, phone, se
 
     # After the event: certificates for those who came.
     staff.goto(f"{base}/staff/programmes/events/{event.pk}/certificates/")
-    staff.get_by_role("button", name="Issue 1 certificate").click()
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="Issue 1 certificate").click()
     participant.refresh_from_db()
     assert participant.certificate_code
     assert mail.outbox[-1].to == [lawyer["email"]]
