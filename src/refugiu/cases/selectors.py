@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from refugiu.cases import access
+from refugiu.cases import access, due
 from refugiu.cases import vocabularies as v
 from refugiu.cases.models import (
     Beneficiary,
@@ -60,11 +60,7 @@ def case_list(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Cas
         cases = cases.filter(category=filters.category)
     if filters.department:
         cases = cases.filter(department_id=filters.department)
-    today = timezone.localdate()
-    overdue = Q(Exists(Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_on__lt=today))) | Q(
-        Exists(Proceeding.objects.filter(case=OuterRef("pk"), deadline__lt=today))
-    )
-    listed = cases.annotate(is_overdue=overdue)
+    listed = cases.annotate(is_overdue=due.case_is_overdue())
     if filters.overdue:
         listed = listed.filter(is_overdue=True)
     return listed.order_by("-updated_at", "-pk")
@@ -136,15 +132,20 @@ def case_timeline(*, user: User, case: Case, limit: int = TIMELINE_LENGTH) -> li
 
 
 def case_sidebar(*, case: Case) -> dict[str, Any]:
-    """What a case page shows beside the timeline: team, open tasks, proceedings, active consents."""
+    """What a case page shows beside the timeline: team, open tasks, proceedings, active consents, and
+    which tasks and deadlines are overdue (`due`), by id."""
+    tasks = list(
+        Task.objects.filter(case=case, done_at__isnull=True)
+        .select_related("assignee")
+        .order_by("due_on")[:50]
+    )
+    proceedings = list(Proceeding.objects.filter(case=case).order_by("deadline", "pk")[:50])
     return {
         "team": list(TeamMember.objects.filter(case=case).select_related("user").order_by("-is_lead", "pk")),
-        "tasks": list(
-            Task.objects.filter(case=case, done_at__isnull=True)
-            .select_related("assignee")
-            .order_by("due_on")[:50]
-        ),
-        "proceedings": list(Proceeding.objects.filter(case=case).order_by("deadline", "pk")[:50]),
+        "tasks": tasks,
+        "overdue_task_ids": {t.pk for t in tasks if due.record_is_overdue(case, t)},
+        "proceedings": proceedings,
+        "overdue_proceeding_ids": {p.pk for p in proceedings if due.record_is_overdue(case, p)},
         "consents": list(
             Consent.objects.filter(beneficiary_id=case.beneficiary_id)
             .select_related("organization")
@@ -159,21 +160,24 @@ class WorkItem:
     due_on: dt.date
     kind: str  # "task" or "deadline"
     case: Case
-    record: object
+    record: Task | Proceeding
 
     @property
     def is_overdue(self) -> bool:
-        return self.due_on < timezone.localdate()
+        return due.record_is_overdue(self.case, self.record)
 
 
-def my_work(*, user: User, limit: int = 200) -> list[WorkItem]:
-    """The user's open tasks and the deadlines of proceedings in their cases, overdue first."""
+def my_work(*, user: User, limit: int = 200, until: dt.date | None = None) -> list[WorkItem]:
+    """The user's open tasks and the deadlines of proceedings in their cases, overdue first; only those due
+    by `until` when it is given (the staff home's "today" and "next seven days")."""
     visible = Case.objects.visible_to(user).exclude(status=v.CaseStatus.CLOSED)
     tasks = Task.objects.filter(assignee=user, done_at__isnull=True, case__in=visible).select_related("case")
     team_cases = TeamMember.objects.filter(user=user).values("case_id")
     deadlines = Proceeding.objects.filter(
         case__in=visible.filter(pk__in=team_cases), deadline__isnull=False
     ).select_related("case")
+    if until is not None:
+        tasks, deadlines = tasks.filter(due_on__lte=until), deadlines.filter(deadline__lte=until)
     items = [WorkItem(t.due_on, "task", t.case, t) for t in tasks.order_by("due_on")[:limit]]
     items += [
         WorkItem(p.deadline, "deadline", p.case, p)

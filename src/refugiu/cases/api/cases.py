@@ -149,7 +149,7 @@ def case_detail(request: HttpRequest, case_id: CaseId) -> dict[str, Any]:
         "latest_assessment": assessment_out(assessment) if assessment else None,
         "consents": [consent_out(consent) for consent in sidebar["consents"]],
         "proceedings": [proceeding_out(proceeding) for proceeding in sidebar["proceedings"]],
-        "open_tasks": [task_out(task) for task in sidebar["tasks"]],
+        "open_tasks": [task_out(task, case) for task in sidebar["tasks"]],
         "can_edit": access.can_edit(user, case),
         "can_coordinate": access.can_coordinate(user, case),
     }

@@ -8,9 +8,9 @@ its own endpoint.
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 
 from refugiu.accounts.models import User
+from refugiu.cases import due
 from refugiu.cases.models import (
     Beneficiary,
     Case,
@@ -134,14 +134,14 @@ def proceeding_out(proceeding: Proceeding) -> dict[str, Any]:
     }
 
 
-def task_out(task: Task) -> dict[str, Any]:
+def task_out(task: Task, case: Case) -> dict[str, Any]:
     return {
         "id": task.pk,
         "title": task.title,
         "due_on": task.due_on,
         "assignee": staff_out(task.assignee),
         "done_at": task.done_at,
-        "is_overdue": task.done_at is None and task.due_on < timezone.localdate(),
+        "is_overdue": due.record_is_overdue(case, task),
     }
 
 

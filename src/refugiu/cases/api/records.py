@@ -148,7 +148,7 @@ def task_create(request: HttpRequest, case_id: CaseId, payload: s.TaskIn) -> Sta
         due_on=payload.due_on,
         assignee=assignee,
     )
-    return Status(201, task_out(task))
+    return Status(201, task_out(task, case))
 
 
 @router.post(
@@ -160,7 +160,7 @@ def task_create(request: HttpRequest, case_id: CaseId, payload: s.TaskIn) -> Sta
 def task_complete(request: HttpRequest, case_id: CaseId, task_id: RecordId) -> dict[str, Any]:
     case = case_for_writing(request, case_id)
     task = record_of(request, case, Task.objects.select_related("assignee"), task_id)
-    return task_out(services.task_complete(user=caller(request), request=request, task=task))
+    return task_out(services.task_complete(user=caller(request), request=request, task=task), case)
 
 
 @router.post(
