@@ -16,7 +16,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from refugiu.accounts.models import User
-from refugiu.cases import access, selectors, services
+from refugiu.cases import access, desk, due, selectors, services
 from refugiu.cases import vocabularies as v
 from refugiu.cases.models import (
     BeneficiaryIdentity,
@@ -198,6 +198,25 @@ def test_deadlines_tasks_referrals_and_consents(demo):
     assert Referral.objects.filter(kind=v.ReferralKind.INTERNAL, consent__isnull=False).exists()
     sharing = Consent.objects.filter(purpose=v.ConsentPurpose.SHARING)
     assert {c.organization.country for c in sharing} >= {"RO", "DE"}  # at home and across the border
+
+
+def test_some_cases_are_overdue_most_are_not_for_everyone_who_works_on_cases(demo):
+    """ "Overdue" picks out a few cases, in the demo as in a working department: not every case (issue 17
+    found all eleven of a caseworker's cases flagged), and each person's home has something due soon."""
+    open_cases = Case.objects.exclude(status=v.CaseStatus.CLOSED)
+    overdue = open_cases.filter(due.case_is_overdue())
+    assert 3 <= overdue.count() <= open_cases.count() // 4  # 5 of 26
+    for name in CASE_ROLE_ACCOUNTS:
+        if name == "dpo":  # sees no case
+            continue
+        listed = list(selectors.case_list(user=user(name)))
+        flagged = [case for case in listed if case.is_overdue]
+        assert len(flagged) < len(listed) / 2, name
+        if not name.startswith("coordinator"):  # on no case's team: their work is the department's
+            assert desk.desk(user=user(name)).upcoming or desk.desk(user=user(name)).due_now, name
+    trafficking = desk.desk(user=user("coordinator"))
+    assert trafficking.closures and trafficking.referrals_received  # from the asylum department, waiting
+    assert [r.case for r in trafficking.referrals_received] == [None]  # not their case: no reference shown
 
 
 def test_case_role_and_administrator_accounts_have_an_authenticator_printed_and_kept(demo):

@@ -343,7 +343,7 @@ class _Teller:
         person agreed to share with, where the directory lists a service of theirs."""
         s = self.story
         if self.other_department is not None:
-            sent = self.day(0.35)
+            sent = self.today - dt.timedelta(days=4) if s.referral_waiting else self.day(0.35)
             referral = services.referral_send(
                 user=self.lead,
                 case=self.case,
@@ -352,15 +352,18 @@ class _Teller:
                 "and specialised assistance.",
                 shared_fields=[v.SharedField.CODE, v.SharedField.NAMES, v.SharedField.CATEGORY],
             )
-            services.referral_update(
-                user=self.lead,
-                referral=referral,
-                expected_version=referral.version,
-                status=v.ReferralStatus.ACCEPTED,
-            )
-            _backdate(
-                referral, sent_on=sent, responded_on=sent + dt.timedelta(days=3), created_at=_days(sent)
-            )
+            if s.referral_waiting:
+                _backdate(referral, sent_on=sent, created_at=_days(sent))
+            else:
+                services.referral_update(
+                    user=self.lead,
+                    referral=referral,
+                    expected_version=referral.version,
+                    status=v.ReferralStatus.ACCEPTED,
+                )
+                _backdate(
+                    referral, sent_on=sent, responded_on=sent + dt.timedelta(days=3), created_at=_days(sent)
+                )
         from refugiu.directory.models import Service
 
         for consent in Consent.objects.filter(case=self.case, purpose=v.ConsentPurpose.SHARING):
@@ -397,9 +400,12 @@ class _Teller:
         if self.story.status == v.CaseStatus.CLOSED:
             return
         rng = self.rng
+        # The first task is due within the week (today at the soonest), or past its day in the few stories
+        # that leave one overdue; the second later; the third was done in time weeks ago.
+        soon = rng.randint(2, 15)
         for due, done in (
-            (-rng.randint(2, 15), False),
-            (rng.randint(3, 30), False),
+            (-soon if self.story.overdue_task else (soon - 2) // 2, False),
+            (rng.randint(8, 30), False),
             (-rng.randint(20, 40), True),
         ):
             if due < 0 and self.story.opened_days_ago < -due:

@@ -120,6 +120,9 @@ class Story:
     share_with: list[str] = field(default_factory=list)  # directory organisations named in consents
     refer_to_department: str = ""
     sessions: int = 6
+    # A follow-up task left past its day: a few stories have one, so "Overdue" picks out those few cases.
+    overdue_task: bool = False
+    referral_waiting: bool = False  # the internal referral, sent days ago, has no answer yet
 
 
 T, A = TRAFFICKING, ASYLUM
@@ -131,8 +134,9 @@ DIICOT = "Directorate for Investigating Organised Crime and Terrorism"
 IGI = "Romanian General Inspectorate for Immigration"
 ANITP = "National Agency against Trafficking in Persons"
 
-# Proceedings: kind, stage, authority, days from today to the next deadline (negative: overdue; None: no
-# deadline), what is due, and extras for the model.
+# Proceedings: kind, stage, authority, days from today to the next deadline (negative: overdue, which
+# three stories have, as a few cases of a working department do; None: no deadline), what is due, and
+# extras for the model.
 STORIES = [
     Story("t-sexual-de", T, v.CaseCategory.TRAFFICKING, "ro", F, v.AgeBand.ADULT_18_24, "RO", ["ro"],
           v.MigrationStatus.RETURNEE, 410,
@@ -158,7 +162,7 @@ STORIES = [
           control=[C.PSYCHOLOGICAL_ABUSE, C.TAKES_EARNINGS, C.THREATENS_CHILDREN_FAMILY],
           recruitment=[R.FRIENDS], exploitation_country="IT",
           proceedings=[dict(kind=PK.CRIMINAL_CASE, stage=PS.TRIAL, authority="Bucharest Court of Appeal",
-                            deadline=-5, label="Written statement of the injured party")]),
+                            deadline=4, label="Written statement of the injured party")]),
     Story("t-labour-es", T, v.CaseCategory.TRAFFICKING, "ro", M, v.AgeBand.ADULT_35_49, "RO", ["ro", "es"],
           v.MigrationStatus.RETURNEE, 520,
           "Recruited through an online advertisement for strawberry picking in Spain; fourteen-hour days, "
@@ -223,7 +227,7 @@ STORIES = [
           trafficking_status=ACTUAL, exploitation=[E.FORCED_BEGGING],
           control=[C.PHYSICAL_ABUSE, C.WITHHOLDS_NECESSITIES], recruitment=[R.FAMILY],
           exploitation_country="FR",
-          proceedings=[dict(kind=PK.CRIMINAL_CASE, stage=PS.INVESTIGATION, authority=DIICOT, deadline=-12,
+          proceedings=[dict(kind=PK.CRIMINAL_CASE, stage=PS.INVESTIGATION, authority=DIICOT, deadline=9,
                             label="Provide the medical certificate to the prosecutor")]),
     Story("t-labour-vn", T, v.CaseCategory.TRAFFICKING, "vi", M, v.AgeBand.ADULT_25_34, "VN", ["vi"],
           v.MigrationStatus.LABOUR_MIGRANT, 330,
@@ -232,7 +236,7 @@ STORIES = [
           [LAWYER, SOCIAL_WORKER], flags=[v.CaseFlag.NEEDS_INTERPRETER], trafficking_status=ACTUAL,
           exploitation=[E.FORCED_LABOUR], control=[C.DEBT_BONDAGE, C.WITHHOLDS_DOCUMENTS,
           C.EXCESSIVE_WORKING_HOURS], recruitment=[R.PLACE_OF_BUSINESS], exploitation_country="RO",
-          interpreter="vi",
+          interpreter="vi", overdue_task=True,
           proceedings=[dict(kind=PK.RESIDENCE_PERMIT, stage=PS.GRANTED, authority=IGI, deadline=95,
                             label="Apply to extend the residence permit"),
                        dict(kind=PK.CRIMINAL_CASE, stage=PS.TRIAL, authority="Ilfov Tribunal", deadline=40,
@@ -276,7 +280,7 @@ STORIES = [
           [LAWYER, SOCIAL_WORKER], status=v.CaseStatus.ASSESSMENT, risk=v.RiskLevel.HIGH,
           flags=[v.CaseFlag.SAFETY_RISK],
           proceedings=[dict(kind=PK.PROTECTION_ORDER, stage=PS.REQUESTED,
-                            authority="District Court, sector 3", deadline=-3,
+                            authority="District Court, sector 3", deadline=3,
                             label="Hearing on the protection order")], sessions=3),
     Story("v-order-breached", T, v.CaseCategory.VIOLENCE_AGAINST_WOMEN, "uk", F, v.AgeBand.ADULT_25_34, "UA",
           ["uk", "ru"], v.MigrationStatus.COMPLEMENTARY_PROTECTION, 170,
@@ -365,6 +369,7 @@ STORIES = [
           "Asylum seeker who, during legal counselling, told of being forced to work in a bar on her way "
           "here. Referred to the trafficking department for identification.",
           [LAWYER, PSYCHOLOGIST, CASEWORKER], risk=v.RiskLevel.HIGH, refer_to_department=TRAFFICKING,
+          referral_waiting=True,
           proceedings=[dict(kind=PK.ASYLUM_PROCEDURE, stage=PS.FIRST_DECISION, authority=IGI, deadline=15,
                             label="First-instance decision expected")], sessions=7),
     Story("a-rejected-pk", A, v.CaseCategory.ASYLUM_SEEKER, "pk", M, v.AgeBand.ADULT_25_34, "PK",
@@ -373,13 +378,13 @@ STORIES = [
           "the reception centre.",
           [LAWYER, CASEWORKER], status=v.CaseStatus.SUPPORT_PLAN,
           proceedings=[dict(kind=PK.ASYLUM_PROCEDURE, stage=PS.REJECTED, authority="Bucharest Tribunal",
-                            deadline=-20, label="Leave the reception centre", is_appeal=True)], sessions=5),
+                            deadline=20, label="Leave the reception centre", is_appeal=True)], sessions=5),
     Story("a-protection-ua", A, v.CaseCategory.REFUGEE, "uk", F, v.AgeBand.ADULT_35_49, "UA", ["uk", "ru"],
           v.MigrationStatus.COMPLEMENTARY_PROTECTION, 520,
           "Temporary protection since 2022, with her mother and daughter. Help with the daughter's school "
           "enrolment and the mother's medical care.",
           [CASEWORKER, MEDIATOR], status=v.CaseStatus.SUPPORT_PLAN, risk=v.RiskLevel.LOW, interpreter="uk",
-          sessions=7),
+          sessions=7, overdue_task=True),
     Story("a-stateless", A, v.CaseCategory.OTHER, "ar", M, v.AgeBand.ADULT_50_64, "", ["ar", "ro"],
           v.MigrationStatus.STATELESS, 430,
           "Born in a refugee camp, never registered by any state; has lived in Romania for twenty years "
