@@ -386,6 +386,7 @@ class RefugiuSettings(TypedDict):
     HOME_COUNTRY: str
     BREAK_GLASS_MINUTES: int
     BREAK_GLASS_ACROSS_DEPARTMENTS: bool
+    QUIET_CASE_DAYS: int
     TRUSTED_PROXIES: int
     UPLOAD_MAX_BYTES: int
     RETENTION_YEARS: int
@@ -439,6 +440,8 @@ REFUGIU: RefugiuSettings = {
     "BREAK_GLASS_MINUTES": int(os.environ.get("REFUGIU_BREAK_GLASS_MINUTES", "60")),
     # Off: a coordinator breaks the glass only for a case of a department they coordinate. On: for any case.
     "BREAK_GLASS_ACROSS_DEPARTMENTS": _env_bool("REFUGIU_BREAK_GLASS_ACROSS_DEPARTMENTS"),
+    # A caseworker's home lists their open cases without any activity for this many days (cases.desk).
+    "QUIET_CASE_DAYS": max(1, int(os.environ.get("REFUGIU_QUIET_CASE_DAYS", "30"))),
     # How many reverse proxies in front of the application append to X-Forwarded-For (core.addresses): 0
     # when clients reach `refugiu serve` directly; 1 behind one nginx.
     "TRUSTED_PROXIES": int(os.environ.get("REFUGIU_TRUSTED_PROXIES", "0")),

@@ -10,10 +10,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from refugiu.accounts.decorators import SignedInRequest
-from refugiu.cases import access, read_audit, selectors
-from refugiu.cases import vocabularies as v
+from refugiu.cases import desk, read_audit, selectors
 from refugiu.cases.forms import CaseFilterForm
-from refugiu.cases.models import Case
 from refugiu.cases.views.shared import cases_view, coordinators_only
 
 PAGE_SIZE = 50
@@ -58,15 +56,6 @@ def my_work(request: SignedInRequest) -> HttpResponse:
 @cases_view
 def closures(request: SignedInRequest) -> HttpResponse:
     coordinators_only(request)
-    cases = list(
-        Case.objects.visible_to(request.user)
-        .filter(
-            department_id__in=access.coordinated_department_ids(request.user),
-            closure_requested_at__isnull=False,
-        )
-        .exclude(status=v.CaseStatus.CLOSED)
-        .select_related("beneficiary", "department", "closure_requested_by")
-        .order_by("closure_requested_at", "pk")[:200]
-    )
+    cases = list(desk.closures_waiting(user=request.user)[:200])
     read_audit.cases_listed(user=request.user, request=request, case_ids=[c.pk for c in cases])
     return render(request, "cases/closures.html", {"cases": cases})
