@@ -93,3 +93,34 @@ def test_nothing_on_a_closed_case_is_overdue(team):
     assert [
         c.is_overdue for c in selectors.case_list(user=boss, filters=selectors.CaseFilters(status="closed"))
     ] == [False]
+
+
+def test_the_case_page_marks_past_due_tasks_and_deadlines_only(team):
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.accounts.mfa import force_login_with_mfa
+
+    _, worker, case = team
+    today = timezone.localdate()
+    services.task_create(user=worker, case=case, title="Late call", due_on=today - dt.timedelta(days=1))
+    services.task_create(user=worker, case=case, title="Call today", due_on=today)
+    services.proceeding_record(
+        user=worker,
+        case=case,
+        kind=v.ProceedingKind.CRIMINAL_CASE,
+        stage=v.ProceedingStage.TRIAL,
+        deadline=today - dt.timedelta(days=1),
+    )
+    page = (
+        force_login_with_mfa(Client(), worker)
+        .get(reverse("cases:case_detail", args=[case.pk]))
+        .content.decode()
+    )
+    side = page[page.index('class="case-side"') :]
+    assert side.count('<strong class="overdue">Overdue</strong>') == 2  # yesterday's task and deadline
+
+    def row(title: str) -> str:
+        return side[side.rindex("<li", 0, side.index(title)) : side.index(title)]
+
+    assert "Overdue" in row("Late call") and "Overdue" not in row("Call today")
