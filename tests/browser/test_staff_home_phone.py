@@ -1,0 +1,97 @@
+"""A caseworker's day from a 360 px phone, with JavaScript and without: their home lists the overdue task
+(marked) and the hearing of the week, a tap opens the case, whose past-due task is marked and whose common
+actions come first (the rest folded under "More actions"), and "Record a session" saves one; no page scrolls
+sideways. Fake people only (Faker, through the factories)."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from refugiu.cases import services
+from refugiu.cases import vocabularies as v
+from refugiu.cases.models import ServiceEntry
+from tests.accounts.mfa import force_login_with_mfa
+from tests.cases.factories import DepartmentFactory, case_new, caseworker, coordinator
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 360, "height": 740}
+
+
+def _fits(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 360)"
+        ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)"
+    )
+    assert width <= PHONE["width"], (page.url, width, wide)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_home_case_session_on_a_phone(live_server, browser, javascript):
+    department = DepartmentFactory(name="Trafficking")
+    boss, worker = coordinator(department), caseworker(department)
+    case = case_new(department=department, by=boss, team=[(worker, v.TeamFunction.SOCIAL_WORKER)])
+    today = timezone.localdate()
+    services.task_create(
+        user=worker, case=case, title="Call the shelter", due_on=today - dt.timedelta(days=2)
+    )
+    services.proceeding_record(
+        user=worker,
+        case=case,
+        kind=v.ProceedingKind.CRIMINAL_CASE,
+        stage=v.ProceedingStage.TRIAL,
+        deadline=today + dt.timedelta(days=4),
+        deadline_label="Hearing at the tribunal",
+    )
+    client = force_login_with_mfa(Client(), worker)
+    context = browser.new_context(
+        locale="en-GB", viewport=PHONE, is_mobile=True, java_script_enabled=javascript
+    )
+    context.set_default_timeout(10_000)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/staff/")
+        due_now = page.get_by_role("region", name="Due today and overdue")
+        expect(due_now).to_contain_text("Call the shelter")
+        expect(due_now).to_contain_text("Overdue")
+        expect(
+            page.get_by_role("region", name="Tasks, deadlines and hearings of the next 7 days")
+        ).to_contain_text("Hearing at the tribunal")
+        expect(page.get_by_role("link", name="My cases")).to_be_visible()  # the links are kept, below
+        _fits(page)
+
+        with page.expect_navigation():
+            due_now.get_by_role("link", name=case.reference).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Case {case.reference}")
+        expect(page.locator(".case-side .overdue-row")).to_contain_text("Call the shelter")
+        actions = page.get_by_role("navigation", name="Actions on this case")
+        for common in ("Record a session", "Write a note", "Add a task", "Refer"):
+            expect(actions.get_by_role("link", name=common, exact=True)).to_be_visible()
+        expect(actions.get_by_role("link", name="Upload a document")).to_be_hidden()  # folded under "More"
+        actions.get_by_text("More actions").click()
+        expect(actions.get_by_role("link", name="Upload a document")).to_be_visible()
+        _fits(page)
+
+        actions.get_by_role("link", name="Record a session").click()
+        quick = page.get_by_role("region", name="Record a session")
+        quick.get_by_label("Service").select_option(label="Social counselling")
+        quick.get_by_label("Duration (minutes)").fill("45")
+        with page.expect_navigation():
+            quick.get_by_role("button", name="Save the session").click()
+        expect(page.get_by_role("status")).to_contain_text("The session was recorded.")
+        _fits(page)
+        entry = ServiceEntry.objects.get(case=case)
+        assert (entry.kind, entry.duration_minutes, entry.staff_id) == (
+            v.ServiceKind.SOCIAL_COUNSELLING,
+            45,
+            worker.pk,
+        )
+    finally:
+        context.close()
