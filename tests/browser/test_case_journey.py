@@ -141,6 +141,11 @@ def labelled(scope, label: str):
     return scope.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
 
 
+def more_actions(page: Page) -> None:
+    """Unfold the case page's less common actions (a <details>: it opens without JavaScript too)."""
+    page.get_by_text("More actions", exact=True).click()
+
+
 def open_case(page: Page, reference: str) -> None:
     """From wherever the person is: "My cases", then the case's row."""
     page.get_by_role("link", name="My cases").first.click()
@@ -258,6 +263,7 @@ def test_intake_to_closure_with_every_access_audited(live_server, sign_in, world
     expect(page.get_by_label("Psychological (psychologists on the team only)")).to_have_count(0)
     page.get_by_role("link", name="Cancel").click()
 
+    more_actions(page)
     page.get_by_role("link", name="Record a consent").click()
     page.get_by_label("Search the directory for the organisation").fill(SEARCH_WORD)
     page.get_by_role("button", name="Search the directory").click()
@@ -271,6 +277,7 @@ def test_intake_to_closure_with_every_access_audited(live_server, sign_in, world
     sidebar = page.get_by_role("complementary", name="About this case")
     expect(sidebar).to_contain_text(f"Sharing with a named organisation: {abroad.display_name}")
 
+    more_actions(page)
     page.get_by_role("link", name="Record a legal proceeding").click()
     page.get_by_label("Kind").select_option(label="Protection order")
     page.get_by_label("Stage").select_option(value=v.ProceedingStage.REQUESTED)
@@ -336,6 +343,7 @@ def test_intake_to_closure_with_every_access_audited(live_server, sign_in, world
     # -- The lawyer asks to close; the coordinator approves in "Closure requests". --------------------------
     page = lawyer_page
     open_case(page, reference)
+    more_actions(page)
     page.get_by_role("link", name="Ask to close").click()
     page.get_by_label("Outcome").select_option(label="Support plan goals met")
     page.get_by_label("Reason for closing").fill("Returned home safely; the protection order was issued.")
