@@ -54,9 +54,15 @@ bench: install-test
 ## integrity, and copy the same files in: run it to confirm them, or after changing a version there.
 LEAFLET_VERSION := 1.9.4
 LEAFLET_INTEGRITY := sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA==
+JSQR_VERSION := 1.4.0
+JSQR_INTEGRITY := sha512-dxLob7q65Xg2DvstYkRpkYtmKm2sPJ9oFhrhmudT1dZvNFFTlroai3AWSpLey/w5vMcLBXRgOJsbXpdN9HzU/A==
 vendor:
 	set -e; work=$$(mktemp -d); cd $$work; npm pack --silent leaflet@$(LEAFLET_VERSION) >/dev/null; \
 	test "sha512-$$(openssl dgst -sha512 -binary leaflet-$(LEAFLET_VERSION).tgz | base64 -w0)" = "$(LEAFLET_INTEGRITY)"; \
 	tar xzf leaflet-$(LEAFLET_VERSION).tgz; target=$(CURDIR)/src/refugiu/static/vendor/leaflet; \
 	mkdir -p $$target/images; cp package/LICENSE package/dist/leaflet.js package/dist/leaflet.js.map \
 	package/dist/leaflet.css $$target/; cp package/dist/images/* $$target/images/; rm -rf $$work
+	set -e; work=$$(mktemp -d); cd $$work; npm pack --silent jsqr@$(JSQR_VERSION) >/dev/null; \
+	test "sha512-$$(openssl dgst -sha512 -binary jsqr-$(JSQR_VERSION).tgz | base64 -w0)" = "$(JSQR_INTEGRITY)"; \
+	tar xzf jsqr-$(JSQR_VERSION).tgz; target=$(CURDIR)/src/refugiu/static/vendor/jsqr; \
+	mkdir -p $$target; cp package/LICENSE package/dist/jsQR.js $$target/; rm -rf $$work
