@@ -86,6 +86,7 @@ PUBLIC_SOURCES = (
     "templates/programmes/registration/invalid_link.html",
     "templates/programmes/registration/refused.html",
     "templates/programmes/registration/register.html",
+    "templates/programmes/email/_when_where.txt",
     "templates/programmes/email/certificate.txt",
     "templates/programmes/email/certificate_subject.txt",
     "templates/programmes/email/evaluation.txt",

@@ -57,17 +57,6 @@ def example(demo) -> Event:
     return Event.objects.get(title=EXAMPLE_TITLE)
 
 
-@pytest.fixture
-def sent(django_capture_on_commit_callbacks):
-    """Run the e-mails queued on commit while inside the test's transaction."""
-
-    def run(function, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(*args, **kwargs)
-
-    return run
-
-
 def person() -> dict:
     """The public form filled in for one fake person."""
     return {

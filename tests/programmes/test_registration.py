@@ -32,17 +32,6 @@ def organisation():
     return NGO.objects.create(name="Fictional Refugee Support Association")
 
 
-@pytest.fixture
-def sent(django_capture_on_commit_callbacks):
-    """Run the e-mails queued on commit while inside the test's transaction."""
-
-    def run(function, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(*args, **kwargs)
-
-    return run
-
-
 def person(**extra) -> dict:
     """The fields of the public form for one fake person."""
     data = {

@@ -9,11 +9,10 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
 
 from refugiu.programmes import services
 from refugiu.programmes.models import Attendance, Participant
-from refugiu.programmes.selectors import date_range_display
 from refugiu.programmes.vocabularies import ParticipantStatus, Profession
 from tests.programmes.factories import EventFactory, ParticipantFactory
 
@@ -64,16 +63,17 @@ def test_reminders_go_once_to_confirmed_participants_of_events_starting_soon(rem
         message = next(m for m in mail.outbox if m.to == [participant.email])
         assert "Seminar on victims' rights" in message.subject
         assert participant.name in message.body
-        # In the person's language: the dates are written with that language's month names.
+        # In the person's language: every day is written with that language's day and month names.
         with translation.override(participant.language):
-            assert date_range_display(soon.first_day, soon.last_day) in message.body
+            for day in soon.days.all():
+                assert dateformat.format(day.date, "l j E Y") in message.body
         # A working cancel link for this very participant.
         token = CANCEL_LINK.search(message.body).group(1)
         assert services.participant_from_cancel_token(token) == participant
         participant.refresh_from_db()
         assert participant.reminder_sent_at is not None
     with translation.override("en"):
-        english_dates = date_range_display(soon.first_day, soon.last_day)
+        english_dates = dateformat.format(soon.first_day, "l j E Y")
     romanian_body = next(m.body for m in mail.outbox if m.to == [romanian.email])
     assert english_dates not in romanian_body
 

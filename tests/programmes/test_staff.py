@@ -72,6 +72,8 @@ def every_url(event, day, participant) -> list[tuple[str, str]]:
         ("post", reverse(name + "participant_cancel", args=[e, p])),
         ("post", reverse(name + "participant_confirm", args=[e, p])),
         ("get", reverse(name + "check_in", args=[e, d])),
+        ("post", reverse(name + "check_in", args=[e, d])),
+        ("post", reverse(name + "check_in_scan", args=[e, d])),
         ("post", reverse(name + "check_in_set", args=[e, d, p])),
         ("get", reverse(name + "sign_in_sheet", args=[e, d])),
         ("get", reverse(name + "sign_in_sheet_pdf", args=[e, d])),

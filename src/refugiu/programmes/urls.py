@@ -23,6 +23,7 @@ urlpatterns = [
     path("projects/<int:project_id>/", public.project_detail, name="project"),
     path("events/", public.event_list, name="events"),
     path("events/<int:event_id>/", public.event_detail, name="event"),
+    path("events/<int:event_id>/calendar.ics", public.event_calendar, name="event_calendar"),
     path("publications/", public.publication_list, name="publications"),
     # Registration, cancellation, evaluation and certificates: public, no account.
     path("events/<int:event_id>/register/", registration.register, name="register"),
@@ -57,6 +58,11 @@ staff_urlpatterns = [
         name="participant_confirm",
     ),
     path("events/<int:event_id>/days/<int:day_id>/check-in/", staff_participants.check_in, name="check_in"),
+    path(
+        "events/<int:event_id>/days/<int:day_id>/check-in/scan/",
+        staff_participants.check_in_scan,
+        name="check_in_scan",
+    ),
     path(
         "events/<int:event_id>/days/<int:day_id>/check-in/<int:participant_id>/",
         staff_participants.check_in_set,

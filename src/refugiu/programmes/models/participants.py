@@ -5,6 +5,8 @@ Personal data (name, e-mail, institution) is blanked when the retention period e
 need stays.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,6 +23,11 @@ from refugiu.programmes.vocabularies import (
     ParticipantStatus,
     Profession,
 )
+
+
+def new_check_in_token() -> str:
+    """A random check-in token, 128 bits URL-safe (22 characters): all that a participant's QR code holds."""
+    return secrets.token_urlsafe(16)
 
 
 class Participant(models.Model):
@@ -64,6 +71,11 @@ class Participant(models.Model):
     # Only whether the person has answered, never which answer is theirs.
     evaluation_answered = models.BooleanField(_("evaluation answered"), default=False)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # What the QR code of the confirmation e-mail holds: random, unguessable, naming nobody; a scan at the
+    # door finds the registration by it. Cleared with the personal data at the end of the retention period.
+    check_in_token = models.CharField(
+        _("check-in code"), max_length=32, unique=True, null=True, blank=True, default=new_check_in_token
+    )
 
     class Meta:
         ordering = ["event", "registered_at", "pk"]

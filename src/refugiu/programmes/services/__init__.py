@@ -15,8 +15,10 @@ participant's language (`mail`); their links are signed (`links`).
 from refugiu.programmes.access import registration_closed_reason
 from refugiu.programmes.services.attendance import (
     CODE_ALPHABET,
+    CodeCheckIn,
     EvaluationAnswers,
     attendance_check_in,
+    attendance_check_in_by_code,
     attendance_undo,
     certificate_get,
     certificates_issue,
@@ -66,6 +68,7 @@ from refugiu.programmes.services.retention import (
 __all__ = [
     "CANCEL_SALT",
     "CODE_ALPHABET",
+    "CodeCheckIn",
     "EVALUATION_MAX_AGE",
     "EVALUATION_SALT",
     "EVENT_FIELDS",
@@ -77,6 +80,7 @@ __all__ = [
     "ProgrammesError",
     "RegistrationError",
     "attendance_check_in",
+    "attendance_check_in_by_code",
     "attendance_undo",
     "cancel_token",
     "certificate_get",

@@ -61,6 +61,49 @@ def attendance_check_in(
     return attendance
 
 
+@dataclass(frozen=True)
+class CodeCheckIn:
+    """What a scanned check-in code did: whom it checked in, and whether they were already present."""
+
+    participant: Participant
+    already_present: bool
+
+
+def attendance_check_in_by_code(
+    *, actor: User, day: EventDay, token: str, request: HttpRequest | None = None
+) -> CodeCheckIn:
+    """Check in the participant whose QR code holds `token` on `day` (audited as `attendance_check_in`).
+    Refuses, with a message saying why, a code nobody has ("unknown"), another event's ("other_event"),
+    a cancelled registration ("cancelled") or one on the waiting list ("waiting")."""
+    access.require_programme_staff(actor)
+    participant = (
+        Participant.objects.filter(check_in_token=token).select_related("event").first() if token else None
+    )
+    if participant is None:
+        raise RegistrationError("unknown", _("This code is not a check-in code of any registration."))
+    if participant.event_id != day.event_id:
+        raise RegistrationError(
+            "other_event",
+            _("This code is for another event: %(event)s. Nobody was checked in.")
+            % {"event": participant.event},
+        )
+    if participant.status == ParticipantStatus.CANCELLED:
+        raise RegistrationError(
+            "cancelled",
+            _("%(name)s cancelled their registration: they have no place. Nobody was checked in.")
+            % {"name": participant},
+        )
+    if participant.status != ParticipantStatus.CONFIRMED:
+        raise RegistrationError(
+            "waiting",
+            _("%(name)s is on the waiting list, not confirmed. Nobody was checked in.")
+            % {"name": participant},
+        )
+    already = Attendance.objects.filter(participant=participant, day=day).exists()
+    attendance_check_in(actor=actor, participant=participant, day=day, request=request)
+    return CodeCheckIn(participant=participant, already_present=already)
+
+
 def attendance_undo(
     *, actor: User, participant: Participant, day: EventDay, request: HttpRequest | None = None
 ) -> None:

@@ -67,5 +67,5 @@ def participants_anonymise(*, today: datetime.date | None = None) -> int:
     retention period; profession, country, gender, attendance and certificates' existence stay."""
     with transaction.atomic():
         return participants_due_for_anonymisation(today=today).update(
-            name="", email="", institution="", anonymised_at=timezone.now()
+            name="", email="", institution="", check_in_token=None, anonymised_at=timezone.now()
         )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from refugiu.programmes import access, selectors
+from refugiu.programmes.calendar import event_ics
 from refugiu.programmes.models import Event
 from refugiu.programmes.views.registration import registration_status
 from refugiu.programmes.views.shown import EventShown, ProjectPartnerShown, ProjectShown
@@ -77,6 +78,16 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
         "registration": registration_status(event) if event.registration_open else None,
     }
     return render(request, "programmes/event_detail.html", context)
+
+
+def event_calendar(request: HttpRequest, event_id: int) -> HttpResponse:
+    """The event's days as a calendar file to download ("Add to calendar"); 404 for an event without days."""
+    event = selectors.event_published_get(event_id)
+    if not event.days.all():
+        raise Http404
+    response = HttpResponse(event_ics(event), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
+    return response
 
 
 def publication_list(request: HttpRequest) -> HttpResponse:

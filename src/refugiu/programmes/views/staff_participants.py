@@ -1,9 +1,10 @@
 """Programme staff's pages about an event's people: registrations (adding, cancelling, confirming from the
-waiting list), the check-in of one day, and the sign-in sheets.
+waiting list), the check-in of one day (by name or by the QR code of the confirmation e-mail), and the
+sign-in sheets.
 
 Only programme staff see them (`access.programme_staff_required`). Every change is a POST that goes through
-`programmes.services` and redirects back with a message. No URL here holds a name or an address:
-participants are named by their number only.
+`programmes.services` and redirects back with a message. No URL here holds a name, an address or a
+check-in code: participants are named by their number only, and searches and codes are sent by POST.
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from refugiu.accounts.decorators import SignedInRequest
+from refugiu.core.middleware import permissions_policy
 from refugiu.core.pdf import html_to_pdf
 from refugiu.programmes import selectors, services
 from refugiu.programmes.access import programme_staff_required
+from refugiu.programmes.check_in_codes import token_from_scan
 from refugiu.programmes.models import Participant
 from refugiu.programmes.staff_forms import ParticipantAddForm
 from refugiu.programmes.views.staff_common import TEMPLATES, day_or_404, event_or_404, participant_or_404
@@ -109,18 +113,29 @@ def participant_confirm(request: SignedInRequest, event_id: int, participant_id:
 # --- Check-in ---------------------------------------------------------------------------------------------
 
 
+def _matches(person: Participant, words: list[str]) -> bool:
+    """Every word typed is part of the name or the institution (accents and case aside)."""
+    text = _sort_key(f"{person.name} {person.institution}")
+    return all(word in text for word in words)
+
+
 @programme_staff_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def check_in(request: HttpRequest, event_id: int, day_id: int) -> HttpResponse:
     """One day's check-in, made for a phone. Everyone confirmed is listed, by name, with a letter index to
-    jump; there is no search box, so no name ever travels in a URL."""
+    jump; a search by part of a name (sent by POST, so that no name travels in a URL; with JavaScript the
+    list is filtered as one types), and a QR code scanner (check-in-scan.js, with jsQR) or a code typed or
+    read by a hand scanner, sent to `check_in_scan`. The page may use the camera (Permissions-Policy)."""
     event = event_or_404(event_id)
     day = day_or_404(event, day_id)
     present_ids = set(day.attendances.values_list("participant_id", flat=True))
-    people = sorted(
+    everyone = sorted(
         Participant.objects.filter(event=event, status=ParticipantStatus.CONFIRMED),
         key=lambda person: (_sort_key(person.name), person.pk),
     )
+    query = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
+    words = _sort_key(query).split()
+    people = [person for person in everyone if _matches(person, words)] if words else everyone
     groups: list[dict[str, Any]] = []
     for person in people:
         initial = _initial(person.name)
@@ -131,12 +146,51 @@ def check_in(request: HttpRequest, event_id: int, day_id: int) -> HttpResponse:
         "event": event,
         "day": day,
         "days": event.days.order_by("date"),
+        "not_today": day.date != timezone.localdate(),
         "groups": groups,
+        "query": query,
+        "found": len(people),
         "present_ids": present_ids,
-        "present": sum(person.pk in present_ids for person in people),
-        "total": len(people),
+        "present": sum(person.pk in present_ids for person in everyone),
+        "total": len(everyone),
+        "scanning": request.GET.get("scan") == "1",
     }
-    return render(request, TEMPLATES + "check_in.html", context)
+    response = render(request, TEMPLATES + "check_in.html", context)
+    response["Permissions-Policy"] = permissions_policy(allowed=("camera",))
+    return response
+
+
+@programme_staff_required
+@require_POST
+def check_in_scan(request: SignedInRequest, event_id: int, day_id: int) -> HttpResponse:
+    """Check in whoever a scanned (or typed) check-in code names, and say what happened: checked in,
+    already present, or why not (a code of another event, a cancelled registration, an unknown code)."""
+    event = event_or_404(event_id)
+    day = day_or_404(event, day_id)
+    url = reverse("programmes_staff:check_in", args=[event.pk, day.pk])
+    if request.POST.get("scanning") == "1":
+        url += "?scan=1"  # the scanner starts again after the page reloads
+    token = token_from_scan(request.POST.get("code", ""))
+    try:
+        if token is None:
+            raise services.RegistrationError("unknown", _("This is not a check-in code."))
+        result = services.attendance_check_in_by_code(
+            actor=request.user, request=request, day=day, token=token
+        )
+    except services.RegistrationError as error:
+        messages.error(request, error.message)
+        return HttpResponseRedirect(url)
+    day_text = formats.date_format(day.date, "l j E")
+    if result.already_present:
+        messages.warning(
+            request,
+            _("%(name)s was already checked in for %(day)s.") % {"name": result.participant, "day": day_text},
+        )
+    else:
+        messages.success(
+            request, _("%(name)s is checked in for %(day)s.") % {"name": result.participant, "day": day_text}
+        )
+    return HttpResponseRedirect(f"{url}#p{result.participant.pk}")
 
 
 @programme_staff_required
