@@ -111,6 +111,13 @@ WRITES = {
         "programmes.attendance.checked_in",
         lambda w: Attendance.objects.get(day=w["second_day"]),
     ),
+    "attendance_check_in_by_code": (
+        lambda actor, w: services.attendance_check_in_by_code(
+            actor=actor, day=w["second_day"], token=w["attendee"].check_in_token
+        ),
+        "programmes.attendance.checked_in",
+        lambda w: Attendance.objects.get(day=w["second_day"]),
+    ),
     "attendance_undo": (
         lambda actor, w: services.attendance_undo(actor=actor, participant=w["attendee"], day=w["first_day"]),
         "programmes.attendance.undone",
