@@ -26,8 +26,9 @@ def content_security_policy(*, images_from: tuple[str, ...] = ()) -> str:
 
 CONTENT_SECURITY_POLICY = content_security_policy()
 
-# No page uses the camera, microphone, payments or devices, and only the directory's search asks for the
-# visitor's position (when they press its button; it sends its own header): a page made to ask for them (by
+# No page uses the microphone, payments or devices; only the directory's search asks for the visitor's
+# position (when they press its button) and only programme staff's check-in screen for the camera (to scan
+# participants' QR codes), each sending its own header: any other page made to ask for them (by
 # injected markup, or a frame of another site) is refused by the browser without asking the person. Only
 # security keys stay, for this site's own pages (allauth's WebAuthn sign-in and enrolment); copying
 # recovery codes to the clipboard is not a policy-controlled feature and keeps working.
