@@ -154,6 +154,11 @@ def test_the_trainer_checks_someone_in_by_scanning_their_qr_code(live_server, br
         # Nothing personal, and not the code, in the address the page came back to.
         assert radu.check_in_token not in page.url and "Radu" not in page.url
         assert page.url.endswith(f"?scan=1#p{radu.pk}")
+        # The scanner is on again, the same code still in front of it: it is not sent a second time.
+        expect(page.get_by_role("button", name="Stop the camera")).to_be_visible()
+        page.wait_for_timeout(2_000)
+        expect(page.locator(".messages")).to_contain_text(f"{radu.name} is checked in for")
+        assert page.url.endswith(f"?scan=1#p{radu.pk}")
         assert list(Attendance.objects.values_list("participant", flat=True)) == [radu.pk]
     finally:
         camera_browser.close()

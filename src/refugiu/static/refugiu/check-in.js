@@ -53,6 +53,13 @@
   var stream = null;
   var sent = false;
   box.hidden = false;
+  // The code just sent is still in front of the camera when the page comes back with the scanner on: it is
+  // not sent again until it has been out of sight for a moment (then showing it again says "already
+  // checked in"). Kept for this tab only, and cleared with the rest when the session ends.
+  var LAST = "refugiu-check-in-last-code";
+  var ABSENT_FRAMES = 15;
+  var last = window.sessionStorage.getItem(LAST);
+  var absent = 0;
 
   function stop() {
     if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); }
@@ -66,6 +73,7 @@
   function scanned(text) {
     if (sent) { return; }
     sent = true;
+    window.sessionStorage.setItem(LAST, text);
     form.elements.code.value = text;
     form.elements.scanning.value = "1";
     stop();
@@ -82,7 +90,10 @@
       canvas.height = height;
       context.drawImage(video, 0, 0, width, height);
       var code = window.jsQR(context.getImageData(0, 0, width, height).data, width, height);
-      if (code && code.data) { scanned(code.data); return; }
+      var text = code && code.data;
+      if (text && text !== last) { scanned(text); return; }
+      absent = text ? 0 : absent + 1;
+      if (absent >= ABSENT_FRAMES) { last = null; }
     }
     window.requestAnimationFrame(frame);
   }
