@@ -34,7 +34,7 @@ def test_intake_and_case_pages_leave_no_personal_data_in_logs_or_links(people, c
     client = force_login_with_mfa(Client(), people["boss"])
     intake = reverse("cases:beneficiary_intake")
     client.post(
-        intake, {"step": "search", "search-names": "Zamfira Quixotescu", "search-phone": NAMES["phone"]}
+        intake, {"step": "search", "search-given_names": "Zamfira Quixotescu", "search-phone": NAMES["phone"]}
     )
     client.post(
         intake,

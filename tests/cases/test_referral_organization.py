@@ -123,7 +123,7 @@ def test_a_caseworker_refers_a_case_to_a_prosecutor_office_with_no_service(world
 
     # Without the person's consent to share with the office, a caseworker cannot send it.
     page = text(social.post(url("referral_new", case.pk), form))
-    assert "There is no consent to share with this organisation" in page
+    assert "There is no consent recorded to share this person’s data with this organisation" in page
     assert not Referral.objects.exists() and not audited("cases.referral.sent")
 
     # The consent is recorded for the office, through its page, as the referral form links to it.
@@ -307,7 +307,7 @@ def test_a_coordinator_may_send_it_without_consent_with_a_reason(world):
     }
     assert "override_reason" not in text(signed_in(world.social).get(url("referral_new", case.pk)))
     page = text(signed_in(world.social).post(url("referral_new", case.pk), form))
-    assert "There is no consent to share with this organisation" in page
+    assert "There is no consent recorded to share this person’s data with this organisation" in page
     boss = signed_in(world.boss)
     response = boss.post(url("referral_new", case.pk), {**form, "override_reason": "Risk of retaliation"})
     assert response.status_code == 302

@@ -89,7 +89,12 @@ def test_intake_to_closure_journey(world):
     assert boss.get(url("beneficiary_intake")).status_code == 200
     response = boss.post(
         url("beneficiary_intake"),
-        {"step": "search", "search-names": "Ana Popescu-Test", "search-phone": "0722 111 222"},
+        {
+            "step": "search",
+            "search-given_names": "Ana",
+            "search-family_names": "Popescu-Test",
+            "search-phone": "0722 111 222",
+        },
     )
     assert response.status_code == 200 and "No existing record matches." in text(response)
     assert "Ana Popescu-Test" not in str(dict(boss.session))  # a flag, not the search text
@@ -100,7 +105,7 @@ def test_intake_to_closure_journey(world):
             "new-gender": v.Gender.FEMININE,
             "new-age_band": v.AgeBand.ADULT_18_24,
             "new-nationality": "MD",
-            "new-languages": "ro, ru",
+            "new-languages": ["română (ro)", "Russian"],
             "new-migration_status": v.MigrationStatus.OTHER,
             "new-given_names": "Ana",
             "new-family_names": "Popescu-Test",
@@ -330,13 +335,10 @@ def test_register_needs_a_search_in_this_session(world):
 def test_search_shows_own_cases_and_only_a_code_for_others(world):
     identity = world.case.beneficiary.identity
     names = f"{identity.given_names} {identity.family_names}"
-    page = text(
-        signed_in(world.social).post(url("beneficiary_intake"), {"step": "search", "search-names": names})
-    )
+    search = {"step": "search", "search-given_names": names}
+    page = text(signed_in(world.social).post(url("beneficiary_intake"), search))
     assert url("case_detail", world.case.pk) in page and world.case.beneficiary.code in page
-    page = text(
-        signed_in(world.outsider).post(url("beneficiary_intake"), {"step": "search", "search-names": names})
-    )
+    page = text(signed_in(world.outsider).post(url("beneficiary_intake"), search))
     assert world.case.beneficiary.code in page and "A record exists — ask your coordinator." in page
     assert f'href="{url("case_detail", world.case.pk)}"' not in page
     assert url("case_open", world.case.beneficiary_id) not in page
@@ -598,7 +600,7 @@ def test_referral_without_consent_needs_the_coordinator_and_a_reason(world):
         "shared_fields": ["code"],
     }
     page = text(signed_in(world.social).post(url("referral_new", case.pk), form))
-    assert "There is no consent to share with this organisation" in page
+    assert "There is no consent recorded to share this person’s data with this organisation" in page
     assert "override_reason" not in page
     boss = signed_in(world.boss)
     assert "override_reason" in text(boss.get(url("referral_new", case.pk)))

@@ -19,6 +19,7 @@ from refugiu.cases import access, due
 from refugiu.cases import vocabularies as v
 from refugiu.cases.models import (
     Beneficiary,
+    BeneficiaryIdentity,
     Case,
     Consent,
     Document,
@@ -195,11 +196,19 @@ class PossibleMatch:
 
 
 def beneficiary_search(
-    *, user: User, names: str = "", phone: str = "", document: str = "", code: str = ""
+    *,
+    user: User,
+    names: str = "",
+    phone: str = "",
+    document: str = "",
+    code: str = "",
+    date_of_birth: str = "",
 ) -> list[PossibleMatch]:
     """Search-before-register: existing records that share a name word, the phone, the document number or
     the code. Matches outside the user's cases show only their code, so a duplicate is caught without
-    showing anyone's file. The caller audits the search (`read_audit.beneficiaries_searched`)."""
+    showing anyone's file. A date of birth ("YYYY-MM-DD") finds nobody by itself: a match found otherwise
+    whose recorded date is the same says so. The caller audits the search
+    (`read_audit.beneficiaries_searched`)."""
     wanted = {
         "name": blind_tokens(names, kind="name"),
         "phone": blind_tokens(phone, kind="phone"),
@@ -223,6 +232,12 @@ def beneficiary_search(
     # One shared given name is common, and listing everyone called Maria would be a leak of its own:
     # a match on names alone needs two name words.
     keep = {b: kinds for b, kinds in scores.items() if kinds != {"name"} or name_hits.get(b, 0) >= 2}
+    if date_of_birth and keep:
+        for beneficiary_id, born in BeneficiaryIdentity.objects.filter(
+            beneficiary_id__in=list(keep)[:50]
+        ).values_list("beneficiary_id", "date_of_birth"):
+            if born == date_of_birth:
+                keep[beneficiary_id] = keep[beneficiary_id] | {"date_of_birth"}
     beneficiaries = Beneficiary.objects.filter(pk__in=list(keep)[:50]).prefetch_related(
         Prefetch(
             "cases", queryset=Case.objects.visible_to(user).select_related("department"), to_attr="visible"

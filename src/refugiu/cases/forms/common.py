@@ -3,10 +3,15 @@ started from, and the choice of staff."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from typing import Any
+
 from django import forms
 from django.db.models import Model, QuerySet
 from django.forms import BoundField
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from refugiu.accounts.models import User
@@ -15,6 +20,29 @@ from refugiu.accounts.roles import Role
 PRIVATE = {"autocomplete": "off"}
 SHORT_TEXT = {"rows": 3}
 DATE = {"type": "date"}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class ISODateField(forms.DateField):
+    """A date in a date input, read only as year-month-day (what the input sends, whatever it shows).
+
+    Django's DateField would also read the locale's formats, so that "12/03/1995" became the 3rd of
+    December in English: a date that cannot be read one way only is refused, with the form to write it in.
+    The input is given its value as year-month-day too (a date input shows nothing for any other form)."""
+
+    widget = forms.DateInput(DATE, format="%Y-%m-%d")
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {
+        "invalid": _(
+            "Write the date as year-month-day (YYYY-MM-DD), for example 1995-03-12: "
+            "a date such as 12/03/1995 can be read two ways."
+        ),
+    }
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if isinstance(value, str) and value.strip() and not ISO_DATE.fullmatch(value.strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 def country_choices() -> list[tuple[str, str]]:

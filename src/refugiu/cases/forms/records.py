@@ -12,9 +12,9 @@ from django_stubs_ext import StrOrPromise
 from refugiu.accounts.models import User
 from refugiu.cases import vocabularies as v
 from refugiu.cases.forms.common import (
-    DATE,
     SHORT_TEXT,
     CaseForm,
+    ISODateField,
     StaffChoiceField,
     VersionedForm,
 )
@@ -26,7 +26,7 @@ from refugiu.directory.models import Organization
 
 class ServiceEntryForm(CaseForm):
     kind = forms.ChoiceField(label=_("Service"), choices=v.ServiceKind.choices)
-    delivered_on = forms.DateField(label=_("Date"), widget=forms.DateInput(DATE))
+    delivered_on = ISODateField(label=_("Date"))
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=24 * 60)
     mediator = forms.CharField(label=_("Mediator or interpreter present"), max_length=150, required=False)
     language = forms.CharField(label=_("Language used"), max_length=16, required=False)
@@ -62,7 +62,7 @@ class ConsentForm(CaseForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(DATE))
+    given_on = ISODateField(label=_("Given on"))
     consent_form = forms.ChoiceField(label=_("Form of consent"), choices=v.ConsentForm.choices)
 
     def __init__(self, *args: Any, organizations: Iterable[Organization] = (), **kwargs: Any) -> None:
@@ -84,7 +84,7 @@ class ConsentForm(CaseForm):
 
 
 class AssessmentForm(CaseForm):
-    assessed_on = forms.DateField(label=_("Assessed on"), widget=forms.DateInput(DATE))
+    assessed_on = ISODateField(label=_("Assessed on"))
     legal = forms.ChoiceField(label=_("Legal"), choices=v.NeedLevel.choices)
     social = forms.ChoiceField(label=_("Social"), choices=v.NeedLevel.choices)
     psychological = forms.ChoiceField(label=_("Psychological"), choices=v.NeedLevel.choices)
@@ -97,7 +97,7 @@ class AssessmentForm(CaseForm):
 
 class TaskForm(CaseForm):
     title = forms.CharField(label=_("What to do"), max_length=500)
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(DATE))
+    due_on = ISODateField(label=_("Due on"))
     assignee = StaffChoiceField(label=_("Assignee"), queryset=User.objects.none())
 
     def __init__(self, *args: Any, case: Case, user: User, **kwargs: Any) -> None:
@@ -128,9 +128,9 @@ class ProceedingFieldsForm(CaseForm):
     stage = forms.ChoiceField(label=_("Stage"), choices=_stage_choices)
     authority = forms.CharField(label=_("Court or authority"), max_length=200, required=False)
     file_number = forms.CharField(label=_("File number"), max_length=100, required=False)
-    started_on = forms.DateField(label=_("Started on"), required=False, widget=forms.DateInput(DATE))
-    decided_on = forms.DateField(label=_("Decided on"), required=False, widget=forms.DateInput(DATE))
-    deadline = forms.DateField(label=_("Next deadline"), required=False, widget=forms.DateInput(DATE))
+    started_on = ISODateField(label=_("Started on"), required=False)
+    decided_on = ISODateField(label=_("Decided on"), required=False)
+    deadline = ISODateField(label=_("Next deadline"), required=False)
     deadline_label = forms.CharField(label=_("What is due"), max_length=200, required=False)
     is_dublin = forms.BooleanField(label=_("Dublin procedure"), required=False)
     is_appeal = forms.BooleanField(label=_("Appeal"), required=False)

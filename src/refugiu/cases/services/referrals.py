@@ -54,6 +54,22 @@ def consent_for_referral(
     )
 
 
+def _no_consent_message(*, internal: bool, coordinator: bool) -> str:
+    """What is missing, said once: the consent the destination needs (to assistance for another
+    department, to sharing with the organisation for one outside) and what the user can do about it."""
+    if internal:
+        missing = _(
+            "There is no consent to assistance recorded, which a referral to another department needs."
+        )
+    else:
+        missing = _("There is no consent recorded to share this person’s data with this organisation.")
+    if coordinator:
+        remedy = _("Record the consent first, or give the reason for sending without it.")
+    else:
+        remedy = _("Record the consent first: only the department’s coordinator can send without it.")
+    return f"{missing} {remedy}"
+
+
 def referral_send(
     *,
     user: User,
@@ -85,15 +101,11 @@ def referral_send(
     )
     overridden = False
     if consent is None:
+        coordinator = access.can_coordinate(user, case)
         require(
-            bool(override_reason.strip()),
+            bool(override_reason.strip()) and coordinator,
             "no_consent",
-            _("There is no consent to share with this organisation. Record the consent first."),
-        )
-        require(
-            access.can_coordinate(user, case),
-            "no_consent",
-            _("Only the department's coordinator can send a referral without consent."),
+            _no_consent_message(internal=department is not None, coordinator=coordinator),
         )
         overridden = True
     elif consent.purpose == v.ConsentPurpose.SHARING:

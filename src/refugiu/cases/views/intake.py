@@ -1,7 +1,8 @@
 """Intake: search before registering, register, open a case; and a coordinator's merge of duplicates.
 
 Searches carry names and document numbers, so they are posted, never put in a URL, and never kept: the
-session only remembers *that* a search was done (registering needs one). Who may open a case for whom,
+session only remembers *that* a search was done (registering needs one). What was searched fills in the
+registration form, which comes back in the answer to that same post. Who may open a case for whom,
 and who may merge which records, is `access`'s to say (`beneficiary_for_new_case`, `can_merge`).
 """
 
@@ -35,6 +36,7 @@ MATCHED_ON = {
     "phone": gettext_lazy("phone"),
     "document": gettext_lazy("document number"),
     "code": gettext_lazy("code"),
+    "date_of_birth": gettext_lazy("date of birth"),
 }
 
 
@@ -44,17 +46,11 @@ def beneficiary_intake(request: SignedInRequest) -> HttpResponse:
     search_form = BeneficiarySearchForm(request.POST if step == "search" else None, prefix="search")
     register_form, matches = None, None
     if step == "search" and search_form.is_valid():
-        found = selectors.beneficiary_search(user=request.user, **search_form.cleaned_data)
+        found = selectors.beneficiary_search(user=request.user, **search_form.search())
         read_audit.beneficiaries_searched(user=request.user, request=request, matches=found)
         matches = [{"match": m, "matched_on": [MATCHED_ON.get(k, k) for k in m.matched_on]} for m in found]
         request.session[SEARCHED_SESSION_KEY] = True
-        register_form = BeneficiaryRegisterForm(
-            prefix="new",
-            initial={
-                "phone": search_form.cleaned_data["phone"],
-                "document_number": search_form.cleaned_data["document"],
-            },
-        )
+        register_form = BeneficiaryRegisterForm(prefix="new", initial=search_form.carried())
     elif step == "register":
         if not request.session.get(SEARCHED_SESSION_KEY):
             messages.error(request, _("Search for the person first, so that nobody is registered twice."))

@@ -22,6 +22,7 @@ from refugiu.accounts.decorators import SignedInRequest
 from refugiu.cases import access, read_audit, services
 from refugiu.cases import vocabularies as v
 from refugiu.cases.forms import ReferralForm, ReferralUpdateForm
+from refugiu.cases.languages import language_name
 from refugiu.cases.models import Case, Consent, NeedsAssessment, Referral
 from refugiu.cases.services import CaseError
 from refugiu.cases.views.shared import (
@@ -265,7 +266,7 @@ def packet_rows(referral: Referral, case: Case) -> list[tuple[str, str]]:
         add(_("Gender and age band"), beneficiary.get_gender_display(), beneficiary.get_age_band_display())
     if v.SharedField.NATIONALITY in shared:
         add(_("Nationality"), beneficiary.nationality.name if beneficiary.nationality else "")
-        add(_("Languages"), ", ".join(beneficiary.languages))
+        add(_("Languages"), ", ".join(language_name(code) for code in beneficiary.languages))
     if v.SharedField.MIGRATION_STATUS in shared:
         add(_("Migration or protection status"), beneficiary.get_migration_status_display())
     if v.SharedField.CATEGORY in shared:
