@@ -199,6 +199,7 @@ MFA_FORMS = {
     "reauthenticate": "refugiu.accounts.forms.ReauthenticateForm",
     "authenticate_webauthn": "refugiu.accounts.forms.AuthenticateWebAuthnForm",
     "reauthenticate_webauthn": "refugiu.accounts.forms.ReauthenticateWebAuthnForm",
+    "activate_totp": "refugiu.accounts.forms.ActivateTOTPForm",
 }
 # Authenticator-app secrets and recovery-code seeds are kept encrypted with the application key.
 MFA_ADAPTER = "refugiu.accounts.adapter.EncryptedSecretsMFAAdapter"

@@ -20,7 +20,14 @@ from django.urls import reverse
 
 from refugiu.accounts.roles import Role
 from refugiu.core.models import AuditEntry
-from tests.accounts.mfa import DEFAULT_PASSWORD, _forget_used_code, enrol_totp, recovery_codes, totp_code
+from tests.accounts.mfa import (
+    DEFAULT_PASSWORD,
+    _forget_used_code,
+    enrol_totp,
+    recovery_codes,
+    totp_code,
+    totp_secret,
+)
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +132,32 @@ def test_the_secrets_come_from_the_csprng_and_recovery_codes_have_8_digits(clien
     assert all(re.fullmatch(r"\d{8}", code) for code in codes)
     page = client.get(reverse("mfa_view_recovery_codes")).content.decode()
     assert all(code in page for code in codes)
+
+
+def code_box(page: str) -> str:
+    boxes = re.findall(r'<input[^>]*name="code"[^>]*>', page)
+    assert len(boxes) == 1, boxes
+    return boxes[0]
+
+
+def test_every_code_box_opens_the_digits_keypad_and_takes_only_digits(client):
+    """The code asked at sign-in, the one asked again before a sensitive change and the first code of a new
+    authenticator app: a phone shows its digits keypad and offers a code it received; the browser refuses
+    anything but digits (6 from the app; 8 of a recovery code where one is accepted)."""
+    caseworker = UserFactory(roles=[Role.CASEWORKER])
+    enrol_totp(caseworker)
+    client = at_the_code_step(caseworker)
+    sign_in_box = code_box(client.get(reverse("mfa_authenticate")).content.decode())
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(totp_secret(caseworker))})
+    again_box = code_box(client.get(reverse("mfa_reauthenticate")).content.decode())
+    for box in (sign_in_box, again_box):
+        assert 'inputmode="numeric"' in box and 'autocomplete="one-time-code"' in box
+        assert 'pattern="[0-9]{6,8}"' in box
+
+    newcomer = UserFactory(roles=[Role.CASEWORKER])
+    fresh = Client()
+    fresh.post(reverse("account_login"), {"login": newcomer.username, "password": DEFAULT_PASSWORD})
+    fresh.post(reverse("account_reauthenticate"), {"password": DEFAULT_PASSWORD})
+    box = code_box(fresh.get(reverse("mfa_activate_totp")).content.decode())
+    assert 'inputmode="numeric"' in box and 'autocomplete="one-time-code"' in box
+    assert 'pattern="[0-9]{6}"' in box

@@ -1,5 +1,7 @@
 """Our versions of allauth's forms (settings.ACCOUNT_FORMS and MFA_FORMS).
 
+Every box for a second-factor code opens a phone's digits keypad and takes only digits (`code_box`).
+
 The password-reset request is recorded in the security trail. The second-factor forms count wrong codes
 per person *and* address, and record a lockout in the security trail:
 
@@ -25,9 +27,12 @@ from allauth.core import context, ratelimit
 from allauth.mfa.adapter import get_adapter
 from allauth.mfa.base import forms as base_forms
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp import forms as totp_forms
 from allauth.mfa.webauthn import forms as webauthn_forms
 from allauth.mfa.webauthn.internal import auth as webauthn_auth
+from django import forms
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from refugiu.accounts.models import User
 from refugiu.accounts.security_audit import email_hash, security_event, signin_locked
@@ -66,6 +71,20 @@ def second_factor_attempt(user: User) -> Callable[[], None]:
     return lambda: ratelimit.clear(request, action="login_failed", key=key)
 
 
+def code_box(field: forms.Field, *, digits: str) -> None:
+    """A one-time code's box: a phone opens its digits keypad (`inputmode`), offers a code it received
+    (`autocomplete`), and the browser refuses anything but `digits` digits (`pattern`, "6" or "6,8")."""
+    field.widget.attrs.update(
+        {
+            "inputmode": "numeric",
+            "autocomplete": "one-time-code",
+            "pattern": f"[0-9]{{{digits}}}",
+            "spellcheck": "false",
+            "autocapitalize": "off",
+        }
+    )
+
+
 class _CodeCountedPerAddress:
     """clean_code of allauth's BaseAuthenticateForm, counting by second_factor_attempt."""
 
@@ -95,7 +114,21 @@ class _CodeCountedPerAddress:
         raise get_adapter().validation_error("incorrect_code")
 
 
+class _CodeOrRecoveryCodeBox:
+    """The box takes the app's code (6 digits) or a recovery code (8 digits)."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        code_box(self.fields["code"], digits="6,8")
+        self.fields["code"].widget.attrs["title"] = _(
+            "The 6 digits your authenticator app shows, or one of your 8-digit recovery codes."
+        )
+
+
 class AuthenticateForm(
+    _CodeOrRecoveryCodeBox,
     _CodeCountedPerAddress,
     base_forms.AuthenticateForm,  # type: ignore[misc]  # allauth ships no types
 ):
@@ -103,10 +136,20 @@ class AuthenticateForm(
 
 
 class ReauthenticateForm(
+    _CodeOrRecoveryCodeBox,
     _CodeCountedPerAddress,
     base_forms.ReauthenticateForm,  # type: ignore[misc]  # allauth ships no types
 ):
     """The code asked for again before a sensitive change."""
+
+
+class ActivateTOTPForm(totp_forms.ActivateTOTPForm):  # type: ignore[misc]  # allauth ships no types
+    """The first code of a new authenticator app, which proves it is set up: 6 digits."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        code_box(self.fields["code"], digits="6")
+        self.fields["code"].widget.attrs["title"] = _("The 6 digits your authenticator app shows.")
 
 
 class _KeyCountedPerAddress:
