@@ -116,13 +116,13 @@ def test_dpo_searches_the_log_by_person_case_and_action(client, world):
     assert f"actor={lawyer.pk}" in location and f"beneficiary={case.beneficiary_id}" in location
     page = client.get(location)
     assert page.status_code == 200
-    rows = [e for e, _ref, _code, _detail in page.context["entries"]]
+    rows = [shown.entry for shown in page.context["entries"]]
     assert rows and all(e.actor_id == lawyer.pk and e.action.startswith("cases.case.") for e in rows)
     assert all(e.beneficiary_id == case.beneficiary_id for e in rows)
     assert case.reference in page.content.decode()
 
     by_case = client.get(reverse("dpo:audit"), {"case": other_case.pk})
-    assert {e.case_id for e, _ref, _code, _detail in by_case.context["entries"]} == {other_case.pk}
+    assert {shown.entry.case_id for shown in by_case.context["entries"]} == {other_case.pk}
     by_reference = client.post(reverse("dpo:audit"), {"case": other_case.reference})
     assert by_reference["Location"].endswith(f"?case={other_case.pk}")
     unknown = client.post(reverse("dpo:audit"), {"actor": "nobody-by-that-name"})

@@ -21,11 +21,11 @@ from refugiu.cases.gdpr.audit_log import (
     LISTING_ACTIONS,
     AuditFilters,
     audit_csv,
-    audit_labels,
     audit_search,
     break_glass_list,
     user_by_username,
 )
+from refugiu.cases.gdpr.audit_words import action_choices, action_label, audit_shown
 from refugiu.cases.gdpr.erasure import (
     Anonymised,
     ErasureGround,
@@ -89,7 +89,9 @@ __all__ = [
     "TASK_FIELDS",
     "TEAM_FIELDS",
     "audit_csv",
-    "audit_labels",
+    "audit_shown",
+    "action_choices",
+    "action_label",
     "audit_search",
     "break_glass_list",
     "person_records",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from django.db.models import Q, QuerySet, TextField
@@ -17,7 +17,7 @@ from django.utils import timezone
 from refugiu.accounts.models import User
 from refugiu.accounts.roles import Permission
 from refugiu.cases import access
-from refugiu.cases.models import Beneficiary, BreakGlass, Case
+from refugiu.cases.models import BreakGlass
 from refugiu.core.audit import audit_record, security_events
 from refugiu.core.models import AuditEntry
 
@@ -75,18 +75,6 @@ def audit_search(*, user: User, filters: AuditFilters) -> QuerySet[AuditEntry]:
 
 def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def audit_labels(entries: Iterable[AuditEntry]) -> tuple[dict[int | None, str], dict[int | None, str]]:
-    """Case references and beneficiary codes for the ids on a page of the log (two queries), by id: an
-    entry without a case or beneficiary looks up None, which finds nothing."""
-    case_ids = {e.case_id for e in entries if e.case_id}
-    beneficiary_ids = {e.beneficiary_id for e in entries if e.beneficiary_id}
-    cases: dict[int | None, str] = dict(Case.objects.filter(pk__in=case_ids).values_list("pk", "reference"))
-    beneficiaries: dict[int | None, str] = dict(
-        Beneficiary.objects.filter(pk__in=beneficiary_ids).values_list("pk", "code")
-    )
-    return cases, beneficiaries
 
 
 CSV_COLUMNS = (

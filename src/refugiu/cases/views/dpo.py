@@ -30,9 +30,11 @@ from refugiu.accounts.decorators import SignedInRequest, permission_required_404
 from refugiu.accounts.models import user_has_permission
 from refugiu.accounts.roles import Permission
 from refugiu.cases import gdpr, read_audit
+from refugiu.cases.forms.common import ISODateField
 from refugiu.cases.models import Beneficiary, Case
 from refugiu.cases.services import CaseError
 from refugiu.cases.views.shared import named_records_refused
+from refugiu.core.forms import form_field
 from refugiu.core.pdf import html_to_pdf
 
 PAGE_SIZE = 50
@@ -221,20 +223,20 @@ AUDIT_KINDS = [
 class AuditSearchForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Show"), choices=AUDIT_KINDS, required=False)
     actor = forms.CharField(label=gettext_lazy("Who (username)"), max_length=150, required=False)
-    action = forms.CharField(
-        label=gettext_lazy("Action starts with"),
-        max_length=80,
-        required=False,
-        help_text=gettext_lazy("For example cases.document or cases.case.viewed"),
-    )
+    action = forms.ChoiceField(label=gettext_lazy("What was done"), required=False, choices=())
     case = forms.CharField(label=gettext_lazy("Case (reference or number)"), max_length=20, required=False)
     beneficiary = forms.CharField(label=gettext_lazy("Beneficiary code"), max_length=16, required=False)
-    since = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=gettext_lazy("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = ISODateField(label=gettext_lazy("From"), required=False)
+    until = ISODateField(label=gettext_lazy("Until"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[Any] = [("", _("Anything")), *gdpr.action_choices()]
+        chosen = str(self.initial.get("action") or "")
+        offered = {code for _group, codes in choices[1:] for code, _label in codes}
+        if chosen and chosen not in offered:  # a prefix from an older link: kept, by its code
+            choices.append((chosen, gdpr.action_label(chosen)))
+        form_field(self, "action", forms.ChoiceField).choices = choices
 
     def clean_actor(self) -> int | None:
         username = self.cleaned_data["actor"].strip()
@@ -335,11 +337,7 @@ def audit(request: SignedInRequest) -> HttpResponse:
     read_audit.audit_log_read(
         user=request.user, request=request, view="audit", filters=filters.as_query(), page=page.number
     )
-    cases, beneficiaries = gdpr.audit_labels(page.object_list)
-    entries = [
-        (e, cases.get(e.case_id), beneficiaries.get(e.beneficiary_id), json.dumps(e.detail, sort_keys=True))
-        for e in page.object_list
-    ]
+    entries = gdpr.audit_shown(page.object_list)
     return render(
         request,
         "cases/dpo/audit.html",
