@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from refugiu.accounts.roles import Role
 from refugiu.cases import vocabularies as v
-from refugiu.cases.gdpr.audit_words import ACTION_LABELS, action_label
+from refugiu.cases.gdpr.audit_words import action_label
 from refugiu.core.audit import audit_record
 from refugiu.core.models import AuditEntry
 from tests.accounts.mfa import force_login_with_mfa
@@ -86,6 +86,14 @@ def test_the_filters_fold_away_until_some_are_set(world):
     assert '<details class="audit-filters" open>' in filtered
     assert '<option value="cases.case." selected>Anything done to case files</option>' in filtered
     assert '<option value="cases.case.viewed">Opened the case file</option>' in filtered
+
+
+def test_the_page_is_in_the_interface_language(world):
+    audit_record(actor=world["lawyer"], action="cases.case.viewed", target=world["case"])
+    client = dpo_client(world)
+    client.cookies["django_language"] = "ro"
+    rows = table(client.get(reverse("dpo:audit")).content.decode())
+    assert "A deschis dosarul cazului" in rows and "Opened the case file" not in rows
 
 
 def test_the_csv_export_is_unchanged(world):
