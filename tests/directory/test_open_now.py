@@ -8,12 +8,13 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.db import connection
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from refugiu.directory import open_now
-from refugiu.directory.models import Opening
+from refugiu.directory.models import Opening, SearchEntry
 from refugiu.directory.schedules import DAY_CODES, Group, Kind, is_open, rule_from
 
 pytestmark = pytest.mark.django_db
@@ -115,17 +116,68 @@ def _near_openings(data, hours: list[Group]) -> list[dt.datetime]:
 )
 @given(schedules=groups, instants=st.lists(moments, min_size=1, max_size=4), data=st.data())
 def test_the_sql_says_open_exactly_when_the_schedules_do(schedules, instants, data):
+    """Both from all the rows (open_records) and for a search entry, by its hours at a glance where they
+    say and its rows elsewhere (open_entries_sql), the glance worked out around a day near the moments."""
     hours = [Group(tuple(rule_from(schedule) for schedule in group)) for group in schedules]
     record = uuid.uuid4()
+    rows = open_now.record_rows(hours)
     Opening.objects.all().delete()
+    SearchEntry.objects.all().delete()
+    moments = [*instants, *_near_openings(data, hours)]
+    today = data.draw(st.one_of(dates, st.sampled_from([moment.date() for moment in moments])))
+    glance = dict(zip(open_now.HOURS_FIELDS, open_now.entry_hours(rows, today), strict=True))
+    entry = SearchEntry.objects.create(
+        kind="service", object_id=record, organization_id=record, sort_name="", name_text="", body_text="",
+        **glance,
+    )  # fmt: skip
     Opening.objects.bulk_create(
-        Opening(organization_id=record, record_id=record, **dict(zip(open_now.ROW_COLUMNS, row, strict=True)))
-        for row in open_now.record_rows(hours)
+        Opening(
+            organization_id=record,
+            record_id=record,
+            entry=entry,
+            **dict(zip(open_now.ROW_COLUMNS, row, strict=True)),
+        )
+        for row in rows
     )
-    for instant in [*instants, *_near_openings(data, hours)]:
+    for instant in moments:
         expected = is_open(hours, instant) is True
         found = Opening.objects.filter(record_id__in=open_now.open_records(instant)).exists()
         assert found == expected, (instant.isoformat(), schedules)
+        assert _entry_open(instant) == expected, (instant.isoformat(), today, schedules)
+
+
+def _entry_open(instant: dt.datetime) -> bool:
+    condition, params = open_now.open_entries_sql("e", instant)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {SearchEntry._meta.db_table} e WHERE {condition}", params)  # noqa: S608
+        return cursor.fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [("2026-03-04T10:30+02:00", True), ("2026-03-04T13:00+02:00", False), ("2026-03-08T10:30+02:00", False)],
+)
+def test_plain_weekly_hours_are_decided_at_a_glance_without_the_rows(moment, expected):
+    """Office hours on weekdays, a lunch hour: every whole hour is decided by the entry's own columns,
+    which still answer when its rows are gone (the search then seeks no row)."""
+    hours = [
+        Group(
+            (
+                rule_from({"byday": "MO,TU,WE,TH,FR", "opens_at": "09:00", "closes_at": "12:00"}),
+                rule_from({"byday": "MO,TU,WE,TH,FR", "opens_at": "14:00", "closes_at": "17:30"}),
+            )
+        )
+    ]
+    rows = open_now.record_rows(hours)
+    glance = open_now.entry_hours(rows, dt.date(2026, 3, 1))
+    record = uuid.uuid4()
+    SearchEntry.objects.create(
+        kind="service", object_id=record, organization_id=record, sort_name="", name_text="", body_text="",
+        **dict(zip(open_now.HOURS_FIELDS, glance, strict=True)),
+    )  # fmt: skip
+    instant = dt.datetime.fromisoformat(moment)
+    assert is_open(hours, instant) is expected
+    assert _entry_open(instant) is expected
 
 
 def test_the_generated_schedules_are_of_every_kind():
@@ -190,7 +242,7 @@ def test_everything_open_now_is_counted_as_the_open_entries_are(moment):
 
     from django.core.management import call_command
 
-    from refugiu.directory.models import SearchEntry, SearchFacet, Service
+    from refugiu.directory.models import SearchFacet, Service
     from refugiu.directory.search import directory_search
 
     call_command("generate_directory", services=120, seed=4, scheduled=1.0)

@@ -22,6 +22,19 @@ class SearchEntry(models.Model):
     sort_name = models.CharField(max_length=300)
     name_text = models.TextField()
     body_text = models.TextField()
+    # Its opening rows at a glance (directory.open_now.entry_hours), so the search decides most entries
+    # without seeking their rows: the clock (-1: none, the rows decide), the stretch of dates, and for each
+    # weekday the hours open all through (bits 0-23) and closed all through (bits 24-47).
+    hours_zone = models.SmallIntegerField(default=-1)
+    hours_from = models.IntegerField(default=0)
+    hours_until = models.IntegerField(default=0)
+    hours_mo = models.BigIntegerField(default=0)
+    hours_tu = models.BigIntegerField(default=0)
+    hours_we = models.BigIntegerField(default=0)
+    hours_th = models.BigIntegerField(default=0)
+    hours_fr = models.BigIntegerField(default=0)
+    hours_sa = models.BigIntegerField(default=0)
+    hours_su = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from refugiu.core.bulk import any_of, gc_paused, next_ids, rows_insert
 from refugiu.core.lookups import AsStored
-from refugiu.directory import open_now
+from refugiu.directory import open_now, schedules
 from refugiu.directory.models import (
     Address,
     Attribute,
@@ -33,7 +33,8 @@ from refugiu.directory.transliteration import is_ukrainian, ukrainian_latin
 # objects through prefetch_related cost most of an import's time.
 
 CHUNK_ORGANIZATIONS = 500
-ENTRY_COLUMNS = ("id", "kind", "object_id", "organization_id", "sort_name", "name_text", "body_text")
+ENTRY_TEXTS = ("id", "kind", "object_id", "organization_id", "sort_name", "name_text", "body_text")
+ENTRY_COLUMNS = (*ENTRY_TEXTS, *open_now.HOURS_FIELDS)
 
 
 def _texts(row: dict, field: str) -> list[str]:
@@ -280,7 +281,15 @@ def _index_chunk(organization_ids: list) -> int:
     # Plain rows, no model objects (core.bulk); the entries' ids are drawn first, for their facets.
     table = SearchEntry._meta.db_table
     ids = next_ids(table, len(entries))
-    rows_insert(table, ENTRY_COLUMNS, [(i, *entry) for i, entry in zip(ids, entries, strict=True)])
+    today = schedules.now().astimezone(schedules.site_zone()).date()
+    rows_insert(
+        table,
+        ENTRY_COLUMNS,
+        [
+            (i, *entry, *open_now.entry_hours(rows, today))
+            for i, entry, rows in zip(ids, entries, openings, strict=True)
+        ],
+    )
     rows_insert(
         SearchFacet._meta.db_table,
         ("entry_id", "facet", "value"),
