@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Window
 
 from refugiu.core.batching import in_batches
 from refugiu.directory.api.common import ID_BATCH
@@ -20,14 +20,29 @@ SEARCH_ALL = 2**31 - 1  # "no limit" for directory_search when every ranked id i
 
 @dataclass
 class Ordered:
-    """Records in a queryset's own order."""
+    """Records in a queryset's own order.
+
+    `counted_in_page`: the page's statement counts them too (a window over every record), for a filter that
+    reads much to build once (the open records of "open now": reading every opening row twice, for the
+    count and for the page, cost twice over).
+    """
 
     queryset: QuerySet
+    counted_in_page: bool = False
+
+    def _plain(self) -> QuerySet:
+        return self.queryset.prefetch_related(None).select_related(None)
 
     def _ids(self) -> QuerySet:
-        return self.queryset.prefetch_related(None).select_related(None).values_list("id", flat=True)
+        return self._plain().values_list("id", flat=True)
 
     def page(self, *, offset: int, limit: int) -> tuple[int, list[uuid.UUID]]:
+        if self.counted_in_page:
+            counted = self._plain().annotate(counted=Window(Count("id"))).values_list("id", "counted")
+            rows = list(counted[offset : offset + limit])
+            if rows or not offset:
+                return (rows[0][1] if rows else 0), [record_id for record_id, _ in rows]
+            return self.queryset.count(), []  # a page past the end
         total = self.queryset.count()
         return total, list(self._ids()[offset : offset + limit]) if offset < total else []
 
@@ -197,4 +212,4 @@ def selection(
             queryset = queryset.filter(open_services(open_at))
         else:
             queryset = queryset.filter(id__in=open_records(open_at))
-    return Ordered(queryset.order_by("name", "id"))
+    return Ordered(queryset.order_by("name", "id"), counted_in_page=open_at is not None)
