@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Window
 
 from refugiu.core.batching import in_batches
@@ -24,7 +25,9 @@ class Ordered:
 
     `counted_in_page`: the page's statement counts them too (a window over every record), for a filter that
     reads much to build once (the open records of "open now": reading every opening row twice, for the
-    count and for the page, cost twice over).
+    count and for the page, cost twice over). SQLite only: PostgreSQL then sorts every record instead of
+    keeping the first page's (its API "open now" without a term at 100,000 services 2.26 x instead of 1.71,
+    side by side).
     """
 
     queryset: QuerySet
@@ -212,4 +215,5 @@ def selection(
             queryset = queryset.filter(open_services(open_at))
         else:
             queryset = queryset.filter(id__in=open_records(open_at))
-    return Ordered(queryset.order_by("name", "id"), counted_in_page=open_at is not None)
+    counted_in_page = open_at is not None and connection.vendor == "sqlite"
+    return Ordered(queryset.order_by("name", "id"), counted_in_page=counted_in_page)
