@@ -57,8 +57,10 @@ def rows_insert(
         copied_into = target
         if upsert:
             copied_into = quote(f"staging_{table}")
+            # With its defaults: the columns not given take them there as they would in the table.
             cursor.execute(
-                f"CREATE TEMPORARY TABLE IF NOT EXISTS {copied_into} (LIKE {target}) ON COMMIT DROP"
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {copied_into} (LIKE {target} INCLUDING DEFAULTS)"
+                " ON COMMIT DROP"
             )
             cursor.execute(f"TRUNCATE {copied_into}")
         with cursor.cursor.copy(f"COPY {copied_into} ({names}) FROM STDIN") as copy:
