@@ -263,3 +263,30 @@ def test_everything_open_now_is_counted_as_the_open_entries_are(moment):
     services &= {str(pk) for pk in Service.objects.values_list("pk", flat=True)}
     opened = Service.objects.filter(open_now.open_services(instant)).values_list("pk", flat=True)
     assert {str(pk) for pk in opened} == services
+
+
+def test_the_apis_unsearched_open_services_are_counted_and_paged_alike(client, monkeypatch):
+    """The API's list of services open now without a term (counted in the page's own statement on SQLite):
+    every page holds the next of the open services by name, each says how many there are, and a page past
+    the end says it too, empty."""
+    from django.core.management import call_command
+
+    from refugiu.directory import schedules
+    from refugiu.directory.models import Service
+
+    call_command("generate_directory", services=60, seed=4, scheduled=1.0)
+    instant = dt.datetime.fromisoformat("2026-03-04T11:00+02:00")
+    monkeypatch.setattr(schedules, "now", lambda: instant)
+    expected = [
+        str(pk)
+        for pk in Service.objects.filter(open_now.open_services(instant))
+        .order_by("name", "id")
+        .values_list("pk", flat=True)
+    ]
+    assert 0 < len(expected) < Service.objects.count()
+    found = []
+    for page in (1, 2, 3, 4, 5):
+        answer = client.get("/api/hsds/services", {"open_now": "true", "per_page": 15, "page": page}).json()
+        assert answer["total_items"] == len(expected)
+        found += [record["id"] for record in answer["contents"]]
+    assert found == expected and answer["empty"]
