@@ -9,7 +9,8 @@ that does not validate answers 400 naming the field; text no database can store 
 surrogate) answers 422 the same way, whatever the field and the engine; a refused case operation
 (`CaseError`) answers 400 with its `code`, or 409 when the record changed since the client read it (code
 "stale"); a body past DATA_UPLOAD_MAX_MEMORY_SIZE answers 413 (code "too_large").
-No documentation page: it would load scripts from another host.
+The document is self-contained: it holds the HSDS schemas it refers to. No documentation page: it would
+load scripts from another host.
 """
 
 import json
@@ -24,6 +25,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
@@ -32,6 +34,7 @@ from refugiu.cases.api import router as cases_router
 from refugiu.cases.services import CaseError
 from refugiu.core import fastjson
 from refugiu.directory.api import router as hsds_router
+from refugiu.directory.api.openapi import hsds_components
 
 
 class _JSONRenderer(BaseRenderer):
@@ -123,7 +126,36 @@ class _StorableTextParser(Parser):
         return parsed
 
 
-api = NinjaAPI(
+class _SelfContainedAPI(NinjaAPI):
+    """The document holds the HSDS schemas its responses point at (directory.api.openapi), so that it
+    resolves with nothing but itself: no reference leads to another host."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document.setdefault("components", {}).setdefault("schemas", {}).update(hsds_components())
+        for operations in document.get("paths", {}).values():
+            for operation in operations.values():
+                for parameter in operation.get("parameters", ()):
+                    _not_null(parameter)
+        return document
+
+
+def _not_null(parameter: dict[str, Any]) -> None:
+    """A query parameter is text or absent, never null: pydantic's `X | None` (an optional filter) is
+    described as X, so that no client sends, and no generator makes, a null the server cannot be sent."""
+    schema = parameter.get("schema", {})
+    branches = schema.get("anyOf")
+    if parameter.get("in") != "query" or not isinstance(branches, list):
+        return
+    kept = [branch for branch in branches if branch != {"type": "null"}]
+    if len(kept) == 1 and len(kept) < len(branches):
+        del schema["anyOf"]
+        schema.update(kept[0])
+
+
+api = _SelfContainedAPI(
     title="Refugiu API",
     version="1",
     description=(

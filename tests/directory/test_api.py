@@ -542,10 +542,43 @@ def test_bad_parameters_of_the_vocabularies_answer_400(client):
     assert client.get(f"{API}/taxonomy_terms?parent_id=x").status_code == 400
 
 
-def test_empty_filters_are_no_filters(client, directory):
-    response = client.get(f"{API}/services?organization_id=&taxonomy_term_id=&modified_after=&search=")
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/services?taxonomy_term_id=", "taxonomy_term_id"),
+        ("/services?taxonomy_id=", "taxonomy_id"),
+        ("/services?organization_id=", "organization_id"),
+        ("/services?modified_after=", "modified_after"),
+        ("/organizations?taxonomy_term_id=", "taxonomy_term_id"),
+        ("/service_at_locations?taxonomy_term_id=", "taxonomy_term_id"),
+        ("/service_at_locations?postcode=", "postcode"),
+        ("/service_at_locations?postcode=010011&proximity=", "proximity"),
+        ("/taxonomy_terms?taxonomy_id=", "taxonomy_id"),
+        ("/taxonomy_terms?parent_id=%20", "parent_id"),
+        ("/services?full=yes", "full"),
+        ("/services?full=1", "full"),
+        ("/services?open_now=0", "open_now"),
+        ("/taxonomy_terms?top_only=on", "top_only"),
+        ("/services?lang=UK", "lang"),
+        ("/services?lang=zz", "lang"),
+    ],
+)
+def test_an_empty_or_malformed_filter_answers_400_not_every_record(client, directory, path, parameter):
+    """A client that meant a filter and sent it empty would otherwise get every record as if it matched
+    (issue 18); a boolean is `true` or `false`, as the document says, not anything pydantic would read."""
+    response = client.get(API + path)
+    assert response.status_code == 400
+    error = response.json()
+    assert [e["parameter"] for e in error["errors"]] == [parameter]
+    assert parameter in error["detail"]
+
+
+def test_an_empty_search_or_language_asks_for_none(client, directory):
+    """`search=` and `lang=` are no search and no language (the document's pattern allows them empty)."""
+    response = client.get(f"{API}/services?search=&lang=")
     assert response.status_code == 200
     assert response.json()["total_items"] == 1
+    assert client.get(f"{API}/services?full=false&open_now=false").json()["total_items"] == 1
 
 
 def test_a_nul_in_any_parameter_answers_422_not_an_error(client, directory):

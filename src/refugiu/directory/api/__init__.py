@@ -17,7 +17,8 @@ Why it works the way it does:
 - A bad parameter answers 400 with the parameter named and why, never 500; an id that names no
   public record (missing, unpublished, or not an id at all) answers 404, the same in every case.
 - No documentation page: it would load scripts from another host. The OpenAPI document is at
-  /api/openapi.json, and points its responses at the official HSDS schemas.
+  /api/openapi.json; it holds the structure of the HSDS objects its responses point at (`openapi`), so it
+  resolves offline.
 
 By resource: `root` (what this API is), `services`, `organizations`, `service_at_locations` and
 `taxonomies` (with their terms), on one router (`common`); `parameters` are the query parameters,

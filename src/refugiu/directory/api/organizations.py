@@ -14,11 +14,12 @@ from refugiu.directory.api.parameters import (
     ModifiedAfter,
     Page,
     PerPage,
+    RecordId,
     Search,
     TaxonomyId,
     TermId,
 )
-from refugiu.directory.api.responses import documented, hsds_schema, listing, loader, one, record_or_404
+from refugiu.directory.api.responses import documented, listing, loader, one, record_or_404
 from refugiu.directory.api.selections import selection
 from refugiu.directory.hsds.serialise.attributes import AttributeSlots
 from refugiu.directory.hsds.serialise.fields import HsdsRecord
@@ -35,7 +36,7 @@ def _organization_in_full(organization: Any, attributes: AttributeSlots) -> Hsds
 @router.get(
     "/organizations",
     summary="Organizations (organization_list.json; full=true: organization.json)",
-    openapi_extra=documented(hsds_schema("compiled/organization_list.json"), page=True, languages=True),
+    openapi_extra=documented("organization_list", page=True, languages=True, full="organization"),
     operation_id=operation_id("organizations_list"),
 )
 def organizations_list(
@@ -69,10 +70,10 @@ def organizations_list(
 @router.get(
     "/organizations/{id}",
     summary="An organization in full, with its services in full (organization.json)",
-    openapi_extra=documented(hsds_schema("compiled/organization.json"), page=False, languages=True),
+    openapi_extra=documented("organization", page=False, languages=True),
     operation_id=operation_id("organization_detail"),
 )
-def organization_detail(request: HttpRequest, response: HttpResponse, id: str, lang: Lang = None):
+def organization_detail(request: HttpRequest, response: HttpResponse, id: RecordId, lang: Lang = None):
     localised = Localised.of(request, lang, response)
     record = one(record_or_404(organization_full_list(), id), _organization_in_full)
     return localised.answer(localised.record(record))

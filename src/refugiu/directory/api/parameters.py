@@ -1,6 +1,11 @@
-"""The query parameters of the list endpoints. A bad one answers 400 naming it and saying why (the
-project's API, refugiu.api, turns the validation error into that answer); a NUL or a lone surrogate,
-which could not reach the database, is refused (422) for every parameter at once, by the API's parser."""
+"""The query parameters of the endpoints, as strict as the OpenAPI document says they are. A bad one answers
+400 naming it and saying why (the project's API, refugiu.api, turns the validation error into that answer),
+before anything is read: a filter given empty (`?taxonomy_term_id=`) is refused like a malformed one, not
+taken as no filter; a boolean is `true` or `false` and nothing else. A NUL or a lone surrogate, which could
+not reach the database, is refused (422) for every parameter at once, by the API's parser.
+
+The only parameter that may be empty is `lang` (no language asked, as without it), and `search` (no search).
+"""
 
 import datetime as dt
 import re
@@ -9,16 +14,28 @@ from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from ninja import Query
-from pydantic import BeforeValidator
+from ninja import Path, Query
+from pydantic import BeforeValidator, WithJsonSchema
 
 from refugiu.directory.api.common import MAX_PAGE, MAX_PER_PAGE
-from refugiu.directory.translations import language_of_tag
+from refugiu.directory.translations import ISO_639_1
 
 
-def _blank_is_absent(value: Any) -> Any:
-    """`?organization_id=` (an empty form field) means no filter, not a bad id."""
-    return None if isinstance(value, str) and not value.strip() else value
+def _present(value: Any) -> Any:
+    """A filter given empty (`?organization_id=`) is refused, not read as no filter: a client that meant
+    one would otherwise get every record."""
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("must not be empty: leave the parameter out for no filter")
+    return value
+
+
+def _boolean(value: Any) -> Any:
+    """`true` or `false`, as the document says, and nothing else (not `1`, `yes` or `on`)."""
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    raise ValueError("must be true or false")
 
 
 _UNENCODED_OFFSET = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
@@ -26,7 +43,7 @@ _UNENCODED_OFFSET = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\
 
 def _moment(value: Any) -> Any:
     """A date and time (ISO 8601), or a date meaning its midnight; without a zone, UTC."""
-    value = _blank_is_absent(value)
+    value = _present(value)
     if not isinstance(value, str):
         return value
     # An unencoded "+02:00" after the time arrives as " 02:00".
@@ -54,67 +71,86 @@ Format = Annotated[
 
 
 Search = Annotated[str | None, Query(None, description="Full-text search, ranked as on the web search.")]
+Boolean = Annotated[bool, BeforeValidator(_boolean)]
 OpenNow = Annotated[
-    bool,
+    Boolean,
     Query(
+        False,
         description=(
             "Only records open now by their schedules (an extension of HSDS: a service is open when one of "
             "its places is, each by its own schedules, else the service's, else its location's; a schedule "
             "without a time zone is in the directory's own)."
-        )
+        ),
     ),
 ]
-Full = Annotated[bool, Query(description="Give each record in full form, as its own endpoint does.")]
+Full = Annotated[
+    Boolean, Query(False, description="Give each record in full form, as its own endpoint does.")
+]
+TopOnly = Annotated[Boolean, Query(False, description="Only terms with no parent term.")]
 
 
-# The ids a list may be narrowed by; blank is absent. Query's own default: with a validator in the
-# Annotated, ninja would otherwise make the parameter required.
+# The ids a list may be narrowed by; empty is refused. Query's own default (here and for the booleans): with
+# a validator in the Annotated, ninja would otherwise make the parameter required.
 TermId = Annotated[
     uuid.UUID | None,
-    BeforeValidator(_blank_is_absent),
+    BeforeValidator(_present),
     Query(None, description="Only records tagged with this taxonomy term."),
 ]
 TaxonomyId = Annotated[
     uuid.UUID | None,
-    BeforeValidator(_blank_is_absent),
+    BeforeValidator(_present),
     Query(None, description="Only records tagged with a term of this taxonomy."),
 ]
 OrganizationId = Annotated[
     uuid.UUID | None,
-    BeforeValidator(_blank_is_absent),
+    BeforeValidator(_present),
     Query(None, description="Only the services of this organization."),
 ]
 TermsTaxonomyId = Annotated[
     uuid.UUID | None,
-    BeforeValidator(_blank_is_absent),
+    BeforeValidator(_present),
     Query(None, description="Only the terms of this taxonomy."),
 ]
 ParentTermId = Annotated[
     uuid.UUID | None,
-    BeforeValidator(_blank_is_absent),
+    BeforeValidator(_present),
     Query(None, description="Only the terms under this term."),
 ]
 ModifiedAfter = Annotated[
     dt.datetime | None,
     BeforeValidator(_moment),
-    Query(None, description="Only records modified at or after this date and time (ISO 8601)."),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}
+    ),
+    Query(
+        None,
+        description=(
+            "Only records modified at or after this date and time (ISO 8601, RFC 3339), or this date "
+            "(from its midnight); without a time zone, UTC."
+        ),
+    ),
 ]
 
 
+# An ISO 639-1 code, lower case, with or without a region or other subtags ("uk", "uk-UA", "pt_BR"), or
+# empty (no language asked). The document gives this pattern, so a client knows every code we take.
+LANGUAGE_PATTERN = "^(?:(?:" + "|".join(sorted(ISO_639_1)) + ")(?:[-_][A-Za-z0-9]{1,8})*)?$"
+_LANGUAGE = re.compile(LANGUAGE_PATTERN)
+
+
 def _language(value: Any) -> Any:
-    """An ISO 639-1 code; a regional tag ("uk-UA") is read as its language."""
-    value = _blank_is_absent(value)
+    """An ISO 639-1 code; a regional tag ("uk-UA") is read as its language; empty: none asked."""
     if not isinstance(value, str):
         return value
-    code = language_of_tag(value)
-    if code is None:
-        raise ValueError("must be a language code (ISO 639-1, such as uk)")
-    return code
+    if not _LANGUAGE.match(value):
+        raise ValueError("must be a language code (ISO 639-1, such as uk, or uk-UA)")
+    return value.replace("_", "-").split("-")[0] or None
 
 
 Lang = Annotated[
     str | None,
     BeforeValidator(_language),
+    WithJsonSchema({"type": "string", "pattern": LANGUAGE_PATTERN}),
     Query(
         None,
         description=(
@@ -133,7 +169,7 @@ Lang = Annotated[
 
 def _metres(value: Any) -> Any:
     """HSDS sends proximity as a string: a number of metres, more than 0."""
-    value = _blank_is_absent(value)
+    value = _present(value)
     if value is None or isinstance(value, int | float):
         return value
     try:
@@ -146,9 +182,10 @@ MAX_PROXIMITY_M = 1_000_000  # 1,000 km: the box around a postcode stays a box o
 
 Postcode = Annotated[
     str | None,
-    BeforeValidator(_blank_is_absent),
+    BeforeValidator(_present),
     Query(
         None,
+        min_length=1,
         max_length=30,
         description=(
             "A postcode: its centroid is the mean position of this directory's own public addresses that "
@@ -172,4 +209,11 @@ Proximity = Annotated[
             f"{MAX_PROXIMITY_M:,}), in a straight line, nearest first."
         ),
     ),
+]
+
+
+# A record's id in a path: documented as the UUID it is; anything else, like an id no public record has,
+# answers 404 (responses.record_or_404), so a malformed id tells nothing a missing one does not.
+RecordId = Annotated[
+    str, WithJsonSchema({"type": "string", "format": "uuid"}), Path(description="The record's id (a UUID).")
 ]

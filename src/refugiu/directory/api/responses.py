@@ -1,6 +1,7 @@
 """What the endpoints answer: a page of records in the HSDS Page envelope, every record as NDJSON, or one
 record (404 alike for missing, unpublished or malformed ids); and how the OpenAPI document describes
-those answers, pointing at the official HSDS schemas."""
+those answers: every status they can have, and the records by the HSDS objects' structure, which the document
+holds (directory.api.openapi)."""
 
 import math
 import uuid
@@ -13,11 +14,11 @@ from ninja.errors import HttpError
 
 from refugiu.core import fastjson
 from refugiu.directory.api.common import ID_BATCH, MAX_PER_PAGE
+from refugiu.directory.api.openapi import component_ref
 from refugiu.directory.api.selections import Selection
 from refugiu.directory.hsds.serialise.attributes import AttributeSlots, attributes_deferred
 from refugiu.directory.hsds.serialise.fields import HsdsRecord
 
-HSDS_SCHEMA_URL = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
 NDJSON = "application/x-ndjson"
 
 Serialise = Callable[[Any, AttributeSlots], HsdsRecord]
@@ -91,10 +92,6 @@ def one(record: Any, serialise: Serialise) -> HsdsRecord:
     return _serialised([record], serialise)[0]
 
 
-def hsds_schema(name: str) -> dict:
-    return {"$ref": HSDS_SCHEMA_URL + name}
-
-
 LANGUAGE_HEADERS = {
     "Content-Language": {
         "description": (
@@ -105,43 +102,78 @@ LANGUAGE_HEADERS = {
     }
 }
 
+# The error body, the same shape as the cases API's: `detail` says what went wrong; a refused parameter is
+# named in `errors`, with why (refugiu.api writes both).
+ERROR = {
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["parameter", "message"],
+                "properties": {"parameter": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
 
-def documented(item: dict, *, page: bool, languages: bool = False) -> dict:
-    """OpenAPI responses pointing at the official HSDS schemas (ninja cannot know them); `languages`: the
-    endpoint takes `lang` and says the language of its answer."""
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ERROR}}}
+
+
+INVALID = _error("A parameter is not valid (empty, malformed, or out of range); `errors` names it and why")
+UNSTORABLE = _error(
+    "A parameter holds text no database can store (a NUL character, a lone surrogate); `errors` names it"
+)
+NOT_FOUND = _error("No public record has this id (missing, unpublished, or not an id at all)")
+
+
+def documented(item: str, *, page: bool, languages: bool = False, full: str | None = None) -> dict:
+    """The OpenAPI responses of an endpoint, its records described by the HSDS schema `item` (a component
+    of the document: directory.api.openapi), or with full=true by `full`; every status it can answer.
+    `languages`: the endpoint takes `lang` and says the language of its answer. An endpoint with query
+    parameters may refuse them (400, 422)."""
     headers = {"headers": LANGUAGE_HEADERS} if languages else {}
-    error = {
-        "content": {
-            "application/json": {"schema": {"type": "object", "properties": {"detail": {"type": "string"}}}}
-        }
-    }
+    schema: dict = component_ref(item)
+    if full is not None:
+        schema = {"anyOf": [schema, component_ref(full)]}
+    refused = {400: INVALID, 422: UNSTORABLE} if page or languages else {}
     if not page:
         return {
             "responses": {
-                200: {"description": "OK", "content": {"application/json": {"schema": item}}, **headers},
-                404: {"description": "No public record has this id", **error},
+                200: {"description": "OK", "content": {"application/json": {"schema": schema}}, **headers},
+                404: NOT_FOUND,
+                **refused,
             }
         }
     envelope = {
         "type": "object",
+        "required": [
+            "total_items", "total_pages", "page_number", "size",
+            "first_page", "last_page", "empty", "contents",
+        ],
         "properties": {
-            "total_items": {"type": "integer"},
-            "total_pages": {"type": "integer"},
-            "page_number": {"type": "integer"},
-            "size": {"type": "integer"},
+            "total_items": {"type": "integer", "minimum": 0},
+            "total_pages": {"type": "integer", "minimum": 0},
+            "page_number": {"type": "integer", "minimum": 1},
+            "size": {"type": "integer", "minimum": 0},
             "first_page": {"type": "boolean"},
             "last_page": {"type": "boolean"},
             "empty": {"type": "boolean"},
-            "contents": {"type": "array", "items": item},
+            "contents": {"type": "array", "items": schema},
         },
-    }
+    }  # fmt: skip
     return {
         "responses": {
             200: {
                 "description": "A page (format=json), or every record, one per line (format=ndjson)",
-                "content": {"application/json": {"schema": envelope}, NDJSON: {"schema": item}},
+                "content": {"application/json": {"schema": envelope}, NDJSON: {"schema": schema}},
                 **headers,
             },
-            400: {"description": "A parameter is not valid; `errors` names it and says why", **error},
+            **refused,
         }
     }

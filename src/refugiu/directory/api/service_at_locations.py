@@ -20,6 +20,7 @@ from refugiu.directory.api.parameters import (
     PerPage,
     Postcode,
     Proximity,
+    RecordId,
     Search,
     TaxonomyId,
     TermId,
@@ -27,7 +28,6 @@ from refugiu.directory.api.parameters import (
 from refugiu.directory.api.responses import (
     Serialise,
     documented,
-    hsds_schema,
     listing,
     loader,
     one,
@@ -52,7 +52,7 @@ def _service_at_location_item(full: bool) -> Serialise:
     "/service_at_locations",
     summary="Services at locations (service_at_location_list.json; full=true: service_at_location.json)",
     openapi_extra=documented(
-        hsds_schema("compiled/service_at_location_list.json"), page=True, languages=True
+        "service_at_location_list", page=True, languages=True, full="service_at_location"
     ),
     operation_id=operation_id("service_at_locations_list"),
 )
@@ -116,10 +116,10 @@ def service_at_locations_list(
 @router.get(
     "/service_at_locations/{id}",
     summary="A service at a location in full (service_at_location.json)",
-    openapi_extra=documented(hsds_schema("compiled/service_at_location.json"), page=False, languages=True),
+    openapi_extra=documented("service_at_location", page=False, languages=True),
     operation_id=operation_id("service_at_location_detail"),
 )
-def service_at_location_detail(request: HttpRequest, response: HttpResponse, id: str, lang: Lang = None):
+def service_at_location_detail(request: HttpRequest, response: HttpResponse, id: RecordId, lang: Lang = None):
     localised = Localised.of(request, lang, response)
     record = one(record_or_404(service_at_location_full_list(), id), _service_at_location_item(True))
     return localised.answer(localised.record(record))

@@ -16,11 +16,12 @@ from refugiu.directory.api.parameters import (
     OrganizationId,
     Page,
     PerPage,
+    RecordId,
     Search,
     TaxonomyId,
     TermId,
 )
-from refugiu.directory.api.responses import documented, hsds_schema, listing, loader, one, record_or_404
+from refugiu.directory.api.responses import documented, listing, loader, one, record_or_404
 from refugiu.directory.api.selections import selection
 from refugiu.directory.hsds.serialise.attributes import AttributeSlots
 from refugiu.directory.hsds.serialise.fields import HsdsRecord
@@ -37,7 +38,7 @@ def _service_in_full(service: Any, attributes: AttributeSlots) -> HsdsRecord:
 @router.get(
     "/services",
     summary="Services (service_list.json; full=true: service.json)",
-    openapi_extra=documented(hsds_schema("compiled/service_list.json"), page=True, languages=True),
+    openapi_extra=documented("service_list", page=True, languages=True, full="service"),
     operation_id=operation_id("services_list"),
 )
 def services_list(
@@ -75,10 +76,10 @@ def services_list(
 @router.get(
     "/services/{id}",
     summary="A service in full (service.json)",
-    openapi_extra=documented(hsds_schema("compiled/service.json"), page=False, languages=True),
+    openapi_extra=documented("service", page=False, languages=True),
     operation_id=operation_id("service_detail"),
 )
-def service_detail(request: HttpRequest, response: HttpResponse, id: str, lang: Lang = None):
+def service_detail(request: HttpRequest, response: HttpResponse, id: RecordId, lang: Lang = None):
     localised = Localised.of(request, lang, response)
     record = one(record_or_404(service_full_list(), id), _service_in_full)
     return localised.answer(localised.record(record))

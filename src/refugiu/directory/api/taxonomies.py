@@ -1,10 +1,7 @@
 """/api/hsds/taxonomies and /api/hsds/taxonomy_terms: the vocabularies records are tagged with."""
 
-from typing import Annotated
-
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Query
 
 from refugiu.directory.api.common import DEFAULT_PER_PAGE, operation_id, router
 from refugiu.directory.api.languages import Localised
@@ -14,10 +11,12 @@ from refugiu.directory.api.parameters import (
     Page,
     ParentTermId,
     PerPage,
+    RecordId,
     Search,
     TermsTaxonomyId,
+    TopOnly,
 )
-from refugiu.directory.api.responses import documented, hsds_schema, listing, loader, one, record_or_404
+from refugiu.directory.api.responses import documented, listing, loader, one, record_or_404
 from refugiu.directory.api.selections import Ordered
 from refugiu.directory.hsds.serialise.attributes import AttributeSlots
 from refugiu.directory.hsds.serialise.fields import HsdsRecord
@@ -43,7 +42,7 @@ def _text_search(queryset: QuerySet, search: str | None, fields: tuple[str, ...]
 @router.get(
     "/taxonomies",
     summary="Taxonomies (taxonomy.json)",
-    openapi_extra=documented(hsds_schema("taxonomy.json"), page=True),
+    openapi_extra=documented("taxonomy", page=True),
     operation_id=operation_id("taxonomies_list"),
 )
 def taxonomies_list(
@@ -61,10 +60,10 @@ def taxonomies_list(
 @router.get(
     "/taxonomies/{id}",
     summary="A taxonomy (taxonomy.json)",
-    openapi_extra=documented(hsds_schema("taxonomy.json"), page=False),
+    openapi_extra=documented("taxonomy", page=False),
     operation_id=operation_id("taxonomy_detail"),
 )
-def taxonomy_detail(request: HttpRequest, id: str):
+def taxonomy_detail(request: HttpRequest, id: RecordId):
     return one(record_or_404(Taxonomy.objects.all(), id), _taxonomy_item)
 
 
@@ -75,7 +74,7 @@ def _taxonomy_term_item(term, attributes: AttributeSlots) -> HsdsRecord:
 @router.get(
     "/taxonomy_terms",
     summary="Taxonomy terms (taxonomy_term.json)",
-    openapi_extra=documented(hsds_schema("taxonomy_term.json"), page=True, languages=True),
+    openapi_extra=documented("taxonomy_term", page=True, languages=True),
     operation_id=operation_id("taxonomy_terms_list"),
 )
 def taxonomy_terms_list(
@@ -87,7 +86,7 @@ def taxonomy_terms_list(
     format: Format = "json",
     taxonomy_id: TermsTaxonomyId = None,
     parent_id: ParentTermId = None,
-    top_only: Annotated[bool, Query(description="Only terms with no parent term.")] = False,
+    top_only: TopOnly = False,
     lang: Lang = None,
 ):
     localised = Localised.of(request, lang, response)
@@ -108,10 +107,10 @@ def taxonomy_terms_list(
 @router.get(
     "/taxonomy_terms/{id}",
     summary="A taxonomy term (taxonomy_term.json)",
-    openapi_extra=documented(hsds_schema("taxonomy_term.json"), page=False, languages=True),
+    openapi_extra=documented("taxonomy_term", page=False, languages=True),
     operation_id=operation_id("taxonomy_term_detail"),
 )
-def taxonomy_term_detail(request: HttpRequest, response: HttpResponse, id: str, lang: Lang = None):
+def taxonomy_term_detail(request: HttpRequest, response: HttpResponse, id: RecordId, lang: Lang = None):
     localised = Localised.of(request, lang, response)
     return localised.answer(
         localised.record(one(record_or_404(taxonomy_term_list(), id), _taxonomy_term_item))
