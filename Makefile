@@ -49,6 +49,7 @@ bench: install-test
 	$(BIN)/python -m benchmarks.scale_out --services 20000 --seconds 60 --clients 50
 	$(BIN)/python -m benchmarks.backup_restore --cases 10000
 	$(BIN)/python -m benchmarks.start_time --rounds 3 --baseline 9b8b392
+	$(BIN)/python -m benchmarks.schemathesis_run --examples 20
 
 ## Download the third-party static files again (npm pack), check them against src/refugiu/static/vendor/README.md's
 ## integrity, and copy the same files in: run it to confirm them, or after changing a version there.
