@@ -4,23 +4,29 @@
 - /api/cases/: case management for staff, signed in by a personal API token or a browser session with its
   CSRF token (refugiu.cases.api); its security schemes are in the document.
 
-One NinjaAPI, so both share the document, the renderer and the answers to bad input: a parameter or body
-that does not validate answers 400 naming the field; text no database can store (a NUL character, a lone
-surrogate) answers 422 the same way, whatever the field and the engine; a refused case operation
-(`CaseError`) answers 400 with its `code`, or 409 when the record changed since the client read it (code
-"stale"); a body past DATA_UPLOAD_MAX_MEMORY_SIZE answers 413 (code "too_large").
-The document is self-contained: it holds the HSDS schemas it refers to. No documentation page: it would
-load scripts from another host.
+One NinjaAPI, so both share the document, the renderer and the answers to bad input, every one in one shape,
+`{"detail": …, "code": …}` (with `errors` naming the parameters where there are any), as core.errors answers
+under /api/ too: a parameter or body that breaks the document answers 400 (code "invalid", naming the field;
+"malformed" for a body that is not JSON); a path parameter that names nothing a record could have answers 404
+like a record that does not exist; text no database can store (a NUL character, a lone surrogate) answers 422
+(code "unstorable_text"), whatever the field and the engine; a refused case operation (`CaseError`) answers
+with the status its code has (cases.api.problems: 409 when the record's state forbids it, 403 when the
+caller may not, 422 otherwise); a body past DATA_UPLOAD_MAX_MEMORY_SIZE answers 413 (code "too_large"); a
+method a path does not have, 405 (code "method_not_allowed").
+The document is self-contained: it holds the structure of the HSDS objects it refers to. No documentation
+page: it would load scripts from another host.
 """
 
+import functools
 import json
 from typing import Any
 
 import orjson
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.defaultfilters import filesizeformat
+from django.urls import URLPattern, URLResolver
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -31,6 +37,7 @@ from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from refugiu.cases.api import router as cases_router
+from refugiu.cases.api.problems import GENERIC, status_for
 from refugiu.cases.services import CaseError
 from refugiu.core import fastjson
 from refugiu.directory.api import router as hsds_router
@@ -126,9 +133,9 @@ class _StorableTextParser(Parser):
         return parsed
 
 
-class _SelfContainedAPI(NinjaAPI):
-    """The document holds the HSDS schemas its responses point at (directory.api.openapi), so that it
-    resolves with nothing but itself: no reference leads to another host."""
+class _API(NinjaAPI):
+    """The document holds the HSDS objects its responses point at (directory.api.openapi), so that it
+    resolves with nothing but itself; a method a path does not have answers in the API's one shape."""
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
@@ -140,6 +147,16 @@ class _SelfContainedAPI(NinjaAPI):
                 for parameter in operation.get("parameters", ()):
                     _not_null(parameter)
         return document
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        """ninja's URLs, each answering a method its path does not have in the API's one shape."""
+        urls = super()._get_urls()
+        return [
+            URLPattern(url.pattern, _json_not_allowed(url.callback), url.default_args, url.name)
+            if isinstance(url, URLPattern)
+            else url
+            for url in urls
+        ]
 
 
 def _not_null(parameter: dict[str, Any]) -> None:
@@ -155,7 +172,21 @@ def _not_null(parameter: dict[str, Any]) -> None:
         schema.update(kept[0])
 
 
-api = _SelfContainedAPI(
+def _json_not_allowed(view: Any) -> Any:
+    @functools.wraps(view)  # keeps ninja's csrf_exempt
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        message = _("This path does not take the method %(method)s.") % {"method": request.method}
+        answer = _problem(request, 405, "method_not_allowed", message)
+        answer["Allow"] = response["Allow"]
+        return answer
+
+    return wrapped
+
+
+api = _API(
     title="Refugiu API",
     version="1",
     description=(
@@ -175,59 +206,86 @@ api = _SelfContainedAPI(
 
 
 def _field_name(location: tuple) -> str:
-    """`("query", "per_page")` → "per_page"; `("body", "payload", "shared_fields", 0)` → "shared_fields.0"."""
+    """`("query", "per_page")` → "per_page"; `("body", "payload", "shared_fields", 0)` → "shared_fields.0";
+    `("body", "payload")` (the body itself) → "body"."""
     parts = [str(part) for part in location]
-    kept = parts[2:] if parts[:1] == ["body"] else parts[1:]
-    return ".".join(kept or parts)
+    if parts[:1] == ["body"]:
+        return ".".join(parts[2:]) or "body"
+    return ".".join(parts[1:] or parts)
 
 
-def _invalid(request: HttpRequest, errors: list[dict], *, status: int) -> HttpResponse:
+def _problem(request: HttpRequest, status: int, code: str, detail: str, **more: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "code": code, **more}, status=status)
+
+
+def _invalid(request: HttpRequest, errors: list[dict], *, status: int, code: str) -> HttpResponse:
     detail = "; ".join(f"{error['parameter']}: {error['message']}" for error in errors)
-    return api.create_response(
-        request, {"detail": f"Invalid parameters: {detail}", "errors": errors}, status=status
+    return _problem(
+        request, status, code, _("Invalid parameters: %(detail)s") % {"detail": detail}, errors=errors
     )
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    # As core.errors answers a path under /api/ that names no endpoint.
+    return _problem(request, 404, "not_found", _("Not Found"))
 
 
 @api.exception_handler(ValidationError)
 def _invalid_parameters(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    locations = [tuple(error.get("loc") or ()) for error in exc.errors]
+    if locations and all(location[:1] == ("path",) for location in locations):
+        # `/cases/abc`: no record has that id, as none has the id 10**9.
+        return _not_found(request)
     errors = [
-        {"parameter": _field_name(tuple(error.get("loc") or ())), "message": error.get("msg", "")}
-        for error in exc.errors
+        {"parameter": _field_name(location), "message": error.get("msg", "")}
+        for location, error in zip(locations, exc.errors, strict=True)
     ]
-    return _invalid(request, errors, status=400)
+    return _invalid(request, errors, status=400, code="invalid")
 
 
 @api.exception_handler(UnstorableText)
 def _unstorable(request: HttpRequest, exc: UnstorableText) -> HttpResponse:
-    return _invalid(request, exc.errors, status=422)
+    return _invalid(request, exc.errors, status=422, code="unstorable_text")
+
+
+@api.exception_handler(Http404)
+def _missing(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _not_found(request)
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # ninja answers any failure to read a body with HttpError(400, "Cannot parse request body") raised
-    # from the parser's exception: the 422 of unstorable text is kept. Everything else as ninja answers it.
+    # from the parser's exception: the 422 of unstorable text is kept.
     if isinstance(exc.__cause__, UnstorableText):
         return _unstorable(request, exc.__cause__)
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    if exc.__cause__ is not None and exc.status_code == 400:
+        return _problem(request, 400, "malformed", _("The body could not be read: it must be JSON."))
+    if exc.status_code == 401:
+        message = _("Sign in: send a valid API token, or a signed-in session's cookie.")
+        return _problem(request, 401, "not_authenticated", message)
+    code = getattr(exc, "code", None) or GENERIC.get(exc.status_code, ("refused",))[0]
+    return _problem(request, exc.status_code, code, str(exc))
 
 
 @api.exception_handler(CaseError)
 def _case_refused(request: HttpRequest, exc: CaseError) -> HttpResponse:
+    message = str(exc.message)
     if exc.code == "stale":
         # The services' message speaks of a form that keeps what was typed; a program has no form.
         message = _(
             "Someone else saved this record since you read it, so nothing was saved. Read it again, then "
             "send your changes with its current version."
         )
-        return api.create_response(request, {"detail": message, "code": exc.code}, status=409)
-    return api.create_response(request, {"detail": str(exc.message), "code": exc.code}, status=400)
+    return _problem(request, status_for(exc.code), exc.code, message)
 
 
 @api.exception_handler(RequestDataTooBig)
 def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
-    message = _("The request is too large: the limit is %(size)s.") % {"size": limit}
-    return api.create_response(request, {"detail": message, "code": "too_large"}, status=413)
+    return _problem(
+        request, 413, "too_large", _("The request is too large: the limit is %(size)s.") % {"size": limit}
+    )
 
 
 api.add_router("/hsds", hsds_router)

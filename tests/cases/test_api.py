@@ -404,7 +404,7 @@ def test_the_case_page_gives_everything_but_the_identity(lawyer, world):
 
 def test_opening_a_case_for_a_person_one_registered(lawyer, world):
     registered = lawyer.post(
-        "/beneficiaries", {"identity": fake_identity(), "gender": "Masculine", "nationality": "ua"}
+        "/beneficiaries", {"identity": fake_identity(), "gender": "Masculine", "nationality": "UA"}
     )
     assert registered.status_code == 201, registered.json()
     beneficiary = registered.json()
@@ -445,7 +445,7 @@ def test_opening_a_case_is_refused_for_people_and_departments_out_of_reach(clien
     )
     mine = world["case"].beneficiary
     response = lawyer.post("/cases", {**body, "beneficiary_id": mine.pk, "department_id": world["asylum"].pk})
-    assert response.status_code == 400 and response.json()["code"] == "department"
+    assert response.status_code == 403 and response.json()["code"] == "department"
     response = lawyer.post(
         "/cases",
         {
@@ -454,7 +454,7 @@ def test_opening_a_case_is_refused_for_people_and_departments_out_of_reach(clien
             "team": [{"user_id": world["outsider"].pk, "function": "lawyer"}],
         },
     )
-    assert response.status_code == 400 and response.json()["code"] == "forbidden"
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
     boss = Caller(client, world["boss"])
     response = boss.post(
         "/cases",
@@ -509,12 +509,12 @@ def test_a_refused_status_change_saves_no_field_either(lawyer, world):
     response = lawyer.patch(
         f"/cases/{case.pk}", {"version": case.version, "risk_level": "high", "status": "closed"}
     )
-    assert response.status_code == 400 and response.json()["code"] == "bad_transition"
+    assert response.status_code == 409 and response.json()["code"] == "bad_transition"
     case.refresh_from_db()
     assert case.risk_level == "low" and case.version == 1
     assert not audited(world["lawyer"], "cases.case.changed")
     response = lawyer.patch(f"/cases/{case.pk}", {"version": case.version})
-    assert response.status_code == 400 and response.json()["code"] == "nothing_to_change"
+    assert response.status_code == 422 and response.json()["code"] == "nothing_to_change"
 
 
 def test_the_timeline_hides_sealed_notes_from_other_professions(client, lawyer, world):
@@ -571,7 +571,7 @@ def test_recording_sessions_assessments_tasks_and_proceedings(lawyer, world):
             "delivered_on": (timezone.localdate() + dt.timedelta(days=2)).isoformat(),
         },
     )
-    assert future.status_code == 400 and future.json()["code"] == "future_date"
+    assert future.status_code == 422 and future.json()["code"] == "future_date"
     too_long = lawyer.post(f"/cases/{case.pk}/sessions", {"kind": "shelter", "duration_minutes": 2000})
     assert too_long.status_code == 400 and too_long.json()["errors"][0]["parameter"] == "duration_minutes"
 
@@ -588,12 +588,11 @@ def test_recording_sessions_assessments_tasks_and_proceedings(lawyer, world):
     outsider_task = lawyer.post(
         f"/cases/{case.pk}/tasks", {"title": "x", "due_on": "2030-05-01", "assignee_id": world["outsider"].pk}
     )
-    assert outsider_task.json()["code"] == "assignee_cannot_see"
+    assert outsider_task.status_code == 422 and outsider_task.json()["code"] == "assignee_cannot_see"
     done = lawyer.post(f"/cases/{case.pk}/tasks/{task.json()['id']}/complete")
     assert done.status_code == 200 and done.json()["done_at"]
-    assert (
-        lawyer.post(f"/cases/{case.pk}/tasks/{task.json()['id']}/complete").json()["code"] == "already_done"
-    )
+    again = lawyer.post(f"/cases/{case.pk}/tasks/{task.json()['id']}/complete")
+    assert again.status_code == 409 and again.json()["code"] == "already_done"
 
     proceeding = lawyer.post(
         f"/cases/{case.pk}/proceedings",
@@ -609,7 +608,7 @@ def test_recording_sessions_assessments_tasks_and_proceedings(lawyer, world):
     assert proceeding.status_code == 201, proceeding.json()
     assert proceeding.json()["pecuniary_claimed"] in ("12000.50", 12000.5)
     wrong_stage = lawyer.post(f"/cases/{case.pk}/proceedings", {"kind": "protection_order", "stage": "filed"})
-    assert wrong_stage.json()["code"] == "bad_stage"
+    assert wrong_stage.status_code == 422 and wrong_stage.json()["code"] == "bad_stage"
     changed = lawyer.patch(
         f"/cases/{case.pk}/proceedings/{proceeding.json()['id']}",
         {"version": 1, "stage": "decided", "pecuniary_awarded": "8000", "deadline": None},
@@ -638,12 +637,12 @@ def test_consents_and_referrals(client, lawyer, world):
         f"/cases/{case.pk}/referrals",
         {"service_id": str(service.pk), "reason": "safe shelter", "shared_fields": ["code"]},
     )
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert refused.json()["code"] == "no_consent" and refused.json()["detail"]
     assert not Referral.objects.exists()
 
     no_recipient = lawyer.post(f"/cases/{case.pk}/consents", {"purpose": "sharing", "form": "written"})
-    assert no_recipient.status_code == 400 and no_recipient.json()["code"] == "recipient_required"
+    assert no_recipient.status_code == 422 and no_recipient.json()["code"] == "recipient_required"
     consent = lawyer.post(
         f"/cases/{case.pk}/consents",
         {
@@ -662,7 +661,7 @@ def test_consents_and_referrals(client, lawyer, world):
         f"/cases/{case.pk}/referrals",
         {"service_id": str(service.pk), "reason": "safe shelter", "shared_fields": ["contact"]},
     )
-    assert beyond.json()["code"] == "beyond_consent"
+    assert beyond.status_code == 422 and beyond.json()["code"] == "beyond_consent"
     sent = lawyer.post(
         f"/cases/{case.pk}/referrals",
         {"service_id": str(service.pk), "reason": "safe shelter", "shared_fields": ["names"]},
@@ -678,7 +677,7 @@ def test_consents_and_referrals(client, lawyer, world):
 
     path = f"/cases/{case.pk}/referrals/{referral['id']}"
     declined = lawyer.patch(path, {"version": referral["version"], "status": "declined"})
-    assert declined.json()["code"] == "reason_required"
+    assert declined.status_code == 422 and declined.json()["code"] == "reason_required"
     accepted = lawyer.patch(
         path, {"version": referral["version"], "status": "accepted", "feedback": "first meeting set"}
     )
@@ -690,7 +689,7 @@ def test_consents_and_referrals(client, lawyer, world):
         f"/cases/{case.pk}/referrals",
         {"department_id": world["asylum"].pk, "reason": "asylum claim", "shared_fields": ["code"]},
     )
-    assert internal.json()["code"] == "no_consent"
+    assert internal.status_code == 422 and internal.json()["code"] == "no_consent"
     boss = Caller(client, world["boss"])
     overridden = boss.post(
         f"/cases/{case.pk}/referrals",
@@ -705,10 +704,8 @@ def test_consents_and_referrals(client, lawyer, world):
 
     withdrawn = lawyer.post(f"/cases/{case.pk}/consents/{consent.json()['id']}/withdraw", {})
     assert withdrawn.status_code == 200 and not withdrawn.json()["is_active"]
-    assert (
-        lawyer.post(f"/cases/{case.pk}/consents/{consent.json()['id']}/withdraw", {}).json()["code"]
-        == "already_withdrawn"
-    )
+    again = lawyer.post(f"/cases/{case.pk}/consents/{consent.json()['id']}/withdraw", {})
+    assert again.status_code == 409 and again.json()["code"] == "already_withdrawn"
 
     for action in (
         "cases.consent.recorded",

@@ -354,7 +354,7 @@ def test_the_api_refers_to_an_organisation_itself(client, world):
         "shared_fields": ["code"],
     }
     refused = lawyer.post(f"/cases/{case.pk}/referrals", body)
-    assert refused.status_code == 400 and refused.json()["code"] == "no_consent"
+    assert refused.status_code == 422 and refused.json()["code"] == "no_consent"
     assert not Referral.objects.exists()
 
     consent = lawyer.post(
@@ -368,7 +368,7 @@ def test_the_api_refers_to_an_organisation_itself(client, world):
     )
     assert consent.status_code == 201, consent.json()
     beyond = lawyer.post(f"/cases/{case.pk}/referrals", {**body, "shared_fields": ["names"]})
-    assert beyond.status_code == 400 and beyond.json()["code"] == "beyond_consent"
+    assert beyond.status_code == 422 and beyond.json()["code"] == "beyond_consent"
     sent = lawyer.post(f"/cases/{case.pk}/referrals", body)
     assert sent.status_code == 201, sent.json()
     referral = sent.json()
@@ -399,11 +399,11 @@ def test_the_api_refers_to_an_organisation_itself(client, world):
 
     # One destination, published, known.
     both = lawyer.post(f"/cases/{case.pk}/referrals", {**body, "service_id": str(service.pk)})
-    assert both.status_code == 400 and both.json()["code"] == "destination"
+    assert both.status_code == 422 and both.json()["code"] == "destination"
     hidden = OrganizationFactory(is_published=False)
     for organization_id in (str(hidden.pk), "00000000-0000-0000-0000-000000000000"):
         unknown = lawyer.post(f"/cases/{case.pk}/referrals", {**body, "organization_id": organization_id})
-        assert unknown.status_code == 400 and unknown.json()["code"] == "unknown_organization"
+        assert unknown.status_code == 422 and unknown.json()["code"] == "unknown_organization"
     assert Referral.objects.count() == 2
 
     # Someone not on the case: as if the case did not exist.

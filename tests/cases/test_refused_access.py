@@ -136,6 +136,9 @@ def test_another_persons_api_token_cannot_be_revoked_and_the_try_is_audited(clie
 # The cases API
 
 
+JSON = "application/json"  # the API reads a body as JSON: a form's is malformed (400)
+
+
 def test_the_api_answers_another_caseworkers_case_as_a_missing_one_and_audits_the_refusal(world):
     outsider, case, theirs = world["outsider"], world["case"], world["theirs"]
     raw = api_token_create(user=outsider, name="tests")[1]
@@ -145,8 +148,8 @@ def test_the_api_answers_another_caseworkers_case_as_a_missing_one_and_audits_th
             api.get(f"/api/cases/cases/{case.pk}{path}"), api.get(f"/api/cases/cases/{MISSING}{path}")
         )
     assert_same_answer(
-        api.post(f"/api/cases/cases/{theirs.pk}/tasks/{world['task'].pk}/complete"),
-        api.post(f"/api/cases/cases/{theirs.pk}/tasks/{MISSING}/complete"),
+        api.post(f"/api/cases/cases/{theirs.pk}/tasks/{world['task'].pk}/complete", content_type=JSON),
+        api.post(f"/api/cases/cases/{theirs.pk}/tasks/{MISSING}/complete", content_type=JSON),
     )
     trail = [(e.action, e.object_id, e.case_id) for e in refusals(outsider)]
     assert trail == [("cases.case.access_refused", str(case.pk), case.pk)] * 3 + [

@@ -508,7 +508,7 @@ def test_unknown_unpublished_and_malformed_ids_answer_404(client, directory):
     ):
         response = client.get(url)
         assert response.status_code == 404, url
-        assert response.json() == {"detail": "Not found"}
+        assert response.json() == {"detail": "Not found", "code": "not_found"}
 
 
 # --- parameters -----------------------------------------------------------------------------------------

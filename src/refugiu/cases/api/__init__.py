@@ -1,13 +1,16 @@
 """The cases JSON API, at /api/cases/: what the staff pages do, for programs.
 
-Each endpoint does what the matching page does, in the same order: parse the input (a schema) → fetch
+Each endpoint does what the matching page does, in the same order: parse the input (a schema of `fields`:
+exactly what the OpenAPI document says, refused whole with 400 otherwise, before anything is read) → fetch
 through the one visibility scope (`access.case_get`: 404 alike for a case that does not exist and one the
 caller may not see) → one service call, which checks what the caller may do (through `access`, as the
 pages do) and writes the audit record → the output schema. A read of case content is audited here, once,
-through `read_audit`, as the pages audit theirs; never skipped. A refused operation answers 400 with the
-service's `code`; a save over a version someone else saved answers 409, code "stale" (refugiu.api turns
-`CaseError` into these). Beneficiaries appear by their code; the identity has its own audited endpoint,
-and searches that carry names are POSTs, so no name ever lands in a URL or an access log.
+through `read_audit`, as the pages audit theirs; never skipped. A refused operation answers with the
+service's `code` and the status `problems` gives it: 409 when the record's state forbids it (code "stale"
+for a save over a version someone else saved), 403 when the caller may not, 422 for any other rule
+(refugiu.api turns `CaseError` into these; `problems` lists every status and code the document states).
+Beneficiaries appear by their code; the identity has its own audited endpoint, and searches that carry
+names are POSTs, so no name ever lands in a URL or an access log.
 
 By topic: `cases`, `records` (what happens in a case), `beneficiaries` and `work`, on one router
 (`common`); `schemas` and `output` shape what goes in and out. Who may call: see `auth` (a personal

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.security.base import AuthBase
 from ninja.utils import check_csrf
 
 from refugiu.cases import access
+from refugiu.cases.api.problems import Refusal
 from refugiu.cases.tokens import api_token_user
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 def _refuse_without_case_role(user: User) -> User:
     if not access.works_on_cases(user):
-        raise HttpError(403, _("Your role gives no access to case files."))
+        raise Refusal(403, "no_case_role", _("Your role gives no access to case files."))
     return user
 
 
@@ -68,7 +69,7 @@ class BrowserSession(APIKeyCookie):
         if not request.user.is_authenticated:
             return None
         if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
-            raise HttpError(403, "CSRF check failed")
+            raise Refusal(403, "csrf_failed", _("The CSRF check failed: send the X-CSRFToken header."))
         return _refuse_without_case_role(request.user)
 
 

@@ -68,7 +68,7 @@ def _identity(given: s.IdentityIn) -> IdentityFields:
 
 @router.post(
     "/beneficiaries/search",
-    response=responses(200, list[s.BeneficiaryMatch], 400),
+    response=responses(200, list[s.BeneficiaryMatch], 400, 413),
     summary="Search before registering",
     operation_id=operation_id("beneficiary_search"),
 )
@@ -83,7 +83,7 @@ def beneficiary_search(request: HttpRequest, payload: s.BeneficiarySearchIn) -> 
 
 @router.post(
     "/beneficiaries",
-    response=responses(201, s.BeneficiaryOut, 400, 409) | {409: s.PossibleDuplicates},
+    response=responses(201, s.BeneficiaryOut, 400, 413) | {409: s.PossibleDuplicates},
     summary="Register a beneficiary",
     operation_id=operation_id("beneficiary_register"),
 )

@@ -18,7 +18,6 @@ from refugiu.cases.api.common import (
     MAX_PAGE,
     MAX_PER_PAGE,
     CaseId,
-    QueryFilter,
     caller,
     case_for_reading,
     case_for_writing,
@@ -26,6 +25,7 @@ from refugiu.cases.api.common import (
     responses,
     router,
 )
+from refugiu.cases.api.fields import QueryBool, QueryInt
 from refugiu.cases.api.output import (
     assessment_out,
     case_out,
@@ -48,21 +48,22 @@ from refugiu.organisation.models import Department
 )
 def cases_list(
     request: HttpRequest,
+    # Optional, never null: the document offers no empty value (`?status=` answers 400). `UNSENT`: not sent.
     status: Annotated[
-        QueryFilter[s.CaseStatus],
+        s.CaseStatus,
         Query(None, description="Only cases in this status (default: every status but closed)."),
-    ] = None,
-    category: Annotated[
-        QueryFilter[s.CaseCategory], Query(None, description="Only cases of this category.")
-    ] = None,
+    ] = s.UNSENT,
+    category: Annotated[s.CaseCategory, Query(None, description="Only cases of this category.")] = s.UNSENT,
     department: Annotated[
-        QueryFilter[s.Id], Query(None, description="Only cases of this department (id).")
-    ] = None,
-    overdue: Annotated[bool, Query(description="Only cases with an overdue task or deadline.")] = False,
-    page: Annotated[int, Query(description="Page number, from 1.", ge=1, le=MAX_PAGE)] = 1,
-    per_page: Annotated[int, Query(description=f"Cases per page, at most {MAX_PER_PAGE}.", ge=1)] = (
-        DEFAULT_PER_PAGE
-    ),
+        QueryInt, Query(None, description="Only cases of this department (id).", ge=1, le=s.MAX_ID)
+    ] = s.UNSENT,
+    overdue: Annotated[
+        QueryBool, Query(False, description="Only cases with an overdue task or deadline.")
+    ] = False,
+    page: Annotated[QueryInt, Query(1, description="Page number, from 1.", ge=1, le=MAX_PAGE)] = 1,
+    per_page: Annotated[
+        QueryInt, Query(DEFAULT_PER_PAGE, description=f"Cases per page, at most {MAX_PER_PAGE}.", ge=1)
+    ] = DEFAULT_PER_PAGE,
 ) -> dict[str, Any]:
     """The cases the caller may see, most recently active first. Beneficiaries by their code only. The
     page is audited, naming the cases shown; it costs the same number of queries whatever its size."""
@@ -102,7 +103,7 @@ def _team(user: User, department: Department, payload: s.CaseOpenIn) -> list[tup
 
 @router.post(
     "/cases",
-    response=responses(201, s.CaseOut, 400, 404),
+    response=responses(201, s.CaseOut, 400, 404, 409, 413),
     summary="Open a case",
     operation_id=operation_id("case_open"),
 )
@@ -157,7 +158,7 @@ def case_detail(request: HttpRequest, case_id: CaseId) -> dict[str, Any]:
 
 @router.patch(
     "/cases/{case_id}",
-    response=responses(200, s.CaseOut, 400, 404, 409),
+    response=responses(200, s.CaseOut, 400, 404, 409, 413),
     summary="Change a case",
     operation_id=operation_id("case_change"),
 )

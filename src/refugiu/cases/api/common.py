@@ -3,17 +3,17 @@ the ids in its paths, and how a case or a record of one is fetched through the v
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Path, Router
-from pydantic import BeforeValidator
+from ninja import Router
 
 from refugiu.accounts.models import User
 from refugiu.cases import access, selectors
-from refugiu.cases.api import schemas as s
 from refugiu.cases.api.auth import api_authentication
+from refugiu.cases.api.fields import PathId
+from refugiu.cases.api.problems import BY_STATUS
 from refugiu.cases.models import Case
 
 router = Router(auth=api_authentication(), tags=["Cases"])
@@ -31,15 +31,16 @@ MAX_PAGE = 1_000_000
 
 
 def responses(status: int, schema: Any, *errors: int) -> dict[int, Any]:
-    """The documented answers of an endpoint: its success, then 401/403 (who is calling) and `errors`.
-    Whatever may answer 400 for its input may also answer 422 for text no database can store."""
+    """The documented answers of an endpoint: its success, then 401/403 (who is calling) and `errors`, each
+    with its problem's codes (`problems`). Whatever may answer 400 for its input may also answer 422: text
+    no database can store, or a rule of the case that refuses it."""
     if 400 in errors:
         errors = (*errors, 422)
-    return {status: schema, 401: s.Problem, 403: s.Problem, **{code: s.Problem for code in errors}}
+    return {status: schema, **{code: BY_STATUS[code] for code in (401, 403, *errors)}}
 
 
-CaseId = Annotated[int, Path(ge=1, le=s.MAX_ID)]
-RecordId = Annotated[int, Path(ge=1, le=s.MAX_ID)]
+CaseId = PathId
+RecordId = PathId
 
 
 def caller(request: HttpRequest) -> User:
@@ -76,17 +77,6 @@ def record_of(request: HttpRequest, case: Case, queryset: QuerySet[Any], record_
     )
     record.case = case
     return record
-
-
-def blank_is_absent(value: Any) -> Any:
-    """`?status=` (an empty form field) means no filter."""
-    return None if isinstance(value, str) and not value.strip() else value
-
-
-_T = TypeVar("_T")
-# A filter in the query string, absent when not given or blank; its handler's parameter adds
-# `Query(None, description=...)` and the default None.
-QueryFilter = Annotated[_T | None, BeforeValidator(blank_is_absent)]
 
 
 def given_dates(fields: dict[str, Any], *dates: str) -> dict[str, Any]:

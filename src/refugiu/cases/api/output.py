@@ -5,6 +5,7 @@ the selectors), so serialising a page never runs a query per row. No beneficiary
 its own endpoint.
 """
 
+import datetime as dt
 from typing import Any
 
 from django.db import models
@@ -215,7 +216,10 @@ def timeline_entry_out(item: TimelineItem, *, staff_by_id: dict[int, User]) -> d
     record = item.record
     # The selector pairs each kind with one model; the asserts tell the type checker which.
     assert isinstance(record, models.Model)
-    entry: dict[str, Any] = {"kind": item.kind, "at": item.at, "id": record.pk, "by": None, "text": None}
+    # In UTC: a day long ago made a moment in local time has an offset in seconds (Bucharest's mean time
+    # before 1891, +01:44:24), which RFC 3339's date-time cannot write.
+    at = item.at.astimezone(dt.UTC)
+    entry: dict[str, Any] = {"kind": item.kind, "at": at, "id": record.pk, "by": None, "text": None}
     if item.kind == "service":
         assert isinstance(record, ServiceEntry)
         entry |= {

@@ -41,7 +41,7 @@ from refugiu.organisation.models import Department
 
 @router.post(
     "/cases/{case_id}/sessions",
-    response=responses(201, s.SessionOut, 400, 404),
+    response=responses(201, s.SessionOut, 400, 404, 409, 413),
     summary="Record a session",
     operation_id=operation_id("session_record"),
 )
@@ -56,7 +56,7 @@ def session_record(request: HttpRequest, case_id: CaseId, payload: s.SessionIn) 
 
 @router.post(
     "/cases/{case_id}/notes",
-    response=responses(201, s.NoteOut, 400, 404),
+    response=responses(201, s.NoteOut, 400, 404, 409, 413),
     summary="Write a note",
     operation_id=operation_id("note_write"),
 )
@@ -71,7 +71,7 @@ def note_write(request: HttpRequest, case_id: CaseId, payload: s.NoteIn) -> Stat
 
 @router.post(
     "/cases/{case_id}/consents",
-    response=responses(201, s.ConsentOut, 400, 404),
+    response=responses(201, s.ConsentOut, 400, 404, 409, 413),
     summary="Record a consent",
     operation_id=operation_id("consent_record"),
 )
@@ -94,7 +94,7 @@ def consent_record(request: HttpRequest, case_id: CaseId, payload: s.ConsentIn) 
 
 @router.post(
     "/cases/{case_id}/consents/{consent_id}/withdraw",
-    response=responses(200, s.ConsentOut, 400, 404),
+    response=responses(200, s.ConsentOut, 400, 404, 409, 413),
     summary="Record the withdrawal of a consent",
     operation_id=operation_id("consent_withdraw"),
 )
@@ -111,7 +111,7 @@ def consent_withdraw(
 
 @router.post(
     "/cases/{case_id}/assessments",
-    response=responses(201, s.AssessmentOut, 400, 404),
+    response=responses(201, s.AssessmentOut, 400, 404, 409, 413),
     summary="Record a needs assessment",
     operation_id=operation_id("assessment_record"),
 )
@@ -128,7 +128,7 @@ def assessment_record(
 
 @router.post(
     "/cases/{case_id}/tasks",
-    response=responses(201, s.TaskOut, 400, 404),
+    response=responses(201, s.TaskOut, 400, 404, 409, 413),
     summary="Create a task",
     operation_id=operation_id("task_create"),
 )
@@ -153,11 +153,14 @@ def task_create(request: HttpRequest, case_id: CaseId, payload: s.TaskIn) -> Sta
 
 @router.post(
     "/cases/{case_id}/tasks/{task_id}/complete",
-    response=responses(200, s.TaskOut, 400, 404),
+    response=responses(200, s.TaskOut, 400, 404, 409, 413),
     summary="Complete a task",
     operation_id=operation_id("task_complete"),
 )
-def task_complete(request: HttpRequest, case_id: CaseId, task_id: RecordId) -> dict[str, Any]:
+def task_complete(
+    request: HttpRequest, case_id: CaseId, task_id: RecordId, payload: s.NoBody = s.UNSENT
+) -> dict[str, Any]:
+    """No body (or `null`, as ninja reads it), or an empty object."""
     case = case_for_writing(request, case_id)
     task = record_of(request, case, Task.objects.select_related("assignee"), task_id)
     return task_out(services.task_complete(user=caller(request), request=request, task=task), case)
@@ -165,7 +168,7 @@ def task_complete(request: HttpRequest, case_id: CaseId, task_id: RecordId) -> d
 
 @router.post(
     "/cases/{case_id}/referrals",
-    response=responses(201, s.ReferralOut, 400, 404),
+    response=responses(201, s.ReferralOut, 400, 404, 409, 413),
     summary="Send a referral",
     operation_id=operation_id("referral_send"),
 )
@@ -206,7 +209,7 @@ def referral_send(request: HttpRequest, case_id: CaseId, payload: s.ReferralIn) 
 
 @router.patch(
     "/cases/{case_id}/referrals/{referral_id}",
-    response=responses(200, s.ReferralOut, 400, 404, 409),
+    response=responses(200, s.ReferralOut, 400, 404, 409, 413),
     summary="Record a referral's answer",
     operation_id=operation_id("referral_update"),
 )
@@ -235,7 +238,7 @@ def referral_update(
 
 @router.post(
     "/cases/{case_id}/proceedings",
-    response=responses(201, s.ProceedingOut, 400, 404),
+    response=responses(201, s.ProceedingOut, 400, 404, 409, 413),
     summary="Record a legal proceeding",
     operation_id=operation_id("proceeding_record"),
 )
@@ -253,7 +256,7 @@ def proceeding_record(
 
 @router.patch(
     "/cases/{case_id}/proceedings/{proceeding_id}",
-    response=responses(200, s.ProceedingOut, 400, 404, 409),
+    response=responses(200, s.ProceedingOut, 400, 404, 409, 413),
     summary="Change a legal proceeding",
     operation_id=operation_id("proceeding_update"),
 )

@@ -7,22 +7,25 @@ audited identity endpoint returns; a beneficiary is otherwise known by their pse
 
 import datetime as dt
 import uuid
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.db import models
-from django_countries import countries
 from ninja import Field, Schema
-from pydantic import AfterValidator, GetPydanticSchema
+from pydantic import ConfigDict, GetPydanticSchema
 
 from refugiu.cases import vocabularies as v
+from refugiu.cases.api.fields import MAX_ID as MAX_ID  # re-exported: the endpoints name them through here
+from refugiu.cases.api.fields import Country, Date, Id, In, JsonInteger, Money, Uuid, one_of
+from refugiu.cases.api.fields import NoBody as NoBody
+from refugiu.cases.api.problems import Problem
+
+# An output that extends an input: read from the server's own records, not from a client.
+OUT = ConfigDict(strict=False, extra="ignore")
 
 
 def choice(choices: type[models.TextChoices]) -> GetPydanticSchema:
-    """The codes of a vocabulary, as `Annotated[str, choice(...)]`: pydantic reads the field as a Literal of
-    the codes (validated on input, an enum in the OpenAPI document); type checkers as the str it holds."""
-    codes: object = Literal[tuple(choices.values)]
-    return GetPydanticSchema(lambda _source, handler: handler(codes))
+    """The codes of a vocabulary, as `Annotated[str, choice(...)]` (`fields.one_of`)."""
+    return one_of(tuple(choices.values))
 
 
 Gender = Annotated[str, choice(v.Gender)]
@@ -50,33 +53,11 @@ ProceedingStage = Annotated[str, choice(v.ProceedingStage)]
 ClosureOutcome = Annotated[str, choice(v.ClosureOutcome)] | Literal[""]
 
 
-def _country_code(value: str) -> str:
-    value = value.strip().upper()
-    if value and value not in countries:
-        raise ValueError("must be an ISO 3166-1 alpha-2 country code, or empty")
-    return value
-
-
-Country = Annotated[
-    str, AfterValidator(_country_code), Field(max_length=2, description="ISO 3166-1 alpha-2, or empty.")
-]
 LanguageCode = Annotated[str, Field(min_length=2, max_length=16, description="A language code (ISO 639).")]
-Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)] | None
-# The largest id or version a database column holds: a larger number is refused as input (400) rather than
-# reaching SQLite, which cannot even bind it.
-MAX_ID = 2**63 - 1
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # The default of a field of a change (PATCH): one that is not sent is left out (`exclude_unset`), so this None
 # is never read; one that is sent must hold a value of the field's type (null is refused, and the OpenAPI
 # document does not offer it). Typed Any because it is, on purpose, not a value of that type.
 UNSENT: Any = None
-
-
-class Problem(Schema):
-    detail: str
-    code: str | None = Field(
-        None, description='Why a case operation was refused, e.g. "stale", "no_consent".'
-    )
 
 
 class Staff(Schema):
@@ -97,13 +78,13 @@ class BeneficiaryOut(Schema):
     code: str = Field(description="The pseudonymous code: how the person is named everywhere by default.")
     gender: Gender
     age_band: AgeBand
-    nationality: str
+    nationality: Country
     languages: list[str]
     migration_status: MigrationStatus
     version: Id
 
 
-class IdentityIn(Schema):
+class IdentityIn(In):
     given_names: str = Field("", max_length=500)
     family_names: str = Field("", max_length=500)
     other_names: str = Field("", max_length=1000, description="Other names and spellings.")
@@ -116,11 +97,13 @@ class IdentityIn(Schema):
 
 
 class IdentityOut(IdentityIn):
+    model_config = OUT
+
     beneficiary_id: Id
     code: str
 
 
-class BeneficiaryIn(Schema):
+class BeneficiaryIn(In):
     identity: IdentityIn
     gender: Gender = v.Gender.UNKNOWN.value
     age_band: AgeBand = v.AgeBand.UNKNOWN.value
@@ -134,7 +117,7 @@ class BeneficiaryIn(Schema):
     )
 
 
-class BeneficiarySearchIn(Schema):
+class BeneficiarySearchIn(In):
     names: str = Field("", max_length=500, description="Any of the person's names, in any order.")
     phone: str = Field("", max_length=100)
     document: str = Field("", max_length=100, description="An identity document number.")
@@ -159,6 +142,7 @@ class BeneficiaryMatch(Schema):
 
 
 class PossibleDuplicates(Problem):
+    code: Annotated[str, one_of(("possible_duplicate",))]
     matches: list[BeneficiaryMatch]
 
 
@@ -202,7 +186,7 @@ class CaseOut(Schema):
     exploitation_types: list[ExploitationType]
     control_methods: list[ControlMethod]
     recruitment_methods: list[RecruitmentMethod]
-    exploitation_country: str
+    exploitation_country: Country
     summary: str
     opened_on: dt.date
     updated_at: dt.datetime
@@ -217,8 +201,8 @@ class TeamMemberOut(Schema):
     is_lead: bool
 
 
-class AssessmentIn(Schema):
-    assessed_on: dt.date | None = Field(None, description="Defaults to today.")
+class AssessmentIn(In):
+    assessed_on: Date | None = Field(None, description="Defaults to today.")
     legal: NeedLevel = "none"
     social: NeedLevel = "none"
     psychological: NeedLevel = "none"
@@ -230,6 +214,8 @@ class AssessmentIn(Schema):
 
 
 class AssessmentOut(AssessmentIn):
+    model_config = OUT
+
     id: int
     assessed_on: dt.date
     author: Staff
@@ -240,11 +226,11 @@ class Organization(Schema):
     name: str
 
 
-class ConsentIn(Schema):
+class ConsentIn(In):
     purpose: ConsentPurpose
     form: ConsentForm
-    given_on: dt.date | None = Field(None, description="Defaults to today.")
-    organization_id: uuid.UUID | None = Field(
+    given_on: Date | None = Field(None, description="Defaults to today.")
+    organization_id: Uuid | None = Field(
         None, description="Sharing: the directory organisation the person agreed to share with."
     )
     recipient_name: str = Field("", max_length=200, description="Sharing: a recipient not in the directory.")
@@ -264,16 +250,16 @@ class ConsentOut(Schema):
     is_active: bool
 
 
-class ConsentWithdrawIn(Schema):
-    withdrawn_on: dt.date | None = Field(None, description="Defaults to today.")
+class ConsentWithdrawIn(In):
+    withdrawn_on: Date | None = Field(None, description="Defaults to today.")
 
 
-class ProceedingFields(Schema):
+class ProceedingFields(In):
     authority: str = Field("", max_length=200, description="Court or authority.")
     file_number: str = Field("", max_length=200)
-    started_on: dt.date | None = None
-    decided_on: dt.date | None = None
-    deadline: dt.date | None = Field(None, description="The next deadline; it appears in the team's work.")
+    started_on: Date | None = None
+    decided_on: Date | None = None
+    deadline: Date | None = Field(None, description="The next deadline; it appears in the team's work.")
     deadline_label: str = Field("", max_length=200, description="What is due by the deadline.")
     is_dublin: bool = False
     is_appeal: bool = False
@@ -291,16 +277,16 @@ class ProceedingIn(ProceedingFields):
     stage: ProceedingStage = Field(description="One of the stages of the proceeding's kind.")
 
 
-class ProceedingUpdateIn(Schema):
+class ProceedingUpdateIn(In):
     """Only the fields sent are changed."""
 
     version: Id
     stage: ProceedingStage = UNSENT
     authority: str = Field(UNSENT, max_length=200)
     file_number: str = Field(UNSENT, max_length=200)
-    started_on: dt.date | None = None
-    decided_on: dt.date | None = None
-    deadline: dt.date | None = None
+    started_on: Date | None = None
+    decided_on: Date | None = None
+    deadline: Date | None = None
     deadline_label: str = Field(UNSENT, max_length=200)
     is_dublin: bool = UNSENT
     is_appeal: bool = UNSENT
@@ -314,13 +300,15 @@ class ProceedingUpdateIn(Schema):
 
 
 class ProceedingOut(ProceedingIn):
+    model_config = OUT
+
     id: int
     version: Id
 
 
-class TaskIn(Schema):
+class TaskIn(In):
     title: str = Field(min_length=1, max_length=500)
-    due_on: dt.date
+    due_on: Date
     assignee_id: Id | None = Field(None, description="A member of staff who works on the case; default: you.")
 
 
@@ -343,13 +331,13 @@ class CaseDetail(CaseOut):
     can_coordinate: bool = Field(description="The caller is the department's coordinator.")
 
 
-class TeamMemberIn(Schema):
+class TeamMemberIn(In):
     user_id: Id
     function: TeamFunction
     is_lead: bool = False
 
 
-class CaseOpenIn(Schema):
+class CaseOpenIn(In):
     beneficiary_id: Id = Field(description="A person you registered, or one of whose cases you work on.")
     department_id: Id = Field(description="A department you work in.")
     category: CaseCategory
@@ -372,7 +360,7 @@ class CaseOpenIn(Schema):
     )
 
 
-class CaseUpdateIn(Schema):
+class CaseUpdateIn(In):
     """Only the fields sent are changed. `status` moves the case along its path (open → assessment →
     support plan → services; one step back is allowed); closing goes through the coordinator."""
 
@@ -393,22 +381,24 @@ class CaseUpdateIn(Schema):
 # --- what happens in a case -----------------------------------------------------------------------------
 
 
-class SessionIn(Schema):
+class SessionIn(In):
     kind: ServiceKind
-    duration_minutes: int = Field(gt=0, le=24 * 60)
-    delivered_on: dt.date | None = Field(None, description="Defaults to today; never in the future.")
+    duration_minutes: Annotated[int, Field(gt=0, le=24 * 60), JsonInteger]
+    delivered_on: Date | None = Field(None, description="Defaults to today; never in the future.")
     mediator: str = Field("", max_length=150, description="The mediator or interpreter present.")
     language: str = Field("", max_length=16, description="The language used (ISO 639).")
     note: str = Field("", max_length=20_000)
 
 
 class SessionOut(SessionIn):
+    model_config = OUT
+
     id: int
     delivered_on: dt.date
     staff: Staff
 
 
-class NoteIn(Schema):
+class NoteIn(In):
     text: str = Field(min_length=1, max_length=50_000)
     seal: NoteSeal = Field(
         v.NoteSeal.NONE.value,
@@ -417,16 +407,18 @@ class NoteIn(Schema):
 
 
 class NoteOut(NoteIn):
+    model_config = OUT
+
     id: int
     author: Staff
     written_at: dt.datetime
 
 
-class ReferralIn(Schema):
+class ReferralIn(In):
     """Exactly one destination: `service_id`, `organization_id` or `department_id`."""
 
-    service_id: uuid.UUID | None = Field(None, description="External: a service of the directory.")
-    organization_id: uuid.UUID | None = Field(
+    service_id: Uuid | None = Field(None, description="External: a service of the directory.")
+    organization_id: Uuid | None = Field(
         None,
         description="External: an organisation of the directory itself, not one of its services (for one "
         "with no listed service, such as a prosecutor's office). The consent to share with it applies.",
@@ -441,7 +433,7 @@ class ReferralIn(Schema):
     )
 
 
-class ReferralUpdateIn(Schema):
+class ReferralUpdateIn(In):
     version: Id
     status: ReferralStatus = Field(description="sent → accepted → completed; sent or accepted → declined.")
     decline_reason: str = Field("", max_length=5_000, description="Required when declined.")
