@@ -673,8 +673,9 @@ def test_no_accepted_time_exceeds_the_ceilings(world, fte, start_month, data):
 
 
 def test_the_queue_and_the_month_overview_load_the_style_that_scrolls_their_tables(client, world):
-    """Both pages put their table in a .table-scroll box; without the timesheets' stylesheet nothing made it
-    scroll, and a long name widened the page past a 360-pixel phone (found by the browser journey)."""
+    """Both pages put their table in a .table-scroll box; without a stylesheet that made it scroll, a long
+    name widened the page past a 360-pixel phone (found by the browser journey). The box's style is the
+    site's own now, loaded by every page (tests/browser/test_every_page_on_a_phone.py walks them all)."""
     person, grant = world["person"], world["grant"]
     services.timesheet_sign(actor=person, sheet=fill(person, [project(dt.date(2019, 3, 4), "4", grant)]))
     for user, url in (
@@ -683,8 +684,8 @@ def test_the_queue_and_the_month_overview_load_the_style_that_scrolls_their_tabl
     ):
         sign_in_as(client, user)
         page = client.get(url).content.decode()
-        assert 'class="table-scroll"' in page and "refugiu/finance-timesheets.css" in page, url
-    with open(finders.find("refugiu/finance-timesheets.css"), encoding="utf-8") as css:
+        assert 'class="table-scroll"' in page and "refugiu/site.css" in page, url
+    with open(finders.find("refugiu/site.css"), encoding="utf-8") as css:
         assert ".table-scroll { overflow-x: auto;" in css.read()
 
 
