@@ -1,9 +1,11 @@
 """A caseworker's day from a 360 px phone, with JavaScript and without: their home lists the overdue task
 (marked) and the hearing of the week, a tap opens the case, whose past-due task is marked and whose common
-actions come first (the rest folded under "More actions"), and "Record a session" saves one; no page scrolls
-sideways. Fake people only (Faker, through the factories)."""
+actions come first (the rest folded under "More actions"), "Record a session" saves one, and "Refer" sends
+the person to another department; no page scrolls sideways. Fake people only (Faker, through the
+factories)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -12,7 +14,7 @@ from playwright.sync_api import expect
 
 from refugiu.cases import services
 from refugiu.cases import vocabularies as v
-from refugiu.cases.models import ServiceEntry
+from refugiu.cases.models import Referral, ServiceEntry
 from tests.accounts.mfa import force_login_with_mfa
 from tests.cases.factories import DepartmentFactory, case_new, caseworker, coordinator
 
@@ -32,7 +34,7 @@ def _fits(page) -> None:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
 def test_home_case_session_on_a_phone(live_server, browser, javascript):
-    department = DepartmentFactory(name="Trafficking")
+    department, asylum = DepartmentFactory(name="Trafficking"), DepartmentFactory(name="Asylum")
     boss, worker = coordinator(department), caseworker(department)
     case = case_new(department=department, by=boss, team=[(worker, v.TeamFunction.SOCIAL_WORKER)])
     today = timezone.localdate()
@@ -46,6 +48,9 @@ def test_home_case_session_on_a_phone(live_server, browser, javascript):
         stage=v.ProceedingStage.TRIAL,
         deadline=today + dt.timedelta(days=4),
         deadline_label="Hearing at the tribunal",
+    )
+    services.consent_record(
+        user=worker, case=case, purpose=v.ConsentPurpose.ASSISTANCE, form=v.ConsentForm.ORAL
     )
     client = force_login_with_mfa(Client(), worker)
     context = browser.new_context(
@@ -93,5 +98,17 @@ def test_home_case_session_on_a_phone(live_server, browser, javascript):
             45,
             worker.pk,
         )
+
+        with page.expect_navigation():
+            page.get_by_role("link", name="Refer", exact=True).click()
+        _fits(page)
+        page.get_by_label(re.compile(r"Internal: Asylum;")).check()
+        page.get_by_label("Reason for the referral").fill("Counselling on the asylum procedure.")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Send the referral").click()
+        expect(page.get_by_role("status")).to_contain_text("The referral was sent.")
+        _fits(page)
+        referral = Referral.objects.get(case=case)
+        assert (referral.department, referral.created_by) == (asylum, worker)
     finally:
         context.close()
