@@ -128,3 +128,18 @@ def test_unknown_format_and_silly_years_are_404(client, db):
     assert client.get(reverse("reports:annual_download", args=[2018, "odt"])).status_code == 404
     assert client.get(reverse("reports:annual_download", args=[99999, "html"])).status_code == 404
     assert client.get(reverse("reports:annual"), {"year": "nonsense"}).status_code == 404
+
+
+def test_the_page_opens_on_the_latest_year_with_data(client, event_2018):
+    """Not the current year, which has no event: the year whose report there is to read."""
+    sign_in(client, Role.COORDINATOR)
+    page = client.get(reverse("reports:annual")).content.decode()
+    assert '<option value="2018" selected>' in page
+    assert f'<option value="{datetime.date.today().year}">' in page  # still offered, not chosen
+    assert reverse("reports:annual_download", args=[2018, "pdf"]) in page
+
+
+def test_without_any_data_the_page_opens_on_the_current_year(client, db):
+    sign_in(client, Role.COORDINATOR)
+    page = client.get(reverse("reports:annual")).content.decode()
+    assert f'<option value="{datetime.date.today().year}" selected>' in page

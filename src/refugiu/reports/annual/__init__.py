@@ -12,7 +12,12 @@ background task find them.
 
 from django.utils.translation import gettext_lazy
 
-from refugiu.reports.annual.build import annual_report, annual_report_from_run, annual_report_years
+from refugiu.reports.annual.build import (
+    annual_report,
+    annual_report_default_year,
+    annual_report_from_run,
+    annual_report_years,
+)
 from refugiu.reports.annual.document import AnnualReport
 from refugiu.reports.annual.docx import DOCX_TYPE, render_docx
 from refugiu.reports.annual.html import render_html, render_html_file
@@ -35,6 +40,7 @@ __all__ = [
     "KIND",
     "AnnualReport",
     "annual_report",
+    "annual_report_default_year",
     "annual_report_years",
     "render_docx",
     "render_html",

@@ -405,12 +405,22 @@ def annual_report(year: int) -> AnnualReport:
     return report
 
 
+def annual_report_data_years() -> list[int]:
+    """Years that have a published event, newest first."""
+    days = EventDay.objects.filter(event__is_published=True).dates("date", "year")
+    return sorted({day.year for day in days}, reverse=True)
+
+
 def annual_report_years() -> list[int]:
     """Years that have a published event, and the current year, newest first."""
-    days = EventDay.objects.filter(event__is_published=True).dates("date", "year")
-    years = {day.year for day in days}
-    years.add(datetime.date.today().year)
-    return sorted(years, reverse=True)
+    return sorted({*annual_report_data_years(), datetime.date.today().year}, reverse=True)
+
+
+def annual_report_default_year() -> int:
+    """The year the report's page opens on: the latest with data (the seed's is 2019, whatever the current
+    year), else the current year."""
+    data_years = annual_report_data_years()
+    return data_years[0] if data_years else datetime.date.today().year
 
 
 def annual_report_from_run(run: ReportRun, progress: Progress) -> AnnualReport:

@@ -53,7 +53,8 @@ def _page_url(year: int) -> str:
 @require_GET
 def annual_index(request: HttpRequest) -> HttpResponse:
     years = annual.annual_report_years()
-    year = _year(request.GET["year"]) if request.GET.get("year") else years[0]
+    # Without a year asked for, the latest year with data: the current one often has none yet.
+    year = _year(request.GET["year"]) if request.GET.get("year") else annual.annual_report_default_year()
     if year not in years:
         years = sorted({*years, year}, reverse=True)
     foreword = Foreword.objects.filter(year=year).select_related("updated_by").first()
