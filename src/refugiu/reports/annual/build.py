@@ -301,7 +301,7 @@ def _summary(items: list[EventItem], stats: statistics.Statistics, year: int) ->
     ]
     months = Counter(item.first_date.month for item in items if item.first_date)
     by_month = [
-        Figure(dateformat.format(datetime.date(year, month, 1), "M"), months[month]) for month in range(1, 13)
+        Figure(dateformat.format(datetime.date(year, month, 1), "N"), months[month]) for month in range(1, 13)
     ]
     # The events whose number of participants is known, with that number.
     known = [(item, item.participants) for item in items if item.participants is not None]
