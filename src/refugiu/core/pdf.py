@@ -64,8 +64,11 @@ def static_resource(url: str) -> tuple[bytes, dict[str, str]]:
         return handle.read(), {"Content-Type": content_type}
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Render `html` (a whole document) as PDF bytes."""
+def html_to_pdf(html: str, *, variant: str | None = None) -> bytes:
+    """Render `html` (a whole document) as PDF bytes; `variant` is one of WeasyPrint's PDF variants, e.g.
+    "pdf/ua-1": PDF/UA, tagged (headings, lists, tables, figures with their alternative text) so that a
+    screen reader can find its way through the document."""
     weasyprint, fetcher = _weasyprint()
-    pdf: bytes = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher()).write_pdf()
+    document = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher())
+    pdf: bytes = document.write_pdf(pdf_variant=variant) if variant else document.write_pdf()
     return pdf

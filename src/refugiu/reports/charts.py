@@ -3,6 +3,14 @@ in the PDF). Nothing is fetched and no script runs. Each chart has a <title> and
 the report also shows the same figures as a table beside it.
 
 Every piece of text is escaped: the labels come from the database.
+
+Colours: two shades of one blue, far apart in lightness, so that a chart printed in grey still tells them
+apart (and every bar carries its value and label, so no colour is needed to read it): `BAR_COLOUR` for
+figures, `MUTED_COLOUR` for what is not a figure of anything (participants whose profession was not
+recorded). Both stand out from the white page by at least 3:1 (WCAG's contrast for graphics).
+
+A chart is drawn only when it says something (`says_something`): one rule, applied by the report's builder
+to every chart.
 """
 
 from dataclasses import dataclass
@@ -10,7 +18,8 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-BAR_COLOUR = "#2a5d84"
+BAR_COLOUR = "#1f4a6b"  # contrast 9.3:1 on white
+MUTED_COLOUR = "#7391a8"  # 3.3:1 on white, 2.8:1 against BAR_COLOUR: a lighter grey once printed
 TEXT_COLOUR = "#1d2a33"
 GRID_COLOUR = "#c9d3da"
 FONT = "Roboto, 'DejaVu Sans', sans-serif"
@@ -20,6 +29,18 @@ FONT = "Roboto, 'DejaVu Sans', sans-serif"
 class ChartItem:
     label: str
     value: int
+    muted: bool = False  # not a figure of anything: drawn in the lighter shade
+
+
+def says_something(items: list[ChartItem]) -> bool:
+    """Whether a chart of `items` is worth drawing: it compares at least two bars that are not zero, one of
+    them at least a real figure (not only what was not recorded).
+
+    One bar (the seed's 2019 report had one: "not recorded 283"), or one among empty ones, says nothing a
+    sentence does not say better; the report then says it in words, and the table beside gives the figures
+    either way."""
+    drawn = [item for item in items if item.value > 0]
+    return len(drawn) >= 2 and any(not item.muted for item in drawn)
 
 
 def _shorten(text: str, length: int) -> str:
@@ -56,7 +77,7 @@ def bar_chart(
         )
         parts.append(
             f'<rect x="{label_width}" y="{y + 3}" width="{max(length, 1)}" height="{row - 6}" '
-            f'fill="{BAR_COLOUR}"/>'
+            f'fill="{MUTED_COLOUR if item.muted else BAR_COLOUR}"/>'
         )
         parts.append(
             f'<text x="{label_width + length + 4}" y="{y + 13}" fill="{TEXT_COLOUR}">{item.value}</text>'

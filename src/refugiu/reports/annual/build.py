@@ -69,7 +69,7 @@ from refugiu.reports.annual.document import (
     PublicationItem,
     Summary,
 )
-from refugiu.reports.charts import ChartItem, bar_chart, column_chart
+from refugiu.reports.charts import ChartItem, bar_chart, column_chart, says_something
 from refugiu.reports.models import Foreword, ReportRun
 from refugiu.reports.rendering import Progress
 
@@ -292,7 +292,11 @@ def _summary(items: list[EventItem], stats: statistics.Statistics, year: int) ->
         Figure(str(label), type_counts[value]) for value, label in EventType.choices if type_counts[value]
     ]
     by_profession = [
-        Figure(statistics.dimension_label("profession", key), statistics.suppress(count, threshold))
+        Figure(
+            statistics.dimension_label("profession", key),
+            statistics.suppress(count, threshold),
+            not_recorded=key == statistics.NOT_RECORDED,
+        )
         for key, count in stats.totals.by_profession.items()
     ]
     named = Counter(profession for item in items for profession in item.professions)
@@ -319,33 +323,64 @@ def _summary(items: list[EventItem], stats: statistics.Statistics, year: int) ->
     )
 
 
+def _profession_words(summary: Summary) -> str:
+    """The participants by profession in one sentence, when they are one group (so no chart)."""
+    groups = [figure for figure in summary.by_profession if figure.value]
+    count = groups[0].value if len(groups) == 1 else None
+    if not isinstance(count, int):  # several groups, or one suppressed ("<5")
+        return ""
+    if groups[0].not_recorded:
+        return ngettext(
+            "The profession of the %(count)d participant counted was not recorded.",
+            "The profession of all %(count)d participants counted was not recorded.",
+            count,
+        ) % {"count": count}
+    return ngettext(
+        "The %(count)d participant counted: %(profession)s.",
+        "All %(count)d participants counted: %(profession)s.",
+        count,
+    ) % {"count": count, "profession": groups[0].label}
+
+
 def _charts(summary: Summary, year: int) -> Charts:
-    per_event = bar_chart(
-        [ChartItem(figure.label, figure.value) for figure in summary.participants_per_event],
-        ident="chart-participants-per-event",
-        title=_("Participants per event, %(year)s") % {"year": year},
-        desc=_("Events whose number of participants is known; the same figures are in the table below."),
-    )
+    """The summary's charts, each drawn only where it says something (charts.says_something)."""
+    per_event = [ChartItem(figure.label, figure.value) for figure in summary.participants_per_event]
     professions = [
-        ChartItem(figure.label, figure.value)
+        ChartItem(figure.label, figure.value, muted=figure.not_recorded)
         for figure in summary.by_profession
         if isinstance(figure.value, int)
     ]
-    per_profession = None
-    if professions:
-        per_profession = bar_chart(
+    per_month = [ChartItem(figure.label, figure.value) for figure in summary.by_month]
+    return Charts(
+        participants_per_event=bar_chart(
+            per_event,
+            ident="chart-participants-per-event",
+            title=_("Participants per event, %(year)s") % {"year": year},
+            desc=_("Events whose number of participants is known; the same figures are in the table below."),
+        )
+        if says_something(per_event)
+        else None,
+        participants_per_profession=bar_chart(
             professions,
             ident="chart-participants-per-profession",
             title=_("Participants per profession, %(year)s") % {"year": year},
-            desc=_("Small counts are not drawn; the table below gives every figure."),
+            desc=_(
+                "Small counts are not drawn; participants whose profession was not recorded are in the "
+                "lighter bar. The table below gives every figure."
+            ),
         )
-    per_month = column_chart(
-        [ChartItem(figure.label, figure.value) for figure in summary.by_month],
-        ident="chart-events-per-month",
-        title=_("Events per month, %(year)s") % {"year": year},
-        desc=_("Events by the month of their first day; the same figures are in the table below."),
+        if says_something(professions)
+        else None,
+        events_per_month=column_chart(
+            per_month,
+            ident="chart-events-per-month",
+            title=_("Events per month, %(year)s") % {"year": year},
+            desc=_("Events by the month of their first day; the same figures are in the table below."),
+        )
+        if says_something(per_month)
+        else None,
+        profession_words=_profession_words(summary),
     )
-    return Charts(per_event, per_profession, per_month)
 
 
 def annual_report(year: int) -> AnnualReport:

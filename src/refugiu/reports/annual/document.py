@@ -186,6 +186,7 @@ class Figure(Generic[_Count]):
 
     label: str
     value: _Count
+    not_recorded: bool = False  # the count of those for whom the figure was not recorded
 
 
 @dataclass
@@ -204,9 +205,14 @@ class Summary:
 
 @dataclass
 class Charts:
-    participants_per_event: SafeString
+    """The summary's charts; None where a chart would say nothing (refugiu.reports.charts.says_something)."""
+
+    participants_per_event: SafeString | None
     participants_per_profession: SafeString | None
-    events_per_month: SafeString
+    events_per_month: SafeString | None
+    # In words what a chart left out would have shown, when that is one group ("The profession of all 283
+    # participants was not recorded."); "" otherwise.
+    profession_words: str = ""
 
 
 @dataclass
