@@ -11,30 +11,14 @@ from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from refugiu.core.translated import display_language, translated_text
 from refugiu.directory.translations import is_language_code, language_name
-
-
-def display_language(language: str | None = None) -> str:
-    """The language records are shown in: `language`, else the active one, without its region."""
-    return (language or translation.get_language() or "en").split("-")[0]
-
-
-def translated_text(text: str, record_language: str, translations: dict, field: str, language: str) -> str:
-    """A record's `field` in `language`: its translation there, else its own `text` (in
-    `record_language`). The same for a model instance (Translatable.translated) and for the plain rows
-    that busy pages read."""
-    if language != record_language:
-        value = ((translations or {}).get(language) or {}).get(field)
-        if value:
-            return value
-    return text or ""
 
 
 def translations_problems(translations: object, fields: tuple[str, ...]) -> list[str]:
