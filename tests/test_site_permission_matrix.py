@@ -11,9 +11,11 @@ import importlib
 import uuid
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from refugiu.accounts.roles import Role
+from refugiu.demo.organisation import demo_logo_png
 from refugiu.directory.models import OrganizationRepresentative, ProposedChange, Suggestion
 from refugiu.organisation.models import NGO
 from tests.factories import OrganizationFactory, ServiceFactory, UserFactory
@@ -85,6 +87,9 @@ EXPECTED = {
     "directory:own_change_withdraw": (("representative",), 405),
     "organisation:about": ("public", 200),
     "organisation:security_txt": ("public", 200),
+    "organisation:logo": ("public", 200),
+    "organisation:cover_photo": ("public", 200),
+    "organisation:images": (("administrator",), 200),
     "staff:home": ("signed_in", 200),
 }
 
@@ -107,7 +112,10 @@ def world():
     organization = OrganizationFactory()
     suggestion = Suggestion.objects.create(organization=organization, text="The phone number has changed.")
     # The organisation running the site, with the contact its security.txt gives.
-    NGO.objects.create(name="Fictional Support Association", email="contact@example.org")
+    ngo = NGO.objects.create(name="Fictional Support Association", email="contact@example.org")
+    # Its logo and cover photograph, served to anyone.
+    ngo.logo.save("logo.png", ContentFile(demo_logo_png()), save=False)
+    ngo.cover_photo.save("cover.png", ContentFile(demo_logo_png()), save=True)
     people = {name: UserFactory(roles=[role]) for name, role in ROLES.items()}
     representative = OrganizationRepresentative.objects.create(
         organization=organization, user=people["representative"]

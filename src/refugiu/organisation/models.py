@@ -1,12 +1,46 @@
 """The organisation that runs this Refugiu installation: who it is, how it is structured, how to reach it."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_stubs_ext import StrPromise
 
+from refugiu.core.translated import display_language, translated_text
+from refugiu.core.uploads import LimitedImageField
 
-class NGO(models.Model):
+
+class Translated(models.Model):
+    """Text the organisation keeps in the site's language (English) and, where it has it, in others:
+    `translations` as {"ro": {"name": "…"}}, the shape of the directory's records (core.translated). Shown in
+    the active language, falling back field by field to the record's own text."""
+
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_('The text in other languages, e.g. {"ro": {"name": "Departamentul financiar"}}.'),
+    )
+
+    class Meta:
+        abstract = True
+
+    def shown(self, field: str) -> str:
+        """`field` in the active language."""
+        return translated_text(
+            getattr(self, field), settings.LANGUAGE_CODE, self.translations, field, display_language()
+        )
+
+    def shown_list(self, field: str) -> list[str]:
+        """A list `field` (keywords, activities) in the active language: its translation when it has one."""
+        language = display_language()
+        value = ((self.translations or {}).get(language) or {}).get(field)
+        if language != settings.LANGUAGE_CODE and isinstance(value, list) and value:
+            return [str(item) for item in value]
+        return list(getattr(self, field) or [])
+
+
+class NGO(Translated):
     """Our own organisation, the one that runs this installation (a directory entry is an `Organization`)."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -22,6 +56,16 @@ class NGO(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     website = models.URLField(_("website"), blank=True)
+    # On the annual report's cover and the about page; public, served by organisation.views.image. PNG or
+    # JPEG only, judged from the content (organisation.forms).
+    logo = LimitedImageField(_("logo"), upload_to="organisation/", blank=True)
+    cover_photo = LimitedImageField(_("cover photograph"), upload_to="organisation/", blank=True)
+    cover_photo_text = models.CharField(
+        _("what the cover photograph shows"),
+        max_length=200,
+        blank=True,
+        help_text=_("For those who cannot see it: read out by screen readers, in the PDF too."),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -30,8 +74,20 @@ class NGO(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def shown_description(self) -> str:
+        return self.shown("description")
 
-class OrderedItem(models.Model):
+    @property
+    def shown_street_address(self) -> str:
+        return self.shown("street_address")
+
+    @property
+    def shown_keywords(self) -> list[str]:
+        return self.shown_list("keywords")
+
+
+class OrderedItem(Translated):
     ngo = models.ForeignKey(NGO, on_delete=models.CASCADE)
     text = models.TextField(_("text"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -42,6 +98,10 @@ class OrderedItem(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def shown_text(self) -> str:
+        return self.shown("text")
 
 
 class FundamentalValue(OrderedItem):
@@ -58,7 +118,7 @@ class Objective(OrderedItem):
         default_related_name = "objectives"
 
 
-class CommitteePosition(models.Model):
+class CommitteePosition(Translated):
     """A seat on the steering committee; the holder's name is optional (the seed report gives none)."""
 
     ngo = models.ForeignKey(NGO, on_delete=models.CASCADE, related_name="committee")
@@ -74,8 +134,12 @@ class CommitteePosition(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def shown_title(self) -> str:
+        return self.shown("title")
 
-class Department(models.Model):
+
+class Department(Translated):
     class Kind(models.TextChoices):
         ASSISTANCE = "assistance", _("Assistance")
         TRAINING = "training", _("Training")
@@ -96,6 +160,14 @@ class Department(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def shown_name(self) -> str:
+        return self.shown("name")
+
+    @property
+    def shown_activities(self) -> list[str]:
+        return self.shown_list("activities")
 
 
 class StaffRole(models.TextChoices):

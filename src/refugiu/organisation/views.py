@@ -1,12 +1,20 @@
 import datetime as dt
 
 from django.conf import settings
+from django.contrib import messages
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from refugiu.accounts.decorators import permission_required_404
+from refugiu.accounts.roles import Permission
+from refugiu.core.audit import audited_save
+from refugiu.organisation.forms import ImagesForm, image_type
 from refugiu.organisation.models import StaffMember
 from refugiu.organisation.selectors import organisation_current
 
@@ -56,3 +64,54 @@ def security_txt(request):
     if site.lower().startswith("https://"):  # the RFC's canonical address is an https one
         lines.append(f"Canonical: {site}{SECURITY_TXT_PATH}")
     return HttpResponse("".join(f"{line}\n" for line in lines), content_type="text/plain; charset=utf-8")
+
+
+@permission_required_404(Permission.ORGANISATION_EDIT)
+def images_edit(request: HttpRequest) -> HttpResponse:
+    """The organisation's logo and cover photograph, for those who may edit the organisation (others: 404).
+
+    Saved audited (core.audit: "organisation.ngo.changed", naming the fields, never the files)."""
+    organisation = organisation_current()
+    if organisation is None:
+        raise Http404
+    form = ImagesForm(request.POST or None, request.FILES or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        audited_save(
+            actor=request.user, record=form.instance, adding=False, changed=form.changed_data, request=request
+        )
+        messages.success(request, _("The organisation's images are saved."))
+        return HttpResponseRedirect(reverse("organisation:images"))
+    return render(request, "organisation/images.html", {"form": form, "organisation": organisation})
+
+
+def _image_response(field: str) -> FileResponse:
+    """One of the organisation's public images (`field`: logo or cover_photo); 404 when there is none or
+    its file is gone."""
+    organisation = organisation_current()
+    file: FieldFile | None = getattr(organisation, field) if organisation is not None else None
+    if file is None or not file.name:
+        raise Http404
+    try:
+        handle = file.storage.open(file.name, "rb")
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
+        raise Http404 from None
+    content_type = image_type(handle)
+    if content_type is None:  # only ever what the form accepted; anything else is not served
+        handle.close()
+        raise Http404
+    response = FileResponse(handle, content_type=content_type)
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_safe
+def logo(request: HttpRequest) -> FileResponse:
+    """The organisation's logo (public: it is on its published reports)."""
+    return _image_response("logo")
+
+
+@require_safe
+def cover_photo(request: HttpRequest) -> FileResponse:
+    """The annual report's cover photograph (public, like the report)."""
+    return _image_response("cover_photo")

@@ -25,11 +25,13 @@ import mimetypes
 from collections import Counter
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from refugiu.directory.models import Organization
+from refugiu.organisation.forms import image_type
 from refugiu.organisation.models import STAFF_COUNT_LABELS
 from refugiu.organisation.selectors import organisation_current
 from refugiu.programmes import statistics
@@ -92,37 +94,54 @@ def _paragraphs(text: str) -> list[str]:
     return [" ".join(block.split()) for block in text.replace("\r\n", "\n").split("\n\n") if block.strip()]
 
 
+def _image(file: FieldFile, description: str) -> Photo | None:
+    """One of the organisation's images, embedded; None without one, or when its file is gone."""
+    if not file.name:
+        return None
+    try:
+        with file.open("rb") as handle:
+            content_type = image_type(handle)
+            data = handle.read()
+    except FileNotFoundError:
+        return None
+    return Photo(data, content_type, description) if content_type else None
+
+
 def _organisation_part() -> OrganisationPart | None:
     organisation = organisation_current()
     if organisation is None:
         return None
     departments = [
         DepartmentItem(
-            name=department.name,
-            activities=list(department.activities),
+            name=department.shown_name,
+            activities=department.shown_activities,
             staff=[str(STAFF_COUNT_LABELS[s.role] % {"count": s.count}) for s in department.staffing.all()],
         )
         for department in organisation.departments.all()
     ]
-    address = organisation.street_address
+    # In the active language where the organisation has its text in it ("București" in Romanian).
+    address = organisation.shown_street_address
+    city = organisation.shown("city")
     country = country_name(organisation.country)
-    if organisation.city and organisation.city not in address:
-        address = ", ".join(part for part in (address, organisation.city) if part)
+    if city and city not in address:
+        address = ", ".join(part for part in (address, city) if part)
     if country and country not in address:
         address = ", ".join(part for part in (address, country) if part)
     return OrganisationPart(
         name=organisation.name,
-        description=organisation.description,
-        founded=organisation.founded,
-        keywords=list(organisation.keywords or []),
-        values=[value.text for value in organisation.values.all()],
-        objectives=[objective.text for objective in organisation.objectives.all()],
-        committee=[CommitteeSeat(seat.title, seat.holder) for seat in organisation.committee.all()],
+        description=organisation.shown_description,
+        founded=organisation.shown("founded"),
+        keywords=organisation.shown_keywords,
+        values=[value.shown_text for value in organisation.values.all()],
+        objectives=[objective.shown_text for objective in organisation.objectives.all()],
+        committee=[CommitteeSeat(seat.shown_title, seat.holder) for seat in organisation.committee.all()],
         departments=departments,
         address=address,
         email=organisation.email,
         phone=organisation.phone,
         website=organisation.website,
+        logo=_image(organisation.logo, _("Logo of %(name)s") % {"name": organisation.name}),
+        cover_photo=_image(organisation.cover_photo, organisation.cover_photo_text or _("Cover photograph")),
     )
 
 

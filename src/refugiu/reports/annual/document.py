@@ -46,6 +46,8 @@ class OrganisationPart:
     email: str
     phone: str
     website: str
+    logo: "Photo | None" = None  # its caption: the alternative text ("Logo of …")
+    cover_photo: "Photo | None" = None
 
     @property
     def website_display(self) -> str:
