@@ -44,6 +44,9 @@ class CommitteeInline(OrganisationEditorAccess, admin.TabularInline):
 @admin.register(models.NGO)
 class NGOAdmin(OrganisationEditorAccess, admin.ModelAdmin):
     inlines = [ValueInline, ObjectiveInline, CommitteeInline]
+    # The images are uploaded on their own page (organisation.views.images_edit), which accepts only PNG and
+    # JPEG judged from their content.
+    exclude = ["logo", "cover_photo", "cover_photo_text"]
 
 
 class StaffingInline(OrganisationEditorAccess, admin.TabularInline):
