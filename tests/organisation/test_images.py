@@ -137,3 +137,15 @@ def test_without_a_logo_there_is_nothing_to_serve(client, organisation):
 def test_the_demo_logo_is_a_png_of_our_own():
     image = Image.open(io.BytesIO(demo_logo_png()))
     assert image.format == "PNG" and image.size == (360, 360)
+
+
+def test_the_word_document_carries_the_logo_with_its_alternative_text(organisation):
+    import zipfile
+
+    from refugiu.reports.annual import render_docx
+
+    organisation.logo.save("logo.png", SimpleUploadedFile("logo.png", _image()), save=True)
+    with zipfile.ZipFile(io.BytesIO(render_docx(annual_report(2019)))) as docx:
+        body = docx.read("word/document.xml").decode()
+        assert any(name.startswith("word/media/") for name in docx.namelist())
+    assert 'descr="Logo of Fictional Support Association"' in body

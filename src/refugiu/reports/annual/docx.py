@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from refugiu.reports.annual.document import AnnualReport, EventItem
+from refugiu.reports.annual.document import AnnualReport, EventItem, Photo
 
 if TYPE_CHECKING:
     from docx.document import Document
+    from docx.shared import Length
     from docx.table import Table
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -88,6 +89,12 @@ def _docx_events(document: Document, events: list[EventItem], level: int) -> Non
                 document.add_paragraph(photo.caption, style="Caption")
 
 
+def _docx_picture(document: Document, image: Photo, width: Length) -> None:
+    """An image with its alternative text (the "description" Word reads out), from its caption."""
+    shape = document.add_picture(io.BytesIO(image.data), width=width)
+    shape._inline.docPr.set("descr", image.caption)
+
+
 def _docx_event_table(document: Document, events: list[EventItem]) -> None:
     _docx_table(
         document,
@@ -99,19 +106,24 @@ def _docx_event_table(document: Document, events: list[EventItem]) -> None:
 def render_docx(report: AnnualReport) -> bytes:
     import docx
     from docx.enum.text import WD_BREAK
+    from docx.shared import Cm
 
     document = docx.Document()
     document.core_properties.title = report.title
     document.core_properties.author = report.organisation_name
     organisation = report.organisation
 
-    # Cover
+    # Cover: the logo above the title, the photograph below the year; each with its alternative text.
+    if organisation and organisation.logo:
+        _docx_picture(document, organisation.logo, Cm(4))
     document.add_heading(
         (_("Annual activity report") + (f" — {organisation.name}" if organisation else "")), level=0
     )
     if organisation and organisation.keywords:
         document.add_paragraph(" · ".join(organisation.keywords))
     document.add_paragraph(str(report.year))
+    if organisation and organisation.cover_photo:
+        _docx_picture(document, organisation.cover_photo, Cm(15))
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     # Contents: a table-of-contents field over the Heading 1 and 2 styles, which the editor's word
