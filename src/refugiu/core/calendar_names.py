@@ -3,8 +3,9 @@
 Django's Romanian catalogue capitalises them ("16 Noiembrie 2026", "Luni", "Noie."), but Romanian writes
 them in lower case: "luni, 16 noiembrie 2026", "16 nov. 2026". Our catalogues (settings.LOCALE_PATHS) take
 precedence over Django's, so the names are translated again there; they are Django's own messages
-(django.utils.dates), listed here so that `makemessages` keeps them in our catalogues. A language that
-leaves one untranslated falls back to Django's translation.
+(django.utils.dates), listed here so that `makemessages` keeps them in our catalogues. Ukrainian, Russian
+and Arabic keep Django's own translations of them (their public pages show no untranslated message of
+ours: tests/test_public_languages.py).
 
 Date formats: "j E Y" (in full, e.g. "16 noiembrie 2026"), "j N Y" (abbreviated, "16 nov. 2026"), "l"
 (the day). Not "M": Django capitalises its three-letter month ("Noi") whatever the catalogue says.
