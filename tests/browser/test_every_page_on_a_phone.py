@@ -45,6 +45,8 @@ UNWALKABLE = {
     "finance:expense_document": "a file",
     "finance:statement_download": "a spreadsheet or PDF file",
     "finance:statement_run_download": "a file made in the background",
+    "organisation:cover_photo": "an image (the demo has no cover photograph)",
+    "organisation:logo": "an image",
     "organisation:security_txt": "a text file (RFC 9116)",
     "programmes:campaign_image": "an image",
     "programmes:certificate_pdf": "a PDF file",
@@ -116,6 +118,7 @@ UNWALKABLE = {
 # Who opens each URL: a demo account's username, or None for an anonymous visitor. Matched by the URL's
 # full name first, then by its namespace.
 WHO_BY_NAME = {
+    "organisation:images": "admin",
     "directory:staff_stale": "editor",
     "directory:staff_suggestions": "editor",
     "directory:staff_changes": "editor",
