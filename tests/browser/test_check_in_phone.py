@@ -21,12 +21,12 @@ from refugiu.programmes.models import Attendance, EventDay
 from refugiu.programmes.vocabularies import Profession
 from tests.accounts.mfa import DEFAULT_PASSWORD
 from tests.browser.conftest import CHROMIUM
+from tests.browser.phone import PHONE, fits
 from tests.factories import UserFactory
 from tests.programmes.factories import EventFactory, staff_actor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 360, "height": 740}
 VIDEO = (640, 480)
 
 
@@ -63,11 +63,6 @@ def sign_in(page, base, user):
 
 def check_in_url(base, training) -> str:
     return f"{base}/staff/programmes/events/{training['event'].pk}/days/{training['day'].pk}/check-in/"
-
-
-def fits(page):
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], width
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])

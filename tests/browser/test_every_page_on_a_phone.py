@@ -22,6 +22,7 @@ from playwright.sync_api import Error as PlaywrightError
 from refugiu.accounts.models import User
 from refugiu.demo.finance import finance_demo_load
 from refugiu.demo.management.commands.demo import demo_data_load
+from tests.browser.phone import PHONE
 from tests.factories import ServiceFactory
 from tests.finance.factories import template
 from tests.test_site_permission_matrix import MATRICES
@@ -29,7 +30,6 @@ from tests.url_patterns import named_urls, sign_in_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 360, "height": 740}
 AXE = pathlib.Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 # The URL configuration's namespaces with pages of ours, and allauth's sign-in pages (no namespace).
 NAMESPACES = (*MATRICES, None)

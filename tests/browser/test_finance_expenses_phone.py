@@ -8,20 +8,10 @@ from django.test import Client
 
 from refugiu.finance.models import BudgetLine, Expense, ExpenseDocument
 from tests.accounts.mfa import force_login_with_mfa
+from tests.browser.phone import PHONE, fits
 from tests.finance.factories import PDF, finance_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 360, "height": 740}
-
-
-def _fits(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    wide = page.evaluate(
-        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 360)"
-        ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)"
-    )
-    assert width <= PHONE["width"], (page.url, width, wide)
 
 
 def test_budget_and_expense_on_a_phone(live_server, browser, tmp_path):
@@ -37,17 +27,17 @@ def test_budget_and_expense_on_a_phone(live_server, browser, tmp_path):
     base = f"{live_server.url}/staff/finance/grants/{grant.pk}"
 
     page.goto(f"{base}/budget/edit/")
-    _fits(page)
+    fits(page)
     page.get_by_label("Us (test) C.1 WP1").fill("1500.00")
     with page.expect_navigation():
         page.get_by_role("button", name="Save the budget").click()
     assert page.url.endswith("/budget/")
     assert BudgetLine.objects.get(grant=grant).amount == 1500
     assert "105.00" in page.content()  # 7 % indirect
-    _fits(page)
+    fits(page)
 
     page.goto(f"{base}/expenses/new/")
-    _fits(page)
+    fits(page)
     page.get_by_label("Date paid").fill("2019-05-06")
     page.get_by_label("Beneficiary:", exact=True).select_option(label="Us (test)")
     page.get_by_label("Category").select_option(label="C.1 Travel and subsistence")
@@ -65,7 +55,7 @@ def test_budget_and_expense_on_a_phone(live_server, browser, tmp_path):
     expense = Expense.objects.get()
     assert page.url.endswith(f"/expenses/{expense.pk}/")
     assert "rates for USD are missing for reporting period 1" in page.content()
-    _fits(page)
+    fits(page)
 
     invoice = tmp_path / "invoice.pdf"
     invoice.write_bytes(PDF)
@@ -78,6 +68,6 @@ def test_budget_and_expense_on_a_phone(live_server, browser, tmp_path):
     assert "Airline invoice" in page.content()
 
     page.goto(f"{base}/expenses/")
-    _fits(page)
+    fits(page)
     page.screenshot(path=str(tmp_path / "expenses-360.png"), full_page=True)
     context.close()

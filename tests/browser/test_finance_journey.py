@@ -23,12 +23,12 @@ from refugiu.finance.models import Expense, ExpenseDocument, TimesheetMonth
 from refugiu.finance.money import cents
 from refugiu.finance.vocabularies import ExpenseStatus, SheetStatus
 from tests.accounts.mfa import DEFAULT_PASSWORD, _forget_used_code, enrol_totp, totp_code
+from tests.browser.phone import PHONE, fits
 from tests.cases.factories import staff
 from tests.finance.factories import PDF, employed, grant_with_partners
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 360, "height": 740}
 # Not a round hourly rate: 31,390.00 ÷ 1,720 h = 18.25 an hour (18.2500).
 ANNUAL_COST = Decimal("31390.00")
 PROJECT_HOURS = {4: Decimal("6"), 6: Decimal("7.5")}  # March 2019: Monday 4th and Wednesday 6th
@@ -74,18 +74,6 @@ def browse(browser, live_server, javascript):
     yield browse
     for context in contexts:
         context.close()
-
-
-def fits(page: Page) -> None:
-    """The page, loaded with its stylesheets, is no wider than the phone (wide tables scroll in their own
-    box); the widest elements are named when it is."""
-    page.wait_for_load_state()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    wide = page.evaluate(
-        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 360)"
-        ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)"
-    )
-    assert width <= PHONE["width"], (page.url, width, wide)
 
 
 def downloaded(page: Page, link_name: str) -> bytes:

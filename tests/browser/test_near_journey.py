@@ -4,11 +4,10 @@
 import pytest
 
 from refugiu.directory.search import search_reindex_organizations
+from tests.browser.phone import PHONE, fits
 from tests.directory.test_near import institution
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture
@@ -35,7 +34,7 @@ def test_near_a_town_on_a_phone(browser, live_server, near_directory, tmp_path):
     assert distances[:2] == ["in Iași", "in Iași"] and "in Pașcani, about 67 km" in distances
     assert "1.3 km" in distances
     # Nothing wider than the phone: no sideways scrolling.
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    fits(page)
     page.screenshot(path=str(tmp_path / "near-360.png"), full_page=True)
     context.close()
 

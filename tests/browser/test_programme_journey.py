@@ -17,6 +17,7 @@ from refugiu.accounts.roles import Role
 from refugiu.organisation.models import NGO
 from refugiu.programmes.models import Event, Participant
 from tests.accounts.mfa import DEFAULT_PASSWORD
+from tests.browser.phone import fits
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -106,8 +107,7 @@ def test_registration_check_in_and_certificate_on_a_phone(live_server, phone, se
     expect(staff.get_by_role("status")).to_have_text("1 of 1 present")
     expect(staff.locator(f"#p{participant.pk}")).to_have_class("present")
     # The screen fits the phone: nothing wider than the screen.
-    width = staff.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], width
+    fits(staff, PHONE["width"])
 
     # After the event: certificates for those who came.
     staff.goto(f"{base}/staff/programmes/events/{event.pk}/certificates/")

@@ -16,20 +16,10 @@ from refugiu.cases import services
 from refugiu.cases import vocabularies as v
 from refugiu.cases.models import Referral, ServiceEntry
 from tests.accounts.mfa import force_login_with_mfa
+from tests.browser.phone import PHONE, fits
 from tests.cases.factories import DepartmentFactory, case_new, caseworker, coordinator
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 360, "height": 740}
-
-
-def _fits(page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    wide = page.evaluate(
-        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 360)"
-        ".slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)"
-    )
-    assert width <= PHONE["width"], (page.url, width, wide)
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
@@ -70,7 +60,7 @@ def test_home_case_session_on_a_phone(live_server, browser, javascript):
             page.get_by_role("region", name="Tasks, deadlines and hearings of the next 7 days")
         ).to_contain_text("Hearing at the tribunal")
         expect(page.get_by_role("link", name="My cases")).to_be_visible()  # the links are kept, below
-        _fits(page)
+        fits(page)
 
         with page.expect_navigation():
             due_now.get_by_role("link", name=case.reference).click()
@@ -82,7 +72,7 @@ def test_home_case_session_on_a_phone(live_server, browser, javascript):
         expect(actions.get_by_role("link", name="Upload a document")).to_be_hidden()  # folded under "More"
         actions.get_by_text("More actions").click()
         expect(actions.get_by_role("link", name="Upload a document")).to_be_visible()
-        _fits(page)
+        fits(page)
 
         actions.get_by_role("link", name="Record a session").click()
         quick = page.get_by_role("region", name="Record a session")
@@ -91,7 +81,7 @@ def test_home_case_session_on_a_phone(live_server, browser, javascript):
         with page.expect_navigation():
             quick.get_by_role("button", name="Save the session").click()
         expect(page.get_by_role("status")).to_contain_text("The session was recorded.")
-        _fits(page)
+        fits(page)
         entry = ServiceEntry.objects.get(case=case)
         assert (entry.kind, entry.duration_minutes, entry.staff_id) == (
             v.ServiceKind.SOCIAL_COUNSELLING,
@@ -101,13 +91,13 @@ def test_home_case_session_on_a_phone(live_server, browser, javascript):
 
         with page.expect_navigation():
             page.get_by_role("link", name="Refer", exact=True).click()
-        _fits(page)
+        fits(page)
         page.get_by_label(re.compile(r"Internal: Asylum;")).check()
         page.get_by_label("Reason for the referral").fill("Counselling on the asylum procedure.")
         with page.expect_navigation():
             page.get_by_role("button", name="Send the referral").click()
         expect(page.get_by_role("status")).to_contain_text("The referral was sent.")
-        _fits(page)
+        fits(page)
         referral = Referral.objects.get(case=case)
         assert (referral.department, referral.created_by) == (asylum, worker)
     finally:

@@ -13,12 +13,11 @@ from refugiu.accounts.roles import Role
 from refugiu.finance.models import TimesheetMonth
 from refugiu.finance.vocabularies import SheetStatus
 from tests.accounts.mfa import DEFAULT_PASSWORD
+from tests.browser.phone import PHONE, fits
 from tests.cases.factories import staff
 from tests.finance.factories import employed, grant_with_partners
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 360, "height": 740}
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
@@ -67,6 +66,6 @@ def test_a_month_filled_and_signed_on_a_phone(live_server, browser, javascript):
         page.goto(live_server.url + "/staff/finance/timesheets/2019/4/")
         expect(page.get_by_label(re.compile(r"^Project hours, Monday April 1, 2019$"))).to_be_visible()
         if javascript:
-            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+            fits(page)
     finally:
         context.close()
