@@ -68,6 +68,14 @@ def raw_rows(site: Installation, table: str) -> list[tuple]:
     return site.sql(f"SELECT * FROM {table} ORDER BY 1")  # noqa: S608 - table names from the manifest
 
 
+def kept(rows: list[tuple], before: list[tuple]) -> bool:
+    """Every row as it was before a migration forward: the same rows, each beginning with the values it
+    had (the columns later migrations add, such as the organisation's logo and translations, come last)."""
+    if len(rows) != len(before):
+        return False
+    return all(row[: len(old)] == old for row, old in zip(rows, before, strict=True))
+
+
 def members(path: Path) -> dict[str, bytes]:
     with tarfile.open(path, "r:gz") as tar:
         return {info.name: tar.extractfile(info).read() for info in tar}
@@ -531,9 +539,9 @@ def test_an_older_archive_sealed_with_its_keys_restores_into_an_installation_wit
         assert key_file.read_bytes().strip() == key and key_file.stat().st_mode & 0o777 == 0o600
         assert "Restored the key file" in result.stderr
         for table, rows in old_rows.items():
-            assert raw_rows(new, table) == rows
+            assert kept(raw_rows(new, table), rows), table
         assert new.sql("SELECT count(*) FROM organisation_staffmember") == [(0,)]
-        assert raw_rows(new, "organisation_ngo") == old_ngo and old_ngo
+        assert kept(raw_rows(new, "organisation_ngo"), old_ngo) and old_ngo
         assert new.run("check_keys").returncode == 0
 
 

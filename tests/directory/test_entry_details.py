@@ -111,7 +111,7 @@ def test_the_badge_says_when_a_closed_service_opens_next_in_the_visitors_languag
     assert "Closed · opens Monday 9 a.m." in page
     romanian = client.get(reverse("directory:search"), {"q": "consiliere"}, HTTP_ACCEPT_LANGUAGE="ro")
     text = romanian.content.decode()
-    assert "Închis · se deschide Luni 09:00" in text and "Luni – Vineri, 09:00–17:00" in text
+    assert "Închis · se deschide luni 09:00" in text and "Luni – vineri, 09:00–17:00" in text
     assert "ucraineană" in text.lower()  # a spoken language by its name in the visitor's language
 
 
@@ -168,7 +168,7 @@ def test_the_organisation_page_names_its_country_and_shows_hours_in_words(client
     assert "<dt>Last verified</dt><dd>10 February 2026</dd>" in english
     romanian = client.get(url, HTTP_ACCEPT_LANGUAGE="ro").content.decode()
     assert "<dd>România</dd>" in romanian
-    assert "Luni – Vineri, 09:00–17:00" in romanian
+    assert "Luni – vineri, 09:00–17:00" in romanian
 
 
 def test_hours_not_known_and_exceptions_on_the_organisation_page(client, clock):

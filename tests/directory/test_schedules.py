@@ -154,20 +154,20 @@ def test_whose_schedules_a_service_and_an_organisation_have():
 @pytest.mark.parametrize(
     ("schedule", "english", "romanian"),
     [
-        (WEEKDAYS_9_TO_17, "Monday to Friday, 9 a.m.–5 p.m.", "Luni – Vineri, 09:00–17:00"),
+        (WEEKDAYS_9_TO_17, "Monday to Friday, 9 a.m.–5 p.m.", "Luni – vineri, 09:00–17:00"),
         ({"byday": "MO,WE,FR", "opens_at": "10:00", "closes_at": "14:30"},
-         "Monday, Wednesday and Friday, 10 a.m.–2:30 p.m.", "Luni, Miercuri și Vineri, 10:00–14:30"),
+         "Monday, Wednesday and Friday, 10 a.m.–2:30 p.m.", "Luni, miercuri și vineri, 10:00–14:30"),
         ({"byday": "SA,SU", "opens_at": "00:00", "closes_at": "00:00"},
-         "Saturday and Sunday, open 24 hours", "Sâmbătă și Duminică, deschis non-stop"),
+         "Saturday and Sunday, open 24 hours", "Sâmbătă și duminică, deschis non-stop"),
         ({"freq": "MONTHLY", "byday": "-1FR", "opens_at": "10:00", "closes_at": "12:00"},
-         "The last Friday of the month, 10 a.m.–noon", "Ultima Vineri din lună, 10:00–12:00"),
+         "The last Friday of the month, 10 a.m.–noon", "Ultima vineri din lună, 10:00–12:00"),
         ({"valid_from": "2026-12-24", "valid_to": "2026-12-26"},
          "Closed from Dec. 24, 2026 to Dec. 26, 2026",
-         "Închis de la 24 Decembrie 2026 până la 26 Decembrie 2026"),
+         "Închis de la 24 decembrie 2026 până la 26 decembrie 2026"),
         ({"dtstart": "2026-12-31", "opens_at": "09:00", "closes_at": "12:00"},
-         "On Dec. 31, 2026: 9 a.m.–noon", "Pe 31 Decembrie 2026: 09:00–12:00"),
+         "On Dec. 31, 2026: 9 a.m.–noon", "Pe 31 decembrie 2026: 09:00–12:00"),
         ({**WEEKDAYS_9_TO_17, "timezone": 1},
-         "Monday to Friday, 9 a.m.–5 p.m. (UTC+01:00)", "Luni – Vineri, 09:00–17:00 (UTC+01:00)"),
+         "Monday to Friday, 9 a.m.–5 p.m. (UTC+01:00)", "Luni – vineri, 09:00–17:00 (UTC+01:00)"),
         ({"byday": "TU", "interval": 2, "dtstart": "2026-02-24", "opens_at": "09:00", "closes_at": "11:00"},
          "Tuesday, every 2 weeks, 9 a.m.–11 a.m.", "Marți, la fiecare 2 săptămâni, 09:00–11:00"),
         ({"byday": "TH"}, "Thursday (hours not given)", "Joi (program nespecificat)"),
@@ -203,4 +203,4 @@ def test_status_in_words_in_the_visitors_time_zone():
         assert status_words(status(hours, saturday), at=saturday) == "Closed · opens Monday 9 a.m."
         assert status_words(status(hours, at(MONDAY, 7)), at=at(MONDAY, 7)) == "Closed · opens 9 a.m."
     with translation.override("ro"):
-        assert status_words(status(hours, saturday), at=saturday) == "Închis · se deschide Luni 09:00"
+        assert status_words(status(hours, saturday), at=saturday) == "Închis · se deschide luni 09:00"

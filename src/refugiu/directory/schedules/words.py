@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import formats
 from django.utils import timezone as django_timezone
 from django.utils.dates import WEEKDAYS
+from django.utils.text import capfirst
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
@@ -150,8 +151,9 @@ def rule_words(rule: Rule, today: dt.date) -> str:
     """The rule in words in the active language, or "" when it cannot be read (its description says it)."""
     if rule.kind is Kind.UNREADABLE:
         return ""
-    # The same hours recur on a page (office hours, a helpline round the clock): each said once.
-    return _rule_words(rule, today, get_language(), str(django_timezone.get_current_timezone()))
+    # The same hours recur on a page (office hours, a helpline round the clock): each said once. The words
+    # begin a line: a capital there, where the language writes its days in lower case ("Luni – vineri").
+    return capfirst(_rule_words(rule, today, get_language(), str(django_timezone.get_current_timezone())))
 
 
 @functools.lru_cache(maxsize=1024)
