@@ -265,8 +265,10 @@ def test_everything_open_now_is_counted_as_the_open_entries_are(moment):
     assert {str(pk) for pk in opened} == services
 
 
-def test_the_apis_unsearched_open_services_are_counted_and_paged_alike(client, monkeypatch):
-    """The API's list of services open now without a term (counted in the page's own statement on SQLite):
+@pytest.mark.parametrize("long_name", [False, True], ids=["names-in-the-index", "a-name-too-long-for-it"])
+def test_the_apis_unsearched_open_services_are_counted_and_paged_alike(client, monkeypatch, long_name):
+    """The API's list of services open now without a term (counted by the tally of open entries, read by
+    the services' index by name; or, with a name too long for that index, every open one read first):
     every page holds the next of the open services by name, each says how many there are, and a page past
     the end says it too, empty."""
     from django.core.management import call_command
@@ -277,6 +279,9 @@ def test_the_apis_unsearched_open_services_are_counted_and_paged_alike(client, m
     call_command("generate_directory", services=60, seed=4, scheduled=1.0)
     instant = dt.datetime.fromisoformat("2026-03-04T11:00+02:00")
     monkeypatch.setattr(schedules, "now", lambda: instant)
+    if long_name:
+        first_open = Service.objects.filter(open_now.open_services(instant)).order_by("name", "id").first()
+        Service.objects.filter(pk=first_open.pk).update(name="Ä" + "long name " * 100)
     expected = [
         str(pk)
         for pk in Service.objects.filter(open_now.open_services(instant))

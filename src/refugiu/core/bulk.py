@@ -57,9 +57,11 @@ def rows_insert(
         copied_into = target
         if upsert:
             copied_into = quote(f"staging_{table}")
-            # With its defaults: the columns not given take them there as they would in the table.
+            # With its defaults and identity: the columns not given take them there as they would in the
+            # table (an identity key too; the table draws its own as the rows go in).
             cursor.execute(
-                f"CREATE TEMPORARY TABLE IF NOT EXISTS {copied_into} (LIKE {target} INCLUDING DEFAULTS)"
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {copied_into}"
+                f" (LIKE {target} INCLUDING DEFAULTS INCLUDING IDENTITY)"
                 " ON COMMIT DROP"
             )
             cursor.execute(f"TRUNCATE {copied_into}")

@@ -54,7 +54,14 @@ from refugiu.directory.models.sub_records import (
     Schedule,
     ServiceArea,
 )
-from refugiu.directory.models.search_index import Opening, SearchEntry, SearchFacet, SearchPlace
+from refugiu.directory.models.search_index import (
+    Opening,
+    OpenTally,
+    OpenUndecided,
+    SearchEntry,
+    SearchFacet,
+    SearchPlace,
+)
 from refugiu.directory.models.suggestions import Suggestion
 from refugiu.directory.models.representatives import OrganizationRepresentative, ProposedChange
 
@@ -70,6 +77,8 @@ __all__ = [
     "LinkedToParent",
     "Location",
     "Opening",
+    "OpenTally",
+    "OpenUndecided",
     "Organization",
     "OrganizationRepresentative",
     "Phone",

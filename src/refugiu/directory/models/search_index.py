@@ -40,6 +40,12 @@ class SearchEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "object_id"], name="one_search_entry_per_record")
         ]
+        # The few entries whose stretch of dates has begun lately or ends soon (and those with no glance,
+        # whose stretch is empty): what the tally of open entries (OpenTally) is corrected by at a moment.
+        indexes = [
+            models.Index(fields=["hours_from"], name="search_entry_hours_from"),
+            models.Index(fields=["hours_until"], name="search_entry_hours_until"),
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"
@@ -159,3 +165,43 @@ class Opening(models.Model):
 
     def __str__(self):
         return f"{self.record_id} {self.zone}/{self.shift} {self.starts}-{self.ends}"
+
+
+class OpenTally(models.Model):
+    """How many search entries are open all through an hour of the week by their hours at a glance, per
+    facet value: the facets' counts of everything open now, read instead of testing every entry
+    (directory.open_tally says how, and what corrects it). Kept by the search index's rebuild."""
+
+    zone = models.SmallIntegerField()  # the entries' clock (open_now.ZONE_SITE or ZONE_UTC)
+    weekday = models.SmallIntegerField()  # of that clock, Monday 0
+    hour = models.SmallIntegerField()
+    facet = models.CharField(max_length=50)
+    value = models.CharField(max_length=200)
+    entries = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zone", "weekday", "hour", "facet", "value"], name="one_open_tally_per_hour_and_value"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.zone}/{self.weekday}/{self.hour} {self.facet}={self.value}: {self.entries}"
+
+
+class OpenUndecided(models.Model):
+    """An hour of the week that a search entry's hours at a glance leave to its rows (an opening begins or
+    ends within it, or a monthly rule falls on that weekday): the entries the tally of open entries leaves
+    out at that hour, to be tested one by one. Written and removed with the entry."""
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    zone = models.SmallIntegerField()
+    weekday = models.SmallIntegerField()
+    hour = models.SmallIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["zone", "weekday", "hour", "entry"], name="open_undecided_hour")]
+
+    def __str__(self):
+        return f"{self.entry_id} {self.zone}/{self.weekday}/{self.hour}"

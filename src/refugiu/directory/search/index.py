@@ -7,13 +7,15 @@ from django.db.models import Q
 
 from refugiu.core.bulk import any_of, gc_paused, next_ids, rows_insert
 from refugiu.core.lookups import AsStored
-from refugiu.directory import open_now, schedules
+from refugiu.directory import open_now, open_tally, schedules
 from refugiu.directory.models import (
     Address,
     Attribute,
     Language,
     Location,
     Opening,
+    OpenTally,
+    OpenUndecided,
     Organization,
     SearchEntry,
     SearchFacet,
@@ -77,6 +79,8 @@ def search_reindex_organizations(organization_ids=None, *, analyze: bool = True)
         organization_ids = list(organization_ids)
     written = 0
     with gc_paused(), transaction.atomic():
+        stored_ids = None if organization_ids is None else [uuid_param(i) for i in organization_ids]
+        tallied_before = None if stored_ids is None else open_tally.tallied(stored_ids)
         _delete_entries(organization_ids)
         if organization_ids is None:
             published = list(organizations.order_by("pk").values_list("id", flat=True))
@@ -86,6 +90,10 @@ def search_reindex_organizations(organization_ids=None, *, analyze: bool = True)
             )
         for start in range(0, len(published), CHUNK_ORGANIZATIONS):
             written += _index_chunk(published[start : start + CHUNK_ORGANIZATIONS])
+        if tallied_before is None:
+            open_tally.tally_refill()
+        else:
+            open_tally.tally_change(tallied_before, open_tally.tallied(stored_ids))
         if analyze and written >= ANALYZE_AFTER:
             search_statistics_refresh()
     return written
@@ -104,6 +112,8 @@ def search_statistics_refresh() -> None:
             SearchFacet._meta.db_table,
             SearchPlace._meta.db_table,
             Opening._meta.db_table,
+            OpenUndecided._meta.db_table,
+            OpenTally._meta.db_table,
         ):
             cursor.execute(f"ANALYZE {table}")
 
@@ -113,10 +123,12 @@ def _delete_entries(organization_ids) -> None:
     facets = SearchFacet._meta.db_table
     places = SearchPlace._meta.db_table
     openings = Opening._meta.db_table
+    undecided = OpenUndecided._meta.db_table
     with connection.cursor() as cursor:
         if organization_ids is None:
             cursor.execute(f"DELETE FROM {facets}")
             cursor.execute(f"DELETE FROM {places}")
+            cursor.execute(f"DELETE FROM {undecided}")
             cursor.execute(f"DELETE FROM {openings}")
             cursor.execute(f"DELETE FROM {entries}")
             return
@@ -124,7 +136,7 @@ def _delete_entries(organization_ids) -> None:
             ids = [uuid_param(i) for i in organization_ids[start : start + CHUNK_ORGANIZATIONS]]
             of_organizations, params = any_of("organization_id", ids)
             of_entries = f"entry_id IN (SELECT id FROM {entries} WHERE {of_organizations})"
-            for derived in (facets, places):
+            for derived in (facets, places, undecided):
                 cursor.execute(f"DELETE FROM {derived} WHERE {of_entries}", params)
             cursor.execute(f"DELETE FROM {openings} WHERE {of_organizations}", params)
             cursor.execute(f"DELETE FROM {entries} WHERE {of_organizations}", params)
@@ -282,13 +294,16 @@ def _index_chunk(organization_ids: list) -> int:
     table = SearchEntry._meta.db_table
     ids = next_ids(table, len(entries))
     today = schedules.now().astimezone(schedules.site_zone()).date()
+    glances = [open_now.entry_hours(rows, today) for rows in openings]
     rows_insert(
         table,
         ENTRY_COLUMNS,
-        [
-            (i, *entry, *open_now.entry_hours(rows, today))
-            for i, entry, rows in zip(ids, entries, openings, strict=True)
-        ],
+        [(i, *entry, *glance) for i, entry, glance in zip(ids, entries, glances, strict=True)],
+    )
+    rows_insert(
+        OpenUndecided._meta.db_table,
+        open_tally.UNDECIDED_COLUMNS,
+        [row for i, glance in zip(ids, glances, strict=True) for row in open_tally.undecided_rows(i, glance)],
     )
     rows_insert(
         SearchFacet._meta.db_table,

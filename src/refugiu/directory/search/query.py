@@ -8,7 +8,7 @@ from typing import Any
 from django.db import connection
 
 from refugiu.core.bulk import any_of, ids_per_query
-from refugiu.directory import open_now
+from refugiu.directory import open_now, open_tally
 from refugiu.directory.models import SearchEntry, SearchFacet
 from refugiu.directory.places.near import HitPlace, Near, county_only_sql, hit_places, placed_sql
 from refugiu.directory.search.engines import as_uuid, text_match_sql, uuid_param
@@ -69,8 +69,9 @@ def directory_search(
             where.append(f"e.id IN (SELECT entry_id FROM {facet_table} WHERE facet = %s AND value = %s)")
             params += [facet, value]
     # --- open now (directory.open_now) ---------------------------------------------------------------
-    # The facets' counts test every match: without a term, every entry. They then read the open entries
-    # once (`every_open`) besides the other conditions, instead of seeking each entry's rows.
+    # The facets' counts test every match: without a term, every entry. With no other condition they are
+    # the tally of the hour, corrected (directory.open_tally); else they read the open entries once
+    # (`every_open`) besides the other conditions, instead of seeking each entry's rows.
     every_open: tuple[str, list[int]] | None = None
     facet_where, facet_params = list(where), list(params)
     if open_at is not None:
@@ -136,15 +137,18 @@ def directory_search(
                 if facet_where[1:]
                 else []
             )
-            if every_open is not None:
-                conditions.append(every_open[0])
-                facet_params = [*facet_params, *every_open[1]]
-            of_matches = f"WHERE {' AND '.join(conditions)} " if conditions else ""
-            cursor.execute(
-                f"SELECT f.facet, f.value, count(*) FROM {facet_table} f {of_matches}"
-                "GROUP BY f.facet, f.value ORDER BY f.facet, count(*) DESC, f.value",
-                facet_params,
-            )
+            if every_open is not None and not conditions and open_at is not None:
+                cursor.execute(*open_tally.open_facet_counts_sql(open_at))
+            else:
+                if every_open is not None:
+                    conditions.append(every_open[0])
+                    facet_params = [*facet_params, *every_open[1]]
+                of_matches = f"WHERE {' AND '.join(conditions)} " if conditions else ""
+                cursor.execute(
+                    f"SELECT f.facet, f.value, count(*) FROM {facet_table} f {of_matches}"
+                    "GROUP BY f.facet, f.value ORDER BY f.facet, count(*) DESC, f.value",
+                    facet_params,
+                )
             for facet, value, count in cursor.fetchall():
                 facet_counts.setdefault(facet, []).append((value, count))
     return SearchResult(
