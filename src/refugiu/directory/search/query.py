@@ -59,7 +59,10 @@ def directory_search(
         where.append(match_sql)
         params += match_params
     if kind:
-        where.append("e.kind = %s")
+        # PostgreSQL: as an expression the kind reads no index. Five in six entries are services, yet with
+        # "open now" (dear for each row, in the planner's eyes) it ANDed the index of records by kind with a
+        # term's matches: 7 ms of the 10 % term's 28 at 100,000 services, the whole of its difference.
+        where.append("(e.kind || '') = %s" if connection.vendor == "postgresql" else "e.kind = %s")
         params.append(kind)
     if organization_id:
         where.append("e.organization_id = %s")
