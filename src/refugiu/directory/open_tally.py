@@ -22,8 +22,7 @@ entry. tests/directory/test_open_now.py holds the counts to the open entries' ow
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from django.db import connection
 
@@ -45,11 +44,15 @@ UNDECIDED_COLUMNS = ("entry_id", "zone", "weekday", "hour")
 WEEKDAY_FIELDS = HOURS_FIELDS[3:]
 KIND = "*kind"  # the tally's facet of the entries' kinds (no facet's name begins with "*")
 
-Tally = Counter[tuple[int, int, int, str, str]]
+HOURS_A_WEEK = 7 * DAY_HOURS
+# Per facet value, how many entries are open all through each hour of the week on each clock: index
+# zone * HOURS_A_WEEK + weekday * DAY_HOURS + hour.
+Tally = dict[tuple[str, str], list[int]]
+ZERO = [0] * (2 * HOURS_A_WEEK)
 
 
-def _hours(mask: int) -> Iterator[int]:
-    return (hour for hour in range(DAY_HOURS) if mask & (1 << hour))
+def _hours(mask: int) -> list[int]:
+    return [hour for hour in range(DAY_HOURS) if mask & (1 << hour)] if mask & ALL_HOURS else []
 
 
 def undecided_rows(entry_id: int, hours: Sequence[int]) -> list[tuple[int, int, int, int]]:
@@ -85,22 +88,43 @@ def tallied(organization_ids: list | None = None) -> Tally:
             any_of("e.organization_id", organization_ids[start : start + step])
             for start in range(0, len(organization_ids), step)
         ]
-    tally: Tally = Counter()
+    tally: Tally = {}
+    open_hours: dict[tuple[int, ...], list[int]] = {}  # a glance's hours open all through, worked out once
     with connection.cursor() as cursor:
         for of, params in selections:
             cursor.execute(statement.format(of=of), [*params, *params])
             for zone, *masks, facet, value, count in cursor.fetchall():
-                for weekday, mask in enumerate(masks):
-                    for hour in _hours(mask):
-                        tally[zone, weekday, hour, facet, value] += count
+                signature = (zone, *masks)
+                if signature not in open_hours:
+                    open_hours[signature] = [
+                        zone * HOURS_A_WEEK + weekday * DAY_HOURS + hour
+                        for weekday, mask in enumerate(masks)
+                        for hour in _hours(mask)
+                    ]
+                counts = tally.setdefault((facet, value), [0] * (2 * HOURS_A_WEEK))
+                for index in open_hours[signature]:
+                    counts[index] += count
     return tally
+
+
+def _rows(tally: Tally) -> list[tuple]:
+    """`OpenTally` rows (TALLY_COLUMNS) of a tally's counts that are not 0."""
+    rows = []
+    for (facet, value), counts in tally.items():
+        for index, count in enumerate(counts):
+            if count:
+                zone, hour_of_week = divmod(index, HOURS_A_WEEK)
+                rows.append((zone, *divmod(hour_of_week, DAY_HOURS), facet, value, count))
+    return rows
 
 
 def tally_change(before: Tally, after: Tally) -> None:
     """Change the tally by what a partial rebuild did: `after` less `before`."""
-    change = Counter(after)
-    change.subtract(before)
-    rows = [(*key, count) for key, count in change.items() if count]
+    change = {
+        key: [new - old for new, old in zip(after.get(key, ZERO), before.get(key, ZERO), strict=True)]
+        for key in after.keys() | before.keys()
+    }
+    rows = _rows(change)
     if not rows:
         return
     table = OpenTally._meta.db_table
@@ -119,7 +143,7 @@ def tally_refill() -> None:
     """The tally worked out again from every entry (after a full rebuild)."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {OpenTally._meta.db_table}")
-    rows_insert(OpenTally._meta.db_table, TALLY_COLUMNS, [(*key, count) for key, count in tallied().items()])
+    rows_insert(OpenTally._meta.db_table, TALLY_COLUMNS, _rows(tallied()))
 
 
 def undecided_refill() -> None:
