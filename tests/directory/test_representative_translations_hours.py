@@ -16,6 +16,7 @@ from refugiu.directory.schedules import WeeklyHours, rule_from, weekly_from_rows
 from refugiu.directory.services import organization_saved
 from tests.directory.test_representatives import organization_form, representative_of, service_form, sign_in
 from tests.factories import (
+    AddressFactory,
     LocationFactory,
     OrganizationFactory,
     PhoneFactory,
@@ -246,10 +247,92 @@ def test_the_organisations_own_hours_are_those_of_its_one_public_place(
         clock(moment)
         found = client.get(reverse("directory:search"), {"q": "sprijin", "open_now": "on"}).content.decode()
         assert ("Asociația Sprijin Iași</a>" in found) is is_open, moment
-    # With a second public place, the hours (like the address) are the editors' to change.
-    LocationFactory(organization=organization, name="Branch")
+    # With a second public place, each place's hours (and address) have fields of their own instead.
+    branch = LocationFactory(organization=organization, name="Branch")
     sign_in(client, "keeper@example.org")
-    assert 'name="hours-MO_opens_1"' not in client.get(edit).content.decode()
+    form = client.get(edit).content.decode()
+    assert 'name="hours-MO_opens_1"' not in form and f'name="place-{branch.pk}-hours-MO_opens_1"' in form
+
+
+def _place_data(location, ranges=None, **address):
+    """What the organisation's form sends for one of its several places: its address as it is (or with
+    `address`), and its hours `ranges` ({"MO": [("09:00", "13:00")]}; none: closed)."""
+    current = location.addresses.first()
+    data = {
+        f"place-{location.pk}-address.{name}": address.get(name, getattr(current, name) if current else "")
+        for name in ("address_1", "city", "state_province", "postal_code", "country")
+    }
+    prefix = f"place-{location.pk}-"
+    data.update({prefix + name: value for name, value in hours_data(ranges).items()})
+    return data
+
+
+def test_each_of_several_places_keeps_its_own_address_and_hours(
+    client, editor, organization, clock, django_capture_on_commit_callbacks
+):
+    """An organisation with two public places: the representative changes the second's town and gives it
+    Monday mornings; the editor reads which place each field is of, approves, and the first place is as it
+    was. A place gone before the review cannot be changed: the approval says so and changes nothing."""
+    office = LocationFactory(organization=organization, name="Office")
+    AddressFactory(location=office, address_1="Strada Lăpușneanu 10", city="Iași", country="RO")
+    ScheduleFactory(location=office, freq="WEEKLY", byday="TU", opens_at=dt.time(9), closes_at=dt.time(12))
+    branch = LocationFactory(organization=organization, name="Branch")
+    AddressFactory(location=branch, address_1="Strada Ștefan cel Mare 3", city="Iasi", country="RO")
+    representative_of(organization)
+    sign_in(client, "keeper@example.org")
+    edit = reverse("directory:own_organization_edit", args=[organization.id])
+    form = client.get(edit).content.decode()
+    assert "<legend>Office</legend>" in form and "<legend>Branch</legend>" in form
+    assert f'name="place-{office.pk}-address.city"' in form and 'name="address.city"' not in form
+    data = {
+        **organization_form(organization),
+        **_place_data(office, {"TU": [("09:00", "12:00")]}),
+        **_place_data(branch, {"MO": [("09:00", "13:00")]}, city="Pașcani"),
+    }
+    for name in [name for name in data if name.startswith("address.")]:
+        del data[name]
+    client.post(edit, data)
+    change = ProposedChange.objects.get()
+    assert change.proposed == {
+        f"place.{branch.pk}.address.city": "Pașcani",
+        f"place.{branch.pk}.hours": [
+            {"freq": "WEEKLY", "byday": "MO", "opens_at": "09:00", "closes_at": "13:00"}
+        ],
+    }
+    sign_in(client, editor.username)
+    review = client.get(reverse("directory:staff_changes")).content.decode()
+    assert "Branch — " in review and "Pașcani" in review and "Office — " not in review
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(client, change)
+    change.refresh_from_db()
+    assert change.status == ProposedChange.Status.APPROVED
+    assert branch.addresses.get().city == "Pașcani" and office.addresses.get().city == "Iași"
+    assert [(s.byday, s.opens_at) for s in branch.schedules.all()] == [("MO", dt.time(9))]
+    assert [(s.byday, s.opens_at) for s in office.schedules.all()] == [("TU", dt.time(9))]
+    clock(MONDAY_10)
+    found = client.get(reverse("directory:search"), {"q": "sprijin", "open_now": "on"}).content.decode()
+    assert "Asociația Sprijin Iași</a>" in found
+    # The next change is about the office, which closes before it is reviewed.
+    sign_in(client, "keeper@example.org")
+    data = {
+        **organization_form(organization),
+        **_place_data(office, {"TU": [("09:00", "12:00")]}, city="Iași (centru)"),
+        **_place_data(branch, {"MO": [("09:00", "13:00")]}),
+    }
+    for name in [name for name in data if name.startswith("address.")]:
+        del data[name]
+    client.post(edit, data)
+    second = ProposedChange.objects.get(status=ProposedChange.Status.PENDING)
+    assert set(second.proposed) == {f"place.{office.pk}.address.city"}
+    office.is_confidential = True
+    office.save()
+    sign_in(client, editor.username)
+    assert "Someone changed this entry since" in approve(client, second).content.decode()
+    page = approve(client, second, **{f"change-{second.id}-overwrite_stale": "on"}).content.decode()
+    second.refresh_from_db()
+    assert second.status == ProposedChange.Status.PENDING
+    assert "is no longer one of the organisation&#x27;s public places" in page
+    assert office.addresses.get().city == "Iași"
 
 
 def test_the_live_hours_in_other_words_are_no_change_and_a_form_that_cannot_say_them_is_not_offered(

@@ -42,6 +42,24 @@ def _model_field(model: type[models.Model], name: str, **overrides: Any) -> form
     return form_field
 
 
+def _address_fields(form: forms.Form) -> None:
+    for name in ADDRESS_FIELDS:
+        if name == "country":
+            form.fields[ADDRESS_PREFIX + name] = forms.ChoiceField(
+                label=verbose_name(Address, name), choices=[("", "—"), *countries], required=False
+            )
+        else:
+            form.fields[ADDRESS_PREFIX + name] = _model_field(Address, name, required=False)
+
+
+def _address_checked(form: forms.Form, cleaned: dict[str, Any]) -> None:
+    address = {name: (cleaned.get(ADDRESS_PREFIX + name) or "").strip() for name in ADDRESS_FIELDS}
+    if any(address.values()):
+        for name in ("address_1", "city"):
+            if not address[name]:
+                form.add_error(ADDRESS_PREFIX + name, _("An address needs its street and its town."))
+
+
 class OrganizationChangeForm(forms.Form):
     """The organisation's own fields and, when it has at most one public address, that address."""
 
@@ -51,24 +69,12 @@ class OrganizationChangeForm(forms.Form):
             self.fields[name] = _model_field(Organization, name)
         self.with_address = with_address
         if with_address:
-            for name in ADDRESS_FIELDS:
-                if name == "country":
-                    self.fields[ADDRESS_PREFIX + name] = forms.ChoiceField(
-                        label=verbose_name(Address, name),
-                        choices=[("", "—"), *countries],
-                        required=False,
-                    )
-                else:
-                    self.fields[ADDRESS_PREFIX + name] = _model_field(Address, name, required=False)
+            _address_fields(self)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if self.with_address:
-            address = {name: (cleaned.get(ADDRESS_PREFIX + name) or "").strip() for name in ADDRESS_FIELDS}
-            if any(address.values()):
-                for name in ("address_1", "city"):
-                    if not address[name]:
-                        self.add_error(ADDRESS_PREFIX + name, _("An address needs its street and its town."))
+            _address_checked(self, cleaned)
         return cleaned
 
     def address_fields(self) -> list[forms.BoundField]:
@@ -82,6 +88,22 @@ class OrganizationChangeForm(forms.Form):
             name: (value.strip() if isinstance(value, str) else value)
             for name, value in self.cleaned_data.items()
         }
+
+
+class PlaceAddressForm(forms.Form):
+    """The address of one of an organisation's several public places (its form's prefix names the place)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _address_fields(self)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        _address_checked(self, cleaned)
+        return cleaned
+
+    def values(self) -> dict[str, str]:
+        return {name: (value or "").strip() for name, value in self.cleaned_data.items()}
 
 
 class PhoneForm(forms.Form):

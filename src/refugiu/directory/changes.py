@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -44,6 +45,10 @@ PHONES = "phones"
 # Opening hours: a service's own schedules (not its locations', nor those of a service at a location); an
 # organisation's, those of its one public location (the one of its editable address).
 HOURS = "hours"
+# An organisation with several public places: the address and hours of each, under "place.<location id>.":
+# "place.<id>.address.city", "place.<id>.hours".
+PLACE_PREFIX = "place."
+PLACE_FIELDS = (*(ADDRESS_PREFIX + name for name in ADDRESS_FIELDS), HOURS)
 SERVICE_FIELDS = (
     "name",
     "description",
@@ -90,8 +95,22 @@ def languages_of(values: dict[str, Any]) -> set[str]:
     return {parts[0] for key in values if (parts := translation_parts(key))}
 
 
+def place_key(location_id: Any, name: str) -> str:
+    return f"{PLACE_PREFIX}{location_id}.{name}"
+
+
+def place_parts(key: str) -> tuple[str, str] | None:
+    """(location id, field) of a place's field ("place.<id>.hours"), or None."""
+    if not key.startswith(PLACE_PREFIX):
+        return None
+    location_id, _dot, name = key.removeprefix(PLACE_PREFIX).partition(".")
+    return (location_id, name) if name in PLACE_FIELDS else None
+
+
 def field_position(kind: str, name: str) -> tuple[int, str, int]:
     order = ORGANIZATION_ORDER if kind == ProposedChange.Kind.ORGANIZATION else SERVICE_ORDER
+    if place := place_parts(name):  # after the organisation's own fields, place by place
+        return (0, f"~{place[0]}", PLACE_FIELDS.index(place[1]))
     parts = translation_parts(name)
     if parts is None:
         return (0, "", order.index(name) if name in order else len(order))
@@ -118,6 +137,8 @@ def field_label(kind: str, name: str) -> str:
     if parts := translation_parts(name):
         language, own = parts
         return f"{field_label(kind, own)} — {language_label(language)}"
+    if place := place_parts(name):
+        return f"{place_label(place[0])} — {field_label(kind, place[1])}"
     if name.startswith(ADDRESS_PREFIX):
         return verbose_name(Address, name.removeprefix(ADDRESS_PREFIX))
     return verbose_name(Organization if kind == ProposedChange.Kind.ORGANIZATION else Service, name)
@@ -173,15 +194,16 @@ def location_schedules(location: Location) -> list[Schedule]:
     )
 
 
-def hours_editable(values: dict[str, Any], service: Service | None = None) -> bool:
-    """Whether a representative's simple form can say the hours among a record's live `values`: they are
-    there (an organisation's, when its address is editable), say no more than weekly ranges and closed
-    dates (schedules.weekly), and, for a service, are its own (no place of it has its own)."""
-    if HOURS not in values:
+def hours_editable(values: dict[str, Any], service: Service | None = None, *, key: str = HOURS) -> bool:
+    """Whether a representative's simple form can say the hours among a record's live `values` (at `key`:
+    one of several places' are at `place_key(…, HOURS)`): they are there (an organisation's, when its
+    address is editable), say no more than weekly ranges and closed dates (schedules.weekly), and, for a
+    service, are its own (no place of it has its own)."""
+    if key not in values:
         return False
     if service is not None and Schedule.objects.filter(service_at_location__service=service).exists():
         return False
-    return weekly_from_rows(values[HOURS], timezone.localdate()) is not None
+    return weekly_from_rows(values[key], timezone.localdate()) is not None
 
 
 def phone_value(number: str, extension: int | None) -> dict[str, Any]:
@@ -213,6 +235,35 @@ def public_locations(organization: Organization) -> list[Location]:
         .prefetch_related("addresses")
         .order_by("name", "pk")
     )
+
+
+def place_label(location_id: str) -> str:
+    """How a change names one of several places: by its name, else its street and town."""
+    try:
+        location = Location.objects.prefetch_related("addresses").filter(pk=location_id).first()
+    except ValidationError:
+        location = None
+    if location is None:
+        return str(_("A place removed since"))
+    if location.name:
+        return str(location.name)
+    address = next(iter(location.addresses.all()), None)
+    parts = [address.address_1, address.city] if address is not None else []
+    return ", ".join(part for part in parts if part) or str(_("A place without a name"))
+
+
+def place_values(location: Location) -> dict[str, Any]:
+    """One of several public places' values: its address (when it has at most one) and its hours."""
+    values: dict[str, Any] = {}
+    addresses = list(location.addresses.all())
+    if len(addresses) <= 1:
+        address = addresses[0] if addresses else None
+        for name in ADDRESS_FIELDS:
+            value = (getattr(address, name) or "") if address is not None else ""
+            values[place_key(location.pk, ADDRESS_PREFIX + name)] = value
+    schedules = location_schedules(location)
+    values[place_key(location.pk, HOURS)] = normal([schedule_value(schedule) for schedule in schedules])
+    return values
 
 
 def editable_address(organization: Organization) -> tuple[bool, Location | None, Address | None]:
@@ -261,6 +312,9 @@ def organization_values(
             values[ADDRESS_PREFIX + name] = (getattr(address, name) or "") if address is not None else ""
         schedules = location_schedules(location) if location is not None else []
         values[HOURS] = normal([schedule_value(schedule) for schedule in schedules])
+    else:
+        for place in public_locations(organization):
+            values.update(place_values(place))
     values.update(translation_values(organization, ORGANIZATION_TRANSLATED, languages))
     return values
 

@@ -34,6 +34,8 @@ from refugiu.directory.changes import (
     location_schedules,
     organization_values,
     own_phones,
+    place_parts,
+    public_locations,
     schedule_value,
     service_phones,
     service_schedules,
@@ -300,6 +302,12 @@ def _apply_organization(organization: Organization, values: dict[str, Any]) -> N
         _apply_address(organization, address)
     if HOURS in values:
         _apply_location_hours(organization, values[HOURS])
+    places: dict[str, dict[str, Any]] = {}
+    for key, value in values.items():
+        if place := place_parts(key):
+            places.setdefault(place[0], {})[place[1]] = value
+    for location_id, wanted in places.items():
+        _apply_place(organization, location_id, wanted)
 
 
 def _apply_translations(record: Organization | Service, values: dict[str, Any]) -> None:
@@ -358,16 +366,24 @@ def _apply_hours(existing: list[Schedule], wanted: list[dict[str, Any]], **owner
         schedule.save()
 
 
+def _several_addresses() -> ChangeError:
+    return ChangeError(
+        "address",
+        _("The organisation has several addresses now: change them in the admin, and reject this change."),
+    )
+
+
 def _apply_address(organization: Organization, values: dict[str, str]) -> None:
     editable, location, address = editable_address(organization)
     if not editable:
-        raise ChangeError(
-            "address",
-            _(
-                "The organisation has several addresses now: change them in the admin, and reject this "
-                "change."
-            ),
-        )
+        raise _several_addresses()
+    _address_applied(organization, location, address, values)
+
+
+def _address_applied(
+    organization: Organization, location: Location | None, address: Address | None, values: dict[str, str]
+) -> None:
+    """The address (of `location`, made if None) takes `values`; emptied, it goes."""
     merged = {name: (getattr(address, name) or "") if address is not None else "" for name in ADDRESS_FIELDS}
     merged.update(values)
     if not any(merged.values()):
@@ -388,17 +404,36 @@ def _apply_address(organization: Organization, values: dict[str, str]) -> None:
     address.save()
 
 
+def _apply_place(organization: Organization, location_id: str, values: dict[str, Any]) -> None:
+    """One of the organisation's several public places takes its address and hours from `values`."""
+    location = next((place for place in public_locations(organization) if str(place.pk) == location_id), None)
+    if location is None:
+        raise ChangeError(
+            "address",
+            _(
+                "A place this change is about is no longer one of the organisation's public places: reject "
+                "the change."
+            ),
+        )
+    address = {
+        name.removeprefix(ADDRESS_PREFIX): value
+        for name, value in values.items()
+        if name.startswith(ADDRESS_PREFIX)
+    }
+    if address:
+        addresses = list(location.addresses.all())
+        if len(addresses) > 1:
+            raise _several_addresses()
+        _address_applied(organization, location, addresses[0] if addresses else None, address)
+    if HOURS in values:
+        _apply_hours(location_schedules(location), values[HOURS], location=location)
+
+
 def _apply_location_hours(organization: Organization, wanted: list[dict[str, Any]]) -> None:
     """The organisation's hours: those of its one public location (made for them if it has none)."""
     editable, location, _address = editable_address(organization)
     if not editable:
-        raise ChangeError(
-            "address",
-            _(
-                "The organisation has several addresses now: change them in the admin, and reject this "
-                "change."
-            ),
-        )
+        raise _several_addresses()
     if location is None:
         if not wanted:
             return

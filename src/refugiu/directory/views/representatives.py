@@ -6,6 +6,7 @@ organisation's pages answer 404 (directory.access)."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -28,6 +29,7 @@ from refugiu.directory.change_forms import (
     LanguagePickForm,
     OrganizationChangeForm,
     PhoneFormSet,
+    PlaceAddressForm,
     ServiceChangeForm,
     TranslationForm,
     hours_initial,
@@ -35,6 +37,7 @@ from refugiu.directory.change_forms import (
     phones_of,
 )
 from refugiu.directory.changes import (
+    ADDRESS_FIELDS,
     ADDRESS_PREFIX,
     HOURS,
     ORGANIZATION_TRANSLATED,
@@ -45,6 +48,9 @@ from refugiu.directory.changes import (
     field_label,
     hours_editable,
     organization_values,
+    place_key,
+    place_label,
+    public_locations,
     service_values,
 )
 from refugiu.directory.models import Organization, ProposedChange, Service
@@ -105,12 +111,72 @@ def own_organization(request: SignedInRequest, organization_id: uuid.UUID) -> Ht
             "organization": organization,
             "values": shown,
             "phones": values[PHONES],
-            "address_editable": any(name.startswith(ADDRESS_PREFIX) for name in values),
+            "address_editable": all(
+                len(place.addresses.all()) <= 1 for place in public_locations(organization)
+            ),
             "services": organization.services.order_by("name"),
             "pending": pending,
             "decided": decided,
         },
     )
+
+
+@dataclass
+class _Place:
+    """One of an organisation's several public places on its form: its address (when it has at most one)
+    and its hours (when the simple form can say them), each form prefixed by the place's id."""
+
+    location_id: uuid.UUID
+    label: str
+    address: PlaceAddressForm | None
+    hours: HoursForm | None
+    live_hours: list
+
+    def is_valid(self) -> bool:
+        return (self.address is None or self.address.is_valid()) and (
+            self.hours is None or self.hours.is_valid()
+        )
+
+    def wanted(self) -> dict[str, Any]:
+        wanted: dict[str, Any] = {}
+        if self.address is not None:
+            for name, value in self.address.values().items():
+                wanted[place_key(self.location_id, name)] = value
+        if self.hours is not None:
+            wanted[place_key(self.location_id, HOURS)] = self.hours.value(self.live_hours)
+        return wanted
+
+
+def _places(organization: Organization, values: dict[str, Any], data: Any) -> list[_Place]:
+    """The forms of the organisation's several public places (none when it has one at most: its address
+    and hours are then the organisation's own), bound to `data` when it is a POST's."""
+    if HOURS in values:
+        return []
+    places = []
+    for location in public_locations(organization):
+        prefix = f"place-{location.pk}"
+        hours_key = place_key(location.pk, HOURS)
+        address = None
+        if place_key(location.pk, ADDRESS_PREFIX + "city") in values:
+            initial = {
+                ADDRESS_PREFIX + name: values[place_key(location.pk, ADDRESS_PREFIX + name)]
+                for name in ADDRESS_FIELDS
+            }
+            address = (
+                PlaceAddressForm(data, prefix=prefix)
+                if data is not None
+                else PlaceAddressForm(initial=initial, prefix=prefix)
+            )
+        hours = None
+        if hours_editable(values, key=hours_key):
+            hours_prefix = f"{prefix}-hours"
+            hours = (
+                HoursForm(data, prefix=hours_prefix)
+                if data is not None
+                else HoursForm(initial=hours_initial(values[hours_key]), prefix=hours_prefix)
+            )
+        places.append(_Place(location.pk, place_label(str(location.pk)), address, hours, values[hours_key]))
+    return places
 
 
 @permission_required_404(PROPOSE)
@@ -119,14 +185,18 @@ def own_organization_edit(request: SignedInRequest, organization_id: uuid.UUID) 
     values = organization_values(organization)
     with_address = any(name.startswith(ADDRESS_PREFIX) for name in values)
     initial_hours = hours_initial(values[HOURS]) if hours_editable(values) else None
+    places = _places(organization, values, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         form = OrganizationChangeForm(request.POST, with_address=with_address)
         phones = PhoneFormSet(request.POST, prefix="phones")
         hours = HoursForm(request.POST, prefix="hours") if initial_hours is not None else None
-        if form.is_valid() and phones.is_valid() and (hours is None or hours.is_valid()):
+        valid = [form.is_valid(), phones.is_valid(), hours is None or hours.is_valid()]
+        if all([*valid, *(place.is_valid() for place in places)]):
             wanted = {**form.values(), PHONES: phones_of(phones)}
             if hours is not None:
                 wanted[HOURS] = hours.value(values[HOURS])
+            for place in places:
+                wanted.update(place.wanted())
             change = organization_change_propose(
                 actor=request.user, request=request, organization=organization, values=wanted
             )
@@ -139,7 +209,7 @@ def own_organization_edit(request: SignedInRequest, organization_id: uuid.UUID) 
     return render(
         request,
         "directory/own/organization_form.html",
-        {"organization": organization, "form": form, "phones": phones, "hours": hours},
+        {"organization": organization, "form": form, "phones": phones, "hours": hours, "places": places},
     )
 
 
