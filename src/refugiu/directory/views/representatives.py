@@ -133,9 +133,9 @@ class _Place:
     live_hours: list
 
     def is_valid(self) -> bool:
-        return (self.address is None or self.address.is_valid()) and (
-            self.hours is None or self.hours.is_valid()
-        )
+        """Both forms checked, so that every mistake is shown at once."""
+        valid = [form.is_valid() for form in (self.address, self.hours) if form is not None]
+        return all(valid)
 
     def wanted(self) -> dict[str, Any]:
         wanted: dict[str, Any] = {}
