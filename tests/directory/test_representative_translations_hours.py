@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from refugiu.core.models import AuditEntry
 from refugiu.directory import schedules
+from refugiu.directory.changes import place_labels
 from refugiu.directory.models import Organization, Phone, ProposedChange, Schedule, Service
 from refugiu.directory.schedules import WeeklyHours, rule_from, weekly_from_rows, weekly_rows
 from refugiu.directory.services import organization_saved
@@ -268,7 +269,7 @@ def _place_data(location, ranges=None, **address):
 
 
 def test_each_of_several_places_keeps_its_own_address_and_hours(
-    client, editor, organization, clock, django_capture_on_commit_callbacks
+    client, editor, organization, clock, django_capture_on_commit_callbacks, django_assert_num_queries
 ):
     """An organisation with two public places: the representative changes the second's town and gives it
     Monday mornings; the editor reads which place each field is of, approves, and the first place is as it
@@ -302,6 +303,11 @@ def test_each_of_several_places_keeps_its_own_address_and_hours(
     sign_in(client, editor.username)
     review = client.get(reverse("directory:staff_changes")).content.decode()
     assert "Branch — " in review and "Pașcani" in review and "Office — " not in review
+    # The places a change is about are named from one read, however many of their fields it holds.
+    fields = [*change.proposed, *(f"place.{office.pk}.{name}" for name in ("address.city", "hours"))]
+    with django_assert_num_queries(2):  # the locations, their addresses
+        assert place_labels(fields) == {str(office.pk): "Office", str(branch.pk): "Branch"}
+    assert place_labels(["place.not-a-place.hours"]) == {"not-a-place": "A place removed since"}
     with django_capture_on_commit_callbacks(execute=True):
         approve(client, change)
     change.refresh_from_db()

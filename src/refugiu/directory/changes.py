@@ -16,10 +16,11 @@ import datetime as dt
 import difflib
 import json
 import re
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -128,8 +129,9 @@ def verbose_name(model: type[models.Model], name: str) -> str:
     return capfirst(str(field.verbose_name))
 
 
-def field_label(kind: str, name: str) -> str:
-    """The label of a field of a change, in the reader's language."""
+def field_label(kind: str, name: str, places: dict[str, str] | None = None) -> str:
+    """The label of a field of a change, in the reader's language; a place's field names its place from
+    `places` (`place_labels` of the change's fields)."""
     if name == PHONES:
         return str(_("Phones"))
     if name == HOURS:
@@ -138,7 +140,8 @@ def field_label(kind: str, name: str) -> str:
         language, own = parts
         return f"{field_label(kind, own)} — {language_label(language)}"
     if place := place_parts(name):
-        return f"{place_label(place[0])} — {field_label(kind, place[1])}"
+        named = (places or {}).get(place[0]) or place_labels([name])[place[0]]
+        return f"{named} — {field_label(kind, place[1])}"
     if name.startswith(ADDRESS_PREFIX):
         return verbose_name(Address, name.removeprefix(ADDRESS_PREFIX))
     return verbose_name(Organization if kind == ProposedChange.Kind.ORGANIZATION else Service, name)
@@ -237,12 +240,8 @@ def public_locations(organization: Organization) -> list[Location]:
     )
 
 
-def place_label(location_id: str) -> str:
+def place_label(location: Location | None) -> str:
     """How a change names one of several places: by its name, else its street and town."""
-    try:
-        location = Location.objects.prefetch_related("addresses").filter(pk=location_id).first()
-    except ValidationError:
-        location = None
     if location is None:
         return str(_("A place removed since"))
     if location.name:
@@ -250,6 +249,25 @@ def place_label(location_id: str) -> str:
     address = next(iter(location.addresses.all()), None)
     parts = [address.address_1, address.city] if address is not None else []
     return ", ".join(part for part in parts if part) or str(_("A place without a name"))
+
+
+def place_labels(names: Iterable[str]) -> dict[str, str]:
+    """The label (`place_label`) of each place that these fields of a change are of, by location id, read
+    in one query."""
+    ids = {place[0] for name in names if (place := place_parts(name))}
+    if not ids:
+        return {}
+    valid = []
+    for location_id in ids:
+        try:
+            valid.append(uuid.UUID(location_id))
+        except ValueError:
+            continue  # not ours: named as removed
+    found = {
+        str(location.pk): location
+        for location in Location.objects.filter(pk__in=valid).prefetch_related("addresses")
+    }
+    return {location_id: place_label(found.get(location_id)) for location_id in ids}
 
 
 def place_values(location: Location) -> dict[str, Any]:
@@ -444,9 +462,10 @@ def change_diff(change: ProposedChange, live: dict[str, Any] | None = None) -> l
         live = live_values(change)
     stale = set(stale_fields(change, live)) if change.status == ProposedChange.Status.PENDING else set()
     rows = []
+    places = place_labels(change.proposed)
     for name, value in sorted(change.proposed.items(), key=lambda item: field_position(change.kind, item[0])):
         old, new = display_value(change.base.get(name, "")), display_value(value)
-        row = FieldDiff(name=name, label=field_label(change.kind, name), old=old, new=new)
+        row = FieldDiff(name=name, label=field_label(change.kind, name, places), old=old, new=new)
         if name in stale and live is not None:
             row.current = display_value(live.get(name, ""))
         if old and (is_long(old) or is_long(new)):

@@ -50,6 +50,7 @@ from refugiu.directory.changes import (
     organization_values,
     place_key,
     place_label,
+    place_labels,
     public_locations,
     service_values,
 )
@@ -101,8 +102,11 @@ def own_organization(request: SignedInRequest, organization_id: uuid.UUID) -> Ht
         ]
     ]
     kind = ProposedChange.Kind.ORGANIZATION
+    places = place_labels(values)
     shown = [
-        (field_label(kind, name), display_value(value)) for name, value in values.items() if name != PHONES
+        (field_label(kind, name, places), display_value(value))
+        for name, value in values.items()
+        if name != PHONES
     ]
     return render(
         request,
@@ -175,7 +179,7 @@ def _places(organization: Organization, values: dict[str, Any], data: Any) -> li
                 if data is not None
                 else HoursForm(initial=hours_initial(values[hours_key]), prefix=hours_prefix)
             )
-        places.append(_Place(location.pk, place_label(str(location.pk)), address, hours, values[hours_key]))
+        places.append(_Place(location.pk, place_label(location), address, hours, values[hours_key]))
     return places
 
 
