@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import common
+
 BENCH_DIR = Path(tempfile.gettempdir()) / "refugiu-bench"
 PG_URL = "postgres://postgres@127.0.0.1:5432/refugiu_bench_cases_{n}_{m}"
 
@@ -145,20 +147,8 @@ def worker(cases: int, sessions_per_case: int, repeat: int) -> dict:
 
 
 def engine_env(engine: str, cases: int, sessions_per_case: int) -> dict:
-    env = dict(os.environ)
     data_dir = BENCH_DIR / f"cases-{engine}-{cases}-{sessions_per_case}"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    env["REFUGIU_DATA_DIR"] = str(data_dir)
-    env["SECRET_KEY"] = "benchmark-only"
-    env["REFUGIU_MANIFEST_STATIC"] = "0"  # pages are rendered without collectstatic
-    env.pop("DATABASE_URL", None)
-    if engine == "postgresql":
-        url = PG_URL.format(n=cases, m=sessions_per_case)
-        subprocess.run(
-            ["createdb", "-h", "127.0.0.1", "-U", "postgres", url.rsplit("/", 1)[1]], capture_output=True
-        )
-        env["DATABASE_URL"] = url
-    return env
+    return common.engine_env(engine, data_dir, PG_URL.format(n=cases, m=sessions_per_case))
 
 
 def main() -> None:

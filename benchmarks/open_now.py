@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 
+from benchmarks import common
 from benchmarks.search_api import BENCH_DIR, percentile
 
 PG_URL = "postgres://postgres@127.0.0.1:5432/refugiu_bench_open_now"
@@ -171,17 +172,7 @@ def worker(services: int, repeat: int) -> dict:
 
 
 def engine_env(engine: str, services: int, pg_url: str) -> dict:
-    env = dict(os.environ)
-    data_dir = BENCH_DIR / f"open-now-{engine}-{services}"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    env |= {"REFUGIU_DATA_DIR": str(data_dir), "SECRET_KEY": "benchmark-only", "REFUGIU_MANIFEST_STATIC": "0"}
-    env.pop("DATABASE_URL", None)
-    if engine == "postgresql":
-        subprocess.run(
-            ["createdb", "-h", "127.0.0.1", "-U", "postgres", pg_url.rsplit("/", 1)[1]], capture_output=True
-        )
-        env["DATABASE_URL"] = pg_url
-    return env
+    return common.engine_env(engine, BENCH_DIR / f"open-now-{engine}-{services}", pg_url)
 
 
 def main() -> None:

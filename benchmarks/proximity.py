@@ -37,6 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import common
 from benchmarks.search_api import percentile
 
 BENCH_DIR = Path(tempfile.gettempdir()) / "refugiu-bench-near"
@@ -201,21 +202,7 @@ def worker(services: int, repeat: int) -> dict:
 
 
 def engine_env(engine: str) -> dict:
-    env = dict(os.environ)
-    data_dir = BENCH_DIR / engine
-    data_dir.mkdir(parents=True, exist_ok=True)
-    env["REFUGIU_DATA_DIR"] = str(data_dir)
-    env["SECRET_KEY"] = "benchmark-only"
-    env["REFUGIU_MANIFEST_STATIC"] = "0"  # pages rendered without collectstatic
-    if engine == "postgresql":
-        url = os.environ.get("DATABASE_URL", PG_URL)
-        subprocess.run(
-            ["createdb", "-h", "127.0.0.1", "-U", "postgres", url.rsplit("/", 1)[1]], capture_output=True
-        )
-        env["DATABASE_URL"] = url
-    else:
-        env.pop("DATABASE_URL", None)
-    return env
+    return common.engine_env(engine, BENCH_DIR / engine, os.environ.get("DATABASE_URL", PG_URL))
 
 
 def main() -> None:

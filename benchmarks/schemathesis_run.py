@@ -22,6 +22,8 @@ import tempfile
 import threading
 import time
 
+from benchmarks import common
+
 PG_URL = "postgres://postgres@127.0.0.1:5432/refugiu_bench_schemathesis"
 CALLERS = ("caseworker", "coordinator", "anonymous")
 
@@ -80,15 +82,8 @@ def _by_check(counts) -> dict[str, int]:
 
 
 def engine_env(engine: str) -> dict:
-    env = dict(os.environ)
-    env["REFUGIU_DATA_DIR"] = tempfile.mkdtemp(prefix=f"refugiu-bench-schemathesis-{engine}-")
-    env.pop("DATABASE_URL", None)
-    if engine == "postgresql":
-        name = PG_URL.rsplit("/", 1)[1]
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True)
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
-        env["DATABASE_URL"] = PG_URL
-    return env
+    data_dir = tempfile.mkdtemp(prefix=f"refugiu-bench-schemathesis-{engine}-")
+    return common.engine_env(engine, data_dir, PG_URL, fresh=True)
 
 
 def main() -> None:

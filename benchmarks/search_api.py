@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import common
+
 BENCH_DIR = Path(tempfile.gettempdir()) / "refugiu-bench"
 PG_URL = "postgres://postgres@127.0.0.1:5432/refugiu_bench_{n}"
 
@@ -147,19 +149,7 @@ def instructions(engine: str, services: int, label: str, mode: str, runs: int) -
 
 
 def engine_env(engine: str, services: int) -> dict:
-    env = dict(os.environ)
-    data_dir = BENCH_DIR / f"{engine}-{services}"
-    data_dir.mkdir(parents=True, exist_ok=True)
-    env["REFUGIU_DATA_DIR"] = str(data_dir)
-    env["SECRET_KEY"] = "benchmark-only"
-    env.pop("DATABASE_URL", None)
-    if engine == "postgresql":
-        url = PG_URL.format(n=services)
-        subprocess.run(
-            ["createdb", "-h", "127.0.0.1", "-U", "postgres", url.rsplit("/", 1)[1]], capture_output=True
-        )
-        env["DATABASE_URL"] = url
-    return env
+    return common.engine_env(engine, BENCH_DIR / f"{engine}-{services}", PG_URL.format(n=services))
 
 
 def main() -> None:
