@@ -531,3 +531,27 @@ def test_weekly_hours_are_schedules_read_back_as_the_same_hours():
                               "valid_from": "2027-01-01"}]) is None  # fmt: skip
     three = [{"byday": "MO", "opens_at": f"{h:02}:00", "closes_at": f"{h:02}:30"} for h in (8, 10, 12)]
     assert weekly_from_rows(three) is None
+
+
+def test_a_places_bad_address_and_hours_are_explained_and_send_nothing(client, organization):
+    """A town without its street at one place, and hours that close before they open at the other: both
+    are explained on the page, every value typed is still in the form, and no change is sent."""
+    office = LocationFactory(organization=organization, name="Office")
+    AddressFactory(location=office, address_1="Strada Lăpușneanu 10", city="Iași", country="RO")
+    branch = LocationFactory(organization=organization, name="Branch")
+    representative_of(organization)
+    sign_in(client, "keeper@example.org")
+    edit = reverse("directory:own_organization_edit", args=[organization.id])
+    data = {
+        **organization_form(organization, description="Consiliere juridică și socială."),
+        **_place_data(office, {"TU": [("14:00", "09:00")]}),
+        **_place_data(branch, city="Pașcani"),
+    }
+    for name in [name for name in data if name.startswith("address.")]:
+        del data[name]
+    page = client.post(edit, data).content.decode()
+    assert "An address needs its street and its town." in page
+    assert "It closes after it opens, on the same day" in page
+    assert f'name="place-{office.pk}-hours-TU_opens_1" value="14:00"' in page
+    assert 'value="Pașcani"' in page and "Consiliere juridică și socială." in page
+    assert not ProposedChange.objects.exists()
